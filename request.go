@@ -1,0 +1,578 @@
+package o365
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	mrand "math/rand/v2"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Request is one call to the service. Build it with Account.NewRequest or as a
+// literal; Do sends it.
+type Request struct {
+	// Method is the HTTP method; empty means GET.
+	Method string
+	// Path is relative to the account's resource ("mailFolders/inbox/messages" ->
+	// {service}/me/mailFolders/inbox/messages), relative to the service root when it
+	// starts with "/" ("/users", "/$batch"), or an absolute URL used as is (a
+	// nextLink, an upload URL). Escape ids with Path or url.PathEscape.
+	Path string
+	// Query holds OData options and extra parameters; may be nil.
+	Query *Query
+	// Header holds extra headers. Prefer values are merged with the account's.
+	Header http.Header
+	// Body is nil; []byte or io.Reader sent as is with ContentType; or a value
+	// marshalled to JSON with its keys in the protocol's case.
+	Body any
+	// ContentType is the body's type for raw bodies (default
+	// application/octet-stream).
+	ContentType string
+	// NoAuth sends no Authorization header: pre-authenticated URLs such as upload
+	// sessions and download links must not receive the bearer token.
+	NoAuth bool
+	// Resource overrides the account's resource for this request.
+	Resource *Resource
+
+	eventual bool // keeps ConsistencyLevel on nextLink pages
+}
+
+// NewRequest returns a request for method and path (see Request.Path) with body.
+func (a *Account) NewRequest(method, path string, body any) *Request {
+	return &Request{Method: method, Path: path, Body: body}
+}
+
+// Prefer adds a Prefer value such as `IdType="ImmutableId"` and returns r.
+func (r *Request) Prefer(v string) *Request {
+	if r.Header == nil {
+		r.Header = http.Header{}
+	}
+	r.Header.Add("Prefer", v)
+	return r
+}
+
+// SetHeader sets a header and returns r.
+func (r *Request) SetHeader(key, value string) *Request {
+	if r.Header == nil {
+		r.Header = http.Header{}
+	}
+	r.Header.Set(key, value)
+	return r
+}
+
+// Clone returns a copy of r whose headers can be changed independently.
+func (r *Request) Clone() *Request {
+	c := *r
+	c.Header = r.Header.Clone()
+	return &c
+}
+
+// Path joins path segments, escaping each one: Path("mailFolders", id, "messages").
+func Path(segments ...string) string {
+	esc := make([]string, len(segments))
+	for i, s := range segments {
+		esc[i] = url.PathEscape(s)
+	}
+	return strings.Join(esc, "/")
+}
+
+// Response is what Do returns besides the decoded body.
+type Response struct {
+	StatusCode int
+	Header     http.Header
+}
+
+// ErrAppOnlyMe is returned when an app-only account calls a "me" path.
+var ErrAppOnlyMe = errors.New(`o365: the resource "me" needs a signed-in user; with app-only credentials name one, for example o365.WithResource("user:alice@contoso.com")`)
+
+// URL returns the full URL Do would call for req.
+func (a *Account) URL(req *Request) (string, error) {
+	if a.err != nil {
+		return "", a.err
+	}
+	var u string
+	switch {
+	case isAbsolute(req.Path):
+		u = req.Path
+	case strings.HasPrefix(req.Path, "/"):
+		u = a.proto.ServiceURL() + strings.TrimPrefix(req.Path, "/")
+	default:
+		res := a.resource
+		if req.Resource != nil {
+			res = *req.Resource
+		}
+		if res.IsMe() && a.AppOnly() {
+			return "", ErrAppOnlyMe
+		}
+		u = a.proto.ServiceURL() + res.String()
+		if req.Path != "" {
+			u += "/" + req.Path
+		}
+	}
+	if req.Query == nil {
+		return u, nil
+	}
+	vals, err := req.Query.encode(a.proto)
+	if err != nil {
+		return "", err
+	}
+	if len(vals) == 0 {
+		return u, nil
+	}
+	sep := "?"
+	if strings.Contains(u, "?") {
+		sep = "&"
+	}
+	return u + sep + encodeQuery(vals), nil
+}
+
+func isAbsolute(p string) bool {
+	return strings.HasPrefix(p, "https://") || strings.HasPrefix(p, "http://")
+}
+
+// queryUnescaper restores characters that are legal in a query component (RFC
+// 3986 sub-delims and ":@/") so URLs read as Graph's documentation writes them.
+// "&", "=", "+", "#" and "%" stay escaped, so the meaning cannot change.
+var queryUnescaper = strings.NewReplacer("%24", "$", "%2C", ",", "%2F", "/", "%27", "'", "%3A", ":", "%40", "@", "%28", "(", "%29", ")", "+", "%20")
+
+// encodeQuery renders query values the way Graph documents them: "$" kept, spaces
+// as %20, keys sorted for stable URLs.
+func encodeQuery(v url.Values) string {
+	return queryUnescaper.Replace(v.Encode())
+}
+
+// Do sends req and decodes the answer into out: nil discards the body; an
+// io.Writer receives the raw body; anything else is JSON-decoded (keys converted
+// from the protocol's case). A non-2xx answer is an *Error. Throttling and
+// transient failures are retried as the account's RetryPolicy says.
+func (a *Account) Do(ctx context.Context, req *Request, out any) (*Response, error) {
+	if a.err != nil {
+		return nil, a.err
+	}
+	if req == nil {
+		return nil, errors.New("o365: Do: nil request")
+	}
+	target, err := a.URL(req)
+	if err != nil {
+		return nil, err
+	}
+	method := req.Method
+	if method == "" {
+		method = http.MethodGet
+	}
+	body, contentType, replayable, err := a.encodeBody(req)
+	if err != nil {
+		return nil, err
+	}
+	header := a.baseHeader(req, contentType)
+
+	policy := a.retry
+	start := time.Now()
+	refreshed := false
+	var waited time.Duration
+	for attempt := 1; ; attempt++ {
+		if attempt > 1 {
+			if err := rewind(body); err != nil {
+				return nil, err
+			}
+			header.Set("Retry-Attempt", strconv.Itoa(attempt-1))
+		}
+		resp, err := a.send(ctx, method, target, header, body, req.NoAuth)
+		if err != nil {
+			if ctxErr := ctx.Err(); ctxErr != nil {
+				return nil, fmt.Errorf("o365: %s %s: %w", method, redactURL(target), ctxErr)
+			}
+			// A transport failure may have reached the server: only methods that
+			// are safe to repeat are retried.
+			delay := policy.backoff(attempt)
+			if !idempotent(method) || !replayable || attempt >= policy.MaxAttempts || waited+delay > policy.MaxTotalWait {
+				return nil, err
+			}
+			a.log.DebugContext(ctx, "o365: retrying after transport error", "method", method, "url", redactURL(target), "attempt", attempt, "delay", delay)
+			if err := sleep(ctx, delay); err != nil {
+				return nil, err
+			}
+			waited += delay
+			continue
+		}
+		a.log.DebugContext(ctx, "o365: request", "method", method, "url", redactURL(target), "status", resp.StatusCode,
+			"attempt", attempt, "request_id", resp.Header.Get("request-id"), "duration", time.Since(start))
+
+		if resp.StatusCode == http.StatusUnauthorized && !refreshed && !req.NoAuth {
+			if rf, ok := a.tokens.(TokenRefresher); ok && replayable {
+				drain(resp)
+				refreshed = true
+				if _, err := rf.RefreshToken(ctx); err != nil {
+					return nil, fmt.Errorf("o365: refreshing the token after a 401: %w", err)
+				}
+				if err := rewind(body); err != nil {
+					return nil, err
+				}
+				attempt-- // the replay after a refresh is not a retry
+				continue
+			}
+		}
+		if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+			return a.decode(resp, out)
+		}
+		apiErr := ParseError(resp)
+		resp.Body.Close()
+		apiErr.Method, apiErr.URL = method, redactURL(target)
+		if !retryable(method, resp.StatusCode, resp.Header.Get("Retry-After") != "") || !replayable || attempt >= policy.MaxAttempts {
+			return &Response{StatusCode: resp.StatusCode, Header: resp.Header}, apiErr
+		}
+		delay := apiErr.RetryAfter
+		if resp.Header.Get("Retry-After") == "" {
+			delay = policy.backoff(attempt)
+		}
+		if waited+delay > policy.MaxTotalWait {
+			return &Response{StatusCode: resp.StatusCode, Header: resp.Header}, apiErr
+		}
+		a.log.DebugContext(ctx, "o365: retrying", "method", method, "url", redactURL(target), "status", resp.StatusCode, "attempt", attempt, "delay", delay)
+		if err := sleep(ctx, delay); err != nil {
+			return nil, fmt.Errorf("o365: %s %s: waiting to retry: %w", method, redactURL(target), err)
+		}
+		waited += delay
+	}
+}
+
+// send performs one HTTP exchange, following redirects itself so the bearer token
+// is sent only to the host it was requested for.
+func (a *Account) send(ctx context.Context, method, target string, header http.Header, body io.Reader, noAuth bool) (*http.Response, error) {
+	client := *a.client
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	origin, err := url.Parse(target)
+	if err != nil {
+		return nil, fmt.Errorf("o365: bad URL %q: %w", redactURL(target), err)
+	}
+	u := origin
+	for redirects := 0; ; redirects++ {
+		hreq, err := http.NewRequestWithContext(ctx, method, u.String(), body)
+		if err != nil {
+			return nil, fmt.Errorf("o365: building request: %w", err)
+		}
+		if body == nil || body == http.NoBody {
+			hreq.Body = http.NoBody
+			hreq.ContentLength = 0
+		}
+		hreq.Header = header.Clone()
+		if !noAuth && sameHost(u, origin) {
+			if a.tokens == nil {
+				return nil, errors.New("o365: the account has no token source; use o365.WithTokenSource or an auth credential")
+			}
+			tok, err := a.tokens.Token(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("o365: getting a token: %w", err)
+			}
+			hreq.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+		}
+		resp, err := client.Do(hreq)
+		if err != nil {
+			return nil, fmt.Errorf("o365: %s %s: %w", method, redactURL(u.String()), scrubURLError(err))
+		}
+		if !isRedirect(resp.StatusCode) || resp.Header.Get("Location") == "" {
+			return resp, nil
+		}
+		if redirects >= 10 {
+			resp.Body.Close()
+			return nil, fmt.Errorf("o365: %s %s: stopped after 10 redirects", method, redactURL(target))
+		}
+		next, err := u.Parse(resp.Header.Get("Location"))
+		drain(resp)
+		if err != nil {
+			return nil, fmt.Errorf("o365: bad redirect location: %w", err)
+		}
+		if resp.StatusCode == http.StatusSeeOther || ((resp.StatusCode == http.StatusFound || resp.StatusCode == http.StatusMovedPermanently) && method == http.MethodPost) {
+			method, body = http.MethodGet, nil
+			header.Del("Content-Type")
+		} else if body != nil {
+			if err := rewind(body); err != nil {
+				return nil, err
+			}
+		}
+		u = next
+	}
+}
+
+func sameHost(a, b *url.URL) bool {
+	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Host, b.Host)
+}
+
+func isRedirect(code int) bool {
+	switch code {
+	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther, http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
+		return true
+	}
+	return false
+}
+
+// scrubURLError replaces the URL inside a *url.Error so pre-authenticated query
+// strings do not reach error messages.
+func scrubURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+func (a *Account) baseHeader(req *Request, contentType string) http.Header {
+	h := http.Header{}
+	for k, v := range req.Header {
+		if http.CanonicalHeaderKey(k) == "Prefer" {
+			continue
+		}
+		h[http.CanonicalHeaderKey(k)] = append([]string(nil), v...)
+	}
+	if h.Get("Accept") == "" {
+		h.Set("Accept", "application/json")
+	}
+	h.Set("User-Agent", a.userAgent)
+	if h.Get("client-request-id") == "" {
+		h.Set("client-request-id", newUUID())
+	}
+	if contentType != "" {
+		h.Set("Content-Type", contentType)
+	}
+	if req.eventual || (req.Query != nil && req.Query.eventual()) {
+		h.Set("ConsistencyLevel", "eventual")
+	}
+	var prefer []string
+	seen := map[string]bool{}
+	add := func(v string) {
+		for p := range strings.SplitSeq(v, ",") {
+			p = strings.TrimSpace(p)
+			key := strings.ToLower(p)
+			if name, _, ok := strings.Cut(key, "="); ok {
+				key = strings.TrimSpace(name)
+			}
+			if p == "" || seen[key] {
+				continue
+			}
+			seen[key] = true
+			prefer = append(prefer, p)
+		}
+	}
+	for _, v := range req.Header.Values("Prefer") {
+		add(v)
+	}
+	if a.tz != nil || a.proto.TimeZone != nil {
+		if w, err := WindowsZone(a.TimeZone()); err == nil {
+			add(`outlook.timezone="` + w + `"`)
+		}
+	}
+	if len(prefer) > 0 {
+		h.Set("Prefer", strings.Join(prefer, ", "))
+	}
+	return h
+}
+
+// encodeBody turns req.Body into a reader. JSON bodies are encoded once and
+// replayed from memory; raw readers are replayable only when they can seek.
+func (a *Account) encodeBody(req *Request) (body io.Reader, contentType string, replayable bool, err error) {
+	switch b := req.Body.(type) {
+	case nil:
+		return nil, "", true, nil
+	case []byte:
+		return bytes.NewReader(b), orDefault(req.ContentType, "application/octet-stream"), true, nil
+	case io.Reader:
+		_, seek := b.(io.Seeker)
+		return b, orDefault(req.ContentType, "application/octet-stream"), seek, nil
+	case json.RawMessage:
+		return a.casedJSON(b, req.ContentType)
+	default:
+		data, err := json.Marshal(b)
+		if err != nil {
+			return nil, "", false, fmt.Errorf("o365: encoding the request body: %w", err)
+		}
+		return a.casedJSON(data, req.ContentType)
+	}
+}
+
+func (a *Account) casedJSON(data []byte, contentType string) (io.Reader, string, bool, error) {
+	if !a.proto.camelWire() {
+		var buf bytes.Buffer
+		if err := RewriteKeys(&buf, bytes.NewReader(data), a.proto.KeyCase); err != nil {
+			return nil, "", false, fmt.Errorf("o365: casing the request body: %w", err)
+		}
+		data = buf.Bytes()
+	}
+	return bytes.NewReader(data), orDefault(contentType, "application/json"), true, nil
+}
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+func rewind(body io.Reader) error {
+	if body == nil {
+		return nil
+	}
+	s, ok := body.(io.Seeker)
+	if !ok {
+		return errors.New("o365: the request body cannot be replayed; pass an io.ReadSeeker to allow retries")
+	}
+	if _, err := s.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("o365: rewinding the request body: %w", err)
+	}
+	return nil
+}
+
+func (a *Account) decode(resp *http.Response, out any) (*Response, error) {
+	defer resp.Body.Close()
+	r := &Response{StatusCode: resp.StatusCode, Header: resp.Header}
+	switch o := out.(type) {
+	case nil:
+		drain(resp)
+		return r, nil
+	case io.Writer:
+		if _, err := io.Copy(o, resp.Body); err != nil {
+			return r, fmt.Errorf("o365: reading the response: %w", err)
+		}
+		return r, nil
+	}
+	if resp.StatusCode == http.StatusNoContent {
+		return r, nil
+	}
+	var src io.Reader = resp.Body
+	if !a.proto.camelWire() {
+		pr, pw := io.Pipe()
+		go func() { pw.CloseWithError(RewriteKeys(pw, resp.Body, CamelCase)) }()
+		defer pr.Close()
+		src = pr
+	}
+	dec := json.NewDecoder(src)
+	if err := dec.Decode(out); err != nil {
+		if errors.Is(err, io.EOF) {
+			return r, nil // an empty 2xx body leaves out untouched
+		}
+		return r, fmt.Errorf("o365: decoding the response of %s: %w", redactURL(resp.Request.URL.String()), err)
+	}
+	return r, nil
+}
+
+func drain(resp *http.Response) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+	resp.Body.Close()
+}
+
+// sensitiveParams are query parameters that grant access by themselves.
+var sensitiveParams = []string{"authtoken", "tempauth", "token", "access_token", "code", "sig", "signature", "client_secret", "key", "password", "refresh_token", "assertion"}
+
+// redactURL removes credentials carried in a URL's query (pre-authenticated upload
+// and download links) before the URL reaches a log or an error.
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparseable URL)"
+	}
+	u.User = nil
+	if u.RawQuery == "" {
+		return u.String()
+	}
+	q := u.Query()
+	changed := false
+	for k := range q {
+		for _, s := range sensitiveParams {
+			if strings.EqualFold(k, s) {
+				q.Set(k, "REDACTED")
+				changed = true
+			}
+		}
+	}
+	if changed {
+		u.RawQuery = encodeQuery(q)
+	}
+	return u.String()
+}
+
+func newUUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = (b[6] & 0x0f) | 0x40
+	b[8] = (b[8] & 0x3f) | 0x80
+	h := hex.EncodeToString(b[:])
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
+
+// RetryPolicy says how throttled and failed requests are retried.
+type RetryPolicy struct {
+	// MaxAttempts counts the first try: 1 disables retries.
+	MaxAttempts int
+	// MaxTotalWait caps the time spent waiting between attempts; a wait that would
+	// pass it ends the retries with the last error.
+	MaxTotalWait time.Duration
+	// BaseDelay is the first backoff when the service gives no Retry-After; it
+	// doubles per attempt, with jitter, up to MaxDelay.
+	BaseDelay time.Duration
+	MaxDelay  time.Duration
+}
+
+// DefaultRetryPolicy retries up to 4 times, waiting at most 3 minutes in all, as
+// Microsoft's SDKs do.
+func DefaultRetryPolicy() RetryPolicy {
+	return RetryPolicy{MaxAttempts: 5, MaxTotalWait: 180 * time.Second, BaseDelay: time.Second, MaxDelay: 60 * time.Second}
+}
+
+// backoff returns the wait before attempt+1: exponential with jitter in [d/2, d].
+func (p RetryPolicy) backoff(attempt int) time.Duration {
+	base := p.BaseDelay
+	if base <= 0 {
+		base = time.Second
+	}
+	d := float64(base) * math.Pow(2, float64(attempt-1))
+	if p.MaxDelay > 0 && d > float64(p.MaxDelay) {
+		d = float64(p.MaxDelay)
+	}
+	return time.Duration(d/2 + mrand.Float64()*d/2)
+}
+
+func idempotent(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions:
+		return true
+	}
+	return false
+}
+
+// retryable says whether an answer may be retried. 429 proves the request was not
+// processed; so does 503 with Retry-After. Other 503s and 504s may hide work done,
+// so only idempotent methods repeat them.
+func retryable(method string, status int, hasRetryAfter bool) bool {
+	switch status {
+	case http.StatusTooManyRequests:
+		return true
+	case http.StatusServiceUnavailable:
+		return idempotent(method) || hasRetryAfter
+	case http.StatusGatewayTimeout:
+		return idempotent(method)
+	}
+	return false
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

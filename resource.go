@@ -1,0 +1,205 @@
+package o365
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"unicode"
+)
+
+// ErrInvalidResource is matched by errors.Is for every resource that cannot be
+// parsed; the error's text says what was wrong.
+var ErrInvalidResource = errors.New("o365: invalid resource")
+
+// ResourceKind says whose data a Resource names.
+type ResourceKind int
+
+// Resource kinds.
+const (
+	KindMe    ResourceKind = iota // the signed-in user
+	KindUser                      // users/{id or address}
+	KindSite                      // sites/{id}
+	KindGroup                     // groups/{id}
+	KindPath                      // an explicit path such as teams/{id}, drives/{id}, chats/{id}
+)
+
+// Resource says whose data a call touches: "me", a user, a SharePoint site, a
+// group, or an explicit path. Its zero value is "me". Build one with ParseResource.
+type Resource struct {
+	kind ResourceKind
+	path string // escaped path, without leading or trailing slash; "" for me
+}
+
+// Me is the signed-in user.
+var Me = Resource{}
+
+// explicitRoots are the first path segments that pass through ParseResource as
+// written (after validation and escaping).
+var explicitRoots = map[string]bool{
+	"users": true, "sites": true, "groups": true, "teams": true, "drives": true,
+	"chats": true, "planner": true, "solutions": true, "communications": true,
+	"shares": true, "admin": true, "directory": true,
+}
+
+// ParseResource parses a resource string:
+//
+//	me                          the signed-in user (also "")
+//	user:ID, user:a@b.c, a@b.c  users/ID
+//	sharepoint:ID, site:ID      sites/ID
+//	group:ID                    groups/ID
+//	users/..., sites/..., groups/..., teams/..., drives/..., chats/...   as written
+//
+// Prefixes are case-insensitive and surrounding whitespace is trimmed; ids are
+// path-escaped. A malformed resource is an error wrapping ErrInvalidResource,
+// never a wrong URL.
+func ParseResource(s string) (Resource, error) {
+	in := s
+	s = strings.TrimSpace(s)
+	if s == "" || strings.EqualFold(s, "me") {
+		return Me, nil
+	}
+	if err := checkChars(in, s); err != nil {
+		return Resource{}, err
+	}
+	if prefix, id, ok := strings.Cut(s, ":"); ok && !strings.Contains(prefix, "/") && !strings.Contains(prefix, "@") {
+		id = strings.TrimSpace(id)
+		var kind ResourceKind
+		var root string
+		switch strings.ToLower(strings.TrimSpace(prefix)) {
+		case "user":
+			kind, root = KindUser, "users"
+		case "sharepoint", "site":
+			kind, root = KindSite, "sites"
+		case "group":
+			kind, root = KindGroup, "groups"
+		default:
+			return Resource{}, fmt.Errorf("%w %q: unknown prefix %q; use me, user:, sharepoint:, site:, group: or a path such as users/ID", ErrInvalidResource, in, prefix)
+		}
+		if id == "" {
+			return Resource{}, fmt.Errorf("%w %q: empty id after %q", ErrInvalidResource, in, prefix+":")
+		}
+		if kind == KindUser && strings.Contains(id, "@") {
+			if err := checkAddress(in, id); err != nil {
+				return Resource{}, err
+			}
+		}
+		if kind == KindSite {
+			// A site id may be hostname,siteId,webId or hostname:/path: keep its
+			// separators, which Graph parses, but escape everything else.
+			return Resource{kind: kind, path: root + "/" + escapeSiteID(id)}, nil
+		}
+		if strings.Contains(id, "/") {
+			return Resource{}, fmt.Errorf("%w %q: the id must not contain '/'", ErrInvalidResource, in)
+		}
+		return Resource{kind: kind, path: root + "/" + escapeSegment(id)}, nil
+	}
+	if !strings.Contains(s, "/") && strings.Contains(s, "@") {
+		if err := checkAddress(in, s); err != nil {
+			return Resource{}, err
+		}
+		return Resource{kind: KindUser, path: "users/" + escapeSegment(s)}, nil
+	}
+	segs := strings.Split(strings.Trim(s, "/"), "/")
+	root := strings.ToLower(segs[0])
+	if !explicitRoots[root] {
+		return Resource{}, fmt.Errorf("%w %q: unknown resource; use me, user:ID, a mail address, sharepoint:ID, site:ID, group:ID or a path such as users/ID", ErrInvalidResource, in)
+	}
+	if len(segs) < 2 && root != "planner" && root != "admin" && root != "directory" && root != "solutions" && root != "communications" {
+		return Resource{}, fmt.Errorf("%w %q: %s/ needs an id", ErrInvalidResource, in, root)
+	}
+	out := make([]string, len(segs))
+	out[0] = root
+	for i, seg := range segs[1:] {
+		if strings.TrimSpace(seg) == "" {
+			return Resource{}, fmt.Errorf("%w %q: empty path segment", ErrInvalidResource, in)
+		}
+		if root == "sites" {
+			out[i+1] = escapeSiteID(seg)
+		} else {
+			out[i+1] = escapeSegment(seg)
+		}
+	}
+	kind := KindPath
+	switch root {
+	case "users":
+		kind = KindUser
+	case "sites":
+		kind = KindSite
+	case "groups":
+		kind = KindGroup
+	}
+	return Resource{kind: kind, path: strings.Join(out, "/")}, nil
+}
+
+func checkChars(in, s string) error {
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return fmt.Errorf("%w %q: control characters are not allowed", ErrInvalidResource, in)
+		}
+	}
+	for _, seg := range strings.FieldsFunc(s, func(r rune) bool { return r == '/' || r == ':' || r == '\\' }) {
+		if seg == ".." || seg == "." {
+			return fmt.Errorf("%w %q: '.' and '..' segments are not allowed", ErrInvalidResource, in)
+		}
+	}
+	if strings.ContainsAny(s, "?#\\") {
+		return fmt.Errorf("%w %q: '?', '#' and '\\' are not allowed", ErrInvalidResource, in)
+	}
+	return nil
+}
+
+func checkAddress(in, addr string) error {
+	if strings.ContainsFunc(addr, unicode.IsSpace) {
+		return fmt.Errorf("%w %q: a mail address must not contain spaces", ErrInvalidResource, in)
+	}
+	local, domain, _ := strings.Cut(addr, "@")
+	if local == "" || domain == "" || strings.Contains(domain, "@") {
+		return fmt.Errorf("%w %q: %q is not a mail address", ErrInvalidResource, in, addr)
+	}
+	return nil
+}
+
+// escapeSegment escapes one path segment; '@' stays literal as Graph expects it.
+func escapeSegment(s string) string { return url.PathEscape(s) }
+
+// escapeSiteID escapes a SharePoint site id but keeps ',' and ':' which separate
+// the host, site and web ids and the server-relative path form.
+func escapeSiteID(s string) string {
+	parts := strings.Split(s, ",")
+	for i, p := range parts {
+		sub := strings.Split(p, ":")
+		for j, q := range sub {
+			sub[j] = url.PathEscape(q)
+		}
+		parts[i] = strings.Join(sub, ":")
+	}
+	return strings.Join(parts, ",")
+}
+
+// String returns the resource's path as used in URLs: "me", "users/alice@contoso.com".
+func (r Resource) String() string {
+	if r.path == "" {
+		return "me"
+	}
+	return r.path
+}
+
+// Kind reports whose data the resource names.
+func (r Resource) Kind() ResourceKind { return r.kind }
+
+// IsMe reports whether the resource is the signed-in user.
+func (r Resource) IsMe() bool { return r.kind == KindMe }
+
+// MarshalText implements encoding.TextMarshaler.
+func (r Resource) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler with ParseResource.
+func (r *Resource) UnmarshalText(b []byte) error {
+	v, err := ParseResource(string(b))
+	if err != nil {
+		return err
+	}
+	*r = v
+	return nil
+}
