@@ -85,8 +85,11 @@ func ParseResource(s string) (Resource, error) {
 			}
 		}
 		if kind == KindSite {
-			// A site id may be hostname,siteId,webId or hostname:/path: keep its
-			// separators, which Graph parses, but escape everything else.
+			// A site id may be hostname,siteId,webId or hostname:/server/path: keep
+			// its separators, which Graph parses, but escape everything else.
+			if err := checkSiteID(in, id); err != nil {
+				return Resource{}, err
+			}
 			return Resource{kind: kind, path: root + "/" + escapeSiteID(id)}, nil
 		}
 		if strings.Contains(id, "/") {
@@ -160,6 +163,33 @@ func checkAddress(in, addr string) error {
 	return nil
 }
 
+// checkSiteID accepts the forms Graph documents for a site: an id,
+// hostname,siteId,webId, and hostname:/server-relative/path[:].
+func checkSiteID(in, id string) error {
+	host, path, pathForm := strings.Cut(id, ":/")
+	if !pathForm {
+		if strings.ContainsAny(id, "/:") && !strings.Contains(id, ",") || strings.Contains(id, "/") {
+			return fmt.Errorf("%w %q: a site id is ID, hostname,siteId,webId or hostname:/path", ErrInvalidResource, in)
+		}
+		for _, p := range strings.Split(id, ",") {
+			if strings.TrimSpace(p) == "" {
+				return fmt.Errorf("%w %q: empty part in site id", ErrInvalidResource, in)
+			}
+		}
+		return nil
+	}
+	if host == "" || strings.ContainsAny(host, "/:") {
+		return fmt.Errorf("%w %q: the hostname:/path form needs a hostname", ErrInvalidResource, in)
+	}
+	path = strings.TrimSuffix(path, ":")
+	for _, seg := range strings.Split(path, "/") {
+		if strings.TrimSpace(seg) == "" || strings.Contains(seg, ":") {
+			return fmt.Errorf("%w %q: empty or malformed segment in the site path", ErrInvalidResource, in)
+		}
+	}
+	return nil
+}
+
 // escapeSegment escapes one path segment; '@' stays literal as Graph expects it.
 func escapeSegment(s string) string { return url.PathEscape(s) }
 
@@ -170,7 +200,11 @@ func escapeSiteID(s string) string {
 	for i, p := range parts {
 		sub := strings.Split(p, ":")
 		for j, q := range sub {
-			sub[j] = url.PathEscape(q)
+			segs := strings.Split(q, "/")
+			for k, seg := range segs {
+				segs[k] = url.PathEscape(seg)
+			}
+			sub[j] = strings.Join(segs, "/")
 		}
 		parts[i] = strings.Join(sub, ":")
 	}
