@@ -26,3 +26,9 @@ require (
 	modernc.org/memory v1.12.1
 	modernc.org/sqlite v1.62.0
 )
+
+require (
+	github.com/kylelemons/godebug v1.1.0 // indirect
+	github.com/pkg/browser v0.0.0-20210911075715-681adbf594b8 // indirect
+	golang.org/x/sync v0.24.0 // indirect
+)
