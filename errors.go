@@ -25,6 +25,9 @@ var (
 	ErrPreconditionFailed = errors.New("o365: precondition failed")
 	ErrThrottled          = errors.New("o365: throttled")
 	ErrServiceUnavailable = errors.New("o365: service unavailable")
+	// ErrFailedDependency matches $batch items that were not run because an item
+	// they depend on failed (424).
+	ErrFailedDependency = errors.New("o365: failed dependency")
 )
 
 var statusSentinels = map[int]error{
@@ -37,6 +40,7 @@ var statusSentinels = map[int]error{
 	http.StatusPreconditionFailed: ErrPreconditionFailed,
 	http.StatusTooManyRequests:    ErrThrottled,
 	http.StatusServiceUnavailable: ErrServiceUnavailable,
+	http.StatusFailedDependency:   ErrFailedDependency,
 }
 
 // Error is a non-2xx answer from the service, decoded from Graph's error envelope

@@ -189,6 +189,10 @@ func (a *Account) Do(ctx context.Context, req *Request, out any) (*Response, err
 		}
 		resp, err := a.send(ctx, method, target, header, body, req.NoAuth)
 		if err != nil {
+			var final finalError
+			if errors.As(err, &final) {
+				return nil, final.err
+			}
 			if ctxErr := ctx.Err(); ctxErr != nil {
 				return nil, fmt.Errorf("o365: %s %s: %w", method, redactURL(target), ctxErr)
 			}
@@ -265,14 +269,19 @@ func (a *Account) send(ctx context.Context, method, target string, header http.H
 			hreq.Body = http.NoBody
 			hreq.ContentLength = 0
 		}
+		if sr, ok := body.(*io.SectionReader); ok {
+			// net/http knows the length of bytes and strings readers only; upload
+			// chunks need Content-Length, not chunked encoding.
+			hreq.ContentLength = sr.Size()
+		}
 		hreq.Header = header.Clone()
 		if !noAuth && sameHost(u, origin) {
 			if a.tokens == nil {
-				return nil, errors.New("o365: the account has no token source; use o365.WithTokenSource or an auth credential")
+				return nil, finalError{errors.New("o365: the account has no token source; use o365.WithTokenSource or an auth credential")}
 			}
 			tok, err := a.tokens.Token(ctx)
 			if err != nil {
-				return nil, fmt.Errorf("o365: getting a token: %w", err)
+				return nil, finalError{fmt.Errorf("o365: getting a token: %w", err)}
 			}
 			hreq.Header.Set("Authorization", "Bearer "+tok.AccessToken)
 		}
@@ -303,6 +312,13 @@ func (a *Account) send(ctx context.Context, method, target string, header http.H
 		u = next
 	}
 }
+
+// finalError marks a failure before anything was sent that no retry can fix,
+// such as a missing or failing token source.
+type finalError struct{ err error }
+
+func (e finalError) Error() string { return e.err.Error() }
+func (e finalError) Unwrap() error { return e.err }
 
 func sameHost(a, b *url.URL) bool {
 	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Host, b.Host)

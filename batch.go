@@ -1,0 +1,563 @@
+package o365
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// maxBatchSize is the number of requests Graph accepts in one $batch.
+const maxBatchSize = 20
+
+// BatchItem is one request of a Batch.
+type BatchItem struct {
+	// ID names the item in DependsOn and in the results. Empty means its
+	// position in the slice, counted from 1 ("1", "2", ...). IDs are compared
+	// case-insensitively, as Graph does, and must be unique.
+	ID string
+	// Request is sent as Do would send it, relative to the service root.
+	// Raw bodies ([]byte, io.Reader) are base64-encoded unless their
+	// ContentType is JSON; io.Reader bodies are read into memory.
+	Request *Request
+	// DependsOn lists the IDs of items that must succeed before this one runs.
+	// Linked items are always sent in the same envelope.
+	DependsOn []string
+	// Out receives the body of a 2xx answer: an io.Writer gets the raw bytes
+	// (decoded from base64 for binary content), anything else is JSON-decoded
+	// with keys converted from the protocol's case.
+	Out any
+}
+
+// BatchResult is the outcome of one BatchItem.
+type BatchResult struct {
+	ID         string
+	StatusCode int // 0 when the item got no answer
+	Header     http.Header
+	// Err is nil for 2xx and 3xx answers (a 3xx such as the 302 of a /content
+	// download leaves Out untouched: read Header's Location). For other answers
+	// it is an *Error, so errors.Is(err, ErrThrottled) works; a dependent of a
+	// failed item has StatusCode 424. When the envelope itself failed, Err
+	// wraps that failure.
+	Err error
+}
+
+// BatchOption tunes Batch.
+type BatchOption func(*batchConfig)
+
+type batchConfig struct {
+	concurrency int
+}
+
+// BatchConcurrency sets how many envelopes are in flight at once (default 4,
+// Outlook's per-mailbox concurrency limit).
+func BatchConcurrency(n int) BatchOption {
+	return func(c *batchConfig) {
+		if n > 0 {
+			c.concurrency = n
+		}
+	}
+}
+
+// Batch sends items through JSON batching: up to 20 per POST {service}/$batch,
+// larger sets split into several envelopes sent concurrently. Items linked by
+// DependsOn stay in one envelope; a linked group of more than 20 is refused.
+//
+// Items answered 429, or 503 with Retry-After (for GET, PUT and DELETE any 503
+// or 504, as Do does), are sent again on their own in a new envelope after the
+// longest Retry-After they carried (else the retry policy's backoff), together
+// with the dependents that failed because of them, within the account's
+// RetryPolicy. Other failures are not retried. The envelope itself goes
+// through Do, which retries it when it is throttled.
+//
+// The results follow the order of items whatever order the service answers
+// in. The error is non-nil when the input is invalid (then there are no
+// results), or when an envelope failed or ctx ended; the affected items carry
+// that error too.
+func (a *Account) Batch(ctx context.Context, items []*BatchItem, opts ...BatchOption) ([]BatchResult, error) {
+	if a.err != nil {
+		return nil, a.err
+	}
+	cfg := batchConfig{concurrency: 4}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	wires, err := a.batchRequests(items)
+	if err != nil {
+		return nil, err
+	}
+	groups, err := batchGroups(items, wires)
+	if err != nil {
+		return nil, err
+	}
+	results := make([]BatchResult, len(items))
+	for i, w := range wires {
+		results[i].ID = w.ID
+	}
+
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		firstErr error
+		sem      = make(chan struct{}, cfg.concurrency)
+	)
+	record := func(err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if firstErr == nil {
+			firstErr = err
+		}
+	}
+	for _, env := range packGroups(groups) {
+		wg.Go(func() {
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				for _, i := range env {
+					results[i].Err = ctx.Err()
+				}
+				record(ctx.Err())
+				return
+			}
+			defer func() { <-sem }()
+			if err := a.runEnvelope(ctx, items, wires, env, results); err != nil {
+				record(err)
+			}
+		})
+	}
+	wg.Wait()
+	return results, firstErr
+}
+
+// batchRequest is one entry of the $batch envelope.
+type batchRequest struct {
+	ID        string            `json:"id"`
+	Method    string            `json:"method"`
+	URL       string            `json:"url"`
+	Headers   map[string]string `json:"headers,omitempty"`
+	Body      json.RawMessage   `json:"body,omitempty"`
+	DependsOn []string          `json:"dependsOn,omitempty"`
+}
+
+type batchResponse struct {
+	ID      string                     `json:"id"`
+	Status  int                        `json:"status"`
+	Headers map[string]json.RawMessage `json:"headers"`
+	Body    json.RawMessage            `json:"body"`
+}
+
+// batchRequests validates items and renders each one as an envelope entry.
+func (a *Account) batchRequests(items []*BatchItem) ([]batchRequest, error) {
+	wires := make([]batchRequest, len(items))
+	seen := make(map[string]bool, len(items))
+	root := a.proto.ServiceURL()
+	for i, it := range items {
+		if it == nil || it.Request == nil {
+			return nil, fmt.Errorf("o365: batch item %d has no request", i+1)
+		}
+		id := it.ID
+		if id == "" {
+			id = strconv.Itoa(i + 1)
+		}
+		key := strings.ToLower(id)
+		if seen[key] {
+			return nil, fmt.Errorf("o365: batch: duplicate item id %q", id)
+		}
+		seen[key] = true
+		req := it.Request
+		if req.NoAuth {
+			return nil, fmt.Errorf("o365: batch item %q: pre-authenticated requests cannot be batched", id)
+		}
+		u, err := a.URL(req)
+		if err != nil {
+			return nil, fmt.Errorf("o365: batch item %q: %w", id, err)
+		}
+		rel, ok := strings.CutPrefix(u, root)
+		if !ok {
+			return nil, fmt.Errorf("o365: batch item %q: %s is not under the service root %s", id, redactURL(u), root)
+		}
+		w := batchRequest{ID: id, Method: strings.ToUpper(orDefault(req.Method, http.MethodGet)), URL: "/" + rel}
+		body, contentType, err := a.batchBody(req)
+		if err != nil {
+			return nil, fmt.Errorf("o365: batch item %q: %w", id, err)
+		}
+		w.Body = body
+		h := a.baseHeader(req, contentType)
+		// The envelope carries these for the whole batch.
+		h.Del("User-Agent")
+		if req.Header.Get("Accept") == "" {
+			h.Del("Accept")
+		}
+		if req.Header.Get("client-request-id") == "" {
+			h.Del("client-request-id")
+		}
+		if len(h) > 0 {
+			w.Headers = make(map[string]string, len(h))
+			for k, v := range h {
+				w.Headers[k] = strings.Join(v, ", ")
+			}
+		}
+		wires[i] = w
+	}
+	for i, it := range items {
+		for _, d := range it.DependsOn {
+			if !seen[strings.ToLower(d)] {
+				return nil, fmt.Errorf("o365: batch item %q depends on unknown id %q", wires[i].ID, d)
+			}
+			if strings.EqualFold(d, wires[i].ID) {
+				return nil, fmt.Errorf("o365: batch item %q depends on itself", d)
+			}
+		}
+		wires[i].DependsOn = it.DependsOn
+	}
+	return wires, nil
+}
+
+// batchBody renders a request body for the envelope: JSON inline (cased like
+// Do), anything else as a base64 string.
+func (a *Account) batchBody(req *Request) (json.RawMessage, string, error) {
+	var raw []byte
+	switch b := req.Body.(type) {
+	case nil:
+		return nil, "", nil
+	case []byte:
+		raw = b
+	case io.Reader:
+		data, err := io.ReadAll(b)
+		if err != nil {
+			return nil, "", fmt.Errorf("reading the body: %w", err)
+		}
+		raw = data
+	default:
+		r, ct, _, err := a.encodeBody(req)
+		if err != nil {
+			return nil, "", err
+		}
+		data, err := io.ReadAll(r)
+		if err != nil {
+			return nil, "", err
+		}
+		return data, ct, nil
+	}
+	ct := orDefault(req.ContentType, "application/octet-stream")
+	if isJSONType(ct) && json.Valid(raw) {
+		return raw, ct, nil
+	}
+	enc, _ := json.Marshal(base64.StdEncoding.EncodeToString(raw))
+	return enc, ct, nil
+}
+
+func isJSONType(ct string) bool {
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return false
+	}
+	return mt == "application/json" || strings.HasSuffix(mt, "+json")
+}
+
+// batchGroups joins items linked by DependsOn, in the order of their first
+// member, and refuses a group that cannot fit in one envelope.
+func batchGroups(items []*BatchItem, wires []batchRequest) ([][]int, error) {
+	parent := make([]int, len(items))
+	index := make(map[string]int, len(items))
+	for i, w := range wires {
+		parent[i] = i
+		index[strings.ToLower(w.ID)] = i
+	}
+	find := func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	for i, w := range wires {
+		for _, d := range w.DependsOn {
+			ri, rj := find(i), find(index[strings.ToLower(d)])
+			if ri != rj {
+				parent[max(ri, rj)] = min(ri, rj)
+			}
+		}
+	}
+	byRoot := map[int]int{}
+	var groups [][]int
+	for i := range items {
+		r := find(i)
+		g, ok := byRoot[r]
+		if !ok {
+			g = len(groups)
+			byRoot[r] = g
+			groups = append(groups, nil)
+		}
+		groups[g] = append(groups[g], i)
+	}
+	for _, g := range groups {
+		if len(g) > maxBatchSize {
+			return nil, fmt.Errorf("o365: batch: %d items linked by dependsOn (starting at %q); one $batch holds at most %d", len(g), wires[g[0]].ID, maxBatchSize)
+		}
+	}
+	return groups, nil
+}
+
+// packGroups fills envelopes with whole groups, keeping the items' order.
+func packGroups(groups [][]int) [][]int {
+	var envs [][]int
+	var cur []int
+	for _, g := range groups {
+		if len(cur)+len(g) > maxBatchSize {
+			envs = append(envs, cur)
+			cur = nil
+		}
+		cur = append(cur, g...)
+	}
+	if len(cur) > 0 {
+		envs = append(envs, cur)
+	}
+	return envs
+}
+
+// runEnvelope sends the items at indexes env, then resends the throttled ones
+// on their own until they succeed or the retry policy runs out.
+func (a *Account) runEnvelope(ctx context.Context, items []*BatchItem, wires []batchRequest, env []int, results []BatchResult) error {
+	policy := a.retry
+	var waited time.Duration
+	pending := env
+	for attempt := 1; ; attempt++ {
+		resps, err := a.sendEnvelope(ctx, wires, pending)
+		if err != nil {
+			err = fmt.Errorf("o365: $batch: %w", err)
+			for _, i := range pending {
+				results[i] = BatchResult{ID: wires[i].ID, Err: err}
+			}
+			return err
+		}
+		var retry []int
+		var delay time.Duration
+		for _, i := range pending {
+			results[i] = a.batchResult(items[i], wires[i], resps[strings.ToLower(wires[i].ID)])
+			if e, ok := results[i].Err.(*Error); ok && retryable(wires[i].Method, e.StatusCode, e.RetryAfter > 0) {
+				retry = append(retry, i)
+				delay = max(delay, e.RetryAfter)
+			}
+		}
+		retry = withFailedDependents(wires, pending, results, retry)
+		if len(retry) == 0 || attempt >= policy.MaxAttempts {
+			return nil
+		}
+		if delay == 0 {
+			delay = policy.backoff(attempt)
+		}
+		if waited+delay > policy.MaxTotalWait {
+			return nil
+		}
+		a.log.DebugContext(ctx, "o365: retrying throttled batch items", "items", len(retry), "attempt", attempt, "delay", delay)
+		if err := sleep(ctx, delay); err != nil {
+			err = fmt.Errorf("o365: $batch: waiting to retry: %w", err)
+			for _, i := range retry {
+				results[i].Err = err
+			}
+			return err
+		}
+		waited += delay
+		pending = retry
+	}
+}
+
+// withFailedDependents adds to retry the items that failed with 424 because
+// something they depend on is retried, so the chain runs again as a whole.
+func withFailedDependents(wires []batchRequest, pending []int, results []BatchResult, retry []int) []int {
+	if len(retry) == 0 {
+		return nil
+	}
+	again := make(map[string]bool, len(pending))
+	for _, i := range retry {
+		again[strings.ToLower(wires[i].ID)] = true
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, i := range pending {
+			id := strings.ToLower(wires[i].ID)
+			if again[id] || results[i].StatusCode != http.StatusFailedDependency {
+				continue
+			}
+			for _, d := range wires[i].DependsOn {
+				if again[strings.ToLower(d)] {
+					again[id], changed = true, true
+					break
+				}
+			}
+		}
+	}
+	out := retry[:0:0]
+	for _, i := range pending {
+		if again[strings.ToLower(wires[i].ID)] {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// sendEnvelope POSTs one $batch through Do (so envelope-level throttling is
+// retried there) and indexes the answers by lower-cased id.
+func (a *Account) sendEnvelope(ctx context.Context, wires []batchRequest, idx []int) (map[string]*batchResponse, error) {
+	in := make(map[string]bool, len(idx))
+	for _, i := range idx {
+		in[strings.ToLower(wires[i].ID)] = true
+	}
+	reqs := make([]batchRequest, 0, len(idx))
+	for _, i := range idx {
+		w := wires[i]
+		// A retry envelope holds only some of the items: drop links to the
+		// ones that already succeeded.
+		var deps []string
+		for _, d := range w.DependsOn {
+			if in[strings.ToLower(d)] {
+				deps = append(deps, d)
+			}
+		}
+		w.DependsOn = deps
+		reqs = append(reqs, w)
+	}
+	body, err := json.Marshal(struct {
+		Requests []batchRequest `json:"requests"`
+	}{reqs})
+	if err != nil {
+		return nil, err
+	}
+	// The envelope is raw JSON: its keys are Graph's whatever the protocol's
+	// case, and the item bodies inside are already cased.
+	var buf bytes.Buffer
+	_, err = a.Do(ctx, &Request{Method: http.MethodPost, Path: "/$batch", Body: body, ContentType: "application/json"}, &buf)
+	if err != nil {
+		return nil, err
+	}
+	return parseBatchAnswer(buf.Bytes())
+}
+
+// parseBatchAnswer indexes a $batch answer's responses by lower-cased id.
+func parseBatchAnswer(data []byte) (map[string]*batchResponse, error) {
+	var env struct {
+		Responses []*batchResponse `json:"responses"`
+	}
+	if err := json.Unmarshal(data, &env); err != nil {
+		return nil, fmt.Errorf("decoding the answer: %w", err)
+	}
+	out := make(map[string]*batchResponse, len(env.Responses))
+	for _, r := range env.Responses {
+		if r != nil {
+			out[strings.ToLower(r.ID)] = r
+		}
+	}
+	return out, nil
+}
+
+// batchResult turns one answer into a result, decoding its body into it.Out.
+func (a *Account) batchResult(it *BatchItem, w batchRequest, r *batchResponse) BatchResult {
+	res := BatchResult{ID: w.ID}
+	if r == nil {
+		res.Err = fmt.Errorf("o365: batch item %q: the service sent no answer for it", w.ID)
+		return res
+	}
+	res.StatusCode = r.Status
+	res.Header = batchHeader(r.Headers)
+	body := r.Body
+	if string(bytes.TrimSpace(body)) == "null" {
+		body = nil
+	}
+	if r.Status < 200 || r.Status >= 400 {
+		if isJSONString(body) {
+			body, _ = decodeBase64Body(body)
+		}
+		e := errorFromParts(r.Status, res.Header, body, time.Now())
+		e.Method, e.URL = w.Method, redactURL(w.URL)
+		res.Err = e
+		return res
+	}
+	if r.Status >= 300 || len(body) == 0 || it.Out == nil {
+		return res
+	}
+	if err := a.decodeBatchBody(body, res.Header.Get("Content-Type"), it.Out); err != nil {
+		res.Err = fmt.Errorf("o365: batch item %q: %w", w.ID, err)
+	}
+	return res
+}
+
+func (a *Account) decodeBatchBody(body json.RawMessage, contentType string, out any) error {
+	binary := isJSONString(body) && !isJSONType(contentType)
+	if binary {
+		data, err := decodeBase64Body(body)
+		if err != nil {
+			return err
+		}
+		body = data
+	}
+	if w, ok := out.(io.Writer); ok {
+		_, err := w.Write(body)
+		return err
+	}
+	if binary {
+		return fmt.Errorf("the body is %s content; pass an io.Writer as Out", orDefault(contentType, "binary"))
+	}
+	if !a.proto.camelWire() {
+		var buf bytes.Buffer
+		if err := RewriteKeys(&buf, bytes.NewReader(body), CamelCase); err != nil {
+			return fmt.Errorf("casing the body: %w", err)
+		}
+		body = buf.Bytes()
+	}
+	if err := json.Unmarshal(body, out); err != nil {
+		return fmt.Errorf("decoding the body: %w", err)
+	}
+	return nil
+}
+
+func isJSONString(b []byte) bool {
+	b = bytes.TrimSpace(b)
+	return len(b) > 0 && b[0] == '"'
+}
+
+func decodeBase64Body(b []byte) ([]byte, error) {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, err
+	}
+	data, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		if data, err2 := base64.RawStdEncoding.DecodeString(s); err2 == nil {
+			return data, nil
+		}
+		return nil, fmt.Errorf("decoding the base64 body: %w", err)
+	}
+	return data, nil
+}
+
+// batchHeader converts an item's headers, whose values Graph sends as strings
+// (sometimes numbers or arrays), into an http.Header.
+func batchHeader(m map[string]json.RawMessage) http.Header {
+	h := make(http.Header, len(m))
+	for k, raw := range m {
+		var s string
+		var list []string
+		switch {
+		case json.Unmarshal(raw, &s) == nil:
+			h.Add(k, s)
+		case json.Unmarshal(raw, &list) == nil:
+			for _, v := range list {
+				h.Add(k, v)
+			}
+		default:
+			if v := strings.TrimSpace(string(raw)); v != "null" {
+				h.Add(k, v)
+			}
+		}
+	}
+	return h
+}
