@@ -1,0 +1,497 @@
+package sandbox
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/o365go/o365/sandbox/internal/odata"
+)
+
+// listSpec says how a collection route lists its documents.
+type listSpec struct {
+	Scope scope
+	// Desc lists newest first by the objects' sort key when there is no
+	// $orderby (messages); false lists oldest first.
+	Desc bool
+	// DefaultTop is the page size without $top or odata.maxpagesize.
+	DefaultTop int
+	// MaxTop rejects a larger $top with 400; 0 means no limit.
+	MaxTop int
+	// Directory applies the directory's query rules: $count and $search
+	// need the header ConsistencyLevel: eventual.
+	Directory bool
+	// SearchFields are the document paths unqualified $search terms look
+	// in; nil searches every string.
+	SearchFields []string
+	// Include, when set, hides documents the area does not list here.
+	Include func(doc map[string]any) bool
+	// Present, when set, turns a stored document into what is sent (e.g. a
+	// body in the preferred content type). It must not modify doc.
+	Present func(c *call, doc map[string]any) map[string]any
+	// Expand serves $expand of navigation properties by name.
+	Expand map[string]expander
+	// Load, when set, computes the documents instead of reading Scope
+	// (e.g. a group's members); they are listed in the order given.
+	Load func(ctx context.Context, tx *txn) ([]map[string]any, error)
+}
+
+// expander loads a navigation property of doc for $expand.
+type expander func(ctx context.Context, c *call, doc map[string]any, item odata.ExpandItem) (any, error)
+
+// queryOptions parses the request's OData options; a syntax error is 400.
+func (c *call) queryOptions() (*odata.Options, error) {
+	opts, err := odata.ParseRawQuery(c.r.URL.RawQuery)
+	if err != nil {
+		return nil, errBadRequest("Invalid query: %v.", err)
+	}
+	if c.root.Dialect == dialectOutlook {
+		for i, s := range opts.Select {
+			opts.Select[i] = lowerFirst(s)
+		}
+	}
+	return opts, nil
+}
+
+// eventual reports whether the request asked for eventual consistency.
+func (c *call) eventual() bool {
+	return strings.EqualFold(strings.TrimSpace(c.r.Header.Get("ConsistencyLevel")), "eventual")
+}
+
+// checkDirectoryQuery enforces the directory's advanced-query rules:
+// $search and $count need ConsistencyLevel: eventual; ne, not and endsWith
+// in $filter need it and $count=true.
+func (c *call) checkDirectoryQuery(opts *odata.Options) error {
+	eventual := c.eventual()
+	if opts.Search != "" && !eventual {
+		return errorf(http.StatusBadRequest, "Request_UnsupportedQuery",
+			"Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'")
+	}
+	if opts.Count && !eventual {
+		return errorf(http.StatusBadRequest, "Request_UnsupportedQuery",
+			"$count is only supported with the request header 'ConsistencyLevel: eventual'.")
+	}
+	if opts.Filter != nil && advancedFilter(opts.Filter) && !(eventual && opts.Count) {
+		return errorf(http.StatusBadRequest, "Request_UnsupportedQuery", "Unsupported Query.")
+	}
+	return nil
+}
+
+// advancedFilter reports whether a directory $filter uses an operator that
+// Graph only serves as an advanced query (ne, not, endsWith).
+func advancedFilter(e odata.Expr) bool {
+	switch e := e.(type) {
+	case *odata.BinaryExpr:
+		return e.Op == odata.OpNe || advancedFilter(e.Left) || advancedFilter(e.Right)
+	case *odata.NotExpr:
+		return true
+	case *odata.CallExpr:
+		if e.Func == "endswith" {
+			return true
+		}
+		for _, a := range e.Args {
+			if advancedFilter(a) {
+				return true
+			}
+		}
+	case *odata.InExpr:
+		return advancedFilter(e.Operand)
+	case *odata.LambdaExpr:
+		return e.Predicate != nil && advancedFilter(e.Predicate)
+	}
+	return false
+}
+
+// pageSize is $top, else Prefer: odata.maxpagesize (then applied), else def.
+func (c *call) pageSize(opts *odata.Options, def, max int) (int, error) {
+	if opts.HasTop {
+		if opts.Top < 1 || (max > 0 && opts.Top > max) {
+			hi := max
+			if hi == 0 {
+				hi = 1 << 31
+			}
+			return 0, errBadRequest("Invalid page size specified: '%d'. Must be between 1 and %d inclusive.", opts.Top, hi)
+		}
+		return opts.Top, nil
+	}
+	if v, ok := c.preference("odata.maxpagesize"); ok {
+		n, err := strconv.Atoi(v)
+		if err == nil && n > 0 {
+			if max > 0 && n > max {
+				n = max
+			}
+			c.applyPreference("odata.maxpagesize=" + strconv.Itoa(n))
+			return n, nil
+		}
+	}
+	return def, nil
+}
+
+// list answers a collection GET: $filter, $search, $orderby, $count,
+// $select, $expand, $top/$skip and paging with @odata.nextLink.
+func (c *call) list(ctx context.Context, spec listSpec) error {
+	opts, err := c.queryOptions()
+	if err != nil {
+		return err
+	}
+	if spec.Directory {
+		if err := c.checkDirectoryQuery(opts); err != nil {
+			return err
+		}
+	}
+	size, err := c.pageSize(opts, spec.DefaultTop, spec.MaxTop)
+	if err != nil {
+		return err
+	}
+	offset := 0
+	first := opts.SkipToken == ""
+	if !first {
+		st, err := odata.DecodeSkipToken(c.s.tokenKey, opts.SkipToken)
+		if err != nil || st.Extra != "list" {
+			return errBadRequest("The $skiptoken is invalid or expired; list again without it.")
+		}
+		offset = st.Offset
+	} else if opts.HasSkip {
+		offset = opts.Skip
+	}
+	var search *odata.SearchQuery
+	if opts.Search != "" {
+		if search, err = odata.CompileSearch(opts.Search); err != nil {
+			return errBadRequest("Invalid $search: %v.", err)
+		}
+	}
+	for _, e := range opts.Expand {
+		if _, ok := lookupFold(spec.Expand, e.Path); !ok {
+			return errBadRequest("Could not find a navigation property named '%s' to $expand.", e.Path)
+		}
+	}
+
+	var page []map[string]any
+	total := -1
+	more := false
+	simple := spec.Load == nil && opts.Filter == nil && search == nil && len(opts.OrderBy) == 0 && spec.Include == nil
+	// Documents sent as stored skip decoding and re-encoding.
+	if simple && spec.Present == nil && len(opts.Select) == 0 && len(opts.Expand) == 0 && c.root.Dialect == dialectGraph && !c.needsLocalize() {
+		var raw []json.RawMessage
+		err := c.s.st.read(ctx, func(tx *txn) error {
+			var err error
+			if raw, err = tx.listRaw(ctx, spec.Scope, spec.Desc, offset, size+1); err != nil {
+				return err
+			}
+			if opts.Count && first {
+				total, err = tx.count(ctx, spec.Scope)
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if len(raw) > size {
+			raw, more = raw[:size], true
+		}
+		if raw == nil {
+			raw = []json.RawMessage{}
+		}
+		return c.writeCollection(raw, total, more, offset+size)
+	}
+	err = c.s.st.read(ctx, func(tx *txn) error {
+		if simple {
+			objs, err := tx.list(ctx, spec.Scope, spec.Desc, offset, size+1)
+			if err != nil {
+				return err
+			}
+			if len(objs) > size {
+				objs, more = objs[:size], true
+			}
+			for _, o := range objs {
+				page = append(page, o.Data)
+			}
+			if opts.Count && first {
+				total, err = tx.count(ctx, spec.Scope)
+			}
+			return err
+		}
+		all, err := loadDocs(ctx, tx, spec)
+		if err != nil {
+			return err
+		}
+		var docs []map[string]any
+		for _, doc := range all {
+			if spec.Include != nil && !spec.Include(doc) {
+				continue
+			}
+			if opts.Filter != nil {
+				ok, err := odata.Eval(opts.Filter, doc)
+				if err != nil {
+					return errBadRequest("Invalid filter clause: %v.", err)
+				}
+				if !ok {
+					continue
+				}
+			}
+			if search != nil && !search.Match(doc, spec.SearchFields...) {
+				continue
+			}
+			docs = append(docs, doc)
+		}
+		if len(opts.OrderBy) > 0 {
+			slices.SortStableFunc(docs, func(a, b map[string]any) int { return odata.Compare(opts.OrderBy, a, b) })
+		}
+		total = len(docs)
+		if offset < len(docs) {
+			docs = docs[offset:]
+		} else {
+			docs = nil
+		}
+		if len(docs) > size {
+			docs, more = docs[:size], true
+		}
+		page = docs
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	value := make([]any, 0, len(page))
+	for _, doc := range page {
+		out, err := c.present(ctx, spec, doc, opts)
+		if err != nil {
+			return err
+		}
+		value = append(value, out)
+	}
+	if !opts.Count || !first {
+		total = -1
+	}
+	return c.writeCollection(value, total, more, offset+size)
+}
+
+// writeCollection sends one page: @odata.count when total >= 0, and a
+// nextLink continuing at next when there is more.
+func (c *call) writeCollection(value any, total int, more bool, next int) error {
+	body := map[string]any{"@odata.context": c.contextURL(false), "value": value}
+	if total >= 0 {
+		body["@odata.count"] = total
+	}
+	if more {
+		body["@odata.nextLink"] = c.nextLink(odata.EncodeSkipToken(c.s.tokenKey, odata.SkipState{Offset: next, Extra: "list"}))
+	}
+	return c.writeJSON(http.StatusOK, body)
+}
+
+// loadDocs returns every document of spec in its default order.
+func loadDocs(ctx context.Context, tx *txn, spec listSpec) ([]map[string]any, error) {
+	if spec.Load != nil {
+		return spec.Load(ctx, tx)
+	}
+	objs, err := tx.list(ctx, spec.Scope, spec.Desc, 0, 0)
+	if err != nil {
+		return nil, err
+	}
+	docs := make([]map[string]any, len(objs))
+	for i, o := range objs {
+		docs[i] = o.Data
+	}
+	return docs, nil
+}
+
+// present applies spec.Present, $expand and $select to one document.
+func (c *call) present(ctx context.Context, spec listSpec, doc map[string]any, opts *odata.Options) (map[string]any, error) {
+	if spec.Present != nil {
+		doc = spec.Present(c, doc)
+	}
+	doc = c.localize(doc)
+	if len(opts.Expand) > 0 {
+		cp := make(map[string]any, len(doc)+len(opts.Expand))
+		for k, v := range doc {
+			cp[k] = v
+		}
+		for _, e := range opts.Expand {
+			exp, _ := lookupFold(spec.Expand, e.Path)
+			v, err := exp(ctx, c, doc, e)
+			if err != nil {
+				return nil, err
+			}
+			cp[e.Path] = v
+		}
+		doc = cp
+	}
+	sel := opts.Select
+	for _, e := range opts.Expand {
+		if len(sel) > 0 {
+			sel = append(slices.Clone(sel), e.Path)
+		}
+	}
+	return odata.Project(doc, sel), nil
+}
+
+// getEntity answers a GET of one stored document, with $select, $expand
+// and spec.Present applied. The error wraps errNotFound when it is absent.
+func (c *call) getEntity(ctx context.Context, spec listSpec, id string) error {
+	opts, err := c.queryOptions()
+	if err != nil {
+		return err
+	}
+	var o *object
+	err = c.s.st.read(ctx, func(tx *txn) error {
+		o, err = tx.get(ctx, spec.Scope.Collection, spec.Scope.Owner, id)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if (spec.Scope.ByParent && o.Parent != spec.Scope.Parent) || (spec.Include != nil && !spec.Include(o.Data)) {
+		return fmt.Errorf("%s %q: %w", spec.Scope.Collection, id, errNotFound)
+	}
+	for _, e := range opts.Expand {
+		if _, ok := lookupFold(spec.Expand, e.Path); !ok {
+			return errBadRequest("Could not find a navigation property named '%s' to $expand.", e.Path)
+		}
+	}
+	out, err := c.present(ctx, spec, o.Data, opts)
+	if err != nil {
+		return err
+	}
+	return c.entity(http.StatusOK, out)
+}
+
+// countOnly answers a /$count segment with the number as text/plain.
+func (c *call) countOnly(ctx context.Context, spec listSpec) error {
+	if spec.Directory && !c.eventual() {
+		return errorf(http.StatusBadRequest, "Request_UnsupportedQuery",
+			"$count is only supported with the request header 'ConsistencyLevel: eventual'.")
+	}
+	var n int
+	err := c.s.st.read(ctx, func(tx *txn) error {
+		if spec.Include == nil {
+			var err error
+			n, err = tx.count(ctx, spec.Scope)
+			return err
+		}
+		objs, err := tx.list(ctx, spec.Scope, false, 0, 0)
+		for _, o := range objs {
+			if spec.Include(o.Data) {
+				n++
+			}
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	body := strconv.Itoa(n)
+	c.w.Header().Set("Content-Type", "text/plain;charset=utf-8")
+	c.w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	c.w.WriteHeader(http.StatusOK)
+	_, err = c.w.Write([]byte(body))
+	return err
+}
+
+// nextLink is the request URL with $skip and $skiptoken replaced by token.
+func (c *call) nextLink(token string) string {
+	// Work on the raw pairs: url.Values would drop pairs holding ';', such as
+	// $expand=attachments($select=name;$top=2).
+	var kept []string
+	for pair := range strings.SplitSeq(c.r.URL.RawQuery, "&") {
+		k, _, _ := strings.Cut(pair, "=")
+		if key, err := url.QueryUnescape(k); pair == "" || err == nil &&
+			(strings.EqualFold(strings.TrimPrefix(key, "$"), "skip") || strings.EqualFold(strings.TrimPrefix(key, "$"), "skiptoken")) {
+			continue
+		}
+		kept = append(kept, pair)
+	}
+	kept = append(kept, "$skiptoken="+url.QueryEscape(token))
+	return baseURL(c.r) + c.r.URL.EscapedPath() + "?" + strings.Join(kept, "&")
+}
+
+// lookupFold finds a map entry ignoring the case of the key.
+func lookupFold[V any](m map[string]V, key string) (V, bool) {
+	if v, ok := m[key]; ok {
+		return v, true
+	}
+	for k, v := range m {
+		if strings.EqualFold(k, key) {
+			return v, true
+		}
+	}
+	var zero V
+	return zero, false
+}
+
+// patchDocument applies a PATCH body to doc: top-level properties are
+// replaced (complex values whole, as Graph does), null removes one, and
+// "id", annotations and the names in readOnly are ignored.
+func patchDocument(doc, patch map[string]any, readOnly ...string) {
+	for k, v := range patch {
+		if strings.EqualFold(k, "id") || strings.HasPrefix(k, "@") || slices.ContainsFunc(readOnly, func(r string) bool { return strings.EqualFold(r, k) }) {
+			continue
+		}
+		if v == nil {
+			delete(doc, k)
+			continue
+		}
+		doc[k] = v
+	}
+}
+
+// isNotFound reports whether err is a store miss.
+func isNotFound(err error) bool { return errors.Is(err, errNotFound) }
+
+// createEntity stores a new document and answers 201 with it.
+func (c *call) createEntity(ctx context.Context, o *object) error {
+	if err := c.s.st.write(ctx, func(tx *txn) error { return tx.put(ctx, o) }); err != nil {
+		return err
+	}
+	return c.entity(http.StatusCreated, o.Data)
+}
+
+// patchEntity applies the request's JSON body to a stored document of sc
+// (see patchDocument) and answers 200 with the result. The error wraps
+// errNotFound when the document is not in sc.
+func (c *call) patchEntity(ctx context.Context, sc scope, id string, readOnly ...string) error {
+	var patch map[string]any
+	if err := c.decode(&patch); err != nil {
+		return err
+	}
+	var o *object
+	err := c.s.st.write(ctx, func(tx *txn) error {
+		var err error
+		if o, err = tx.get(ctx, sc.Collection, sc.Owner, id); err != nil {
+			return err
+		}
+		if sc.ByParent && o.Parent != sc.Parent {
+			return fmt.Errorf("%s %q: %w", sc.Collection, id, errNotFound)
+		}
+		patchDocument(o.Data, patch, readOnly...)
+		return tx.put(ctx, o)
+	})
+	if err != nil {
+		return err
+	}
+	return c.entity(http.StatusOK, o.Data)
+}
+
+// deleteEntity deletes a stored document of sc and answers 204. The error
+// wraps errNotFound when the document is not in sc.
+func (c *call) deleteEntity(ctx context.Context, sc scope, id string) error {
+	err := c.s.st.write(ctx, func(tx *txn) error {
+		o, err := tx.get(ctx, sc.Collection, sc.Owner, id)
+		if err != nil {
+			return err
+		}
+		if sc.ByParent && o.Parent != sc.Parent {
+			return fmt.Errorf("%s %q: %w", sc.Collection, id, errNotFound)
+		}
+		return tx.delete(ctx, sc.Collection, sc.Owner, id)
+	})
+	if err != nil {
+		return err
+	}
+	return c.noContent()
+}

@@ -1,0 +1,728 @@
+package sandbox
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+)
+
+// errNotFound is returned by store lookups that find nothing.
+var errNotFound = errors.New("sandbox: object not found")
+
+// Change kinds recorded in the change log. A "remove" is logged for the old
+// parent when an object moves, so a per-parent delta reports it as gone.
+const (
+	changeUpsert = "upsert"
+	changeDelete = "delete"
+	changeRemove = "remove"
+)
+
+// blobChunkSize is the size of one stored blob row; blobs are written and read
+// one chunk at a time so transfers of any size use constant memory.
+const blobChunkSize = 1 << 20
+
+// sortTimeLayout is a fixed-width time layout so that sort keys built from
+// times order correctly as strings.
+const sortTimeLayout = "2006-01-02T15:04:05.000000000Z07:00"
+
+// migrations is the ordered schema history; migrations[i] brings the schema
+// from version i to i+1. Never edit an entry once released: append a new one.
+var migrations = []string{
+	`CREATE TABLE objects (
+		collection TEXT NOT NULL,
+		owner      TEXT NOT NULL,
+		id         TEXT NOT NULL,
+		parent     TEXT NOT NULL DEFAULT '',
+		sort       TEXT NOT NULL DEFAULT '',
+		data       TEXT NOT NULL,
+		created    TEXT NOT NULL,
+		modified   TEXT NOT NULL,
+		change_seq INTEGER NOT NULL,
+		PRIMARY KEY (collection, owner, id)
+	);
+	CREATE INDEX objects_by_parent ON objects (collection, owner, parent, sort);
+	CREATE INDEX objects_by_seq ON objects (collection, owner, change_seq, id);
+	CREATE INDEX objects_by_sort ON objects (collection, owner, sort);
+	CREATE INDEX users_by_upn ON objects (lower(json_extract(data, '$.userPrincipalName'))) WHERE collection = 'users';
+	CREATE INDEX users_by_mail ON objects (lower(json_extract(data, '$.mail'))) WHERE collection = 'users';
+	CREATE TABLE changes (
+		seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+		collection TEXT NOT NULL,
+		owner      TEXT NOT NULL,
+		parent     TEXT NOT NULL,
+		id         TEXT NOT NULL,
+		kind       TEXT NOT NULL CHECK (kind IN ('upsert', 'delete', 'remove')),
+		at         INTEGER NOT NULL
+	);
+	CREATE INDEX changes_by_scope ON changes (collection, owner, parent, seq);
+	CREATE TABLE blobs (
+		id      TEXT PRIMARY KEY,
+		size    INTEGER NOT NULL,
+		created TEXT NOT NULL
+	);
+	CREATE TABLE blob_chunks (
+		blob TEXT NOT NULL,
+		n    INTEGER NOT NULL,
+		data BLOB NOT NULL,
+		PRIMARY KEY (blob, n)
+	);
+	CREATE TABLE kv (
+		key     TEXT PRIMARY KEY,
+		value   BLOB NOT NULL,
+		expires INTEGER NOT NULL DEFAULT 0
+	);`,
+}
+
+// store is the SQLite-backed state of one sandbox tenant. All reads and
+// writes go through a txn (see read and write).
+type store struct {
+	db  *sql.DB
+	now func() time.Time
+	// onCommit, when set, receives the changes of every committed write.
+	onCommit func([]change)
+}
+
+// change is one row of the change log.
+type change struct {
+	Seq                           int64
+	Collection, Owner, Parent, ID string
+	Kind                          string
+	// Created is set (in memory only, for change notifications) when an
+	// upsert inserted a new object.
+	Created bool
+}
+
+// object is one stored document. Data is canonical camelCase Graph JSON.
+type object struct {
+	Collection string
+	Owner      string // user id for per-user data, "" for tenant-wide data
+	ID         string
+	Parent     string // containing folder/drive item, "" when flat
+	Sort       string // default order key; the creation time when empty
+	Data       map[string]any
+	Created    time.Time
+	Modified   time.Time
+	Seq        int64 // change_seq of the last write
+}
+
+// openStore opens (creating if needed) the database at path, or an in-memory
+// one for ":memory:", and migrates it to the current schema.
+func openStore(ctx context.Context, path string, now func() time.Time) (*store, error) {
+	var dsn string
+	memory := path == ":memory:"
+	if memory {
+		dsn = ":memory:"
+	} else {
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return nil, fmt.Errorf("sandbox: create database directory: %w", err)
+		}
+		q := url.Values{}
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", "busy_timeout(10000)")
+		q.Add("_pragma", "synchronous(NORMAL)")
+		q.Set("_txlock", "immediate")
+		dsn = "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+	}
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: open database %s: %w", path, err)
+	}
+	if memory {
+		// Every connection to ":memory:" is a separate database: keep exactly
+		// one, forever.
+		db.SetMaxOpenConns(1)
+		db.SetMaxIdleConns(1)
+		db.SetConnMaxLifetime(0)
+		db.SetConnMaxIdleTime(0)
+	} else {
+		db.SetMaxOpenConns(4)
+		db.SetMaxIdleConns(4)
+	}
+	st := &store{db: db, now: now}
+	if err := st.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if !memory {
+		if err := os.Chmod(path, 0o600); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("sandbox: restrict database file mode: %w", err)
+		}
+	}
+	return st, nil
+}
+
+func (st *store) close() error { return st.db.Close() }
+
+// migrate applies the migrations the database has not seen yet, each in its
+// own transaction together with the version bump.
+func (st *store) migrate(ctx context.Context) error {
+	if _, err := st.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`); err != nil {
+		return fmt.Errorf("sandbox: create schema_version: %w", err)
+	}
+	var version int
+	err := st.db.QueryRowContext(ctx, `SELECT version FROM schema_version`).Scan(&version)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		if _, err := st.db.ExecContext(ctx, `INSERT INTO schema_version (version) VALUES (0)`); err != nil {
+			return fmt.Errorf("sandbox: init schema_version: %w", err)
+		}
+	case err != nil:
+		return fmt.Errorf("sandbox: read schema version: %w", err)
+	}
+	if version > len(migrations) {
+		return fmt.Errorf("sandbox: database schema version %d is newer than this sandbox supports (%d); use a newer o365 or another --db file", version, len(migrations))
+	}
+	for v := version; v < len(migrations); v++ {
+		err := st.write(ctx, func(tx *txn) error {
+			if _, err := tx.q.ExecContext(ctx, migrations[v]); err != nil {
+				return err
+			}
+			_, err := tx.q.ExecContext(ctx, `UPDATE schema_version SET version = ?`, v+1)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("sandbox: migrate schema to version %d: %w", v+1, err)
+		}
+	}
+	return nil
+}
+
+// querier is what both *sql.DB and *sql.Tx offer.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// txn is a unit of store work: a transaction inside write, plain autocommit
+// statements inside read.
+type txn struct {
+	st      *store
+	q       querier
+	sqlTx   *sql.Tx              // set inside write
+	stmts   map[string]*sql.Stmt // statements prepared in sqlTx
+	changes []change
+}
+
+// prepared returns a statement for query prepared once per write
+// transaction (seeding writes many objects in one), or nil outside one.
+func (tx *txn) prepared(ctx context.Context, query string) *sql.Stmt {
+	if tx.sqlTx == nil {
+		return nil
+	}
+	if st, ok := tx.stmts[query]; ok {
+		return st
+	}
+	st, err := tx.sqlTx.PrepareContext(ctx, query)
+	if err != nil {
+		return nil // the unprepared path reports the error
+	}
+	if tx.stmts == nil {
+		tx.stmts = map[string]*sql.Stmt{}
+	}
+	tx.stmts[query] = st
+	return st
+}
+
+// exec runs a statement, prepared when inside a write.
+func (tx *txn) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := tx.prepared(ctx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return tx.q.ExecContext(ctx, query, args...)
+}
+
+// queryRow runs a one-row query, prepared when inside a write.
+func (tx *txn) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := tx.prepared(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return tx.q.QueryRowContext(ctx, query, args...)
+}
+
+// read runs fn without a transaction. fn must not write.
+func (st *store) read(ctx context.Context, fn func(tx *txn) error) error {
+	return fn(&txn{st: st, q: st.db})
+}
+
+// write runs fn in one transaction and, after commit, reports the changes it
+// logged to onCommit. fn must use only tx (never st) for store access: the
+// in-memory store has a single connection, which the transaction holds.
+func (st *store) write(ctx context.Context, fn func(tx *txn) error) error {
+	sqlTx, err := st.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sandbox: begin transaction: %w", err)
+	}
+	tx := &txn{st: st, q: sqlTx, sqlTx: sqlTx}
+	if err := fn(tx); err != nil {
+		sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("sandbox: commit: %w", err)
+	}
+	if st.onCommit != nil && len(tx.changes) > 0 {
+		st.onCommit(tx.changes)
+	}
+	return nil
+}
+
+// get loads one object; the error wraps errNotFound when it does not exist.
+func (tx *txn) get(ctx context.Context, collection, owner, id string) (*object, error) {
+	row := tx.queryRow(ctx, `SELECT parent, sort, data, created, modified, change_seq
+		FROM objects WHERE collection = ? AND owner = ? AND id = ?`, collection, owner, id)
+	o := &object{Collection: collection, Owner: owner, ID: id}
+	if err := scanObject(row, o); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, fmt.Errorf("%s %q: %w", collection, id, errNotFound)
+		}
+		return nil, fmt.Errorf("sandbox: load %s %q: %w", collection, id, err)
+	}
+	return o, nil
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanObject(row scanner, o *object) error {
+	var data, created, modified string
+	if err := row.Scan(&o.Parent, &o.Sort, &data, &created, &modified, &o.Seq); err != nil {
+		return err
+	}
+	if err := json.Unmarshal([]byte(data), &o.Data); err != nil {
+		return fmt.Errorf("decode stored document: %w", err)
+	}
+	o.Created, _ = time.Parse(time.RFC3339Nano, created)
+	o.Modified, _ = time.Parse(time.RFC3339Nano, modified)
+	return nil
+}
+
+// put inserts or replaces o, sets o.Data["id"], logs the change and fills in
+// o.Seq, o.Created and o.Modified. Moving an object to another parent also
+// logs a "remove" for the old parent.
+func (tx *txn) put(ctx context.Context, o *object) error {
+	if o.ID == "" || o.Collection == "" {
+		return fmt.Errorf("sandbox: put needs a collection and an id")
+	}
+	now := tx.st.now().UTC()
+	var oldParent, oldCreated string
+	err := tx.queryRow(ctx, `SELECT parent, created FROM objects WHERE collection = ? AND owner = ? AND id = ?`,
+		o.Collection, o.Owner, o.ID).Scan(&oldParent, &oldCreated)
+	exists := err == nil
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("sandbox: put %s %q: %w", o.Collection, o.ID, err)
+	}
+	if exists && oldParent != o.Parent {
+		if _, err := tx.logChange(ctx, o.Collection, o.Owner, oldParent, o.ID, changeRemove); err != nil {
+			return err
+		}
+	}
+	seq, err := tx.logChange(ctx, o.Collection, o.Owner, o.Parent, o.ID, changeUpsert)
+	if err != nil {
+		return err
+	}
+	tx.changes[len(tx.changes)-1].Created = !exists
+	switch {
+	case exists:
+		o.Created, _ = time.Parse(time.RFC3339Nano, oldCreated)
+	case o.Created.IsZero():
+		o.Created = now
+	}
+	o.Modified = now
+	o.Seq = seq
+	if o.Sort == "" {
+		o.Sort = o.Created.UTC().Format(sortTimeLayout)
+	}
+	if o.Data == nil {
+		o.Data = map[string]any{}
+	}
+	o.Data["id"] = o.ID
+	data, err := json.Marshal(o.Data)
+	if err != nil {
+		return fmt.Errorf("sandbox: encode %s %q: %w", o.Collection, o.ID, err)
+	}
+	_, err = tx.exec(ctx, `INSERT INTO objects (collection, owner, id, parent, sort, data, created, modified, change_seq)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (collection, owner, id) DO UPDATE SET parent = excluded.parent, sort = excluded.sort,
+			data = excluded.data, modified = excluded.modified, change_seq = excluded.change_seq`,
+		o.Collection, o.Owner, o.ID, o.Parent, o.Sort, string(data),
+		o.Created.UTC().Format(time.RFC3339Nano), now.Format(time.RFC3339Nano), seq)
+	if err != nil {
+		return fmt.Errorf("sandbox: store %s %q: %w", o.Collection, o.ID, err)
+	}
+	return nil
+}
+
+// delete removes one object and logs it; the error wraps errNotFound when
+// there was nothing to delete.
+func (tx *txn) delete(ctx context.Context, collection, owner, id string) error {
+	var parent string
+	err := tx.q.QueryRowContext(ctx, `DELETE FROM objects WHERE collection = ? AND owner = ? AND id = ? RETURNING parent`,
+		collection, owner, id).Scan(&parent)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%s %q: %w", collection, id, errNotFound)
+	}
+	if err != nil {
+		return fmt.Errorf("sandbox: delete %s %q: %w", collection, id, err)
+	}
+	_, err = tx.logChange(ctx, collection, owner, parent, id, changeDelete)
+	return err
+}
+
+func (tx *txn) logChange(ctx context.Context, collection, owner, parent, id, kind string) (int64, error) {
+	var seq int64
+	err := tx.queryRow(ctx, `INSERT INTO changes (collection, owner, parent, id, kind, at) VALUES (?, ?, ?, ?, ?, ?) RETURNING seq`,
+		collection, owner, parent, id, kind, tx.st.now().Unix()).Scan(&seq)
+	if err != nil {
+		return 0, fmt.Errorf("sandbox: log change: %w", err)
+	}
+	tx.changes = append(tx.changes, change{Seq: seq, Collection: collection, Owner: owner, Parent: parent, ID: id, Kind: kind})
+	return seq, nil
+}
+
+// scope names a set of objects: one collection of one owner, optionally
+// narrowed to one parent.
+type scope struct {
+	Collection string
+	Owner      string
+	Parent     string
+	ByParent   bool // when false, Parent is ignored and every parent matches
+}
+
+func (sc scope) where() (string, []any) {
+	if sc.ByParent {
+		return `collection = ? AND owner = ? AND parent = ?`, []any{sc.Collection, sc.Owner, sc.Parent}
+	}
+	return `collection = ? AND owner = ?`, []any{sc.Collection, sc.Owner}
+}
+
+// list returns the objects in sc ordered by their sort key (descending when
+// desc), skipping offset and returning at most limit (all when limit <= 0).
+func (tx *txn) list(ctx context.Context, sc scope, desc bool, offset, limit int) ([]*object, error) {
+	where, args := sc.where()
+	order := "sort ASC, id ASC"
+	if desc {
+		order = "sort DESC, id DESC"
+	}
+	if limit <= 0 {
+		limit = -1
+	}
+	args = append(args, limit, offset)
+	rows, err := tx.q.QueryContext(ctx, `SELECT id, parent, sort, data, created, modified, change_seq FROM objects
+		WHERE `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: list %s: %w", sc.Collection, err)
+	}
+	return scanObjects(rows, sc)
+}
+
+// listRaw is list for callers that send documents unchanged: it returns
+// the stored JSON without decoding it.
+func (tx *txn) listRaw(ctx context.Context, sc scope, desc bool, offset, limit int) ([]json.RawMessage, error) {
+	where, args := sc.where()
+	order := "sort ASC, id ASC"
+	if desc {
+		order = "sort DESC, id DESC"
+	}
+	if limit <= 0 {
+		limit = -1
+	}
+	args = append(args, limit, offset)
+	rows, err := tx.q.QueryContext(ctx, `SELECT data FROM objects WHERE `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: list %s: %w", sc.Collection, err)
+	}
+	defer rows.Close()
+	var out []json.RawMessage
+	for rows.Next() {
+		var data []byte
+		if err := rows.Scan(&data); err != nil {
+			return nil, fmt.Errorf("sandbox: scan %s: %w", sc.Collection, err)
+		}
+		out = append(out, data)
+	}
+	return out, rows.Err()
+}
+
+// count returns the number of objects in sc.
+func (tx *txn) count(ctx context.Context, sc scope) (int, error) {
+	where, args := sc.where()
+	var n int
+	if err := tx.q.QueryRowContext(ctx, `SELECT count(*) FROM objects WHERE `+where, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("sandbox: count %s: %w", sc.Collection, err)
+	}
+	return n, nil
+}
+
+// maxSeq is the newest change sequence number (0 for an empty log).
+func (tx *txn) maxSeq(ctx context.Context) (int64, error) {
+	var seq int64
+	err := tx.q.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM changes`).Scan(&seq)
+	if err != nil {
+		return 0, fmt.Errorf("sandbox: read change log: %w", err)
+	}
+	return seq, nil
+}
+
+// objectsUpTo returns objects of sc whose last change is at most upTo, in
+// (change_seq, id) order after the cursor (afterSeq, afterID).
+func (tx *txn) objectsUpTo(ctx context.Context, sc scope, upTo, afterSeq int64, afterID string, limit int) ([]*object, error) {
+	where, args := sc.where()
+	args = append(args, upTo, afterSeq, afterID, limit)
+	rows, err := tx.q.QueryContext(ctx, `SELECT id, parent, sort, data, created, modified, change_seq FROM objects
+		WHERE `+where+` AND change_seq <= ? AND (change_seq, id) > (?, ?) ORDER BY change_seq, id LIMIT ?`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: delta snapshot %s: %w", sc.Collection, err)
+	}
+	return scanObjects(rows, sc)
+}
+
+// changesBetween returns, for each object of sc changed in (after, upTo], its
+// last change there, ordered by sequence and starting after cursor.
+func (tx *txn) changesBetween(ctx context.Context, sc scope, after, upTo, cursor int64, limit int) ([]change, error) {
+	where, args := sc.where()
+	args = append(args, after, upTo, cursor, limit)
+	// SQLite takes the bare columns of an aggregate query from the row that
+	// holds the max(), so kind and parent belong to the last change.
+	rows, err := tx.q.QueryContext(ctx, `SELECT id, parent, kind, max(seq) AS last FROM changes
+		WHERE `+where+` AND seq > ? AND seq <= ? GROUP BY id HAVING last > ? ORDER BY last LIMIT ?`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: read changes of %s: %w", sc.Collection, err)
+	}
+	defer rows.Close()
+	var out []change
+	for rows.Next() {
+		c := change{Collection: sc.Collection, Owner: sc.Owner}
+		if err := rows.Scan(&c.ID, &c.Parent, &c.Kind, &c.Seq); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+func scanObjects(rows *sql.Rows, sc scope) ([]*object, error) {
+	defer rows.Close()
+	var out []*object
+	for rows.Next() {
+		o := &object{Collection: sc.Collection, Owner: sc.Owner}
+		var data, created, modified string
+		if err := rows.Scan(&o.ID, &o.Parent, &o.Sort, &data, &created, &modified, &o.Seq); err != nil {
+			return nil, fmt.Errorf("sandbox: scan %s: %w", sc.Collection, err)
+		}
+		if err := json.Unmarshal([]byte(data), &o.Data); err != nil {
+			return nil, fmt.Errorf("sandbox: decode stored %s %q: %w", sc.Collection, o.ID, err)
+		}
+		o.Created, _ = time.Parse(time.RFC3339Nano, created)
+		o.Modified, _ = time.Parse(time.RFC3339Nano, modified)
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// kvGet reads a key/value entry; ok is false when it is absent or expired.
+func (tx *txn) kvGet(ctx context.Context, key string) ([]byte, bool, error) {
+	var val []byte
+	var expires int64
+	err := tx.q.QueryRowContext(ctx, `SELECT value, expires FROM kv WHERE key = ?`, key).Scan(&val, &expires)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("sandbox: read key: %w", err)
+	}
+	if expires != 0 && tx.st.now().UnixNano() >= expires {
+		return nil, false, nil
+	}
+	return val, true, nil
+}
+
+// kvPut stores a key/value entry; a zero expires never expires.
+func (tx *txn) kvPut(ctx context.Context, key string, val []byte, expires time.Time) error {
+	var exp int64
+	if !expires.IsZero() {
+		exp = expires.UnixNano()
+	}
+	_, err := tx.q.ExecContext(ctx, `INSERT INTO kv (key, value, expires) VALUES (?, ?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires = excluded.expires`, key, val, exp)
+	if err != nil {
+		return fmt.Errorf("sandbox: write key: %w", err)
+	}
+	return nil
+}
+
+// kvPurge drops expired key/value entries.
+func (tx *txn) kvPurge(ctx context.Context) error {
+	if _, err := tx.q.ExecContext(ctx, `DELETE FROM kv WHERE expires != 0 AND expires <= ?`, tx.st.now().UnixNano()); err != nil {
+		return fmt.Errorf("sandbox: purge expired keys: %w", err)
+	}
+	return nil
+}
+
+func (tx *txn) kvDelete(ctx context.Context, key string) error {
+	if _, err := tx.q.ExecContext(ctx, `DELETE FROM kv WHERE key = ?`, key); err != nil {
+		return fmt.Errorf("sandbox: delete key: %w", err)
+	}
+	return nil
+}
+
+// writeBlob appends r to blob id at offset, which must equal the blob's
+// current size (0 creates or replaces it). It returns the new size. Memory
+// use is bounded by two chunks whatever the length of r.
+func (tx *txn) writeBlob(ctx context.Context, id string, offset int64, r io.Reader) (int64, error) {
+	size, err := tx.blobSize(ctx, id)
+	switch {
+	case errors.Is(err, errNotFound) && offset == 0:
+		size = 0
+	case err != nil:
+		return 0, err
+	}
+	if offset == 0 && size != 0 {
+		if err := tx.deleteBlob(ctx, id); err != nil {
+			return 0, err
+		}
+		size = 0
+	}
+	if offset != size {
+		return size, fmt.Errorf("sandbox: blob write at %d, expected %d", offset, size)
+	}
+	if _, err := tx.q.ExecContext(ctx, `INSERT INTO blobs (id, size, created) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+		id, size, tx.st.now().UTC().Format(time.RFC3339Nano)); err != nil {
+		return 0, fmt.Errorf("sandbox: create blob: %w", err)
+	}
+	buf := make([]byte, blobChunkSize)
+	n := size / blobChunkSize
+	fill := int(size % blobChunkSize)
+	if fill > 0 {
+		// Complete the partial last chunk first.
+		var last []byte
+		if err := tx.q.QueryRowContext(ctx, `SELECT data FROM blob_chunks WHERE blob = ? AND n = ?`, id, n).Scan(&last); err != nil {
+			return 0, fmt.Errorf("sandbox: read blob tail: %w", err)
+		}
+		copy(buf, last)
+	}
+	for {
+		m, rerr := io.ReadFull(r, buf[fill:])
+		if m > 0 {
+			if _, err := tx.q.ExecContext(ctx, `INSERT INTO blob_chunks (blob, n, data) VALUES (?, ?, ?)
+				ON CONFLICT (blob, n) DO UPDATE SET data = excluded.data`, id, n, buf[:fill+m]); err != nil {
+				return 0, fmt.Errorf("sandbox: write blob chunk: %w", err)
+			}
+			size += int64(m)
+		}
+		if rerr == io.EOF || rerr == io.ErrUnexpectedEOF {
+			break
+		}
+		if rerr != nil {
+			return 0, fmt.Errorf("sandbox: read upload: %w", rerr)
+		}
+		fill = 0
+		n++
+	}
+	if _, err := tx.q.ExecContext(ctx, `UPDATE blobs SET size = ? WHERE id = ?`, size, id); err != nil {
+		return 0, fmt.Errorf("sandbox: update blob size: %w", err)
+	}
+	return size, nil
+}
+
+// blobSize returns the stored size of a blob; the error wraps errNotFound.
+func (tx *txn) blobSize(ctx context.Context, id string) (int64, error) {
+	var size int64
+	err := tx.q.QueryRowContext(ctx, `SELECT size FROM blobs WHERE id = ?`, id).Scan(&size)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("blob %q: %w", id, errNotFound)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("sandbox: read blob: %w", err)
+	}
+	return size, nil
+}
+
+func (tx *txn) deleteBlob(ctx context.Context, id string) error {
+	if _, err := tx.q.ExecContext(ctx, `DELETE FROM blob_chunks WHERE blob = ?`, id); err != nil {
+		return fmt.Errorf("sandbox: delete blob: %w", err)
+	}
+	if _, err := tx.q.ExecContext(ctx, `DELETE FROM blobs WHERE id = ?`, id); err != nil {
+		return fmt.Errorf("sandbox: delete blob: %w", err)
+	}
+	return nil
+}
+
+// blobReader reads a blob one chunk (one query) at a time; it is an
+// io.ReadSeeker, so http.ServeContent can answer Range requests from it.
+type blobReader struct {
+	ctx   context.Context
+	st    *store
+	id    string
+	size  int64
+	pos   int64
+	chunk []byte
+	n     int64 // index of chunk, -1 when none loaded
+}
+
+// openBlob opens blob id for reading; the error wraps errNotFound.
+func (st *store) openBlob(ctx context.Context, id string) (*blobReader, error) {
+	var size int64
+	err := st.read(ctx, func(tx *txn) error {
+		var err error
+		size, err = tx.blobSize(ctx, id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &blobReader{ctx: ctx, st: st, id: id, size: size, n: -1}, nil
+}
+
+// Size is the blob's length in bytes.
+func (b *blobReader) Size() int64 { return b.size }
+
+func (b *blobReader) Read(p []byte) (int, error) {
+	if b.pos >= b.size {
+		return 0, io.EOF
+	}
+	n := b.pos / blobChunkSize
+	if n != b.n {
+		b.chunk = b.chunk[:0]
+		err := b.st.db.QueryRowContext(b.ctx, `SELECT data FROM blob_chunks WHERE blob = ? AND n = ?`, b.id, n).Scan(&b.chunk)
+		if err != nil {
+			return 0, fmt.Errorf("sandbox: read blob chunk: %w", err)
+		}
+		b.n = n
+	}
+	off := int(b.pos - n*blobChunkSize)
+	if off >= len(b.chunk) {
+		return 0, io.ErrUnexpectedEOF
+	}
+	m := copy(p, b.chunk[off:])
+	b.pos += int64(m)
+	return m, nil
+}
+
+func (b *blobReader) Seek(offset int64, whence int) (int64, error) {
+	var abs int64
+	switch whence {
+	case io.SeekStart:
+		abs = offset
+	case io.SeekCurrent:
+		abs = b.pos + offset
+	case io.SeekEnd:
+		abs = b.size + offset
+	default:
+		return 0, fmt.Errorf("sandbox: bad seek whence %d", whence)
+	}
+	if abs < 0 {
+		return 0, fmt.Errorf("sandbox: seek before start")
+	}
+	b.pos = abs
+	return abs, nil
+}

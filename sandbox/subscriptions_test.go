@@ -1,0 +1,117 @@
+package sandbox
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+)
+
+// receiver is a loopback webhook endpoint that answers the validation
+// handshake and records notifications.
+type receiver struct {
+	*httptest.Server
+	got chan map[string]any
+}
+
+func newReceiver(t *testing.T, echo bool) *receiver {
+	rc := &receiver{got: make(chan map[string]any, 16)}
+	rc.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if tok := r.URL.Query().Get("validationToken"); tok != "" {
+			w.Header().Set("Content-Type", "text/plain")
+			if echo {
+				io.WriteString(w, tok)
+			} else {
+				io.WriteString(w, "nope")
+			}
+			return
+		}
+		var body map[string]any
+		json.NewDecoder(r.Body).Decode(&body)
+		rc.got <- body
+		w.WriteHeader(http.StatusAccepted)
+	}))
+	t.Cleanup(rc.Close)
+	return rc
+}
+
+func TestSubscriptions(t *testing.T) {
+	ts := newTestServer(t, Options{})
+	tok := ts.aliceToken(t)
+	rc := newReceiver(t, true)
+	exp := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
+	body := map[string]any{"changeType": "created,updated", "notificationUrl": rc.URL + "/hook",
+		"resource": "me/testItems", "expirationDateTime": exp, "clientState": "s3cret"}
+	r := ts.do(t, tok, "POST", "/v1.0/subscriptions", body).wantStatus(t, 201)
+	subID := r.JSON["id"].(string)
+	if r.JSON["resource"] != "me/testItems" || r.JSON["applicationId"] != DemoPublicClientID || r.JSON["clientState"] != "s3cret" {
+		t.Fatalf("subscription %s", r.Raw)
+	}
+	item := ts.do(t, tok, "POST", "/v1.0/me/testItems", map[string]any{"subject": "hi"}).wantStatus(t, 201)
+	select {
+	case n := <-rc.got:
+		v := n["value"].([]any)[0].(map[string]any)
+		id := item.JSON["id"].(string)
+		want := map[string]any{
+			"subscriptionId": subID, "subscriptionExpirationDateTime": r.JSON["expirationDateTime"], "clientState": "s3cret",
+			"changeType": "created", "tenantId": DemoTenantID, "resource": "Users/" + DemoUserID + "/TestItems/" + id,
+			"resourceData": map[string]any{"@odata.type": "#Microsoft.Graph.TestItem", "@odata.id": "Users/" + DemoUserID + "/TestItems/" + id, "id": id},
+		}
+		if len(v) != len(want) {
+			t.Fatalf("notification %v", v)
+		}
+		for k, w := range want {
+			if k != "resourceData" && v[k] != w {
+				t.Fatalf("notification %s = %v, want %v", k, v[k], w)
+			}
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no notification")
+	}
+	// Renew, read, list, delete.
+	later := time.Now().Add(2 * time.Hour).UTC().Format(time.RFC3339)
+	r = ts.do(t, tok, "PATCH", "/v1.0/subscriptions/"+subID, map[string]any{"expirationDateTime": later}).wantStatus(t, 200)
+	if got, _ := time.Parse(time.RFC3339Nano, r.JSON["expirationDateTime"].(string)); got.Format(time.RFC3339) != later {
+		t.Fatalf("renewed to %v, want %s", r.JSON["expirationDateTime"], later)
+	}
+	ts.do(t, tok, "PATCH", "/v1.0/subscriptions/"+subID, map[string]any{"expirationDateTime": time.Now().Add(100 * 24 * time.Hour).Format(time.RFC3339)}).wantError(t, 400, "invalidRequest")
+	ts.do(t, tok, "GET", "/v1.0/subscriptions/"+subID, nil).wantStatus(t, 200)
+	if n := len(ts.do(t, tok, "GET", "/v1.0/subscriptions", nil).wantStatus(t, 200).JSON["value"].([]any)); n != 1 {
+		t.Fatalf("%d subscriptions listed", n)
+	}
+	// Another app does not see it.
+	ts.do(t, ts.appToken(t), "GET", "/v1.0/subscriptions/"+subID, nil).wantError(t, 404, "ResourceNotFound")
+	ts.do(t, tok, "DELETE", "/v1.0/subscriptions/"+subID, nil).wantStatus(t, 204)
+	ts.do(t, tok, "GET", "/v1.0/subscriptions/"+subID, nil).wantError(t, 404, "ResourceNotFound")
+}
+
+func TestSubscriptionRejections(t *testing.T) {
+	ts := newTestServer(t, Options{})
+	tok := ts.aliceToken(t)
+	good := newReceiver(t, true)
+	bad := newReceiver(t, false)
+	exp := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
+	sub := func(url, resource, ct, exp string) map[string]any {
+		return map[string]any{"changeType": ct, "notificationUrl": url, "resource": resource, "expirationDateTime": exp}
+	}
+	cases := map[string]map[string]any{
+		"not loopback":    sub("https://example.com/hook", "me/testItems", "created", exp),
+		"bad echo":        sub(bad.URL, "me/testItems", "created", exp),
+		"unknown change":  sub(good.URL, "me/testItems", "exploded", exp),
+		"past":            sub(good.URL, "me/testItems", "created", "2020-01-01T00:00:00Z"),
+		"too long":        sub(good.URL, "me/testItems", "created", time.Now().Add(4231*time.Minute).UTC().Format(time.RFC3339)),
+		"unknown target":  sub(good.URL, "me/nothing", "created", exp),
+		"not a time":      sub(good.URL, "me/testItems", "created", "tomorrow"),
+		"unreachable url": sub("http://127.0.0.1:1/hook", "me/testItems", "created", exp),
+	}
+	for name, body := range cases {
+		t.Run(name, func(t *testing.T) {
+			ts.do(t, tok, "POST", "/v1.0/subscriptions", body).wantError(t, 400, "invalidRequest")
+		})
+	}
+	// Bob's items need Mail.Read.Shared: the limited app cannot subscribe.
+	limited := ts.userToken(t, DemoLimitedClientID, DemoUser)
+	ts.do(t, limited, "POST", "/v1.0/subscriptions", sub(good.URL, "users/"+DemoBob+"/testItems", "created", exp)).wantError(t, 403, "ErrorAccessDenied")
+}
