@@ -1,0 +1,151 @@
+package o365test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/o365go/o365"
+	"github.com/o365go/o365/sandbox"
+)
+
+// GraphProtocol returns Microsoft Graph v1.0 pointed at srv.
+func GraphProtocol(srv *sandbox.Server) *o365.Protocol {
+	p := o365.Graph()
+	p.Name = "sandbox"
+	p.BaseURL = srv.URL() + "/"
+	p.AuthorityHost = srv.URL()
+	return p
+}
+
+// OutlookProtocol returns the Office 365 (Outlook REST v2.0, PascalCase)
+// protocol pointed at srv's /api/v2.0 dialect.
+func OutlookProtocol(srv *sandbox.Server) *o365.Protocol {
+	p := o365.Office365()
+	p.Name = "sandbox-office365"
+	p.BaseURL = srv.URL() + "/api/"
+	p.AuthorityHost = srv.URL()
+	return p
+}
+
+// NewAccount returns an Account signed in to srv as login (a demo user such as
+// sandbox.DemoUser) through the demo public client, with every delegated scope
+// that app was granted, speaking Graph v1.0 unless opts say otherwise. Tokens
+// come from the sandbox's token endpoint and are renewed before they expire.
+func NewAccount(t testing.TB, srv *sandbox.Server, login string, opts ...o365.Option) *o365.Account {
+	t.Helper()
+	return newAccount(t, srv, &tokenSource{srv: srv, form: url.Values{
+		"grant_type": {"password"}, "client_id": {sandbox.DemoPublicClientID},
+		"username": {login}, "password": {sandbox.DemoPassword},
+		"scope": {"https://graph.microsoft.com/.default"},
+	}}, opts)
+}
+
+// NewAccountFor is NewAccount through another registered client, such as
+// sandbox.DemoLimitedClientID (no .Shared scopes), asking for scopes (raw
+// permission names; empty means all the app was granted).
+func NewAccountFor(t testing.TB, srv *sandbox.Server, clientID, login string, scopes []string, opts ...o365.Option) *o365.Account {
+	t.Helper()
+	scope := "https://graph.microsoft.com/.default"
+	if len(scopes) > 0 {
+		scope = ""
+		for i, s := range scopes {
+			if i > 0 {
+				scope += " "
+			}
+			scope += "https://graph.microsoft.com/" + s
+		}
+	}
+	return newAccount(t, srv, &tokenSource{srv: srv, form: url.Values{
+		"grant_type": {"password"}, "client_id": {clientID},
+		"username": {login}, "password": {sandbox.DemoPassword}, "scope": {scope},
+	}}, opts)
+}
+
+// NewAppAccount returns an app-only Account of the demo daemon app
+// (client credentials). It has no "me": give it a resource such as
+// o365.WithResource("user:" + sandbox.DemoUser).
+func NewAppAccount(t testing.TB, srv *sandbox.Server, opts ...o365.Option) *o365.Account {
+	t.Helper()
+	return newAccount(t, srv, &tokenSource{srv: srv, appOnly: true, form: url.Values{
+		"grant_type": {"client_credentials"}, "client_id": {sandbox.DemoDaemonClientID},
+		"client_secret": {sandbox.DemoDaemonSecret}, "scope": {"https://graph.microsoft.com/.default"},
+	}}, opts)
+}
+
+func newAccount(t testing.TB, srv *sandbox.Server, ts *tokenSource, opts []o365.Option) *o365.Account {
+	t.Helper()
+	if _, err := ts.Token(context.Background()); err != nil {
+		t.Fatalf("o365test: signing in: %v", err)
+	}
+	all := append([]o365.Option{
+		o365.WithProtocol(GraphProtocol(srv)),
+		o365.WithTokenSource(ts),
+		o365.WithHTTPClient(srv.Client()),
+		o365.WithRetry(FastRetry()),
+	}, opts...)
+	acct, err := o365.New(all...)
+	if err != nil {
+		t.Fatalf("o365test: %v", err)
+	}
+	return acct
+}
+
+// FastRetry is a retry policy for tests: the same rules as the default, with
+// millisecond backoffs (a service's Retry-After is still honoured).
+func FastRetry() o365.RetryPolicy {
+	return o365.RetryPolicy{MaxAttempts: 8, MaxTotalWait: time.Minute, BaseDelay: 5 * time.Millisecond, MaxDelay: 50 * time.Millisecond}
+}
+
+// tokenSource gets tokens from the sandbox's token endpoint and keeps one until
+// a minute before it expires.
+type tokenSource struct {
+	srv     *sandbox.Server
+	form    url.Values
+	appOnly bool
+
+	mu  sync.Mutex
+	tok o365.Token
+}
+
+func (s *tokenSource) Token(ctx context.Context) (o365.Token, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.tok.AccessToken != "" && time.Until(s.tok.ExpiresOn) > time.Minute {
+		return s.tok, nil
+	}
+	return s.fetch(ctx)
+}
+
+// RefreshToken implements o365.TokenRefresher.
+func (s *tokenSource) RefreshToken(ctx context.Context) (o365.Token, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.fetch(ctx)
+}
+
+// AppOnly implements o365.AppOnlySource.
+func (s *tokenSource) AppOnly() bool { return s.appOnly }
+
+func (s *tokenSource) fetch(ctx context.Context) (o365.Token, error) {
+	resp, err := s.srv.Client().PostForm(s.srv.AuthorityURL("")+"/oauth2/v2.0/token", s.form)
+	if err != nil {
+		return o365.Token{}, fmt.Errorf("o365test: token request: %w", err)
+	}
+	defer resp.Body.Close()
+	var body struct {
+		AccessToken string `json:"access_token"`
+		ExpiresIn   int    `json:"expires_in"`
+		Error       string `json:"error"`
+		Description string `json:"error_description"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || body.AccessToken == "" {
+		return o365.Token{}, fmt.Errorf("o365test: token: HTTP %d %s: %s (%v)", resp.StatusCode, body.Error, body.Description, err)
+	}
+	s.tok = o365.Token{AccessToken: body.AccessToken, ExpiresOn: time.Now().Add(time.Duration(body.ExpiresIn) * time.Second)}
+	return s.tok, nil
+}
