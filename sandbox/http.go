@@ -119,7 +119,7 @@ func (c *call) writeJSON(status int, v any) error {
 }
 
 func writeJSON(w http.ResponseWriter, d dialect, status int, v any) error {
-	body, err := json.Marshal(v)
+	body, err := marshalJSON(v)
 	if err != nil {
 		return err
 	}
@@ -139,7 +139,7 @@ func writeJSON(w http.ResponseWriter, d dialect, status int, v any) error {
 				}
 			}
 		}
-		if body, err = json.Marshal(out); err != nil {
+		if body, err = marshalJSON(out); err != nil {
 			return err
 		}
 	}
@@ -366,4 +366,16 @@ func graphType(t string) string {
 		return graphTypePrefix + lowerFirst(rest)
 	}
 	return t
+}
+
+// marshalJSON encodes v as Graph does: without escaping '&', '<' and '>', so
+// nextLinks read as URLs.
+func marshalJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
