@@ -1,0 +1,104 @@
+package mail
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/o365go/o365"
+)
+
+// BulkError reports the messages a bulk operation could not handle; the
+// others were handled.
+type BulkError struct {
+	// Failed maps a message id to its error.
+	Failed map[string]error
+}
+
+// Error summarises the failures.
+func (e *BulkError) Error() string {
+	for id, err := range e.Failed {
+		return fmt.Sprintf("mail: %d of the messages failed, e.g. %q: %v", len(e.Failed), id, err)
+	}
+	return "mail: bulk operation failed"
+}
+
+// Unwrap returns the individual errors, so errors.Is works on them.
+func (e *BulkError) Unwrap() []error {
+	out := make([]error, 0, len(e.Failed))
+	for _, err := range e.Failed {
+		out = append(out, err)
+	}
+	return out
+}
+
+// bulk runs one request per id through $batch (20 per request, throttled
+// items retried by the engine) and collects the failures.
+func (m *Mailbox) bulk(ctx context.Context, ids []string, build func(id string) (*o365.Request, any)) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	items := make([]*o365.BatchItem, len(ids))
+	for i, id := range ids {
+		req, out := build(id)
+		items[i] = &o365.BatchItem{Request: req, Out: out}
+	}
+	results, err := m.acct.Batch(ctx, items)
+	failed := map[string]error{}
+	for i, r := range results {
+		if r.Err != nil {
+			failed[ids[i]] = r.Err
+		}
+	}
+	if len(failed) > 0 {
+		return &BulkError{Failed: failed}
+	}
+	if err != nil {
+		return fmt.Errorf("mail: batch: %w", err)
+	}
+	return nil
+}
+
+// MoveMessages moves messages to a folder (id or well-known name) and returns
+// their new ids, in the order of ids ("" where the move failed).
+func (m *Mailbox) MoveMessages(ctx context.Context, ids []string, dest string) ([]string, error) {
+	moved := make([]Message, len(ids))
+	n := 0
+	err := m.bulk(ctx, ids, func(id string) (*o365.Request, any) {
+		out := &moved[n]
+		n++
+		return m.request(http.MethodPost, messagePath(id, "move"), destination{dest}), out
+	})
+	newIDs := make([]string, len(ids))
+	for i := range moved {
+		newIDs[i] = moved[i].ID
+	}
+	return newIDs, err
+}
+
+// DeleteMessages deletes messages; a message already gone counts as deleted.
+func (m *Mailbox) DeleteMessages(ctx context.Context, ids []string) error {
+	err := m.bulk(ctx, ids, func(id string) (*o365.Request, any) {
+		return m.request(http.MethodDelete, messagePath(id), nil), nil
+	})
+	var be *BulkError
+	if errors.As(err, &be) {
+		for id, e := range be.Failed {
+			if errors.Is(e, o365.ErrNotFound) {
+				delete(be.Failed, id)
+			}
+		}
+		if len(be.Failed) == 0 {
+			return nil
+		}
+	}
+	return err
+}
+
+// MarkMessages marks messages read (true) or unread (false).
+func (m *Mailbox) MarkMessages(ctx context.Context, ids []string, read bool) error {
+	return m.bulk(ctx, ids, func(id string) (*o365.Request, any) {
+		return m.request(http.MethodPatch, messagePath(id), map[string]bool{"isRead": read}), nil
+	})
+}

@@ -1,0 +1,70 @@
+package mail
+
+import (
+	"path/filepath"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// maxFileName is the longest name most file systems accept, in bytes.
+const maxFileName = 255
+
+// windowsReserved are device names Windows refuses as file names, with or
+// without an extension.
+var windowsReserved = map[string]bool{
+	"con": true, "prn": true, "aux": true, "nul": true,
+	"com1": true, "com2": true, "com3": true, "com4": true, "com5": true, "com6": true, "com7": true, "com8": true, "com9": true,
+	"lpt1": true, "lpt2": true, "lpt3": true, "lpt4": true, "lpt5": true, "lpt6": true, "lpt7": true, "lpt8": true, "lpt9": true,
+}
+
+// SafeFileName turns an attachment name chosen by a sender into a file name
+// that stays inside the directory it is saved to on every platform: only the
+// last path element is kept (both / and \ separate), control characters and
+// <>:"|?* become _, invalid UTF-8 is replaced, leading and trailing dots and
+// spaces are dropped, Windows device names get a leading _, and the name is
+// cut to 255 bytes keeping its extension. An empty result is "attachment".
+func SafeFileName(name string) string {
+	name = strings.ToValidUTF8(name, "_")
+	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
+		name = name[i+1:]
+	}
+	name = strings.Map(func(r rune) rune {
+		switch {
+		case r < 0x20 || r == 0x7f || unicode.IsControl(r):
+			return '_'
+		case strings.ContainsRune(`<>:"|?*`, r):
+			return '_'
+		case r == utf8.RuneError:
+			return '_'
+		}
+		return r
+	}, name)
+	name = strings.Trim(name, ". ")
+	if name == "" {
+		return "attachment"
+	}
+	stem := name
+	if i := strings.IndexByte(name, '.'); i >= 0 {
+		stem = name[:i]
+	}
+	if windowsReserved[strings.ToLower(strings.TrimSpace(stem))] {
+		name = "_" + name
+	}
+	if len(name) > maxFileName {
+		ext := filepath.Ext(name)
+		if len(ext) > 32 {
+			ext = ""
+		}
+		stem := name[:len(name)-len(ext)]
+		cut := maxFileName - len(ext)
+		for cut > 0 && !utf8.RuneStart(stem[cut]) {
+			cut--
+		}
+		name = strings.TrimRight(stem[:cut], ". ") + ext
+		if strings.Trim(name, ". ") == "" {
+			return "attachment"
+		}
+	}
+	return name
+}

@@ -1,0 +1,118 @@
+package sandbox
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"time"
+)
+
+// Delayed delivery: a message whose PidTagDeferredSendTime lies in the future
+// waits in the sender's Outbox and is delivered by the first mail request
+// made after that time (the sandbox has no background scheduler).
+
+const (
+	propDeferredSendTime = "SystemTime 0x3FEF"
+	deferredKey          = "mail:deferred"
+)
+
+// deferredEntry is one message waiting in an Outbox.
+type deferredEntry struct {
+	Owner    string    `json:"owner"`
+	ID       string    `json:"id"`
+	At       time.Time `json:"at"`
+	SaveSent bool      `json:"saveSent"`
+}
+
+// deferredSendTime reads PidTagDeferredSendTime from a message.
+func deferredSendTime(doc map[string]any) (time.Time, bool) {
+	list, _ := doc["singleValueExtendedProperties"].([]any)
+	for _, p := range list {
+		m, _ := p.(map[string]any)
+		if strings.EqualFold(str(m, "id"), propDeferredSendTime) {
+			t, err := time.Parse(time.RFC3339, str(m, "value"))
+			return t, err == nil
+		}
+	}
+	return time.Time{}, false
+}
+
+func loadDeferred(ctx context.Context, tx *txn) ([]deferredEntry, error) {
+	raw, ok, err := tx.kvGet(ctx, deferredKey)
+	if err != nil || !ok {
+		return nil, err
+	}
+	var list []deferredEntry
+	return list, json.Unmarshal(raw, &list)
+}
+
+func storeDeferred(ctx context.Context, tx *txn, list []deferredEntry) error {
+	if len(list) == 0 {
+		return tx.kvDelete(ctx, deferredKey)
+	}
+	raw, err := json.Marshal(list)
+	if err != nil {
+		return err
+	}
+	return tx.kvPut(ctx, deferredKey, raw, time.Time{})
+}
+
+// parkDeferred moves a message to the Outbox until it is due.
+func parkDeferred(ctx context.Context, tx *txn, sender *dirUser, m *object, at time.Time, saveSent bool) error {
+	outbox := wellKnownID(sender.ID, "outbox")
+	m.Data["isDraft"] = false
+	m.Data["parentFolderId"] = outbox
+	m.Parent = outbox
+	if err := tx.put(ctx, m); err != nil {
+		return err
+	}
+	list, err := loadDeferred(ctx, tx)
+	if err != nil {
+		return err
+	}
+	return storeDeferred(ctx, tx, append(list, deferredEntry{Owner: sender.ID, ID: m.ID, At: at, SaveSent: saveSent}))
+}
+
+// deliverDeferred delivers the waiting messages that are due.
+func (c *call) deliverDeferred(ctx context.Context) error {
+	now := c.s.now()
+	due := false
+	err := c.s.st.read(ctx, func(tx *txn) error {
+		list, err := loadDeferred(ctx, tx)
+		for _, e := range list {
+			due = due || !e.At.After(now)
+		}
+		return err
+	})
+	if err != nil || !due {
+		return err
+	}
+	return c.s.st.write(ctx, func(tx *txn) error {
+		list, err := loadDeferred(ctx, tx)
+		if err != nil {
+			return err
+		}
+		var keep []deferredEntry
+		for _, e := range list {
+			if e.At.After(now) {
+				keep = append(keep, e)
+				continue
+			}
+			m, err := tx.get(ctx, collMessages, e.Owner, e.ID)
+			if isNotFound(err) {
+				continue // deleted from the Outbox before it left
+			}
+			if err != nil {
+				return err
+			}
+			sender, err := lookupUser(ctx, tx, e.Owner)
+			if err != nil {
+				return err
+			}
+			if err := c.deliver(ctx, tx, sender, m, e.SaveSent); err != nil {
+				return err
+			}
+		}
+		return storeDeferred(ctx, tx, keep)
+	})
+}
