@@ -17,6 +17,9 @@ type Token struct {
 // String hides the token so that printing one cannot leak it.
 func (t Token) String() string { return "o365.Token{redacted}" }
 
+// GoString hides the token from %#v as well.
+func (t Token) GoString() string { return "o365.Token{redacted}" }
+
 // LogValue keeps the token out of slog output.
 func (t Token) LogValue() slog.Value {
 	return slog.GroupValue(slog.Time("expires_on", t.ExpiresOn))

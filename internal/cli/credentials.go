@@ -1,0 +1,106 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"strings"
+
+	"github.com/o365go/o365"
+	"github.com/o365go/o365/auth"
+	"github.com/o365go/o365/sandbox"
+)
+
+// credentialSpec says which auth credential to build.
+type credentialSpec struct {
+	flow       string // flowDeviceCode, flowBrowser, flowClientSecret, flowCertificate
+	clientID   string
+	tenant     string
+	authority  string // "" derives it from the protocol's cloud and the tenant
+	protocol   *o365.Protocol
+	scopes     []string
+	storePath  string
+	username   string
+	httpClient *http.Client
+	logger     *slog.Logger
+
+	secret       string // flowClientSecret
+	certFile     string // flowCertificate
+	certPassword string
+
+	deviceCode  func(ctx context.Context, dc deviceCodeInfo) error // flowDeviceCode
+	openBrowser func(url string) error                             // flowBrowser
+}
+
+// deviceCodeInfo is what the device code flow asks a person to do.
+type deviceCodeInfo struct {
+	UserCode        string
+	VerificationURL string
+	Message         string
+}
+
+// newCredential builds the auth credential for spec, over the file token
+// store at spec.storePath (mode 0600, created on first sign-in).
+func newCredential(spec credentialSpec) (o365.Authenticator, error) {
+	cfg := auth.Config{
+		ClientID:   spec.clientID,
+		Tenant:     spec.tenant,
+		Protocol:   spec.protocol,
+		Authority:  spec.authority,
+		Scopes:     spec.scopes,
+		Store:      auth.NewFileStore(spec.storePath),
+		Username:   spec.username,
+		HTTPClient: spec.httpClient,
+		Logger:     spec.logger,
+	}
+	var (
+		cred *auth.Credential
+		err  error
+	)
+	switch spec.flow {
+	case flowDeviceCode, "":
+		prompt := func(ctx context.Context, m auth.DeviceCodeMessage) error {
+			if spec.deviceCode == nil {
+				return errors.New("no device code prompt")
+			}
+			return spec.deviceCode(ctx, deviceCodeInfo{UserCode: m.UserCode, VerificationURL: m.VerificationURL, Message: m.Message})
+		}
+		cred, err = auth.NewDeviceCode(cfg, prompt)
+	case flowBrowser:
+		cred, err = auth.NewBrowser(cfg, auth.BrowserOptions{OpenURL: spec.openBrowser})
+	case flowClientSecret:
+		cred, err = auth.NewClientSecret(cfg, spec.secret)
+	case flowCertificate:
+		data, rerr := os.ReadFile(spec.certFile)
+		if rerr != nil {
+			return nil, UsageError("reading the certificate: %v", rerr)
+		}
+		certs, key, perr := auth.ParseCertificate(data, spec.certPassword)
+		if perr != nil {
+			return nil, asUsage(fmt.Errorf("reading the certificate %s: %w", spec.certFile, perr))
+		}
+		cred, err = auth.NewClientCertificate(cfg, certs, key)
+	default:
+		return nil, fmt.Errorf("unknown sign-in flow %q in login.json: run \"o365 login\" again", spec.flow)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return cred, nil
+}
+
+// approveSandboxDevice approves a device code in the sandbox as login (a demo
+// user), as the person at the verification page would. It refuses a flow that
+// points anywhere but the sandbox.
+func approveSandboxDevice(ctx context.Context, srv *sandbox.Server, dc deviceCodeInfo, login string) error {
+	if dc.VerificationURL != "" && !strings.HasPrefix(dc.VerificationURL, srv.URL()+"/") {
+		return fmt.Errorf("the device code flow points at %q, not the sandbox", dc.VerificationURL)
+	}
+	if err := srv.ApproveDevice(ctx, dc.UserCode, login); err != nil {
+		return fmt.Errorf("the sandbox did not approve the device code: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,781 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/o365go/o365"
+	"github.com/o365go/o365/mail"
+)
+
+// newMailCommand is `o365 mail ...`.
+func newMailCommand(s *Session) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "mail",
+		Short: "Read, send and organise mail",
+		Long: "Read, send and organise Outlook mail. Every command works on the signed-in user's\n" +
+			"mailbox, or another one with --resource user:shared@contoso.com, and prints JSON with --json.",
+	}
+	cmd.AddCommand(
+		newMailFoldersCommand(s), newMailListCommand(s), newMailReadCommand(s), newMailSendCommand(s),
+		newMailReplyCommand(s), newMailForwardCommand(s), newMailMoveCommand(s), newMailDeleteCommand(s),
+		newMailMarkCommand(s), newMailAttachmentsCommand(s), newMailExportCommand(s), newMailSyncCommand(s),
+		newMailAutoReplyCommand(s),
+	)
+	return cmd
+}
+
+// mailbox returns the mailbox of the session's account.
+func mailbox(ctx context.Context, s *Session) (*mail.Mailbox, error) {
+	acct, err := s.Account(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return mail.New(acct), nil
+}
+
+// resolveFolder turns a well-known name, a display name or an id into a
+// folder id.
+func resolveFolder(ctx context.Context, mb *mail.Mailbox, name string) (string, error) {
+	for _, w := range mail.WellKnownFolders() {
+		if strings.EqualFold(w, name) || strings.EqualFold(strings.ReplaceAll(name, " ", ""), w) {
+			return w, nil
+		}
+	}
+	f, err := mb.FolderByName(ctx, name)
+	if err == nil {
+		return f.ID, nil
+	}
+	if !errors.Is(err, mail.ErrFolderNotFound) {
+		return "", err
+	}
+	if _, gerr := mb.GetFolder(ctx, name); gerr != nil {
+		return "", WithHint(fmt.Errorf("no folder named or with id %q: %w", name, gerr), "run `o365 mail folders` to see the folders")
+	}
+	return name, nil
+}
+
+func newMailFoldersCommand(s *Session) *cobra.Command {
+	var hidden bool
+	cmd := &cobra.Command{
+		Use:   "folders",
+		Short: "List the mail folders (the whole tree)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			mb, err := mailbox(ctx, s)
+			if err != nil {
+				return err
+			}
+			opts := []mail.FolderOption{mail.Recursive()}
+			if hidden {
+				opts = append(opts, mail.IncludeHidden())
+			}
+			folders, err := o365.Collect(mb.Folders(ctx, nil, opts...))
+			if err != nil {
+				return err
+			}
+			depth := map[string]int{}
+			return s.Out().Print(folders, func() *Table {
+				t := NewTable("Folder", "Unread", "Total", "ID")
+				for _, f := range folders {
+					d := depth[f.ParentFolderID]
+					depth[f.ID] = d + 1
+					t.Add(strings.Repeat("  ", d)+f.DisplayName, f.UnreadItemCount, f.TotalItemCount, f.ID)
+				}
+				return t
+			})
+		},
+	}
+	cmd.Flags().BoolVar(&hidden, "hidden", false, "include hidden folders")
+	return cmd
+}
+
+func newMailListCommand(s *Session) *cobra.Command {
+	var o struct {
+		folder, from, search string
+		unread               bool
+		top                  int
+	}
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List messages, newest first",
+		Example: "  o365 mail list --unread --top 10\n  o365 mail list --folder sentitems --search budget\n" +
+			"  o365 --resource user:shared@contoso.com mail list --from alice@contoso.com",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if o.top < 1 {
+				return UsageError("--top must be at least 1")
+			}
+			ctx := cmd.Context()
+			mb, err := mailbox(ctx, s)
+			if err != nil {
+				return err
+			}
+			q := o365.NewQuery().Select("id", "subject", "from", "receivedDateTime", "isRead", "hasAttachments").
+				Top(min(o.top, 999)).Limit(o.top)
+			if o.unread {
+				q.Filter(o365.Eq("isRead", false))
+			}
+			if o.from != "" {
+				q.Filter(o365.Eq("from/emailAddress/address", o.from))
+			}
+			if o.search != "" {
+				q.Search(o.search)
+			}
+			seq := mb.Messages(ctx, q)
+			if o.folder != "" {
+				id, err := resolveFolder(ctx, mb, o.folder)
+				if err != nil {
+					return err
+				}
+				seq = mb.Folder(id).Messages(ctx, q)
+			}
+			msgs, err := o365.Collect(seq)
+			if err != nil {
+				return err
+			}
+			return s.Out().Print(msgs, func() *Table {
+				t := NewTable("Received", "From", "Subject", "", "ID")
+				for _, m := range msgs {
+					flags := ""
+					if !m.IsRead {
+						flags += "*"
+					}
+					if m.HasAttachments {
+						flags += "@"
+					}
+					t.Add(m.ReceivedDateTime, senderName(m), m.Subject, flags, m.ID)
+				}
+				return t
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.folder, "folder", "", "folder: a well-known name (inbox, sentitems ...), a display name or an id (default: all folders)")
+	f.BoolVar(&o.unread, "unread", false, "only unread messages")
+	f.StringVar(&o.from, "from", "", "only messages from this address")
+	f.StringVar(&o.search, "search", "", "search words (KQL, e.g. \"from:bob budget\")")
+	f.IntVar(&o.top, "top", 25, "how many messages")
+	return cmd
+}
+
+func senderName(m *mail.Message) string {
+	if m.From.EmailAddress.Name != "" {
+		return m.From.EmailAddress.Name
+	}
+	return m.From.EmailAddress.Address
+}
+
+func addressList(rs []o365.Recipient) string {
+	parts := make([]string, len(rs))
+	for i, r := range rs {
+		parts[i] = r.EmailAddress.String()
+	}
+	return strings.Join(parts, ", ")
+}
+
+func newMailReadCommand(s *Session) *cobra.Command {
+	var asHTML bool
+	cmd := &cobra.Command{
+		Use:   "read ID",
+		Short: "Show a message (as text unless --html)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			mb, err := mailbox(ctx, s)
+			if err != nil {
+				return err
+			}
+			if !asHTML {
+				mb = mb.WithTextBodies()
+			}
+			m, err := mb.Message(ctx, args[0], o365.NewQuery().Expand("attachments($select=name,size)"))
+			if err != nil {
+				return err
+			}
+			if s.Out().JSONMode() {
+				return s.Out().JSON(m)
+			}
+			var names []string
+			for _, a := range m.Attachments {
+				names = append(names, fmt.Sprintf("%s (%d bytes)", a.Name, a.Size))
+			}
+			pairs := [][2]string{
+				{"From", m.From.EmailAddress.String()}, {"To", addressList(m.ToRecipients)},
+				{"Cc", addressList(m.CcRecipients)}, {"Subject", m.Subject},
+				{"Date", Cell(m.ReceivedDateTime)}, {"Attachments", strings.Join(names, ", ")},
+			}
+			var kept [][2]string
+			for _, p := range pairs {
+				if p[1] != "" {
+					kept = append(kept, p)
+				}
+			}
+			if err := s.Out().Table(KeyValues(kept...)); err != nil {
+				return err
+			}
+			_, err = fmt.Fprintf(s.Out().Writer(), "\n%s\n", m.Body.Content)
+			return err
+		},
+	}
+	cmd.Flags().BoolVar(&asHTML, "html", false, "print the body as HTML")
+	return cmd
+}
+
+func newMailSendCommand(s *Session) *cobra.Command {
+	var o struct {
+		to, cc, bcc, attach []string
+		subject, body, file string
+		html, noSave        bool
+	}
+	cmd := &cobra.Command{
+		Use:   "send",
+		Short: "Send a message",
+		Example: "  o365 mail send --to bob@contoso.com --subject Hi --body 'See you at noon'\n" +
+			"  o365 mail send --to bob@contoso.com --subject Report --body-file report.html --html --attach q3.xlsx",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if len(o.to)+len(o.cc)+len(o.bcc) == 0 {
+				return UsageError("give at least one recipient with --to, --cc or --bcc")
+			}
+			if (o.body == "") == (o.file == "") {
+				return UsageError("give the body with either --body or --body-file")
+			}
+			body := o.body
+			if o.file != "" {
+				data, err := readInput(o.file, s.Stdin())
+				if err != nil {
+					return err
+				}
+				body = string(data)
+			}
+			ctx := cmd.Context()
+			mb, err := mailbox(ctx, s)
+			if err != nil {
+				return err
+			}
+			msg := mb.NewMessage()
+			msg.Subject = o.subject
+			if o.html {
+				msg.SetHTML(body)
+			} else {
+				msg.SetText(body)
+			}
+			for _, add := range []struct {
+				fn    func(...string) error
+				addrs []string
+			}{{msg.AddTo, o.to}, {msg.AddCc, o.cc}, {msg.AddBcc, o.bcc}} {
+				if len(add.addrs) == 0 {
+					continue
+				}
+				if err := add.fn(add.addrs...); err != nil {
+					return UsageError("%v", err)
+				}
+			}
+			var bars []*Progress
+			for _, path := range o.attach {
+				a, err := msg.AttachFile(path)
+				if err != nil {
+					return err
+				}
+				p := s.Out().NewProgress(a.Size, a.Name)
+				a.UploadProgress = p.Set
+				bars = append(bars, p)
+			}
+			var opts []mail.SendOption
+			if o.noSave {
+				opts = append(opts, mail.WithoutSentCopy())
+			}
+			err = msg.Send(ctx, opts...)
+			for _, p := range bars {
+				p.Finish()
+			}
+			if err != nil {
+				return err
+			}
+			return s.Out().Print(map[string]any{"sent": true, "subject": o.subject}, func() *Table {
+				return KeyValues([2]string{"Sent", o.subject})
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringSliceVar(&o.to, "to", nil, "recipient (repeat or comma-separate; \"Name <a@b.c>\" works)")
+	f.StringSliceVar(&o.cc, "cc", nil, "Cc recipient")
+	f.StringSliceVar(&o.bcc, "bcc", nil, "Bcc recipient")
+	f.StringVar(&o.subject, "subject", "", "subject")
+	f.StringVar(&o.body, "body", "", "body text")
+	f.StringVar(&o.file, "body-file", "", "read the body from a file (- for stdin)")
+	f.BoolVar(&o.html, "html", false, "the body is HTML")
+	f.StringArrayVar(&o.attach, "attach", nil, "attach a file (repeatable; up to 150 MB each)")
+	f.BoolVar(&o.noSave, "no-save", false, "keep no copy in Sent Items")
+	_ = cmd.MarkFlagRequired("subject")
+	return cmd
+}
+
+func readInput(name string, stdin io.Reader) ([]byte, error) {
+	if name == "-" {
+		return io.ReadAll(stdin)
+	}
+	return os.ReadFile(name)
+}
+
+// respond edits a response draft (comment above the quote) and sends it.
+func respond(ctx context.Context, s *Session, draft *mail.Message, comment string) error {
+	if comment != "" {
+		text := "<p>" + strings.ReplaceAll(html.EscapeString(comment), "\n", "<br>") + "</p>"
+		draft.SetHTML(text + draft.Body.Content)
+	}
+	if err := draft.Send(ctx); err != nil {
+		return err
+	}
+	return s.Out().Print(map[string]any{"sent": true, "subject": draft.Subject}, func() *Table {
+		return KeyValues([2]string{"Sent", draft.Subject}, [2]string{"To", addressList(append(draft.ToRecipients, draft.CcRecipients...))})
+	})
+}
+
+func newMailReplyCommand(s *Session) *cobra.Command {
+	var all bool
+	var body string
+	cmd := &cobra.Command{
+		Use:   "reply ID",
+		Short: "Reply to a message (to everyone with --all)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			mb, err := mailbox(ctx, s)
+			if err != nil {
+				return err
+			}
+			orig, err := mb.Message(ctx, args[0], o365.NewQuery().Select("id"))
+			if err != nil {
+				return err
+			}
+			create := orig.CreateReply
+			if all {
+				create = orig.CreateReplyAll
+			}
+			draft, err := create(ctx)
+			if err != nil {
+				return err
+			}
+			return respond(ctx, s, draft, body)
+		},
+	}
+	cmd.Flags().BoolVar(&all, "all", false, "reply to the sender and every recipient")
+	cmd.Flags().StringVar(&body, "body", "", "reply text")
+	_ = cmd.MarkFlagRequired("body")
+	return cmd
+}
+
+func newMailForwardCommand(s *Session) *cobra.Command {
+	var to []string
+	var body string
+	cmd := &cobra.Command{
+		Use:   "forward ID",
+		Short: "Forward a message",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			for _, a := range to {
+				if _, err := mail.ParseAddressList(a); err != nil {
+					return UsageError("--to: %v", err)
+				}
+			}
+			ctx := cmd.Context()
+			mb, err := mailbox(ctx, s)
+			if err != nil {
+				return err
+			}
+			orig, err := mb.Message(ctx, args[0], o365.NewQuery().Select("id"))
+			if err != nil {
+				return err
+			}
+			draft, err := orig.CreateForward(ctx, to...)
+			if err != nil {
+				return err
+			}
+			return respond(ctx, s, draft, body)
+		},
+	}
+	cmd.Flags().StringSliceVar(&to, "to", nil, "recipient (repeatable)")
+	cmd.Flags().StringVar(&body, "body", "", "text above the forwarded message")
+	_ = cmd.MarkFlagRequired("to")
+	return cmd
+}
+
+func newMailMoveCommand(s *Session) *cobra.Command {
+	return &cobra.Command{
+		Use:   "move ID FOLDER",
+		Short: "Move a message to a folder (well-known name, display name or id)",
+		Args:  cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			mb, err := mailbox(ctx, s)
+			if err != nil {
+				return err
+			}
+			dest, err := resolveFolder(ctx, mb, args[1])
+			if err != nil {
+				return err
+			}
+			m, err := mb.Message(ctx, args[0], o365.NewQuery().Select("id", "subject"))
+			if err != nil {
+				return err
+			}
+			if err := m.Move(ctx, dest); err != nil {
+				return err
+			}
+			return s.Out().Print(map[string]string{"id": m.ID, "folder": m.ParentFolderID}, func() *Table {
+				return KeyValues([2]string{"Moved", m.Subject}, [2]string{"New ID", m.ID})
+			})
+		},
+	}
+}
+
+func newMailDeleteCommand(s *Session) *cobra.Command {
+	return &cobra.Command{
+		Use:   "delete ID...",
+		Short: "Delete messages",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			mb, err := mailbox(ctx, s)
+			if err != nil {
+				return err
+			}
+			if len(args) == 1 {
+				// One message: a missing id is "not found" (exit 4).
+				msg, err := mb.Message(ctx, args[0], o365.NewQuery().Select("id"))
+				if err != nil {
+					return err
+				}
+				if err := msg.Delete(ctx); err != nil {
+					return err
+				}
+			} else if err := mb.DeleteMessages(ctx, args); err != nil {
+				return err
+			}
+			return s.Out().Print(map[string]any{"deleted": args}, func() *Table {
+				return KeyValues([2]string{"Deleted", strings.Join(args, ", ")})
+			})
+		},
+	}
+}
+
+func newMailMarkCommand(s *Session) *cobra.Command {
+	var read, unread bool
+	cmd := &cobra.Command{
+		Use:   "mark ID... (--read | --unread)",
+		Short: "Mark messages read or unread",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if read == unread {
+				return UsageError("give either --read or --unread")
+			}
+			ctx := cmd.Context()
+			mb, err := mailbox(ctx, s)
+			if err != nil {
+				return err
+			}
+			if err := mb.MarkMessages(ctx, args, read); err != nil {
+				return err
+			}
+			state := "unread"
+			if read {
+				state = "read"
+			}
+			return s.Out().Print(map[string]any{"marked": args, "read": read}, func() *Table {
+				return KeyValues([2]string{"Marked " + state, strings.Join(args, ", ")})
+			})
+		},
+	}
+	cmd.Flags().BoolVar(&read, "read", false, "mark read")
+	cmd.Flags().BoolVar(&unread, "unread", false, "mark unread")
+	return cmd
+}
+
+func newMailAttachmentsCommand(s *Session) *cobra.Command {
+	var dir string
+	cmd := &cobra.Command{
+		Use:   "attachments ID",
+		Short: "List a message's attachments, or save them with --save DIR",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			mb, err := mailbox(ctx, s)
+			if err != nil {
+				return err
+			}
+			m, err := mb.Message(ctx, args[0], o365.NewQuery().Select("id"))
+			if err != nil {
+				return err
+			}
+			atts, err := o365.Collect(m.ListAttachments(ctx, nil))
+			if err != nil {
+				return err
+			}
+			if dir == "" {
+				return s.Out().Print(atts, func() *Table {
+					t := NewTable("Name", "Size", "Type", "Inline", "ID")
+					for _, a := range atts {
+						t.Add(a.Name, a.Size, a.ContentType, a.IsInline, a.ID)
+					}
+					return t
+				})
+			}
+			if err := os.MkdirAll(dir, 0o700); err != nil {
+				return err
+			}
+			var paths []string
+			for _, a := range atts {
+				if a.Kind() == "reference" {
+					continue
+				}
+				p := s.Out().NewProgress(a.Size, a.Name)
+				path, err := a.Save(ctx, dir)
+				p.Finish()
+				if err != nil {
+					return err
+				}
+				paths = append(paths, path)
+			}
+			return s.Out().Print(paths, func() *Table {
+				t := NewTable("Saved")
+				for _, p := range paths {
+					t.Add(p)
+				}
+				return t
+			})
+		},
+	}
+	cmd.Flags().StringVar(&dir, "save", "", "save every attachment into this directory (names made safe, never overwriting)")
+	return cmd
+}
+
+func newMailExportCommand(s *Session) *cobra.Command {
+	var file string
+	cmd := &cobra.Command{
+		Use:   "export ID --eml FILE",
+		Short: "Save a message as an .eml (MIME) file (- for stdout)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			mb, err := mailbox(ctx, s)
+			if err != nil {
+				return err
+			}
+			m, err := mb.Message(ctx, args[0], o365.NewQuery().Select("id"))
+			if err != nil {
+				return err
+			}
+			if file == "-" {
+				_, err := m.MIME(ctx, s.Out().Writer())
+				return err
+			}
+			f, err := os.OpenFile(file, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+			if err != nil {
+				return err
+			}
+			n, err := m.MIME(ctx, f)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				os.Remove(file)
+				return err
+			}
+			return s.Out().Print(map[string]any{"file": file, "bytes": n}, func() *Table {
+				return KeyValues([2]string{"Saved", file}, [2]string{"Bytes", fmt.Sprint(n)})
+			})
+		},
+	}
+	cmd.Flags().StringVar(&file, "eml", "", "the file to write")
+	_ = cmd.MarkFlagRequired("eml")
+	return cmd
+}
+
+// syncOutput is what `mail sync --json` prints.
+type syncOutput struct {
+	Changed []*mail.Message `json:"changed"`
+	Removed []string        `json:"removed"`
+}
+
+func newMailSyncCommand(s *Session) *cobra.Command {
+	var state string
+	cmd := &cobra.Command{
+		Use:   "sync FOLDER --state FILE",
+		Short: "Show what changed in a folder since the last sync (state kept in FILE)",
+		Long: "The first run lists every message and stores a delta link in FILE; later runs show only\n" +
+			"the messages created, changed or removed since. Delete FILE to start over.",
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			mb, err := mailbox(ctx, s)
+			if err != nil {
+				return err
+			}
+			folder, err := resolveFolder(ctx, mb, args[0])
+			if err != nil {
+				return err
+			}
+			link, err := os.ReadFile(state)
+			if err != nil && !errors.Is(err, os.ErrNotExist) {
+				return err
+			}
+			res, err := mb.Sync(ctx, folder, strings.TrimSpace(string(link)), o365.NewQuery().Select("subject", "from", "receivedDateTime", "isRead"))
+			if errors.Is(err, o365.ErrResyncRequired) {
+				s.Out().Notef("the saved sync state expired; starting over")
+				res, err = mb.Sync(ctx, folder, "", o365.NewQuery().Select("subject", "from", "receivedDateTime", "isRead"))
+			}
+			if err != nil {
+				return err
+			}
+			if err := writeFileAtomic(state, []byte(res.DeltaLink+"\n")); err != nil {
+				return err
+			}
+			out := syncOutput{Changed: res.Changed, Removed: res.Removed}
+			if out.Changed == nil {
+				out.Changed = []*mail.Message{}
+			}
+			if out.Removed == nil {
+				out.Removed = []string{}
+			}
+			return s.Out().Print(out, func() *Table {
+				t := NewTable("Change", "Received", "From", "Subject", "ID")
+				for _, m := range res.Changed {
+					t.Add("changed", m.ReceivedDateTime, senderName(m), m.Subject, m.ID)
+				}
+				for _, id := range res.Removed {
+					t.Add("removed", "", "", "", id)
+				}
+				return t
+			})
+		},
+	}
+	cmd.Flags().StringVar(&state, "state", "", "file holding the sync state (created if missing)")
+	_ = cmd.MarkFlagRequired("state")
+	return cmd
+}
+
+func newMailAutoReplyCommand(s *Session) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "auto-reply",
+		Short: "Show or set automatic replies (out of office)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return showAutoReply(cmd.Context(), s)
+		},
+	}
+	var o struct {
+		internal, external, audience, start, end string
+	}
+	set := func(scheduled bool) func(*cobra.Command, []string) error {
+		return func(cmd *cobra.Command, _ []string) error {
+			ar := mail.AutoReply{Internal: o.internal, External: o.external, Audience: o.audience}
+			if ar.External == "" {
+				ar.External = ar.Internal
+			}
+			if !containsString([]string{"", mail.AudienceAll, mail.AudienceContactsOnly, mail.AudienceNone}, ar.Audience) {
+				return UsageError("--audience must be all, contactsOnly or none")
+			}
+			if scheduled {
+				var err error
+				if ar.Start, err = parseWhen(o.start); err != nil {
+					return UsageError("--start: %v", err)
+				}
+				if ar.End, err = parseWhen(o.end); err != nil {
+					return UsageError("--end: %v", err)
+				}
+				if !ar.End.After(ar.Start) {
+					return UsageError("--end must be after --start")
+				}
+			}
+			ctx := cmd.Context()
+			mb, err := mailbox(ctx, s)
+			if err != nil {
+				return err
+			}
+			if err := mb.SetAutoReply(ctx, ar); err != nil {
+				return err
+			}
+			return showAutoReply(ctx, s)
+		}
+	}
+	on := &cobra.Command{Use: "on", Short: "Turn automatic replies on until turned off", Args: cobra.NoArgs, RunE: set(false)}
+	schedule := &cobra.Command{Use: "schedule --start T --end T", Short: "Send automatic replies between two times", Args: cobra.NoArgs, RunE: set(true),
+		Example: "  o365 mail auto-reply schedule --start 2026-08-01 --end 2026-08-15T09:00 --message 'Back on the 15th'"}
+	for _, c := range []*cobra.Command{on, schedule} {
+		c.Flags().StringVar(&o.internal, "message", "", "reply to people in the organisation")
+		c.Flags().StringVar(&o.external, "external", "", "reply to people outside (default: --message)")
+		c.Flags().StringVar(&o.audience, "audience", mail.AudienceAll, "who outside gets replies: all, contactsOnly or none")
+		_ = c.MarkFlagRequired("message")
+	}
+	schedule.Flags().StringVar(&o.start, "start", "", "start (2006-01-02, 2006-01-02T15:04 local, or RFC 3339)")
+	schedule.Flags().StringVar(&o.end, "end", "", "end (same forms)")
+	_ = schedule.MarkFlagRequired("start")
+	_ = schedule.MarkFlagRequired("end")
+	off := &cobra.Command{Use: "off", Short: "Turn automatic replies off", Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			mb, err := mailbox(ctx, s)
+			if err != nil {
+				return err
+			}
+			if err := mb.DisableAutoReply(ctx); err != nil {
+				return err
+			}
+			return showAutoReply(ctx, s)
+		}}
+	cmd.AddCommand(on, schedule, off)
+	return cmd
+}
+
+func containsString(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// parseWhen reads a date, a local date and time, or RFC 3339.
+func parseWhen(v string) (time.Time, error) {
+	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02 15:04", time.DateOnly} {
+		if t, err := time.ParseInLocation(layout, v, time.Local); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("%q is not a date or time like 2026-08-01 or 2026-08-01T09:00", v)
+}
+
+func showAutoReply(ctx context.Context, s *Session) error {
+	mb, err := mailbox(ctx, s)
+	if err != nil {
+		return err
+	}
+	st, err := mb.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	ar := st.AutomaticRepliesSetting
+	if ar == nil {
+		ar = &mail.AutomaticRepliesSetting{Status: mail.AutoReplyDisabled}
+	}
+	return s.Out().Print(ar, func() *Table {
+		pairs := [][2]string{{"Status", ar.Status}, {"Audience", ar.ExternalAudience}}
+		if ar.Status == mail.AutoReplyScheduled {
+			pairs = append(pairs, [2]string{"Start", Cell(ar.ScheduledStart())}, [2]string{"End", Cell(ar.ScheduledEnd())})
+		}
+		pairs = append(pairs, [2]string{"Internal", ar.InternalReplyMessage}, [2]string{"External", ar.ExternalReplyMessage})
+		return KeyValues(pairs...)
+	})
+}
