@@ -113,11 +113,16 @@ func ExampleNewClientSecret() {
 }
 
 func ExampleNewClientCertificate() {
-	data, err := os.ReadFile("app-cert.pem")
+	// A .pfx/.p12 as Windows or `openssl pkcs12 -export` writes it; a PEM
+	// file with the certificate and an unencrypted key works too.
+	data, err := os.ReadFile("app-cert.pfx")
 	if err != nil {
 		log.Fatal(err)
 	}
-	certs, key, err := auth.ParseCertificate(data, "")
+	certs, key, err := auth.ParseCertificate(data, os.Getenv("APP_CERT_PASSWORD"))
+	if errors.Is(err, auth.ErrCertificatePassword) {
+		log.Fatal("wrong certificate password: check APP_CERT_PASSWORD")
+	}
 	if err != nil {
 		log.Fatal(err)
 	}

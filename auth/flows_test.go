@@ -388,11 +388,8 @@ func TestClientCertificate(t *testing.T) {
 		t.Errorf("request = %v", form)
 	}
 
-	if _, _, err := ParseCertificate([]byte{0x30, 0x82, 0x01}, "pw"); !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "openssl pkcs12") {
-		t.Errorf("PKCS#12: %v", err)
-	}
-	if _, _, err := ParseCertificate(data[:len(data)/3], ""); err == nil {
-		t.Error("truncated PEM accepted")
+	if _, _, err := ParseCertificate(data[:len(data)/3], ""); err == nil || !strings.Contains(err.Error(), "truncated") {
+		t.Errorf("truncated PEM: %v", err)
 	}
 }
 

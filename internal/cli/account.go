@@ -233,7 +233,7 @@ func (s *Session) tenantCredential(st settings, ls *loginState, dir string) (o36
 	case flowCertificate:
 		spec.certFile = ls.Certificate
 		if ls.CertificatePasswordEnv != "" {
-			spec.certPassword = s.app.Getenv(ls.CertificatePasswordEnv)
+			spec.certPassword, spec.certPasswordEnv = s.app.Getenv(ls.CertificatePasswordEnv), ls.CertificatePasswordEnv
 		}
 	}
 	cred, err := newCredential(spec)

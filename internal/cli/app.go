@@ -273,12 +273,45 @@ Environment:
 	return root
 }
 
-// setUsageArgs makes argument-count errors usage errors (exit code 2) in the
-// whole tree below c.
+// setUsageArgs makes argument errors, missing required flags and flag-group
+// violations (MarkFlagsOneRequired, MarkFlagsMutuallyExclusive,
+// MarkFlagsRequiredTogether) usage errors, exit code 2, in the whole tree
+// below c. cobra checks the flags itself only after the pre-run hooks and
+// returns plain errors; checking them with the arguments, after parsing and
+// before any hook, lets them be typed. c must not be the root command, whose
+// nil Args makes cobra report unknown commands.
+//
+// A group of commands (mail, sandbox) prints its help when called alone and
+// makes an unknown subcommand a usage error; cobra would print the help and
+// exit 0.
 func setUsageArgs(c *cobra.Command) {
-	if c.Args != nil {
-		args := c.Args
-		c.Args = func(cmd *cobra.Command, a []string) error { return asUsage(args(cmd, a)) }
+	if !c.Runnable() && c.HasSubCommands() {
+		c.RunE = func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return cmd.Help()
+			}
+			err := UsageError("unknown command %q for %q", args[0], cmd.CommandPath())
+			if cmd.SuggestionsMinimumDistance <= 0 {
+				cmd.SuggestionsMinimumDistance = 2 // cobra's default
+			}
+			if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+				return WithHint(err, fmt.Sprintf("did you mean %q?", cmd.CommandPath()+" "+s[0]))
+			}
+			return err
+		}
+	}
+	args := c.Args
+	if args == nil {
+		args = cobra.ArbitraryArgs
+	}
+	c.Args = func(cmd *cobra.Command, a []string) error {
+		if err := args(cmd, a); err != nil {
+			return asUsage(err)
+		}
+		if err := cmd.ValidateRequiredFlags(); err != nil {
+			return asUsage(err)
+		}
+		return asUsage(cmd.ValidateFlagGroups())
 	}
 	for _, sub := range c.Commands() {
 		setUsageArgs(sub)

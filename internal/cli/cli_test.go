@@ -224,6 +224,10 @@ func TestExitCodesEndToEnd(t *testing.T) {
 		{"usage: bad protocol", []string{"--sandbox", "--protocol", "nope", "whoami"}, ExitUsage, ""},
 		{"usage: bad resource", []string{"--sandbox", "--resource", "user:", "whoami"}, ExitUsage, ""},
 		{"usage: unknown flag", []string{"whoami", "--nope"}, ExitUsage, ""},
+		{"usage: flags that exclude each other", []string{"login", "--device-code", "--browser"}, ExitUsage, "help"},
+		{"usage: required flag", []string{"--sandbox", "mail", "reply", "some-id"}, ExitUsage, "help"},
+		{"usage: unknown subcommand", []string{"mail", "lst"}, ExitUsage, `did you mean "o365 mail list"?`},
+		{"usage: unknown subcommand, no suggestion", []string{"sandbox", "zzzzzz"}, ExitUsage, "help"},
 		{"not found", []string{"--sandbox", "api", "/users/nobody@contoso.onmicrosoft.com"}, ExitNotFound, ""},
 		{"throttled", []string{"--sandbox", "api", "/me", "-H", "X-Sandbox-Fault: 429"}, ExitThrottled, "throttling"},
 		{"sign-in needed", []string{"whoami"}, ExitSignIn, "o365 login"},
@@ -237,6 +241,11 @@ func TestExitCodesEndToEnd(t *testing.T) {
 		if _, after, ok := strings.Cut(r.stderr, "hint: "); !ok || !strings.Contains(after, tc.hint) {
 			t.Errorf("%s: stderr %q lacks a hint containing %q", tc.name, r.stderr, tc.hint)
 		}
+	}
+
+	// A group of commands alone prints its help and succeeds.
+	if r := h.mustRun("mail"); !strings.Contains(r.stdout, "Available Commands:") || r.stderr != "" {
+		t.Errorf("o365 mail: stdout %q, stderr %q", r.stdout, r.stderr)
 	}
 
 	r := h.run("--json", "whoami")

@@ -27,9 +27,10 @@ type credentialSpec struct {
 	httpClient *http.Client
 	logger     *slog.Logger
 
-	secret       string // flowClientSecret
-	certFile     string // flowCertificate
-	certPassword string
+	secret          string // flowClientSecret
+	certFile        string // flowCertificate
+	certPassword    string
+	certPasswordEnv string // the variable certPassword came from, "" for none
 
 	deviceCode  func(ctx context.Context, dc deviceCodeInfo) error // flowDeviceCode
 	openBrowser func(url string) error                             // flowBrowser
@@ -80,7 +81,7 @@ func newCredential(spec credentialSpec) (o365.Authenticator, error) {
 		}
 		certs, key, perr := auth.ParseCertificate(data, spec.certPassword)
 		if perr != nil {
-			return nil, asUsage(fmt.Errorf("reading the certificate %s: %w", spec.certFile, perr))
+			return nil, WithHint(asUsage(fmt.Errorf("reading the certificate %s: %w", spec.certFile, perr)), certificateHint(spec, perr))
 		}
 		cred, err = auth.NewClientCertificate(cfg, certs, key)
 	default:
@@ -90,6 +91,22 @@ func newCredential(spec credentialSpec) (o365.Authenticator, error) {
 		return nil, err
 	}
 	return cred, nil
+}
+
+// certificateHint says what to do about a certificate file ParseCertificate
+// refused, or "".
+func certificateHint(spec credentialSpec, err error) string {
+	switch {
+	case errors.Is(err, auth.ErrCertificatePassword) && spec.certPasswordEnv == "":
+		return "the certificate is password-protected: put the password in an environment variable and name it with --certificate-password-env NAME"
+	case errors.Is(err, auth.ErrCertificatePassword) && spec.certPassword == "":
+		return fmt.Sprintf("environment variable %s is empty: export it with the certificate's password", spec.certPasswordEnv)
+	case errors.Is(err, auth.ErrCertificatePassword):
+		return fmt.Sprintf("check the certificate's password in environment variable %s", spec.certPasswordEnv)
+	case errors.Is(err, auth.ErrNoPrivateKey):
+		return "use the .pfx/.p12 file exported with the private key, or a PEM file with the certificate and its PRIVATE KEY block"
+	}
+	return ""
 }
 
 // approveSandboxDevice approves a device code in the sandbox as login (a demo

@@ -77,9 +77,12 @@
 //     themselves (o365.ErrNotFound is 4, o365.ErrThrottled 5,
 //     o365.ErrUnauthorized 3). Return UsageError(...) for bad input (exit 2)
 //     and wrap with WithHint(err, "what to do next") when you know better.
-//   - Positional-argument errors (cobra.ExactArgs ...) and flag errors are
-//     usage errors automatically. Do not set PersistentPreRun hooks: the root
-//     command owns them.
+//   - Positional-argument errors (cobra.ExactArgs ...), flag errors, missing
+//     required flags (MarkFlagRequired) and flag-group violations
+//     (MarkFlagsOneRequired, MarkFlagsMutuallyExclusive,
+//     MarkFlagsRequiredTogether) are usage errors automatically; check by
+//     hand only what depends on values. Do not set PersistentPreRun hooks:
+//     the root command owns them.
 //   - Secrets never come from flag values: read them from an environment
 //     variable named by a flag, or from stdin.
 //

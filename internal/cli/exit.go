@@ -108,16 +108,12 @@ func isInvalidClient(err error) bool {
 	return errors.As(err, &ae) && ae.Code == "invalid_client"
 }
 
-// isCobraUsage recognises the errors cobra builds itself for an unknown
-// command or flag; everything else we wrap with asUsage.
+// isCobraUsage recognises the one usage error cobra returns before any hook
+// of ours runs: an unknown subcommand of the root. Flag errors come through
+// the root's flag error function, argument, required-flag and flag-group
+// errors through setUsageArgs, all wrapped by asUsage.
 func isCobraUsage(err error) bool {
-	msg := err.Error()
-	for _, p := range []string{"unknown command ", "unknown flag: ", "unknown shorthand flag: ", "flag needs an argument: ", "invalid argument ", "required flag(s) ", "if any flags in the group ", "at least one of the flags in the group "} {
-		if strings.HasPrefix(msg, p) {
-			return true
-		}
-	}
-	return false
+	return strings.HasPrefix(err.Error(), "unknown command ")
 }
 
 // hint returns what the user should do next about err, or "".

@@ -44,7 +44,9 @@ browser is available) or with a device code (--device-code; the default over
 SSH and without a terminal). An app signs in with its client secret, read from
 an environment variable (--client-secret-env NAME) or stdin
 (--client-secret-stdin), never from a flag, or with a certificate
-(--certificate FILE, PEM or PKCS#12). Later commands sign in silently.
+(--certificate FILE: PEM, or PKCS#12 .pfx/.p12 whose password is in the
+environment variable --certificate-password-env names). Later commands sign
+in silently and read the certificate again.
 
 Signing in to a tenant needs an app registration: set client_id (and tenant)
 in $XDG_CONFIG_HOME/o365/config, O365_CLIENT_ID, or --client-id.
@@ -55,7 +57,8 @@ demo user.`,
 		Example: `  o365 --sandbox login
   o365 login --client-id 00000000-0000-0000-0000-000000000000 --tenant contoso.onmicrosoft.com
   o365 login --device-code
-  O365_SECRET=... o365 login --client-secret-env O365_SECRET --tenant contoso.onmicrosoft.com`,
+  O365_SECRET=... o365 login --client-secret-env O365_SECRET --tenant contoso.onmicrosoft.com
+  CERT_PASSWORD=... o365 login --certificate app.pfx --certificate-password-env CERT_PASSWORD --tenant contoso.onmicrosoft.com`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if s.Sandbox() {
@@ -222,7 +225,7 @@ func login(ctx context.Context, s *Session, o *loginOptions) error {
 	case flowCertificate:
 		spec.certFile = ls.Certificate
 		if o.certificatePasswordEnv != "" {
-			spec.certPassword = s.app.Getenv(o.certificatePasswordEnv)
+			spec.certPassword, spec.certPasswordEnv = s.app.Getenv(o.certificatePasswordEnv), o.certificatePasswordEnv
 		}
 	}
 	cred, err := newCredential(spec)

@@ -6,6 +6,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/json"
 	"encoding/pem"
 	"html"
 	"io"
@@ -18,6 +19,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"software.sslmate.com/src/go-pkcs12"
 
 	"github.com/o365go/o365/auth"
 	"github.com/o365go/o365/o365test"
@@ -199,9 +202,17 @@ func TestLoginBrowser(t *testing.T) {
 	}
 }
 
-func TestLoginCertificate(t *testing.T) {
-	t.Parallel()
-	h, srv := tenantHarness(t)
+// appCertificate is a self-signed client certificate and its key, registered
+// on a new sandbox app.
+type appCertificate struct {
+	clientID        string
+	key             *rsa.PrivateKey
+	cert            *x509.Certificate
+	certPEM, keyPEM []byte
+}
+
+func registerCertificateApp(t *testing.T, srv *sandbox.Server, clientID string) appCertificate {
+	t.Helper()
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		t.Fatal(err)
@@ -212,17 +223,30 @@ func TestLoginCertificate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
 	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
 	if err != nil {
 		t.Fatal(err)
 	}
-	keyPEM := pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER})
-	const clientID = "c0ffee00-0000-4000-8000-00000000ce47"
+	ac := appCertificate{clientID: clientID, key: key, cert: cert,
+		certPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
+		keyPEM:  pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER})}
 	if err := srv.RegisterApp(context.Background(), sandbox.App{ClientID: clientID, DisplayName: "cert app",
-		CertificatesPEM: [][]byte{certPEM}, AppRoles: []string{"User.Read.All"}}); err != nil {
+		CertificatesPEM: [][]byte{ac.certPEM}, AppRoles: []string{"User.Read.All"}}); err != nil {
 		t.Fatal(err)
 	}
+	return ac
+}
+
+func TestLoginCertificate(t *testing.T) {
+	t.Parallel()
+	h, srv := tenantHarness(t)
+	const clientID = "c0ffee00-0000-4000-8000-00000000ce47"
+	ac := registerCertificateApp(t, srv, clientID)
+	certPEM, keyPEM := ac.certPEM, ac.keyPEM
 	file := filepath.Join(t.TempDir(), "app.pem")
 	if err := os.WriteFile(file, append(certPEM, keyPEM...), 0o600); err != nil {
 		t.Fatal(err)
@@ -242,5 +266,75 @@ func TestLoginCertificate(t *testing.T) {
 	}
 	if r := h.run("login", "--certificate", filepath.Join(t.TempDir(), "missing.pem"), "--client-id", clientID, "--tenant", sandbox.DemoTenantID); r.code != ExitUsage {
 		t.Errorf("a missing certificate file: exit %d, want 2", r.code)
+	}
+}
+
+func TestLoginCertificatePFX(t *testing.T) {
+	t.Parallel()
+	h, srv := tenantHarness(t)
+	const clientID = "c0ffee00-0000-4000-8000-0000000000f1"
+	ac := registerCertificateApp(t, srv, clientID)
+	const password = "pfx-Password-7f3a9c"
+	pfx, err := pkcs12.Modern.Encode(ac.key, ac.cert, nil, password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "app.pfx")
+	if err := os.WriteFile(file, pfx, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	login := []string{"--verbose", "login", "--certificate", file, "--certificate-password-env", "CERT_PASSWORD",
+		"--client-id", clientID, "--tenant", sandbox.DemoTenantID}
+
+	// Refused before any sign-in: no password, a wrong one, an empty variable.
+	var outputs []result
+	for _, tc := range []struct {
+		name, env string
+		args      []string
+		hint      string
+	}{
+		{"no --certificate-password-env", "", []string{"login", "--certificate", file, "--client-id", clientID, "--tenant", sandbox.DemoTenantID},
+			"hint: the certificate is password-protected: put the password in an environment variable and name it with --certificate-password-env NAME"},
+		{"a wrong password", "pfx-password-7f3a9c", login, "hint: check the certificate's password in environment variable CERT_PASSWORD"},
+		{"an empty variable", "", login, "hint: environment variable CERT_PASSWORD is empty: export it with the certificate's password"},
+	} {
+		h.env["CERT_PASSWORD"] = tc.env
+		r := h.run(tc.args...)
+		outputs = append(outputs, r)
+		if r.code != ExitUsage || !strings.Contains(r.stderr, "wrong certificate password") || !strings.Contains(r.stderr, tc.hint+"\n") {
+			t.Errorf("%s: exit %d, want %d; stderr %q", tc.name, r.code, ExitUsage, r.stderr)
+		}
+	}
+
+	h.env["CERT_PASSWORD"] = password
+	outputs = append(outputs, h.mustRun(login...))
+	// Later commands read the .pfx again, with the password from the same variable.
+	r := h.mustRun("--verbose", "--json", "--resource", "user:"+sandbox.DemoCarol, "whoami")
+	outputs = append(outputs, r)
+	if got := jsonOut[map[string]any](t, r)["userPrincipalName"]; got != sandbox.DemoCarol {
+		t.Errorf("whoami as the .pfx app: userPrincipalName %v; stdout %q", got, r.stdout)
+	}
+	state, err := os.ReadFile(filepath.Join(h.env["XDG_CONFIG_HOME"], "o365", loginStateFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var states map[string]loginState
+	if err := json.Unmarshal(state, &states); err != nil {
+		t.Fatal(err)
+	}
+	if ls := states[profileKey("")]; ls.Flow != flowCertificate || ls.Certificate != file || ls.CertificatePasswordEnv != "CERT_PASSWORD" {
+		t.Errorf("login.json %s", state)
+	}
+
+	h.env["CERT_PASSWORD"] = "changed"
+	r = h.run("--resource", "user:"+sandbox.DemoCarol, "whoami")
+	outputs = append(outputs, r)
+	if r.code != ExitUsage || !strings.Contains(r.stderr, "wrong certificate password") {
+		t.Errorf("whoami after the password variable changed: exit %d; stderr %q", r.code, r.stderr)
+	}
+	for i, r := range append(outputs, result{stdout: string(state)}) {
+		if strings.Contains(strings.ToLower(r.stdout+r.stderr), strings.ToLower(password)) {
+			t.Errorf("output %d holds a certificate password", i)
+		}
 	}
 }

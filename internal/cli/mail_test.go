@@ -126,6 +126,9 @@ func TestMailCommands(t *testing.T) {
 		{"--sandbox", "mail", "send", "--subject", "x", "--body", "y"},
 		{"--sandbox", "mail", "send", "--to", sandbox.DemoBob, "--subject", "x"},
 		{"--sandbox", "mail", "mark", "some-id"},
+		{"--sandbox", "mail", "mark", "some-id", "--read", "--unread"},
+		{"--sandbox", "mail", "send", "--to", sandbox.DemoBob, "--body", "y"},
+		{"--sandbox", "mail", "send", "--to", sandbox.DemoBob, "--subject", "x", "--body", "y", "--body-file", "-"},
 		{"--sandbox", "mail", "send", "--to", "not an address", "--subject", "x", "--body", "y"},
 		{"--sandbox", "mail", "auto-reply", "schedule", "--message", "m", "--start", "2026-08-02", "--end", "2026-08-01"},
 	} {

@@ -2,12 +2,15 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
 	"testing"
+
+	"github.com/spf13/cobra"
 
 	"github.com/o365go/o365"
 )
@@ -119,8 +122,8 @@ func TestExitCodes(t *testing.T) {
 		{signInError(errors.New("no account"), "login"), ExitSignIn},
 		{o365.ErrAppOnlyMe, ExitUsage},
 		{errors.New(`unknown command "x" for "o365"`), ExitUsage},
-		{errors.New(`at least one of the flags in the group [body body-file] is required`), ExitUsage},
-		{errors.New(`if any flags in the group [a b] are set none of the others can be; [a b] were all set`), ExitUsage},
+		// Only the typed wrapping makes cobra's flag errors usage errors.
+		{errors.New(`at least one of the flags in the group [body body-file] is required`), ExitError},
 	} {
 		if got := ExitCode(tc.err); got != tc.want {
 			t.Errorf("ExitCode(%v) = %d, want %d", tc.err, got, tc.want)
@@ -219,5 +222,87 @@ func TestProgressOffTerminal(t *testing.T) {
 	nilP.Finish()
 	if errw.Len() != 0 || dst.String() != "abc" || string(data) != "xyz" {
 		t.Errorf("a progress bar off a terminal wrote %q", errw.String())
+	}
+}
+
+// TestCobraErrorsAreUsage runs cobra's own checks (arguments, flags, required
+// flags, the three kinds of flag groups) in the real root command and checks
+// that each failure is a typed usage error, exit code 2, and that the command
+// does not run.
+func TestCobraErrorsAreUsage(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		args []string
+		err  string // cobra's message; "" means the command runs
+	}{
+		{"one-required group satisfied", []string{"groups", "--a"}, ""},
+		{"one-required group empty", []string{"groups"}, "at least one of the flags in the group [a b] is required"},
+		{"mutually exclusive", []string{"groups", "--a", "--c", "--d"}, "if any flags in the group [c d] are set none of the others can be; [c d] were all set"},
+		{"required together, one missing", []string{"groups", "--b", "--e"}, "if any flags in the group [e f] are set they must all be set; missing [f]"},
+		{"required together, both", []string{"groups", "--b", "--e", "--f"}, ""},
+		{"required flag", []string{"required"}, `required flag(s) "name" not set`},
+		{"required flag given", []string{"required", "--name", "x"}, ""},
+		{"too many arguments", []string{"groups", "--a", "extra"}, `unknown command "extra" for "o365 groups"`},
+		{"unknown flag", []string{"groups", "--a", "--nope"}, "unknown flag: --nope"},
+		{"flag needs an argument", []string{"required", "--name"}, "flag needs an argument: --name"},
+		{"bad flag value", []string{"groups", "--a=maybe"}, `invalid argument "maybe" for "--a" flag: strconv.ParseBool: parsing "maybe": invalid syntax`},
+		{"unknown command", []string{"nope"}, `unknown command "nope" for "o365"`},
+		// A real command of the tree: login's flows exclude each other.
+		{"login with two flows", []string{"login", "--device-code", "--browser"}, "if any flags in the group [device-code browser client-secret-env client-secret-stdin certificate] are set none of the others can be; [browser device-code] were all set"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s := newSession(&App{Stdout: io.Discard, Stderr: io.Discard})
+			defer s.close()
+			root := newRootCommand(s)
+			ran := false
+			run := func(*cobra.Command, []string) error { ran = true; return nil }
+			var flags [6]bool
+			groups := &cobra.Command{Use: "groups", Args: cobra.NoArgs, RunE: run}
+			for i, name := range []string{"a", "b", "c", "d", "e", "f"} {
+				groups.Flags().BoolVar(&flags[i], name, false, "")
+			}
+			groups.MarkFlagsOneRequired("a", "b")
+			groups.MarkFlagsMutuallyExclusive("c", "d")
+			groups.MarkFlagsRequiredTogether("e", "f")
+			required := &cobra.Command{Use: "required", RunE: run}
+			required.Flags().String("name", "", "")
+			if err := required.MarkFlagRequired("name"); err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range []*cobra.Command{groups, required} {
+				setUsageArgs(c)
+				root.AddCommand(c)
+			}
+			root.SetArgs(tc.args)
+			root.SetOut(io.Discard)
+			root.SetErr(io.Discard)
+			err := root.ExecuteContext(context.Background())
+
+			if tc.err == "" {
+				if err != nil || !ran {
+					t.Fatalf("err = %v, ran = %v; want the command to run", err, ran)
+				}
+				return
+			}
+			var u *usageError
+			if err == nil || err.Error() != tc.err {
+				t.Fatalf("err = %v, want %q", err, tc.err)
+			}
+			// cobra reports an unknown root subcommand before any hook of ours.
+			if tc.args[0] != "nope" && !errors.As(err, &u) {
+				t.Errorf("%q is not a *usageError", err)
+			}
+			if code := ExitCode(err); code != ExitUsage {
+				t.Errorf("exit code %d, want %d", code, ExitUsage)
+			}
+			if h := hint(err, false); h != `run "o365 help" or add --help to the command for its usage` {
+				t.Errorf("hint %q", h)
+			}
+			if ran {
+				t.Error("the command ran")
+			}
+		})
 	}
 }
