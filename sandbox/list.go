@@ -1,6 +1,8 @@
 package sandbox
 
 import (
+	"bytes"
+	"container/heap"
 	"context"
 	"encoding/json"
 	"errors"
@@ -217,42 +219,69 @@ func (c *call) list(ctx context.Context, spec listSpec) error {
 			}
 			return err
 		}
-		all, err := loadDocs(ctx, tx, spec)
-		if err != nil {
-			return err
-		}
-		var docs []map[string]any
-		for _, doc := range all {
+		p := &pager{order: opts.OrderBy, offset: offset, size: size, countAll: opts.Count && first}
+		match := func(doc map[string]any) (bool, error) {
 			if spec.Include != nil && !spec.Include(doc) {
-				continue
+				return false, nil
 			}
 			if opts.Filter != nil {
 				ok, err := odata.Eval(opts.Filter, doc)
 				if err != nil {
-					return errBadRequest("Invalid filter clause: %v.", err)
+					return false, errBadRequest("Invalid filter clause: %v.", err)
 				}
 				if !ok {
-					continue
+					return false, nil
 				}
 			}
-			if search != nil && !search.Match(doc, spec.SearchFields...) {
-				continue
+			return search == nil || search.Match(doc, spec.SearchFields...), nil
+		}
+		if spec.Load != nil {
+			docs, err := spec.Load(ctx, tx)
+			if err != nil {
+				return err
 			}
-			docs = append(docs, doc)
-		}
-		if len(opts.OrderBy) > 0 {
-			slices.SortStableFunc(docs, func(a, b map[string]any) int { return odata.Compare(opts.OrderBy, a, b) })
-		}
-		total = len(docs)
-		if offset < len(docs) {
-			docs = docs[offset:]
+			for _, doc := range docs {
+				ok, err := match(doc)
+				if err != nil {
+					return err
+				}
+				if ok && !p.add(doc, nil) {
+					break
+				}
+			}
 		} else {
-			docs = nil
+			// Stream the collection, decoding only what the query reads;
+			// the page's documents are decoded whole afterwards.
+			fields := queryFields(spec, opts, search)
+			err := tx.scan(ctx, spec.Scope, spec.Desc, func(data []byte) (bool, error) {
+				doc, err := decodeFields(data, fields)
+				if err != nil {
+					return false, fmt.Errorf("sandbox: decode stored %s: %w", spec.Scope.Collection, err)
+				}
+				ok, err := match(doc)
+				if err != nil || !ok {
+					return true, err
+				}
+				if fields == nil {
+					data = nil // doc is whole already
+				}
+				return p.add(doc, data), nil
+			})
+			if err != nil {
+				return err
+			}
 		}
-		if len(docs) > size {
-			docs, more = docs[:size], true
+		items, hasMore := p.page()
+		more, total = hasMore, p.n
+		for _, it := range items {
+			if it.raw != nil {
+				var err error
+				if it.doc, err = decodeFields(it.raw, nil); err != nil {
+					return fmt.Errorf("sandbox: decode stored %s: %w", spec.Scope.Collection, err)
+				}
+			}
+			page = append(page, it.doc)
 		}
-		page = docs
 		return nil
 	})
 	if err != nil {
@@ -285,20 +314,127 @@ func (c *call) writeCollection(value any, total int, more bool, next int) error 
 	return c.writeJSON(http.StatusOK, body)
 }
 
-// loadDocs returns every document of spec in its default order.
-func loadDocs(ctx context.Context, tx *txn, spec listSpec) ([]map[string]any, error) {
-	if spec.Load != nil {
-		return spec.Load(ctx, tx)
+// queryFields are the top-level properties a filtered list decodes before
+// matching: those its $filter, $search and $orderby read. nil means every
+// property (spec.Include may read any).
+func queryFields(spec listSpec, opts *odata.Options, search *odata.SearchQuery) [][]byte {
+	if spec.Include != nil {
+		return nil
 	}
-	objs, err := tx.list(ctx, spec.Scope, spec.Desc, 0, 0)
-	if err != nil {
-		return nil, err
+	var names []string
+	if opts.Filter != nil {
+		n, all := odata.Properties(opts.Filter)
+		if all {
+			return nil
+		}
+		names = append(names, n...)
 	}
-	docs := make([]map[string]any, len(objs))
-	for i, o := range objs {
-		docs[i] = o.Data
+	if search != nil {
+		n, all := search.Properties(spec.SearchFields...)
+		if all {
+			return nil
+		}
+		names = append(names, n...)
 	}
-	return docs, nil
+	for _, o := range opts.OrderBy {
+		n, ok := odata.PathProperty(o.Path)
+		if !ok {
+			return nil
+		}
+		names = append(names, n)
+	}
+	fields := make([][]byte, len(names))
+	for i, n := range names {
+		fields[i] = []byte(n)
+	}
+	return fields
+}
+
+// pager picks one page out of the matches of a list, offered in default
+// order. Without $orderby it keeps the page and one more match (to tell
+// that there is a next page); with it, the best offset+size+1 so far. It
+// never holds every match.
+type pager struct {
+	order        []odata.OrderItem
+	offset, size int
+	countAll     bool // keep counting matches once the page is known
+	n            int  // matches offered
+	kept         pageHeap
+}
+
+// pageItem is one kept match.
+type pageItem struct {
+	doc map[string]any // the match: only the properties the query reads when raw is set
+	raw []byte         // the stored document when doc is partial
+	n   int            // position in default order, so that ties keep it
+}
+
+// add offers the next match; raw is its stored JSON when doc is partial
+// (copied if kept). It reports false once later matches cannot change the
+// page or the count.
+func (p *pager) add(doc map[string]any, raw []byte) bool {
+	it := pageItem{doc: doc, n: p.n}
+	p.n++
+	if len(p.order) == 0 {
+		if it.n >= p.offset && it.n <= p.offset+p.size {
+			it.raw = bytes.Clone(raw)
+			p.kept.items = append(p.kept.items, it)
+		}
+		return p.countAll || p.n <= p.offset+p.size
+	}
+	p.kept.order = p.order
+	switch {
+	case p.kept.Len() < p.offset+p.size+1:
+		it.raw = bytes.Clone(raw)
+		heap.Push(&p.kept, it)
+	case p.kept.before(it, p.kept.items[0]):
+		it.raw = bytes.Clone(raw)
+		p.kept.items[0] = it
+		heap.Fix(&p.kept, 0)
+	}
+	return true
+}
+
+// page returns the page's matches in order, and whether more follow.
+func (p *pager) page() ([]pageItem, bool) {
+	items := p.kept.items
+	if len(p.order) > 0 {
+		slices.SortFunc(items, func(a, b pageItem) int {
+			if p.kept.before(a, b) {
+				return -1
+			}
+			return 1
+		})
+		items = items[min(p.offset, len(items)):]
+	}
+	if len(items) > p.size {
+		return items[:p.size], true
+	}
+	return items, false
+}
+
+// pageHeap holds the best matches for $orderby, the worst on top.
+type pageHeap struct {
+	order []odata.OrderItem
+	items []pageItem
+}
+
+// before reports whether a sorts before b: by $orderby, then default order.
+func (h *pageHeap) before(a, b pageItem) bool {
+	if c := odata.Compare(h.order, a.doc, b.doc); c != 0 {
+		return c < 0
+	}
+	return a.n < b.n
+}
+
+func (h *pageHeap) Len() int           { return len(h.items) }
+func (h *pageHeap) Less(i, j int) bool { return h.before(h.items[j], h.items[i]) }
+func (h *pageHeap) Swap(i, j int)      { h.items[i], h.items[j] = h.items[j], h.items[i] }
+func (h *pageHeap) Push(x any)         { h.items = append(h.items, x.(pageItem)) }
+func (h *pageHeap) Pop() any {
+	it := h.items[len(h.items)-1]
+	h.items = h.items[:len(h.items)-1]
+	return it
 }
 
 // present applies spec.Present, $expand and $select to one document.
@@ -374,13 +510,16 @@ func (c *call) countOnly(ctx context.Context, spec listSpec) error {
 			n, err = tx.count(ctx, spec.Scope)
 			return err
 		}
-		objs, err := tx.list(ctx, spec.Scope, false, 0, 0)
-		for _, o := range objs {
-			if spec.Include(o.Data) {
+		return tx.scan(ctx, spec.Scope, false, func(data []byte) (bool, error) {
+			doc, err := decodeFields(data, nil)
+			if err != nil {
+				return false, fmt.Errorf("sandbox: decode stored %s: %w", spec.Scope.Collection, err)
+			}
+			if spec.Include(doc) {
 				n++
 			}
-		}
-		return err
+			return true, nil
+		})
 	})
 	if err != nil {
 		return err

@@ -389,6 +389,15 @@ func TestMailSeedSize(t *testing.T) {
 	if len(values(t, p)) != 20 || p.JSON["@odata.nextLink"] == nil {
 		t.Fatalf("paging %s", p.Raw)
 	}
+	// The knob fills one folder: the other mailboxes keep the samples.
+	bob := a.do(t, a.userToken(t, DemoPublicClientID, DemoBob), "GET", "/v1.0/me/messages?$top=50&$select=subject", nil).wantStatus(t, 200)
+	if n := len(values(t, bob)); n != 3 {
+		t.Fatalf("Bob's mailbox holds %d messages, want the 3 samples", n)
+	}
+	all := a.do(t, a.aliceToken(t), "GET", "/v1.0/me/messages?$top=50&$select=subject", nil).wantStatus(t, 200)
+	if n := len(values(t, all)); n != 43 {
+		t.Fatalf("Alice's mailbox holds %d messages, want 43 in the inbox only", n)
+	}
 }
 
 func TestMailDelayedDelivery(t *testing.T) {

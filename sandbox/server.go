@@ -61,8 +61,11 @@ type Options struct {
 
 // SeedSize scales the demo tenant. Zero values give the small default.
 type SeedSize struct {
-	// MessagesPerInbox adds that many generated messages to each demo
-	// user's inbox (used by the mail area).
+	// MessagesPerInbox adds that many generated messages to one folder:
+	// the inbox of DemoUser (Alice), newest first a minute apart, after the
+	// three samples every demo mailbox holds; the other mailboxes keep only
+	// the samples. 100,000 (the "100,000 messages in one folder")
+	// seeds in a few seconds.
 	MessagesPerInbox int
 	// ExtraUsers adds that many generated users to the directory.
 	ExtraUsers int

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
@@ -250,6 +251,14 @@ func (tx *txn) queryRow(ctx context.Context, query string, args ...any) *sql.Row
 	return tx.q.QueryRowContext(ctx, query, args...)
 }
 
+// query runs a query, prepared when inside a write.
+func (tx *txn) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := tx.prepared(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return tx.q.QueryContext(ctx, query, args...)
+}
+
 // read runs fn without a transaction. fn must not write.
 func (st *store) read(ctx context.Context, fn func(tx *txn) error) error {
 	return fn(&txn{st: st, q: st.db})
@@ -362,6 +371,160 @@ func (tx *txn) put(ctx context.Context, o *object) error {
 	return nil
 }
 
+// bulkRows is how many objects putAll writes per statement.
+const bulkRows = 100
+
+// putAll stores objs exactly as put would, one after the other (same
+// documents, change log and seqs, indexes, Created flags), but with three
+// multi-row statements per bulkRows objects instead of three per object:
+// the bulk path for seeders. Objects of one collection and owner in a row
+// share statements, so pass them grouped. The documents are encoded a
+// chunk ahead of the inserts, on another goroutine: the caller must leave
+// objs alone until putAll returns.
+func (tx *txn) putAll(ctx context.Context, objs []*object) error {
+	var chunks [][]*object
+	for len(objs) > 0 {
+		n := 1
+		for n < len(objs) && n < bulkRows && objs[n].Collection == objs[0].Collection && objs[n].Owner == objs[0].Owner {
+			n++
+		}
+		chunks, objs = append(chunks, objs[:n]), objs[n:]
+	}
+	type encoded struct {
+		docs []string
+		err  error
+	}
+	next := make(chan encoded, 1)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		for _, chunk := range chunks {
+			e := encoded{docs: make([]string, len(chunk))}
+			for i, o := range chunk {
+				if o.Data == nil {
+					o.Data = map[string]any{}
+				}
+				o.Data["id"] = o.ID
+				data, err := json.Marshal(o.Data)
+				if err != nil {
+					e.err = fmt.Errorf("sandbox: encode %s %q: %w", o.Collection, o.ID, err)
+					break
+				}
+				e.docs[i] = string(data)
+			}
+			select {
+			case next <- e:
+			case <-stop:
+				return
+			}
+		}
+	}()
+	for _, chunk := range chunks {
+		e := <-next
+		if e.err != nil {
+			return e.err
+		}
+		if err := tx.putChunk(ctx, chunk, e.docs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// putChunk is putAll for objects of one collection and owner, whose
+// documents are encoded in docs.
+func (tx *txn) putChunk(ctx context.Context, objs []*object, docs []string) error {
+	coll, owner := objs[0].Collection, objs[0].Owner
+	type stored struct{ parent, created string }
+	old := make(map[string]stored, len(objs))
+	args := make([]any, 0, 2+len(objs))
+	args = append(args, coll, owner)
+	for _, o := range objs {
+		if o.ID == "" || o.Collection == "" {
+			return fmt.Errorf("sandbox: put needs a collection and an id")
+		}
+		args = append(args, o.ID)
+	}
+	rows, err := tx.query(ctx, `SELECT id, parent, created FROM objects WHERE collection = ? AND owner = ? AND id IN (`+
+		placeholders(1, len(objs))+`)`, args...)
+	if err != nil {
+		return fmt.Errorf("sandbox: put %s: %w", coll, err)
+	}
+	for rows.Next() {
+		var id string
+		var s stored
+		if err := rows.Scan(&id, &s.parent, &s.created); err != nil {
+			rows.Close()
+			return fmt.Errorf("sandbox: put %s: %w", coll, err)
+		}
+		old[id] = s
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("sandbox: put %s: %w", coll, err)
+	}
+	// Sequence numbers are assigned here, in put's order, rather than by
+	// AUTOINCREMENT, so that each object knows its own; explicit values
+	// still advance sqlite_sequence.
+	var seq int64
+	if err := tx.queryRow(ctx, `SELECT max(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0),
+		COALESCE((SELECT max(seq) FROM changes), 0))`).Scan(&seq); err != nil {
+		return fmt.Errorf("sandbox: read change log: %w", err)
+	}
+	now := tx.st.now().UTC()
+	nowText, at := now.Format(time.RFC3339Nano), now.Unix()
+	changeArgs := make([]any, 0, 7*len(objs))
+	objArgs := make([]any, 0, 9*len(objs))
+	logged := func(parent, id, kind string, created bool) {
+		seq++
+		changeArgs = append(changeArgs, seq, coll, owner, parent, id, kind, at)
+		tx.changes = append(tx.changes, change{Seq: seq, Collection: coll, Owner: owner, Parent: parent, ID: id, Kind: kind, Created: created})
+	}
+	for i, o := range objs {
+		prev, exists := old[o.ID]
+		if exists && prev.parent != o.Parent {
+			logged(prev.parent, o.ID, changeRemove, false)
+		}
+		logged(o.Parent, o.ID, changeUpsert, !exists)
+		switch {
+		case exists:
+			o.Created, _ = time.Parse(time.RFC3339Nano, prev.created)
+		case o.Created.IsZero():
+			o.Created = now
+		}
+		o.Modified = now
+		o.Seq = seq
+		if o.Sort == "" {
+			o.Sort = o.Created.UTC().Format(sortTimeLayout)
+		}
+		created := o.Created.UTC().Format(time.RFC3339Nano)
+		old[o.ID] = stored{o.Parent, created} // a later duplicate replaces this one
+		objArgs = append(objArgs, coll, owner, o.ID, o.Parent, o.Sort, docs[i], created, nowText, seq)
+	}
+	if _, err := tx.exec(ctx, `INSERT INTO changes (seq, collection, owner, parent, id, kind, at) VALUES `+
+		placeholders(7, len(changeArgs)/7), changeArgs...); err != nil {
+		return fmt.Errorf("sandbox: log change: %w", err)
+	}
+	_, err = tx.exec(ctx, `INSERT INTO objects (collection, owner, id, parent, sort, data, created, modified, change_seq)
+		VALUES `+placeholders(9, len(objs))+`
+		ON CONFLICT (collection, owner, id) DO UPDATE SET parent = excluded.parent, sort = excluded.sort,
+			data = excluded.data, modified = excluded.modified, change_seq = excluded.change_seq`, objArgs...)
+	if err != nil {
+		return fmt.Errorf("sandbox: store %s: %w", coll, err)
+	}
+	return nil
+}
+
+// placeholders is rows comma-separated groups of cols parameters:
+// "(?, ?), (?, ?)"; with cols 1 the bare list "?, ?".
+func placeholders(cols, rows int) string {
+	group := "?" + strings.Repeat(", ?", cols-1)
+	if cols > 1 {
+		group = "(" + group + ")"
+	}
+	return group + strings.Repeat(", "+group, rows-1)
+}
+
 // delete removes one object and logs it; the error wraps errNotFound when
 // there was nothing to delete.
 func (tx *txn) delete(ctx context.Context, collection, owner, id string) error {
@@ -451,6 +614,34 @@ func (tx *txn) listRaw(ctx context.Context, sc scope, desc bool, offset, limit i
 		out = append(out, data)
 	}
 	return out, rows.Err()
+}
+
+// scan calls fn with the stored JSON of each object of sc, in list order
+// (descending when desc), until fn returns false or an error. The bytes are
+// only valid during the call. It streams: memory does not grow with sc, but
+// the connection is busy until it returns, so fn must not use the store.
+func (tx *txn) scan(ctx context.Context, sc scope, desc bool, fn func(data []byte) (bool, error)) error {
+	where, args := sc.where()
+	order := "sort ASC, id ASC"
+	if desc {
+		order = "sort DESC, id DESC"
+	}
+	rows, err := tx.q.QueryContext(ctx, `SELECT data FROM objects WHERE `+where+` ORDER BY `+order, args...)
+	if err != nil {
+		return fmt.Errorf("sandbox: list %s: %w", sc.Collection, err)
+	}
+	defer rows.Close()
+	var data sql.RawBytes
+	for rows.Next() {
+		if err := rows.Scan(&data); err != nil {
+			return fmt.Errorf("sandbox: scan %s: %w", sc.Collection, err)
+		}
+		more, err := fn(data)
+		if err != nil || !more {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 // count returns the number of objects in sc.
