@@ -274,7 +274,7 @@ add generated data, for benchmarks.`,
 		},
 	}
 	cmd.Flags().StringVar(&db, "db", "", "database file (default $XDG_DATA_HOME/o365/sandbox.db)")
-	cmd.Flags().IntVar(&size, "size", 0, "generated messages per demo inbox")
+	cmd.Flags().IntVar(&size, "size", 0, "generated messages in the demo user's inbox (one folder)")
 	cmd.Flags().IntVar(&users, "users", 0, "generated extra users")
 	return cmd
 }
