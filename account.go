@@ -22,12 +22,15 @@ type Account struct {
 	proto     *Protocol
 	resource  Resource
 	tokens    TokenSource
-	client    *http.Client
+	client    *http.Client // a copy that never follows redirects (see noRedirects)
 	log       *slog.Logger
 	retry     RetryPolicy
 	tz        *time.Location
 	userAgent string
-	err       error // set by With when an option was invalid
+	// preferTZ is the outlook.timezone Prefer value, worked out once when the
+	// account is built ("" when neither the account nor the protocol sets a zone).
+	preferTZ string
+	err      error // set by With when an option was invalid
 	// resourceSet records that WithResource ran, so New keeps an explicit "me".
 	resourceSet bool
 }
@@ -77,16 +80,25 @@ func WithTokenSource(ts TokenSource) Option {
 }
 
 // WithHTTPClient sets the HTTP client (default: a client with a 0 timeout, which
-// relies on the context for deadlines). Redirects are followed by the Account
-// itself so that tokens never reach another host.
+// relies on the context for deadlines). The Account keeps a copy whose redirect
+// policy it replaces: redirects are followed by the Account itself so that
+// tokens never reach another host.
 func WithHTTPClient(c *http.Client) Option {
 	return func(a *Account) error {
 		if c == nil {
 			return errors.New("o365: WithHTTPClient: nil client")
 		}
-		a.client = c
+		a.client = noRedirects(c)
 		return nil
 	}
+}
+
+// noRedirects returns a copy of c that hands redirects back to send, which
+// follows them itself.
+func noRedirects(c *http.Client) *http.Client {
+	cp := *c
+	cp.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &cp
 }
 
 // WithLogger sets a structured logger for requests (off by default). Tokens,
@@ -140,7 +152,7 @@ func WithUserAgent(ua string) Option {
 func New(opts ...Option) (*Account, error) {
 	a := &Account{
 		proto:     Graph(),
-		client:    &http.Client{},
+		client:    noRedirects(&http.Client{}),
 		log:       slog.New(slog.DiscardHandler),
 		retry:     DefaultRetryPolicy(),
 		userAgent: "o365-go/" + Version,
@@ -157,6 +169,7 @@ func New(opts ...Option) (*Account, error) {
 		}
 		a.resource = r
 	}
+	a.preferTZ = a.timeZonePrefer()
 	return a, nil
 }
 
@@ -171,7 +184,21 @@ func (a *Account) With(opts ...Option) *Account {
 			c.err = err
 		}
 	}
+	c.preferTZ = c.timeZonePrefer()
 	return &c
+}
+
+// timeZonePrefer returns the Prefer value naming the account's zone, or "" when
+// no zone is set or it has no Windows name.
+func (a *Account) timeZonePrefer() string {
+	if a.tz == nil && a.proto.TimeZone == nil {
+		return ""
+	}
+	w, err := WindowsZone(a.TimeZone())
+	if err != nil {
+		return ""
+	}
+	return `outlook.timezone="` + w + `"`
 }
 
 // Err returns the error of an invalid option given to With, or nil.

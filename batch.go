@@ -237,15 +237,11 @@ func (a *Account) batchBody(req *Request) (json.RawMessage, string, error) {
 		}
 		raw = data
 	default:
-		r, ct, _, err := a.encodeBody(req)
+		data, err := a.marshalCased(b)
 		if err != nil {
 			return nil, "", err
 		}
-		data, err := io.ReadAll(r)
-		if err != nil {
-			return nil, "", err
-		}
-		return data, ct, nil
+		return data, orDefault(req.ContentType, "application/json"), nil
 	}
 	ct := orDefault(req.ContentType, "application/octet-stream")
 	if isJSONType(ct) && json.Valid(raw) {
@@ -506,17 +502,7 @@ func (a *Account) decodeBatchBody(body json.RawMessage, contentType string, out 
 	if binary {
 		return fmt.Errorf("the body is %s content; pass an io.Writer as Out", orDefault(contentType, "binary"))
 	}
-	if !a.proto.camelWire() {
-		var buf bytes.Buffer
-		if err := RewriteKeys(&buf, bytes.NewReader(body), CamelCase); err != nil {
-			return fmt.Errorf("casing the body: %w", err)
-		}
-		body = buf.Bytes()
-	}
-	if err := json.Unmarshal(body, out); err != nil {
-		return fmt.Errorf("decoding the body: %w", err)
-	}
-	return nil
+	return a.unmarshalCased(body, out)
 }
 
 func isJSONString(b []byte) bool {

@@ -41,7 +41,8 @@ func DownloadProgress(fn func(written, total int64)) DownloadOption {
 // w in constant memory, returning the bytes written. The service's redirect to
 // a pre-authenticated download URL is followed without the bearer token; when
 // the stream breaks, the download resumes from the bytes already written with
-// a Range request to that URL, within the account's RetryPolicy. A server that
+// a Range request to that URL, within the account's RetryPolicy. A 401 gets
+// one token refresh and replay, as in Do. A server that
 // answers a resumed request with the whole file is restarted from the
 // beginning when w is an io.WriteSeeker with Truncate (an *os.File); otherwise
 // the error is ErrRangeIgnored.
@@ -134,26 +135,27 @@ func (d *download) attempt(ctx context.Context) (retry bool, err error) {
 		}
 		h.Set("Range", r)
 	}
-	// send, not Do: the status and Content-Range must be checked before a
-	// byte reaches w, and resumes must go to the URL the redirect led to. (No
-	// token refresh after a 401, which Do would try.)
-	resp, err := d.a.send(ctx, http.MethodGet, d.cur, h, nil, d.noAuth)
+	// open, not Do: the status and Content-Range must be checked before a
+	// byte reaches w, and resumes must go to the URL the redirect led to. One
+	// attempt per call, as run does the retrying and resuming; open still
+	// refreshes the token and replays once after a 401.
+	resp, err := d.a.open(ctx, exchange{method: http.MethodGet, target: d.cur, header: h, replayable: true, noAuth: d.noAuth}, RetryPolicy{MaxAttempts: 1})
 	if err != nil {
 		var final finalError
 		if errors.As(err, &final) {
 			return false, final.err
 		}
-		return true, err
+		var apiErr *Error
+		if !errors.As(err, &apiErr) || resp == nil {
+			return true, err
+		}
+		// Resume from where the redirect led, even after an error answer.
+		d.follow(resp.Request.URL)
+		apiErr.URL = redactURL(d.cur)
+		return false, apiErr
 	}
 	defer resp.Body.Close()
-	d.a.log.DebugContext(ctx, "o365: request", "method", http.MethodGet, "url", redactURL(resp.Request.URL.String()),
-		"status", resp.StatusCode, "range", h.Get("Range"), "request_id", resp.Header.Get("request-id"))
 	d.follow(resp.Request.URL)
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		e := ParseError(resp)
-		e.Method, e.URL = http.MethodGet, redactURL(d.cur)
-		return false, e
-	}
 	want := resp.ContentLength // -1 when unknown
 	switch {
 	case resp.StatusCode == http.StatusPartialContent:

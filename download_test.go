@@ -90,6 +90,39 @@ func TestDownloadRedirectsWithoutBearer(t *testing.T) {
 	}
 }
 
+// Download goes through the request path's 401 handling: an expired token is
+// refreshed once and the request replayed, as Do does.
+func TestDownloadRefreshesTokenAfter401(t *testing.T) {
+	c := &cdn{data: content(5000)}
+	files := newRecorder(t, c.handler(t))
+	graph := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		if r.Header.Get("Authorization") != "Bearer fresh" {
+			w.WriteHeader(401)
+			io.WriteString(w, `{"error":{"code":"InvalidAuthenticationToken","message":"Access token has expired."}}`)
+			return
+		}
+		http.Redirect(w, r, files.URL+"/dl/file.bin?tempauth=secret", http.StatusFound)
+	})
+	src := &refreshingSource{current: "stale"}
+	a := newTestAccount(t, graph.URL, WithTokenSource(src))
+	var buf bytes.Buffer
+	n, err := a.Download(context.Background(), &Request{Path: "drive/items/1/content"}, &buf)
+	if err != nil || n != 5000 || !bytes.Equal(buf.Bytes(), c.data) {
+		t.Fatalf("n %d, err %v", n, err)
+	}
+	if src.refreshes != 1 || len(graph.requests()) != 2 || len(files.requests()) != 1 {
+		t.Fatalf("refreshes %d, service requests %d, download requests %d", src.refreshes, len(graph.requests()), len(files.requests()))
+	}
+
+	// A token the service keeps refusing gets one refresh, then ErrUnauthorized.
+	always := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) { w.WriteHeader(401) })
+	src2 := &refreshingSource{current: "stale"}
+	b := newTestAccount(t, always.URL, WithTokenSource(src2))
+	if _, err := b.Download(context.Background(), &Request{Path: "drive/items/1/content"}, io.Discard); !errors.Is(err, ErrUnauthorized) || src2.refreshes != 1 || len(always.requests()) != 2 {
+		t.Fatalf("err %v, refreshes %d, requests %d", err, src2.refreshes, len(always.requests()))
+	}
+}
+
 func TestDownloadResumesAfterCut(t *testing.T) {
 	c := &cdn{data: content(100_000), cut: func(n int) int {
 		return map[int]int{1: 40_000, 2: 30_000}[n]

@@ -175,8 +175,37 @@ func (a *Account) Do(ctx context.Context, req *Request, out any) (*Response, err
 		return nil, err
 	}
 	header := a.baseHeader(req, contentType)
+	resp, err := a.open(ctx, exchange{method: method, target: target, header: header, body: body, replayable: replayable, noAuth: req.NoAuth}, a.retry)
+	if err != nil {
+		var final finalError
+		if errors.As(err, &final) {
+			return nil, final.err
+		}
+		if resp != nil {
+			return &Response{StatusCode: resp.StatusCode, Header: resp.Header}, err
+		}
+		return nil, err
+	}
+	return a.decode(resp, out)
+}
 
-	policy := a.retry
+// exchange is a request ready to send: what Do and Download hand to open.
+type exchange struct {
+	method, target string
+	header         http.Header
+	body           io.Reader
+	replayable     bool
+	noAuth         bool
+}
+
+// open sends x within policy and returns the live 2xx response for the caller
+// to read and close. It is the one retry loop of the request path: throttling
+// and transient failures are retried as policy says, and a 401 gets one token
+// refresh and one replay (which is not counted as a retry). A non-2xx answer
+// is an *Error, returned with the response (its body closed) for its status
+// and headers. Failures no retry can fix are a finalError.
+func (a *Account) open(ctx context.Context, x exchange, policy RetryPolicy) (*http.Response, error) {
+	method, target, header, body := x.method, x.target, x.header, x.body
 	start := time.Now()
 	refreshed := false
 	var waited time.Duration
@@ -187,11 +216,11 @@ func (a *Account) Do(ctx context.Context, req *Request, out any) (*Response, err
 			}
 			header.Set("Retry-Attempt", strconv.Itoa(attempt-1))
 		}
-		resp, err := a.send(ctx, method, target, header, body, req.NoAuth)
+		resp, err := a.send(ctx, method, target, header, body, x.noAuth)
 		if err != nil {
 			var final finalError
 			if errors.As(err, &final) {
-				return nil, final.err
+				return nil, err
 			}
 			if ctxErr := ctx.Err(); ctxErr != nil {
 				return nil, fmt.Errorf("o365: %s %s: %w", method, redactURL(target), ctxErr)
@@ -199,7 +228,7 @@ func (a *Account) Do(ctx context.Context, req *Request, out any) (*Response, err
 			// A transport failure may have reached the server: only methods that
 			// are safe to repeat are retried.
 			delay := policy.backoff(attempt)
-			if !idempotent(method) || !replayable || attempt >= policy.MaxAttempts || waited+delay > policy.MaxTotalWait {
+			if !idempotent(method) || !x.replayable || attempt >= policy.MaxAttempts || waited+delay > policy.MaxTotalWait {
 				return nil, err
 			}
 			a.log.DebugContext(ctx, "o365: retrying after transport error", "method", method, "url", redactURL(target), "attempt", attempt, "delay", delay)
@@ -212,12 +241,12 @@ func (a *Account) Do(ctx context.Context, req *Request, out any) (*Response, err
 		a.log.DebugContext(ctx, "o365: request", "method", method, "url", redactURL(target), "status", resp.StatusCode,
 			"attempt", attempt, "request_id", resp.Header.Get("request-id"), "duration", time.Since(start))
 
-		if resp.StatusCode == http.StatusUnauthorized && !refreshed && !req.NoAuth {
-			if rf, ok := a.tokens.(TokenRefresher); ok && replayable {
+		if resp.StatusCode == http.StatusUnauthorized && !refreshed && !x.noAuth {
+			if rf, ok := a.tokens.(TokenRefresher); ok && x.replayable {
 				drain(resp)
 				refreshed = true
 				if _, err := rf.RefreshToken(ctx); err != nil {
-					return nil, fmt.Errorf("o365: refreshing the token after a 401: %w", err)
+					return nil, finalError{fmt.Errorf("o365: refreshing the token after a 401: %w", err)}
 				}
 				if err := rewind(body); err != nil {
 					return nil, err
@@ -227,20 +256,20 @@ func (a *Account) Do(ctx context.Context, req *Request, out any) (*Response, err
 			}
 		}
 		if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-			return a.decode(resp, out)
+			return resp, nil
 		}
 		apiErr := ParseError(resp)
 		resp.Body.Close()
 		apiErr.Method, apiErr.URL = method, redactURL(target)
-		if !retryable(method, resp.StatusCode, resp.Header.Get("Retry-After") != "") || !replayable || attempt >= policy.MaxAttempts {
-			return &Response{StatusCode: resp.StatusCode, Header: resp.Header}, apiErr
+		if !retryable(method, resp.StatusCode, resp.Header.Get("Retry-After") != "") || !x.replayable || attempt >= policy.MaxAttempts {
+			return resp, apiErr
 		}
 		delay := apiErr.RetryAfter
 		if resp.Header.Get("Retry-After") == "" {
 			delay = policy.backoff(attempt)
 		}
 		if waited+delay > policy.MaxTotalWait {
-			return &Response{StatusCode: resp.StatusCode, Header: resp.Header}, apiErr
+			return resp, apiErr
 		}
 		a.log.DebugContext(ctx, "o365: retrying", "method", method, "url", redactURL(target), "status", resp.StatusCode, "attempt", attempt, "delay", delay)
 		if err := sleep(ctx, delay); err != nil {
@@ -253,8 +282,6 @@ func (a *Account) Do(ctx context.Context, req *Request, out any) (*Response, err
 // send performs one HTTP exchange, following redirects itself so the bearer token
 // is sent only to the host it was requested for.
 func (a *Account) send(ctx context.Context, method, target string, header http.Header, body io.Reader, noAuth bool) (*http.Response, error) {
-	client := *a.client
-	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	origin, err := url.Parse(target)
 	if err != nil {
 		return nil, fmt.Errorf("o365: bad URL %q: %w", redactURL(target), err)
@@ -285,7 +312,7 @@ func (a *Account) send(ctx context.Context, method, target string, header http.H
 			}
 			hreq.Header.Set("Authorization", "Bearer "+tok.AccessToken)
 		}
-		resp, err := client.Do(hreq)
+		resp, err := a.client.Do(hreq)
 		if err != nil {
 			return nil, fmt.Errorf("o365: %s %s: %w", method, redactURL(u.String()), scrubURLError(err))
 		}
@@ -303,6 +330,8 @@ func (a *Account) send(ctx context.Context, method, target string, header http.H
 		}
 		if resp.StatusCode == http.StatusSeeOther || ((resp.StatusCode == http.StatusFound || resp.StatusCode == http.StatusMovedPermanently) && method == http.MethodPost) {
 			method, body = http.MethodGet, nil
+			// header belongs to the caller, who sends it again on a retry.
+			header = header.Clone()
 			header.Del("Content-Type")
 		} else if body != nil {
 			if err := rewind(body); err != nil {
@@ -382,10 +411,8 @@ func (a *Account) baseHeader(req *Request, contentType string) http.Header {
 	for _, v := range req.Header.Values("Prefer") {
 		add(v)
 	}
-	if a.tz != nil || a.proto.TimeZone != nil {
-		if w, err := WindowsZone(a.TimeZone()); err == nil {
-			add(`outlook.timezone="` + w + `"`)
-		}
+	if a.preferTZ != "" {
+		add(a.preferTZ)
 	}
 	if len(prefer) > 0 {
 		h.Set("Prefer", strings.Join(prefer, ", "))
@@ -404,26 +431,48 @@ func (a *Account) encodeBody(req *Request) (body io.Reader, contentType string, 
 	case io.Reader:
 		_, seek := b.(io.Seeker)
 		return b, orDefault(req.ContentType, "application/octet-stream"), seek, nil
-	case json.RawMessage:
-		return a.casedJSON(b, req.ContentType)
 	default:
-		data, err := json.Marshal(b)
+		data, err := a.marshalCased(b)
 		if err != nil {
-			return nil, "", false, fmt.Errorf("o365: encoding the request body: %w", err)
+			return nil, "", false, err
 		}
-		return a.casedJSON(data, req.ContentType)
+		return bytes.NewReader(data), orDefault(req.ContentType, "application/json"), true, nil
 	}
 }
 
-func (a *Account) casedJSON(data []byte, contentType string) (io.Reader, string, bool, error) {
-	if !a.proto.camelWire() {
-		var buf bytes.Buffer
-		if err := RewriteKeys(&buf, bytes.NewReader(data), a.proto.KeyCase); err != nil {
-			return nil, "", false, fmt.Errorf("o365: casing the request body: %w", err)
+// marshalCased encodes a JSON body (a json.RawMessage as is) with its keys in
+// the protocol's case.
+func (a *Account) marshalCased(v any) ([]byte, error) {
+	data, ok := v.(json.RawMessage)
+	if !ok {
+		var err error
+		if data, err = json.Marshal(v); err != nil {
+			return nil, fmt.Errorf("o365: encoding the request body: %w", err)
 		}
-		data = buf.Bytes()
 	}
-	return bytes.NewReader(data), orDefault(contentType, "application/json"), true, nil
+	if a.proto.camelWire() {
+		return data, nil
+	}
+	data, err := rewriteKeysBytes(data, a.proto.KeyCase)
+	if err != nil {
+		return nil, fmt.Errorf("o365: casing the request body: %w", err)
+	}
+	return data, nil
+}
+
+// unmarshalCased decodes a JSON body already in memory into out, converting its
+// keys from the protocol's case.
+func (a *Account) unmarshalCased(body []byte, out any) error {
+	if !a.proto.camelWire() {
+		var err error
+		if body, err = rewriteKeysBytes(body, CamelCase); err != nil {
+			return fmt.Errorf("casing the body: %w", err)
+		}
+	}
+	if err := json.Unmarshal(body, out); err != nil {
+		return fmt.Errorf("decoding the body: %w", err)
+	}
+	return nil
 }
 
 func orDefault(v, def string) string {
@@ -520,8 +569,14 @@ func newUUID() string {
 	_, _ = rand.Read(b[:])
 	b[6] = (b[6] & 0x0f) | 0x40
 	b[8] = (b[8] & 0x3f) | 0x80
-	h := hex.EncodeToString(b[:])
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+	var s [36]byte
+	hex.Encode(s[0:8], b[0:4])
+	hex.Encode(s[9:13], b[4:6])
+	hex.Encode(s[14:18], b[6:8])
+	hex.Encode(s[19:23], b[8:10])
+	hex.Encode(s[24:], b[10:])
+	s[8], s[13], s[18], s[23] = '-', '-', '-', '-'
+	return string(s[:])
 }
 
 // RetryPolicy says how throttled and failed requests are retried.

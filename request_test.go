@@ -114,7 +114,7 @@ func TestDoPreferMergesTimeZone(t *testing.T) {
 	srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) { w.WriteHeader(204) })
 	loc, err := time.LoadLocation("Europe/Madrid")
 	if err != nil {
-		t.Skip("no tzdata:", err)
+		t.Fatal(err)
 	}
 	a := newTestAccount(t, srv.URL, WithTimeZone(loc))
 	req := a.NewRequest("GET", "events", nil).Prefer(`outlook.body-content-type="text"`).Prefer(`outlook.body-content-type="html"`)
@@ -124,6 +124,45 @@ func TestDoPreferMergesTimeZone(t *testing.T) {
 	want := `outlook.body-content-type="text", outlook.timezone="Romance Standard Time"`
 	if got := srv.requests()[0].Header.Get("Prefer"); got != want {
 		t.Fatalf("Prefer = %q, want %q", got, want)
+	}
+
+	// The zone is worked out when an account is built: With takes a new one,
+	// and the original keeps its own.
+	tokyo, err := time.LoadLocation("Asia/Tokyo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, acct := range []*Account{a.With(WithTimeZone(tokyo)), a, newTestAccount(t, srv.URL)} {
+		if _, err := acct.Do(context.Background(), &Request{Path: "events"}, nil); err != nil {
+			t.Fatal(err)
+		}
+		want := []string{`outlook.timezone="Tokyo Standard Time"`, `outlook.timezone="Romance Standard Time"`, ""}[i]
+		if got := srv.requests()[i+1].Header.Get("Prefer"); got != want {
+			t.Errorf("account %d: Prefer = %q, want %q", i, got, want)
+		}
+	}
+}
+
+func TestNewUUIDFormat(t *testing.T) {
+	for range 100 {
+		id := newUUID()
+		if len(id) != 36 || id[8] != '-' || id[13] != '-' || id[18] != '-' || id[23] != '-' || id[14] != '4' || !strings.ContainsRune("89ab", rune(id[19])) {
+			t.Fatalf("newUUID() = %q, want a version 4 UUID", id)
+		}
+		if strings.Trim(strings.ReplaceAll(id, "-", ""), "0123456789abcdef") != "" {
+			t.Fatalf("newUUID() = %q has non-hex digits", id)
+		}
+	}
+}
+
+func TestWithHTTPClientLeavesCallersClientAlone(t *testing.T) {
+	mine := &http.Client{Timeout: time.Minute}
+	a := newTestAccount(t, "http://example.invalid/", WithHTTPClient(mine))
+	if mine.CheckRedirect != nil {
+		t.Fatal("WithHTTPClient changed the caller's client")
+	}
+	if a.client == mine || a.client.Timeout != time.Minute || a.client.CheckRedirect == nil {
+		t.Fatalf("account client %+v", a.client)
 	}
 }
 
@@ -432,6 +471,36 @@ func TestUnauthorizedRefreshesOnce(t *testing.T) {
 	_, err := b.Do(context.Background(), &Request{Path: "x"}, nil)
 	if !errors.Is(err, ErrUnauthorized) || src2.refreshes != 1 || len(always.requests()) != 2 {
 		t.Fatalf("err %v, refreshes %d, requests %d", err, src2.refreshes, len(always.requests()))
+	}
+}
+
+// A 303 turns the POST into a GET without a body or Content-Type; a retry of
+// the whole exchange sends the POST again with its Content-Type.
+func TestRetryAfterSeeOtherResendsContentType(t *testing.T) {
+	srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		switch {
+		case r.Method == "POST":
+			w.Header().Set("Location", "/v1.0/result")
+			w.WriteHeader(http.StatusSeeOther)
+		case n == 2:
+			w.Header().Set("Retry-After", "0")
+			w.WriteHeader(http.StatusTooManyRequests)
+		default:
+			w.WriteHeader(204)
+		}
+	})
+	a := newTestAccount(t, srv.URL)
+	if _, err := a.Do(context.Background(), &Request{Method: "POST", Path: "x", Body: map[string]int{"a": 1}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	reqs := srv.requests()
+	if len(reqs) != 4 {
+		t.Fatalf("%d requests", len(reqs))
+	}
+	for i, want := range []string{"application/json", "", "application/json", ""} {
+		if got := reqs[i].Header.Get("Content-Type"); got != want {
+			t.Errorf("request %d (%s %s): Content-Type %q, want %q", i+1, reqs[i].Method, reqs[i].URI, got, want)
+		}
 	}
 }
 

@@ -377,15 +377,8 @@ func (a *Account) chunkAnswer(resp *Response, body []byte, sent, size int64, out
 		_, err := w.Write(body)
 		return 0, res, err
 	}
-	if !a.proto.camelWire() {
-		var buf bytes.Buffer
-		if err := RewriteKeys(&buf, bytes.NewReader(body), CamelCase); err != nil {
-			return 0, res, fmt.Errorf("casing the created item: %w", err)
-		}
-		body = buf.Bytes()
-	}
-	if err := json.Unmarshal(body, out); err != nil {
-		return 0, res, fmt.Errorf("decoding the created item: %w", err)
+	if err := a.unmarshalCased(body, out); err != nil {
+		return 0, res, fmt.Errorf("the created item: %w", err)
 	}
 	return 0, res, nil
 }

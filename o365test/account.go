@@ -2,9 +2,8 @@ package o365test
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -38,11 +37,7 @@ func OutlookProtocol(srv *sandbox.Server) *o365.Protocol {
 // come from the sandbox's token endpoint and are renewed before they expire.
 func NewAccount(t testing.TB, srv *sandbox.Server, login string, opts ...o365.Option) *o365.Account {
 	t.Helper()
-	return newAccount(t, srv, &tokenSource{srv: srv, form: url.Values{
-		"grant_type": {"password"}, "client_id": {sandbox.DemoPublicClientID},
-		"username": {login}, "password": {sandbox.DemoPassword},
-		"scope": {"https://graph.microsoft.com/.default"},
-	}}, opts)
+	return newAccount(t, srv, &tokenSource{srv: srv, form: userForm(sandbox.DemoPublicClientID, login, graphDefaultScope)}, opts)
 }
 
 // NewAccountFor is NewAccount through another registered client, such as
@@ -50,20 +45,11 @@ func NewAccount(t testing.TB, srv *sandbox.Server, login string, opts ...o365.Op
 // permission names; empty means all the app was granted).
 func NewAccountFor(t testing.TB, srv *sandbox.Server, clientID, login string, scopes []string, opts ...o365.Option) *o365.Account {
 	t.Helper()
-	scope := "https://graph.microsoft.com/.default"
+	scope := graphDefaultScope
 	if len(scopes) > 0 {
-		scope = ""
-		for i, s := range scopes {
-			if i > 0 {
-				scope += " "
-			}
-			scope += "https://graph.microsoft.com/" + s
-		}
+		scope = graphScopePrefix + strings.Join(scopes, " "+graphScopePrefix)
 	}
-	return newAccount(t, srv, &tokenSource{srv: srv, form: url.Values{
-		"grant_type": {"password"}, "client_id": {clientID},
-		"username": {login}, "password": {sandbox.DemoPassword}, "scope": {scope},
-	}}, opts)
+	return newAccount(t, srv, &tokenSource{srv: srv, form: userForm(clientID, login, scope)}, opts)
 }
 
 // NewAppAccount returns an app-only Account of the demo daemon app
@@ -71,10 +57,7 @@ func NewAccountFor(t testing.TB, srv *sandbox.Server, clientID, login string, sc
 // o365.WithResource("user:" + sandbox.DemoUser).
 func NewAppAccount(t testing.TB, srv *sandbox.Server, opts ...o365.Option) *o365.Account {
 	t.Helper()
-	return newAccount(t, srv, &tokenSource{srv: srv, appOnly: true, form: url.Values{
-		"grant_type": {"client_credentials"}, "client_id": {sandbox.DemoDaemonClientID},
-		"client_secret": {sandbox.DemoDaemonSecret}, "scope": {"https://graph.microsoft.com/.default"},
-	}}, opts)
+	return newAccount(t, srv, &tokenSource{srv: srv, appOnly: true, form: appForm()}, opts)
 }
 
 func newAccount(t testing.TB, srv *sandbox.Server, ts *tokenSource, opts []o365.Option) *o365.Account {
@@ -132,20 +115,10 @@ func (s *tokenSource) RefreshToken(ctx context.Context) (o365.Token, error) {
 func (s *tokenSource) AppOnly() bool { return s.appOnly }
 
 func (s *tokenSource) fetch(ctx context.Context) (o365.Token, error) {
-	resp, err := s.srv.Client().PostForm(s.srv.AuthorityURL("")+"/oauth2/v2.0/token", s.form)
+	tok, err := requestToken(ctx, s.srv, s.form)
 	if err != nil {
-		return o365.Token{}, fmt.Errorf("o365test: token request: %w", err)
+		return o365.Token{}, err
 	}
-	defer resp.Body.Close()
-	var body struct {
-		AccessToken string `json:"access_token"`
-		ExpiresIn   int    `json:"expires_in"`
-		Error       string `json:"error"`
-		Description string `json:"error_description"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || body.AccessToken == "" {
-		return o365.Token{}, fmt.Errorf("o365test: token: HTTP %d %s: %s (%v)", resp.StatusCode, body.Error, body.Description, err)
-	}
-	s.tok = o365.Token{AccessToken: body.AccessToken, ExpiresOn: time.Now().Add(time.Duration(body.ExpiresIn) * time.Second)}
-	return s.tok, nil
+	s.tok = tok
+	return tok, nil
 }

@@ -6,9 +6,14 @@ package o365test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"net/http"
 	"net/url"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/o365go/o365"
 	"github.com/o365go/o365/sandbox"
 )
 
@@ -65,37 +70,66 @@ func NewSandbox(t testing.TB, opts ...Option) *sandbox.Server {
 // the sandbox directly; library tests use an Account instead.
 func UserToken(t testing.TB, srv *sandbox.Server, login string) string {
 	t.Helper()
-	return token(t, srv, url.Values{
-		"grant_type": {"password"}, "client_id": {sandbox.DemoPublicClientID},
-		"username": {login}, "password": {sandbox.DemoPassword},
-		"scope": {"https://graph.microsoft.com/.default"},
-	})
+	return token(t, srv, userForm(sandbox.DemoPublicClientID, login, graphDefaultScope))
 }
 
 // AppToken returns an app-only Graph access token of the demo daemon app
 // (sandbox.DemoDaemonClientID).
 func AppToken(t testing.TB, srv *sandbox.Server) string {
 	t.Helper()
-	return token(t, srv, url.Values{
+	return token(t, srv, appForm())
+}
+
+const (
+	graphScopePrefix  = "https://graph.microsoft.com/"
+	graphDefaultScope = graphScopePrefix + ".default"
+)
+
+// userForm is a password grant for a demo user through clientID.
+func userForm(clientID, login, scope string) url.Values {
+	return url.Values{
+		"grant_type": {"password"}, "client_id": {clientID},
+		"username": {login}, "password": {sandbox.DemoPassword}, "scope": {scope},
+	}
+}
+
+// appForm is the demo daemon app's client-credentials grant.
+func appForm() url.Values {
+	return url.Values{
 		"grant_type": {"client_credentials"}, "client_id": {sandbox.DemoDaemonClientID},
-		"client_secret": {sandbox.DemoDaemonSecret}, "scope": {"https://graph.microsoft.com/.default"},
-	})
+		"client_secret": {sandbox.DemoDaemonSecret}, "scope": {graphDefaultScope},
+	}
 }
 
 func token(t testing.TB, srv *sandbox.Server, form url.Values) string {
 	t.Helper()
-	resp, err := srv.Client().PostForm(srv.AuthorityURL("")+"/oauth2/v2.0/token", form)
+	tok, err := requestToken(context.Background(), srv, form)
 	if err != nil {
-		t.Fatalf("o365test: token request: %v", err)
+		t.Fatal(err)
+	}
+	return tok.AccessToken
+}
+
+// requestToken POSTs form to srv's token endpoint.
+func requestToken(ctx context.Context, srv *sandbox.Server, form url.Values) (o365.Token, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, srv.AuthorityURL("")+"/oauth2/v2.0/token", strings.NewReader(form.Encode()))
+	if err != nil {
+		return o365.Token{}, fmt.Errorf("o365test: token request: %w", err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		return o365.Token{}, fmt.Errorf("o365test: token request: %w", err)
 	}
 	defer resp.Body.Close()
 	var body struct {
 		AccessToken string `json:"access_token"`
+		ExpiresIn   int    `json:"expires_in"`
 		Error       string `json:"error"`
 		Description string `json:"error_description"`
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || body.AccessToken == "" {
-		t.Fatalf("o365test: token: HTTP %d %s: %s (%v)", resp.StatusCode, body.Error, body.Description, err)
+		return o365.Token{}, fmt.Errorf("o365test: token: HTTP %d %s: %s (%v)", resp.StatusCode, body.Error, body.Description, err)
 	}
-	return body.AccessToken
+	return o365.Token{AccessToken: body.AccessToken, ExpiresOn: time.Now().Add(time.Duration(body.ExpiresIn) * time.Second)}, nil
 }
