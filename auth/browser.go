@@ -18,8 +18,8 @@ import (
 
 // BrowserOptions configures NewBrowser.
 type BrowserOptions struct {
-	// OpenURL opens the sign-in page; nil means the system browser (xdg-open,
-	// open or rundll32). A CLI on a machine without one can print the URL.
+	// OpenURL opens the sign-in page; nil means OpenBrowser, the system
+	// browser. A CLI on a machine without one can print the URL.
 	OpenURL func(url string) error
 	// Timeout bounds the wait for the browser's redirect; 0 means 5 minutes.
 	Timeout time.Duration
@@ -40,7 +40,7 @@ func NewBrowser(cfg Config, opts BrowserOptions) (*Credential, error) {
 	c.codeFlow = &codeFlow{responseMode: "form_post", prompt: "select_account"}
 	open := opts.OpenURL
 	if open == nil {
-		open = openBrowser
+		open = OpenBrowser
 	}
 	timeout := opts.Timeout
 	if timeout <= 0 {
@@ -164,9 +164,11 @@ func loopbackHandler(state string, results chan<- redirectResult) http.Handler {
 	})
 }
 
-// openBrowser opens url in the system browser. The URL is an argument, never
-// parsed by a shell.
-func openBrowser(url string) error {
+// OpenBrowser opens url in the desktop's browser (open on macOS, rundll32 on
+// Windows, xdg-open elsewhere) and returns once the opener has started. The
+// URL is passed as an argument, never parsed by a shell. It is what NewBrowser
+// uses when BrowserOptions.OpenURL is nil.
+func OpenBrowser(url string) error {
 	var cmd *exec.Cmd
 	switch runtime.GOOS {
 	case "darwin":

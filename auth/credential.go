@@ -1,10 +1,12 @@
 package auth
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -46,6 +48,20 @@ type Credential struct {
 	username string   // the user whose tokens are used
 	homeID   string   // that user's MSAL home account id, once known
 	scopes   []string // scopes of the last Authenticate
+	last     *issued  // the token Token handed out last, reused while fresh
+}
+
+// issued is a token Token handed out, with what it was asked for and the
+// store's content before it was asked for. Token runs before every request:
+// while the token is fresh and the store still holds the same bytes, it is the
+// answer the full path (parse the store, find the user, ask MSAL, which parses
+// it again) would give, at the cost of one Load. Signing in or out, switching
+// users and forcing a refresh forget it.
+type issued struct {
+	res    public.AuthResult
+	homeID string
+	scopes []string
+	stored []byte
 }
 
 var (
@@ -152,15 +168,62 @@ func (c *Credential) Flow() string { return c.flow }
 func (c *Credential) AppOnly() bool { return c.appOnly }
 
 // Token returns an access token for the configured scopes, from the cache while
-// it is valid for more than the refresh margin, else refreshed.
+// it is valid for more than the refresh margin, else refreshed. The request
+// path calls it before every request: while the store holds what it held when
+// the last token was handed out, that token is reused at the cost of one Load.
 func (c *Credential) Token(ctx context.Context) (o365.Token, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	var stored []byte
+	storedOK := false
+	scopes := c.tokenScopes()
+	if c.cache != nil {
+		data, err := c.cache.store.Load(ctx)
+		if err == nil {
+			if res, ok := c.reuse(data, scopes); ok {
+				return o365.Token{AccessToken: res.AccessToken, ExpiresOn: res.ExpiresOn}, nil
+			}
+			stored, storedOK = data, true
+		}
+	}
 	res, err := c.token(ctx, false)
 	if err != nil {
 		return o365.Token{}, err
 	}
+	if storedOK {
+		c.remember(res, stored, scopes)
+	}
 	return o365.Token{AccessToken: res.AccessToken, ExpiresOn: res.ExpiresOn}, nil
+}
+
+// msalExpiryWindow is how close to expiry MSAL stops answering from its cache
+// (storage.AccessToken.Validate).
+const msalExpiryWindow = 5 * time.Minute
+
+// reuse returns the token handed out last when it is still fresh, was issued
+// for the current user and scopes, and the store has not changed since.
+func (c *Credential) reuse(stored []byte, scopes []string) (public.AuthResult, bool) {
+	c.stateMu.Lock()
+	defer c.stateMu.Unlock()
+	l := c.last
+	// MSAL answers from its cache only for tokens valid for more than 5
+	// minutes: a reused token must be at least as fresh as that too.
+	if l == nil || l.homeID != c.homeID || !slices.Equal(l.scopes, scopes) ||
+		!bytes.Equal(l.stored, stored) || !c.fresh(l.res) || time.Until(l.res.ExpiresOn) <= msalExpiryWindow {
+		return public.AuthResult{}, false
+	}
+	return l.res, true
+}
+
+// remember keeps res, asked for scopes, for reuse; stored is what the store
+// held before res was asked for.
+func (c *Credential) remember(res public.AuthResult, stored []byte, scopes []string) {
+	c.stateMu.Lock()
+	defer c.stateMu.Unlock()
+	if !c.appOnly && (res.Account.HomeAccountID == "" || c.homeID != res.Account.HomeAccountID) {
+		return // not matched to the current user: do not reuse
+	}
+	c.last = &issued{res: res, homeID: c.homeID, scopes: scopes, stored: stored}
 }
 
 // RefreshToken gets a new access token even if the cached one looks valid, as
@@ -168,11 +231,19 @@ func (c *Credential) Token(ctx context.Context) (o365.Token, error) {
 func (c *Credential) RefreshToken(ctx context.Context) (o365.Token, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.forget()
 	res, err := c.token(ctx, true)
 	if err != nil {
 		return o365.Token{}, err
 	}
 	return o365.Token{AccessToken: res.AccessToken, ExpiresOn: res.ExpiresOn}, nil
+}
+
+// forget drops the token kept for reuse.
+func (c *Credential) forget() {
+	c.stateMu.Lock()
+	defer c.stateMu.Unlock()
+	c.last = nil
 }
 
 // errNotBuilt is returned by the methods of a Credential that no New*
@@ -410,6 +481,7 @@ func (c *Credential) doSignIn(ctx context.Context, scopes []string, remember boo
 func (c *Credential) signedIn(ctx context.Context, res public.AuthResult, scopes []string, remember bool) {
 	c.stateMu.Lock()
 	c.homeID, c.username = res.Account.HomeAccountID, res.Account.PreferredUsername
+	c.last = nil
 	if remember {
 		c.scopes = scopes
 	}
@@ -437,7 +509,7 @@ func (c *Credential) Username() string {
 func (c *Credential) SetUsername(username string) {
 	c.stateMu.Lock()
 	defer c.stateMu.Unlock()
-	c.username, c.homeID = username, ""
+	c.username, c.homeID, c.last = username, "", nil
 }
 
 // Usernames lists the users the store holds tokens of for this application,
@@ -474,6 +546,7 @@ func (c *Credential) SignOut(ctx context.Context, username string) error {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.forget()
 	switch {
 	case c.obo != nil:
 		c.obo.client = nil

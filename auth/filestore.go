@@ -49,8 +49,10 @@ type FileStore struct {
 // NewFileStore returns a FileStore for path ("" means DefaultTokenFile).
 func NewFileStore(path string) *FileStore { return &FileStore{Path: path} }
 
-// DefaultFilePath returns the per-user token file the CLI uses:
-// <user config dir>/o365/o365_token.txt.
+// DefaultFilePath returns a per-user token file:
+// <os.UserConfigDir()>/o365/o365_token.txt. On Linux and the BSDs that is the
+// file the o365 command uses ($XDG_CONFIG_HOME/o365, else ~/.config/o365); on
+// macOS and Windows the command keeps its files under ~/.config/o365.
 func DefaultFilePath() (string, error) {
 	dir, err := os.UserConfigDir()
 	if err != nil {

@@ -770,3 +770,53 @@ func TestZeroCredential(t *testing.T) {
 		t.Error("AuthCodeURL on a zero Credential")
 	}
 }
+
+// countingStore counts Loads.
+type countingStore struct {
+	MemoryStore
+	mu    sync.Mutex
+	loads int
+}
+
+func (s *countingStore) Load(ctx context.Context) ([]byte, error) {
+	s.mu.Lock()
+	s.loads++
+	s.mu.Unlock()
+	return s.MemoryStore.Load(ctx)
+}
+
+func (s *countingStore) count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.loads
+}
+
+// Token runs before every request: a fresh token over an unchanged store
+// costs one Load and no call to MSAL.
+func TestTokenReusedWhileStoreUnchanged(t *testing.T) {
+	f := newFakeIdP(t)
+	store := &countingStore{}
+	f.signIn(t, store, "alice@contoso.com")
+	ctx := context.Background()
+	c, _ := NewDeviceCode(f.config(store), nil)
+	first, err := c.Token(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := store.count()
+	second, err := c.Token(ctx)
+	if err != nil || second.AccessToken != first.AccessToken {
+		t.Fatalf("second Token = %v, %v", second, err)
+	}
+	if n := store.count() - before; n != 1 {
+		t.Errorf("second Token loaded the store %d times, want 1", n)
+	}
+	// A forced refresh is not undone by the reuse.
+	refreshed, err := c.RefreshToken(ctx)
+	if err != nil || refreshed.AccessToken == first.AccessToken {
+		t.Fatalf("RefreshToken = %v, %v", refreshed, err)
+	}
+	if third, err := c.Token(ctx); err != nil || third.AccessToken != refreshed.AccessToken {
+		t.Errorf("Token after RefreshToken = %v, %v; want the refreshed token", third, err)
+	}
+}

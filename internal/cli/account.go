@@ -99,17 +99,6 @@ func (s *Session) accountOptions(p *o365.Protocol, resource string, cred o365.To
 	return opts
 }
 
-func (s *Session) newAccount(opts []o365.Option) (*o365.Account, error) {
-	acct, err := o365.New(opts...)
-	if err != nil {
-		if errors.Is(err, o365.ErrInvalidResource) {
-			return nil, asUsage(err)
-		}
-		return nil, err
-	}
-	return acct, nil
-}
-
 // newSandboxCredential builds the public-client credential for the
 // in-process sandbox: the demo app, the sandbox token store, the device code
 // flow approved as the demo user through the sandbox's approval endpoint.
@@ -129,7 +118,7 @@ func (s *Session) newSandboxCredential(srv *sandbox.Server, p *o365.Protocol, sc
 		username:   sandbox.DemoUser,
 		httpClient: srv.Client(),
 		logger:     s.Logger(),
-		deviceCode: func(ctx context.Context, dc deviceCodeInfo) error {
+		deviceCode: func(ctx context.Context, dc auth.DeviceCodeMessage) error {
 			s.Out().Notef("Signing in to the sandbox as %s (device code %s, approved automatically)", sandbox.DemoUser, dc.UserCode)
 			return approveSandboxDevice(ctx, srv, dc, sandbox.DemoUser)
 		},
@@ -172,7 +161,7 @@ func (s *Session) sandboxAccount(ctx context.Context) (*o365.Account, error) {
 			return nil, fmt.Errorf("signing in to the sandbox: %w", err)
 		}
 	}
-	return s.newAccount(s.accountOptions(p, st.Resource, cred, srv.Client()))
+	return o365.New(s.accountOptions(p, st.Resource, cred, srv.Client())...)
 }
 
 // tenantLogin returns the settings and what `o365 login` remembered for the
@@ -259,7 +248,7 @@ func (s *Session) tenantAccount(context.Context) (*o365.Account, error) {
 	}
 	// No token is asked for here: the first request does, and a missing or
 	// expired sign-in surfaces as auth.ErrSignInRequired (exit code 3).
-	return s.newAccount(s.accountOptions(p, st.Resource, cred, s.cloudClient()))
+	return o365.New(s.accountOptions(p, st.Resource, cred, s.cloudClient())...)
 }
 
 // tenantProtocol is the protocol preset for name, or its stand-in on App.Cloud.

@@ -177,33 +177,27 @@ func resolveSettings(cf *configFile, profile string, getenv func(string) string,
 
 // configDir returns $XDG_CONFIG_HOME/o365, else ~/.config/o365.
 func configDir(getenv func(string) string) (string, error) {
-	if d := getenv("XDG_CONFIG_HOME"); d != "" {
-		return filepath.Join(d, "o365"), nil
-	}
-	home := getenv("HOME")
-	if home == "" {
-		h, err := os.UserHomeDir()
-		if err != nil {
-			return "", fmt.Errorf("no XDG_CONFIG_HOME and no home directory: %w", err)
-		}
-		home = h
-	}
-	return filepath.Join(home, ".config", "o365"), nil
+	return xdgDir(getenv, "XDG_CONFIG_HOME", ".config")
 }
 
 // dataDir returns $XDG_DATA_HOME/o365, else ~/.local/share/o365 (where
 // sandbox.DefaultDBPath keeps the sandbox).
 func dataDir(getenv func(string) string) (string, error) {
-	if d := getenv("XDG_DATA_HOME"); d != "" {
+	return xdgDir(getenv, "XDG_DATA_HOME", filepath.Join(".local", "share"))
+}
+
+// xdgDir returns $env/o365, else ~/home/o365 (home relative to the home
+// directory), reading the run's environment.
+func xdgDir(getenv func(string) string, env, home string) (string, error) {
+	if d := getenv(env); d != "" {
 		return filepath.Join(d, "o365"), nil
 	}
-	home := getenv("HOME")
-	if home == "" {
-		h, err := os.UserHomeDir()
-		if err != nil {
-			return "", fmt.Errorf("no XDG_DATA_HOME and no home directory: %w", err)
+	h := getenv("HOME")
+	if h == "" {
+		var err error
+		if h, err = os.UserHomeDir(); err != nil {
+			return "", fmt.Errorf("no %s and no home directory: %w", env, err)
 		}
-		home = h
 	}
-	return filepath.Join(home, ".local", "share", "o365"), nil
+	return filepath.Join(h, home, "o365"), nil
 }

@@ -32,15 +32,8 @@ type credentialSpec struct {
 	certPassword    string
 	certPasswordEnv string // the variable certPassword came from, "" for none
 
-	deviceCode  func(ctx context.Context, dc deviceCodeInfo) error // flowDeviceCode
-	openBrowser func(url string) error                             // flowBrowser
-}
-
-// deviceCodeInfo is what the device code flow asks a person to do.
-type deviceCodeInfo struct {
-	UserCode        string
-	VerificationURL string
-	Message         string
+	deviceCode  func(ctx context.Context, dc auth.DeviceCodeMessage) error // flowDeviceCode
+	openBrowser func(url string) error                                     // flowBrowser
 }
 
 // newCredential builds the auth credential for spec, over the file token
@@ -63,11 +56,9 @@ func newCredential(spec credentialSpec) (o365.Authenticator, error) {
 	)
 	switch spec.flow {
 	case flowDeviceCode, "":
-		prompt := func(ctx context.Context, m auth.DeviceCodeMessage) error {
-			if spec.deviceCode == nil {
-				return errors.New("no device code prompt")
-			}
-			return spec.deviceCode(ctx, deviceCodeInfo{UserCode: m.UserCode, VerificationURL: m.VerificationURL, Message: m.Message})
+		prompt := spec.deviceCode
+		if prompt == nil {
+			prompt = func(context.Context, auth.DeviceCodeMessage) error { return errors.New("no device code prompt") }
 		}
 		cred, err = auth.NewDeviceCode(cfg, prompt)
 	case flowBrowser:
@@ -112,7 +103,7 @@ func certificateHint(spec credentialSpec, err error) string {
 // approveSandboxDevice approves a device code in the sandbox as login (a demo
 // user), as the person at the verification page would. It refuses a flow that
 // points anywhere but the sandbox.
-func approveSandboxDevice(ctx context.Context, srv *sandbox.Server, dc deviceCodeInfo, login string) error {
+func approveSandboxDevice(ctx context.Context, srv *sandbox.Server, dc auth.DeviceCodeMessage, login string) error {
 	if dc.VerificationURL != "" && !strings.HasPrefix(dc.VerificationURL, srv.URL()+"/") {
 		return fmt.Errorf("the device code flow points at %q, not the sandbox", dc.VerificationURL)
 	}

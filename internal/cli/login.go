@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -192,14 +191,14 @@ func login(ctx context.Context, s *Session, o *loginOptions) error {
 			s.Out().Notef("Opening your browser to sign in. If it does not open, visit:\n  %s", u)
 			open := s.app.OpenBrowser
 			if open == nil {
-				open = systemBrowser
+				open = auth.OpenBrowser
 			}
 			if err := open(u); err != nil {
 				s.Out().Notef("Could not open a browser (%v): open the address above yourself.", err)
 			}
 			return nil
 		},
-		deviceCode: func(_ context.Context, dc deviceCodeInfo) error {
+		deviceCode: func(_ context.Context, dc auth.DeviceCodeMessage) error {
 			msg := dc.Message
 			if msg == "" {
 				msg = fmt.Sprintf("To sign in, open %s and enter the code %s", dc.VerificationURL, dc.UserCode)
@@ -252,25 +251,6 @@ func login(ctx context.Context, s *Session, o *loginOptions) error {
 		}
 	}
 	return printSignedIn(s, who, firstNonEmpty(ls.Tenant, "common"))
-}
-
-// systemBrowser opens u in the desktop's browser. The URL is an argument,
-// never parsed by a shell.
-func systemBrowser(u string) error {
-	var cmd *exec.Cmd
-	switch runtime.GOOS {
-	case "darwin":
-		cmd = exec.Command("open", u)
-	case "windows":
-		cmd = exec.Command("rundll32", "url.dll,FileProtocolHandler", u)
-	default:
-		cmd = exec.Command("xdg-open", u)
-	}
-	if err := cmd.Start(); err != nil {
-		return err
-	}
-	go func() { _ = cmd.Wait() }()
-	return nil
 }
 
 // readSecret reads one line from r (a secret piped in), without its newline.

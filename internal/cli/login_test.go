@@ -50,7 +50,7 @@ func TestLoginDeviceCode(t *testing.T) {
 		if m == nil {
 			return
 		}
-		if err := approveSandboxDevice(context.Background(), srv, deviceCodeInfo{VerificationURL: string(m[1]), UserCode: string(m[2])}, as); err != nil {
+		if err := approveSandboxDevice(context.Background(), srv, auth.DeviceCodeMessage{VerificationURL: string(m[1]), UserCode: string(m[2])}, as); err != nil {
 			t.Errorf("approving the device code: %v", err)
 		}
 		approved++

@@ -142,14 +142,15 @@ its URLs, how to trust its certificate and the demo credentials.`,
 			if err != nil {
 				return err
 			}
-			srv, err := openSandbox(path, sandbox.Options{Addr: addr, TLS: useTLS, Seed: seed, Faults: faults})
+			srv, err := openSandbox(path, sandbox.Options{Addr: addr, TLS: useTLS, Seed: seed})
 			if err != nil {
-				if strings.Contains(err.Error(), "fault") {
-					return asUsage(err)
-				}
 				return err
 			}
 			defer srv.Close()
+			// Set apart from opening, so that only a bad spec is a usage error.
+			if err := srv.SetFaults(faults); err != nil {
+				return UsageError("--faults: %w", err)
+			}
 			if err := srv.Start(ctx); err != nil {
 				return err
 			}
