@@ -39,7 +39,8 @@ type Request struct {
 	// application/octet-stream).
 	ContentType string
 	// NoAuth sends no Authorization header: pre-authenticated URLs such as upload
-	// sessions and download links must not receive the bearer token.
+	// sessions and download links must not receive the bearer token. An absolute
+	// URL on another host than the protocol's never receives it either.
 	NoAuth bool
 	// Resource overrides the account's resource for this request.
 	Resource *Resource
@@ -279,12 +280,16 @@ func (a *Account) open(ctx context.Context, x exchange, policy RetryPolicy) (*ht
 	}
 }
 
-// send performs one HTTP exchange, following redirects itself so the bearer token
-// is sent only to the host it was requested for.
+// send performs one HTTP exchange, following redirects itself. The bearer token
+// goes only to the protocol's own host: not to a redirect's other host, and not
+// to an absolute URL elsewhere (a pre-authenticated link, a foreign monitor).
 func (a *Account) send(ctx context.Context, method, target string, header http.Header, body io.Reader, noAuth bool) (*http.Response, error) {
 	origin, err := url.Parse(target)
 	if err != nil {
 		return nil, fmt.Errorf("o365: bad URL %q: %w", redactURL(target), err)
+	}
+	if service, err := url.Parse(a.proto.BaseURL); err != nil || !sameHost(origin, service) {
+		noAuth = true
 	}
 	u := origin
 	for redirects := 0; ; redirects++ {

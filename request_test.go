@@ -600,3 +600,26 @@ func FuzzErrorDecoding(f *testing.F) {
 		_ = e.Error()
 	})
 }
+
+func TestBearerOnlyToTheProtocolsHost(t *testing.T) {
+	var sawAuth atomic.Bool
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sawAuth.Store(r.Header.Get("Authorization") != "")
+		w.WriteHeader(204)
+	}))
+	defer other.Close()
+	srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) { w.WriteHeader(204) })
+	a := newTestAccount(t, srv.URL)
+	if _, err := a.Do(context.Background(), &Request{Path: other.URL + "/v1.0/me?$skiptoken=x"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if sawAuth.Load() {
+		t.Fatal("the bearer token went to a host that is not the protocol's")
+	}
+	if _, err := a.Do(context.Background(), &Request{Path: srv.URL + "/v1.0/me?$skiptoken=x"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := srv.requests()[0].Header.Get("Authorization"); got != "Bearer tok-123" {
+		t.Fatalf("an absolute URL on the protocol's host lost the token: %q", got)
+	}
+}
