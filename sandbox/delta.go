@@ -144,8 +144,8 @@ func (c *call) delta(ctx context.Context, spec deltaSpec) error {
 			case changeRemove:
 				items = append(items, removed(ch.ID, "changed"))
 			default:
-				o, err := tx.get(ctx, spec.Scope.Collection, spec.Scope.Owner, ch.ID)
-				if isNotFound(err) || (err == nil && spec.Scope.ByParent && o.Parent != spec.Scope.Parent) {
+				o, err := tx.getIn(ctx, spec.Scope, ch.ID)
+				if isNotFound(err) {
 					continue // a later change, reported in a later round, explains it
 				}
 				if err != nil {

@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -73,13 +72,34 @@ func lookupUser(ctx context.Context, tx *txn, login string) (*dirUser, error) {
 	return &dirUser{ID: o.ID, UPN: str("userPrincipalName"), Mail: str("mail"), DisplayName: str("displayName")}, nil
 }
 
+// linkReverse pairs each directory link kind with its reverse; owner links
+// have none.
+var linkReverse = map[string]string{
+	linkMember: linkMemberOf, linkMemberOf: linkMember,
+	linkManager: linkDirectReprt, linkDirectReprt: linkManager,
+}
+
 // addLink records a directory edge and its reverse where there is one.
 func addLink(ctx context.Context, tx *txn, kind, from, to string) error {
 	if err := tx.put(ctx, &object{Collection: kind, Owner: from, ID: to, Data: map[string]any{}}); err != nil {
 		return err
 	}
-	if kind == linkMember {
-		return tx.put(ctx, &object{Collection: linkMemberOf, Owner: to, ID: from, Data: map[string]any{}})
+	if rev, ok := linkReverse[kind]; ok {
+		return tx.put(ctx, &object{Collection: rev, Owner: to, ID: from, Data: map[string]any{}})
+	}
+	return nil
+}
+
+// removeLink deletes a directory edge (wrapping errNotFound when it is
+// absent) and its reverse where there is one.
+func removeLink(ctx context.Context, tx *txn, kind, from, to string) error {
+	if err := tx.delete(ctx, kind, from, to); err != nil {
+		return err
+	}
+	if rev, ok := linkReverse[kind]; ok {
+		if err := tx.delete(ctx, rev, to, from); err != nil && !isNotFound(err) {
+			return err
+		}
 	}
 	return nil
 }
@@ -91,17 +111,11 @@ func setManager(ctx context.Context, tx *txn, user, manager string) error {
 		return err
 	}
 	for _, o := range old {
-		if err := tx.delete(ctx, linkManager, user, o.ID); err != nil {
-			return err
-		}
-		if err := tx.delete(ctx, linkDirectReprt, o.ID, user); err != nil && !isNotFound(err) {
+		if err := removeLink(ctx, tx, linkManager, user, o.ID); err != nil {
 			return err
 		}
 	}
-	if err := tx.put(ctx, &object{Collection: linkManager, Owner: user, ID: manager, Data: map[string]any{}}); err != nil {
-		return err
-	}
-	return tx.put(ctx, &object{Collection: linkDirectReprt, Owner: manager, ID: user, Data: map[string]any{}})
+	return addLink(ctx, tx, linkManager, user, manager)
 }
 
 // linkedDocs loads the targets of the links of one source, tagged with
@@ -134,12 +148,8 @@ func linkedDocs(ctx context.Context, tx *txn, kind, from string) ([]map[string]a
 type appRegistration = identity.App
 
 func putApp(ctx context.Context, tx *txn, a appRegistration) error {
-	raw, err := json.Marshal(a)
+	doc, err := toDoc(a)
 	if err != nil {
-		return err
-	}
-	var doc map[string]any
-	if err := json.Unmarshal(raw, &doc); err != nil {
 		return err
 	}
 	return tx.put(ctx, &object{Collection: collApps, ID: a.ClientID, Data: doc})
@@ -174,11 +184,7 @@ func (d idpDirectory) App(ctx context.Context, clientID string) (identity.App, e
 		if err != nil {
 			return err
 		}
-		raw, err := json.Marshal(o.Data)
-		if err != nil {
-			return err
-		}
-		return json.Unmarshal(raw, &a)
+		return fromDoc(o.Data, &a)
 	})
 	if isNotFound(err) {
 		return a, fmt.Errorf("app %q: %w", clientID, identity.ErrNotFound)
@@ -325,20 +331,9 @@ func getUser(ctx context.Context, c *call) error {
 // userReadOnly are properties a PATCH of a user may not change.
 var userReadOnly = []string{"userPrincipalName", "mail", "createdDateTime", "userType"}
 
+// patchUser answers 204, as Graph does for users.
 func patchUser(ctx context.Context, c *call) error {
-	var patch map[string]any
-	if err := c.decode(&patch); err != nil {
-		return err
-	}
-	err := c.s.st.write(ctx, func(tx *txn) error {
-		o, err := tx.get(ctx, collUsers, "", c.user.ID)
-		if err != nil {
-			return err
-		}
-		patchDocument(o.Data, patch, userReadOnly...)
-		return tx.put(ctx, o)
-	})
-	if err != nil {
+	if _, err := c.patchStored(ctx, scope{Collection: collUsers}, c.user.ID, userReadOnly...); err != nil {
 		return err
 	}
 	return c.noContent()
@@ -443,7 +438,9 @@ func errImageNotFound() *apiError {
 		"Exception of type 'Microsoft.Fast.Profile.Core.Exception.ImageNotFoundException' was thrown.")
 }
 
-func getPhotoMeta(ctx context.Context, c *call) error {
+// photoMeta loads the metadata of the addressed user's photo: 404
+// ImageNotFound when there is none.
+func photoMeta(ctx context.Context, c *call) (*object, error) {
 	var o *object
 	err := c.s.st.read(ctx, func(tx *txn) error {
 		var err error
@@ -451,8 +448,13 @@ func getPhotoMeta(ctx context.Context, c *call) error {
 		return err
 	})
 	if isNotFound(err) {
-		return errImageNotFound()
+		return nil, errImageNotFound()
 	}
+	return o, err
+}
+
+func getPhotoMeta(ctx context.Context, c *call) error {
+	o, err := photoMeta(ctx, c)
 	if err != nil {
 		return err
 	}
@@ -466,15 +468,7 @@ func getPhotoMeta(ctx context.Context, c *call) error {
 }
 
 func getPhoto(ctx context.Context, c *call) error {
-	var meta *object
-	err := c.s.st.read(ctx, func(tx *txn) error {
-		var err error
-		meta, err = tx.get(ctx, collPhotos, "", c.user.ID)
-		return err
-	})
-	if isNotFound(err) {
-		return errImageNotFound()
-	}
+	meta, err := photoMeta(ctx, c)
 	if err != nil {
 		return err
 	}

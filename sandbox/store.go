@@ -300,6 +300,16 @@ func (tx *txn) get(ctx context.Context, collection, owner, id string) (*object, 
 	return o, nil
 }
 
+// getIn is get limited to sc: an object of another parent (when
+// sc.ByParent) is not found either.
+func (tx *txn) getIn(ctx context.Context, sc scope, id string) (*object, error) {
+	o, err := tx.get(ctx, sc.Collection, sc.Owner, id)
+	if err == nil && sc.ByParent && o.Parent != sc.Parent {
+		return nil, fmt.Errorf("%s %q: %w", sc.Collection, id, errNotFound)
+	}
+	return o, err
+}
+
 type scanner interface{ Scan(dest ...any) error }
 
 func scanObject(row scanner, o *object) error {
@@ -568,14 +578,19 @@ func (sc scope) where() (string, []any) {
 	return `collection = ? AND owner = ?`, []any{sc.Collection, sc.Owner}
 }
 
+// sortOrder is the ORDER BY of list order: by sort key, then id.
+func sortOrder(desc bool) string {
+	if desc {
+		return "sort DESC, id DESC"
+	}
+	return "sort ASC, id ASC"
+}
+
 // list returns the objects in sc ordered by their sort key (descending when
 // desc), skipping offset and returning at most limit (all when limit <= 0).
 func (tx *txn) list(ctx context.Context, sc scope, desc bool, offset, limit int) ([]*object, error) {
 	where, args := sc.where()
-	order := "sort ASC, id ASC"
-	if desc {
-		order = "sort DESC, id DESC"
-	}
+	order := sortOrder(desc)
 	if limit <= 0 {
 		limit = -1
 	}
@@ -592,10 +607,7 @@ func (tx *txn) list(ctx context.Context, sc scope, desc bool, offset, limit int)
 // the stored JSON without decoding it.
 func (tx *txn) listRaw(ctx context.Context, sc scope, desc bool, offset, limit int) ([]json.RawMessage, error) {
 	where, args := sc.where()
-	order := "sort ASC, id ASC"
-	if desc {
-		order = "sort DESC, id DESC"
-	}
+	order := sortOrder(desc)
 	if limit <= 0 {
 		limit = -1
 	}
@@ -622,10 +634,7 @@ func (tx *txn) listRaw(ctx context.Context, sc scope, desc bool, offset, limit i
 // the connection is busy until it returns, so fn must not use the store.
 func (tx *txn) scan(ctx context.Context, sc scope, desc bool, fn func(data []byte) (bool, error)) error {
 	where, args := sc.where()
-	order := "sort ASC, id ASC"
-	if desc {
-		order = "sort DESC, id DESC"
-	}
+	order := sortOrder(desc)
 	rows, err := tx.q.QueryContext(ctx, `SELECT data FROM objects WHERE `+where+` ORDER BY `+order, args...)
 	if err != nil {
 		return fmt.Errorf("sandbox: list %s: %w", sc.Collection, err)
@@ -916,4 +925,23 @@ func (b *blobReader) Seek(offset int64, whence int) (int64, error) {
 	}
 	b.pos = abs
 	return abs, nil
+}
+
+// toDoc turns a typed value into a stored document through its JSON form.
+func toDoc(v any) (map[string]any, error) {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var doc map[string]any
+	return doc, json.Unmarshal(raw, &doc)
+}
+
+// fromDoc is the inverse of toDoc: it decodes a stored document into v.
+func fromDoc(doc map[string]any, v any) error {
+	raw, err := json.Marshal(doc)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(raw, v)
 }

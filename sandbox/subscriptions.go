@@ -142,15 +142,6 @@ func creatorID(c *call) string {
 	return c.claims.ObjectID
 }
 
-func toDoc(v any) (map[string]any, error) {
-	raw, err := json.Marshal(v)
-	if err != nil {
-		return nil, err
-	}
-	var doc map[string]any
-	return doc, json.Unmarshal(raw, &doc)
-}
-
 func checkChangeType(ct string) error {
 	if ct == "" {
 		return errInvalidRequest("changeType is required: created, updated, deleted or a comma-separated list of them.")
@@ -211,37 +202,37 @@ func (s *Server) resolveSubscription(ctx context.Context, c *call, resource stri
 	if err != nil || len(segs) == 0 {
 		return "", w, 0, errInvalidRequest("resource %q is not a valid resource path.", resource)
 	}
+	sb, m := s.subscribableFor(segs)
+	if sb == nil {
+		return "", w, 0, errInvalidRequest("resource %q is not supported for change notifications.", resource)
+	}
+	get, _ := s.router.find(http.MethodGet, segs)
+	if get == nil {
+		return "", w, 0, errInvalidRequest("resource %q cannot be read, so it cannot be subscribed to.", resource)
+	}
+	sc := &call{w: c.w, r: c.r, s: s, root: c.root, route: get.route, params: m.params, claims: c.claims}
+	if err := s.admit(ctx, sc, get.route, m.login); err != nil {
+		return "", w, 0, err
+	}
+	scp, err := sb.Scope(ctx, sc)
+	if err != nil {
+		return "", w, 0, err
+	}
+	return res, subscriptionWatch{Scope: scp, ODataType: sb.ODataType}, sb.MaxExpiry, nil
+}
+
+// subscribableFor finds the subscribable resource matching segs, with the
+// match of its pattern; nil when none does.
+func (s *Server) subscribableFor(segs []string) (*subscribable, *match) {
 	for _, a := range s.areas {
-		for _, sb := range a.Subscriptions {
-			m, ok := matchRoute(&route{segs: strings.Split(sb.Pattern, "/")}, segs)
-			if !ok {
-				continue
+		for i := range a.Subscriptions {
+			sb := &a.Subscriptions[i]
+			if m, ok := matchRoute(&route{segs: strings.Split(sb.Pattern, "/")}, segs); ok {
+				return sb, m
 			}
-			get, _ := s.router.find(http.MethodGet, segs)
-			if get == nil {
-				return "", w, 0, errInvalidRequest("resource %q cannot be read, so it cannot be subscribed to.", resource)
-			}
-			sc := &call{w: c.w, r: c.r, s: s, root: c.root, route: get.route, params: m.params, claims: c.claims}
-			other := false
-			if get.route.isUserRoute() {
-				u, err := s.resolvePrincipal(ctx, c.claims, m.login)
-				if err != nil {
-					return "", w, 0, err
-				}
-				sc.user = u
-				other = !c.claims.AppOnly && !strings.EqualFold(u.ID, c.claims.ObjectID)
-			}
-			if err := authorize(c.claims, get.route, other); err != nil {
-				return "", w, 0, err
-			}
-			scp, err := sb.Scope(ctx, sc)
-			if err != nil {
-				return "", w, 0, err
-			}
-			return res, subscriptionWatch{Scope: scp, ODataType: sb.ODataType}, sb.MaxExpiry, nil
 		}
 	}
-	return "", w, 0, errInvalidRequest("resource %q is not supported for change notifications.", resource)
+	return nil, nil
 }
 
 // maxExpiry is the longest lifetime of a subscription to resource.
@@ -250,12 +241,8 @@ func (s *Server) maxExpiry(resource string) time.Duration {
 	if err != nil {
 		return 0
 	}
-	for _, a := range s.areas {
-		for _, sb := range a.Subscriptions {
-			if _, ok := matchRoute(&route{segs: strings.Split(sb.Pattern, "/")}, segs); ok {
-				return sb.MaxExpiry
-			}
-		}
+	if sb, _ := s.subscribableFor(segs); sb != nil {
+		return sb.MaxExpiry
 	}
 	return 0
 }
@@ -462,9 +449,8 @@ func (n *notifier) deliver(chs []change) {
 	}
 	byID := map[string]subscriptionWatch{}
 	for _, w := range watches {
-		raw, _ := json.Marshal(w.Data)
 		var sw subscriptionWatch
-		if json.Unmarshal(raw, &sw) == nil {
+		if fromDoc(w.Data, &sw) == nil {
 			byID[w.ID] = sw
 		}
 	}

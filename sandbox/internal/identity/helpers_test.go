@@ -102,3 +102,22 @@ func noRedirects(c *http.Client) *http.Client {
 	cc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	return &cc
 }
+
+// redirectLocation GETs an authorize URL without following redirects,
+// requires a 302 and returns its Location.
+func redirectLocation(t *testing.T, c *http.Client, rawURL string) *url.URL {
+	t.Helper()
+	resp, err := noRedirects(c).Get(rawURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusFound {
+		t.Fatalf("authorize status = %d, want 302", resp.StatusCode)
+	}
+	loc, err := url.Parse(resp.Header.Get("Location"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
+}

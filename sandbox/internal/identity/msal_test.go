@@ -71,18 +71,7 @@ func TestMSALAuthCodePKCEThenSilentRefreshRotates(t *testing.T) {
 	}
 	verifier, challenge := pkcePair(t)
 	authURL += "&code_challenge=" + challenge + "&code_challenge_method=S256&state=st-1&nonce=n-1"
-	resp, err := noRedirects(srv.Client()).Get(authURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusFound {
-		t.Fatalf("authorize status = %d, want 302", resp.StatusCode)
-	}
-	loc, err := url.Parse(resp.Header.Get("Location"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	loc := redirectLocation(t, srv.Client(), authURL)
 	if got := loc.Scheme + "://" + loc.Host + loc.Path; got != redirectURI {
 		t.Fatalf("redirected to %q, want %q", got, redirectURI)
 	}

@@ -157,19 +157,7 @@ func TestTokenResponseExact(t *testing.T) {
 // authorize runs the authorize endpoint and returns the Location it redirects to.
 func authorize(t *testing.T, srv *httptest.Server, q url.Values) *url.URL {
 	t.Helper()
-	resp, err := noRedirects(srv.Client()).Get(srv.URL + "/" + testTenantID + "/oauth2/v2.0/authorize?" + q.Encode())
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusFound {
-		t.Fatalf("authorize status = %d, want 302", resp.StatusCode)
-	}
-	loc, err := url.Parse(resp.Header.Get("Location"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return loc
+	return redirectLocation(t, srv.Client(), authorizeURL(srv, q))
 }
 
 func authorizeQuery(challenge, method string) url.Values {

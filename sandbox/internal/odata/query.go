@@ -10,17 +10,19 @@ import (
 // Options holds the parsed system query options of one request. Zero
 // values mean "not given"; HasTop and HasSkip tell an explicit 0 apart.
 type Options struct {
-	Filter     Expr         // $filter; nil when absent (Eval(nil, doc) is true)
-	Select     []string     // $select property names as written; "*" means all
-	Expand     []ExpandItem // $expand, with nested options
-	OrderBy    []OrderItem  // $orderby keys in order
-	Top, Skip  int          // $top and $skip, at most 2147483647
-	HasTop     bool
-	HasSkip    bool
-	Count      bool   // $count=true
-	Search     string // $search without surrounding double quotes; compiles with CompileSearch
-	SkipToken  string // $skiptoken, opaque; see DecodeSkipToken
-	DeltaToken string // $deltatoken, opaque
+	Filter    Expr         // $filter; nil when absent (Eval(nil, doc) is true)
+	Select    []string     // $select property names as written; "*" means all
+	Expand    []ExpandItem // $expand, with nested options
+	OrderBy   []OrderItem  // $orderby keys in order
+	Top, Skip int          // $top and $skip, at most 2147483647
+	HasTop    bool
+	HasSkip   bool
+	Count     bool   // $count=true
+	Search    string // $search without surrounding double quotes
+	// SearchQuery is Search compiled (see CompileSearch); nil without $search.
+	SearchQuery *SearchQuery
+	SkipToken   string // $skiptoken, opaque; see DecodeSkipToken
+	DeltaToken  string // $deltatoken, opaque
 }
 
 // ExpandItem is one navigation property of $expand with its nested options,
@@ -150,7 +152,7 @@ func (o *Options) set(name, v string, depth int) *SyntaxError {
 			err = &SyntaxError{Msg: "expected true or false"}
 		}
 	case "search":
-		o.Search, err = parseSearchOption(v)
+		o.Search, o.SearchQuery, err = parseSearchOption(v)
 	case "skiptoken":
 		o.SkipToken = v
 		if v == "" {
@@ -380,15 +382,16 @@ func parseNested(s string, base, depth int) (*Options, *SyntaxError) {
 }
 
 // parseSearchOption removes the quotes around a single quoted phrase and
-// checks the syntax.
-func parseSearchOption(v string) (string, *SyntaxError) {
+// compiles it.
+func parseSearchOption(v string) (string, *SearchQuery, *SyntaxError) {
 	s, at := trimSpan(v, 0)
 	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' && !strings.Contains(s[1:len(s)-1], `"`) {
 		s, at = s[1:len(s)-1], at+1
 	}
-	if _, err := compileSearch(s); err != nil {
+	q, err := compileSearch(s)
+	if err != nil {
 		err.Pos += at // report against the value as received
-		return "", err
+		return "", nil, err
 	}
-	return s, nil
+	return s, q, nil
 }
