@@ -297,25 +297,26 @@ func (a *Attachment) postOnce(ctx context.Context, msg *Message, body json.RawMe
 			known[k.ID] = true
 		}
 	}
-	var err error
-	for range maxUncertain {
-		var got Attachment
-		if err = msg.mb.do(ctx, http.MethodPost, messagePath(msg.ID, "attachments"), body, &got); err == nil {
-			return &got, nil
-		}
-		if definite(err) || ctx.Err() != nil {
-			return nil, err
-		}
-		for cand, lerr := range msg.ListAttachments(ctx, nil) {
-			if lerr != nil {
-				return nil, fmt.Errorf("%w (and looking for the attachment: %v)", err, lerr)
+	var got *Attachment
+	err := once(ctx, func() error {
+		got = &Attachment{}
+		return msg.mb.do(ctx, http.MethodPost, messagePath(msg.ID, "attachments"), body, got)
+	}, func() (bool, error) {
+		for cand, err := range msg.ListAttachments(ctx, nil) {
+			if err != nil {
+				return false, fmt.Errorf("looking for the attachment: %w", err)
 			}
 			if !known[cand.ID] && cand.Name == a.Name && cand.kind() == a.kind() && (a.kind() == "item" || cand.Size == a.src.size()) {
-				return cand, nil
+				got = cand
+				return true, nil
 			}
 		}
+		return false, nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return nil, err
+	return got, nil
 }
 
 // adopt takes the service's view of an uploaded attachment.
@@ -347,14 +348,11 @@ func (a *Attachment) uploadSession(ctx context.Context, msg *Message) error {
 		IsInline: a.IsInline, ContentID: a.ContentID, ContentType: a.ContentType,
 	}}
 	var sess o365.UploadSession
-	var err error
 	// A session holds nothing until bytes arrive, so creating one again after
 	// a lost answer is harmless (the orphan expires).
-	for range maxUncertain {
-		if err = msg.mb.do(ctx, http.MethodPost, messagePath(msg.ID, "attachments", "createUploadSession"), body, &sess); err == nil || definite(err) || ctx.Err() != nil {
-			break
-		}
-	}
+	err := once(ctx, func() error {
+		return msg.mb.do(ctx, http.MethodPost, messagePath(msg.ID, "attachments", "createUploadSession"), body, &sess)
+	}, nil)
 	if err != nil {
 		return fmt.Errorf("mail: attach %q: creating the upload session: %w", a.Name, err)
 	}

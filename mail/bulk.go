@@ -34,14 +34,15 @@ func (e *BulkError) Unwrap() []error {
 }
 
 // bulk runs one request per id through $batch (20 per request, throttled
-// items retried by the engine) and collects the failures.
-func (m *Mailbox) bulk(ctx context.Context, ids []string, build func(id string) (*o365.Request, any)) error {
+// items retried by the engine) and collects the failures. build returns the
+// request for ids[i] and where its answer goes.
+func (m *Mailbox) bulk(ctx context.Context, ids []string, build func(i int, id string) (*o365.Request, any)) error {
 	if len(ids) == 0 {
 		return nil
 	}
 	items := make([]*o365.BatchItem, len(ids))
 	for i, id := range ids {
-		req, out := build(id)
+		req, out := build(i, id)
 		items[i] = &o365.BatchItem{Request: req, Out: out}
 	}
 	results, err := m.acct.Batch(ctx, items)
@@ -64,11 +65,8 @@ func (m *Mailbox) bulk(ctx context.Context, ids []string, build func(id string) 
 // their new ids, in the order of ids ("" where the move failed).
 func (m *Mailbox) MoveMessages(ctx context.Context, ids []string, dest string) ([]string, error) {
 	moved := make([]Message, len(ids))
-	n := 0
-	err := m.bulk(ctx, ids, func(id string) (*o365.Request, any) {
-		out := &moved[n]
-		n++
-		return m.request(http.MethodPost, messagePath(id, "move"), destination{dest}), out
+	err := m.bulk(ctx, ids, func(i int, id string) (*o365.Request, any) {
+		return m.request(http.MethodPost, messagePath(id, "move"), destination{dest}), &moved[i]
 	})
 	newIDs := make([]string, len(ids))
 	for i := range moved {
@@ -79,7 +77,7 @@ func (m *Mailbox) MoveMessages(ctx context.Context, ids []string, dest string) (
 
 // DeleteMessages deletes messages; a message already gone counts as deleted.
 func (m *Mailbox) DeleteMessages(ctx context.Context, ids []string) error {
-	err := m.bulk(ctx, ids, func(id string) (*o365.Request, any) {
+	err := m.bulk(ctx, ids, func(_ int, id string) (*o365.Request, any) {
 		return m.request(http.MethodDelete, messagePath(id), nil), nil
 	})
 	var be *BulkError
@@ -98,7 +96,7 @@ func (m *Mailbox) DeleteMessages(ctx context.Context, ids []string) error {
 
 // MarkMessages marks messages read (true) or unread (false).
 func (m *Mailbox) MarkMessages(ctx context.Context, ids []string, read bool) error {
-	return m.bulk(ctx, ids, func(id string) (*o365.Request, any) {
+	return m.bulk(ctx, ids, func(_ int, id string) (*o365.Request, any) {
 		return m.request(http.MethodPatch, messagePath(id), map[string]bool{"isRead": read}), nil
 	})
 }

@@ -183,23 +183,24 @@ func (m *Mailbox) folders(ctx context.Context, path string, q *o365.Query, opts 
 	for _, o := range opts {
 		o(&cfg)
 	}
-	return m.folderTree(ctx, path, q, cfg)
+	if cfg.hidden {
+		// On a copy: the caller's query stays as it was.
+		q = q.Clone().Param("includeHiddenFolders", "true")
+	}
+	return m.folderTree(ctx, path, q, cfg.recursive)
 }
 
-func (m *Mailbox) folderTree(ctx context.Context, path string, q *o365.Query, cfg folderConfig) iter.Seq2[*Folder, error] {
-	target := path
-	if cfg.hidden {
-		// A plain parameter in the path keeps the caller's query untouched.
-		target += "?includeHiddenFolders=true"
-	}
+// folderTree lists the folders at path, each followed by its descendants
+// when recursive.
+func (m *Mailbox) folderTree(ctx context.Context, path string, q *o365.Query, recursive bool) iter.Seq2[*Folder, error] {
 	bind := func(f *Folder) { f.mb = m }
 	return func(yield func(*Folder, error) bool) {
-		for f, err := range list(ctx, m, target, q, bind) {
+		for f, err := range list(ctx, m, path, q, bind) {
 			if !yield(f, err) || err != nil {
 				return
 			}
-			if cfg.recursive && f.ChildFolderCount > 0 {
-				for c, err := range m.folderTree(ctx, folderPath(f.ID, "childFolders"), q, cfg) {
+			if recursive && f.ChildFolderCount > 0 {
+				for c, err := range m.folderTree(ctx, folderPath(f.ID, "childFolders"), q, recursive) {
 					if !yield(c, err) || err != nil {
 						return
 					}

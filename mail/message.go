@@ -81,14 +81,6 @@ type Message struct {
 // ErrAlreadySent is returned by Send for a message it has sent already.
 var ErrAlreadySent = errors.New("mail: the message has been sent already")
 
-// writableFields are the properties a client may set; Save compares them.
-var writableFields = []string{
-	"categories", "subject", "importance", "isDeliveryReceiptRequested", "isReadReceiptRequested",
-	"isRead", "inferenceClassification", "body", "sender", "from", "toRecipients", "ccRecipients",
-	"bccRecipients", "replyTo", "flag", "internetMessageHeaders", "singleValueExtendedProperties",
-	"multiValueExtendedProperties",
-}
-
 // NewMessage returns a new, empty message bound to the mailbox. Save creates
 // it as a draft; Send sends it.
 func (m *Mailbox) NewMessage() *Message {
@@ -118,8 +110,9 @@ func (msg *Message) bind(m *Mailbox) {
 	msg.orig = msg.snapshot()
 }
 
-// snapshot copies the writable state, deep enough that edits to msg's
-// slices and flag do not reach it.
+// snapshot copies the writable state (the properties a client may set, which
+// Save compares), deep enough that edits to msg's slices and flag do not
+// reach it.
 func (msg *Message) snapshot() *Message {
 	return &Message{
 		Categories:                    slices.Clone(msg.Categories),
@@ -153,20 +146,19 @@ func cloneFlag(f *FollowupFlag) *FollowupFlag {
 
 // fields marshals the writable properties of msg, keyed by JSON name.
 func (msg *Message) fields() (map[string]json.RawMessage, error) {
-	c := msg.snapshot()
-	raw, err := json.Marshal(c)
+	return encodeFields(msg.snapshot())
+}
+
+// encodeFields marshals a snapshot, keyed by JSON name: the read-only
+// properties are zero in a snapshot, so omitempty leaves them out.
+func encodeFields(snap *Message) (map[string]json.RawMessage, error) {
+	raw, err := json.Marshal(snap)
 	if err != nil {
 		return nil, err
 	}
-	var all map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &all); err != nil {
+	var out map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &out); err != nil {
 		return nil, err
-	}
-	out := make(map[string]json.RawMessage, len(all))
-	for _, k := range writableFields {
-		if v, ok := all[k]; ok {
-			out[k] = v
-		}
 	}
 	return out, nil
 }
@@ -182,7 +174,7 @@ func (msg *Message) Changes() (map[string]json.RawMessage, error) {
 	if msg.orig == nil {
 		return now, nil
 	}
-	before, err := msg.orig.fields()
+	before, err := encodeFields(msg.orig)
 	if err != nil {
 		return nil, fmt.Errorf("mail: encoding the message: %w", err)
 	}
@@ -570,74 +562,86 @@ func (msg *Message) sendMail(ctx context.Context, cfg sendConfig) error {
 	return nil
 }
 
-// definite reports whether err proves the service refused a request (so it
-// did nothing): a 4xx other than 408, or 429/503 with Retry-After, which
-// the engine has already retried.
+// definite reports whether err proves the service did not do a request: an
+// answer the engine also takes as proof (429, or 503 with Retry-After, which
+// it has retried already within the account's RetryPolicy), or another
+// client error (a 4xx other than 408). Anything else (a transport failure,
+// a 5xx) may hide work done.
 func definite(err error) bool {
 	var apiErr *o365.Error
 	if !errors.As(err, &apiErr) {
 		return false
 	}
-	return (apiErr.StatusCode >= 400 && apiErr.StatusCode < 500 && apiErr.StatusCode != http.StatusRequestTimeout) ||
-		apiErr.RetryAfter > 0
+	s := apiErr.StatusCode
+	return (s >= 400 && s < 500 && s != http.StatusRequestTimeout) ||
+		(s == http.StatusServiceUnavailable && apiErr.Header.Get("Retry-After") != "")
+}
+
+// maxUncertain bounds how often an uncertain action is checked and repeated.
+const maxUncertain = 4
+
+// once runs an action whose answer may be lost, such as a POST the engine
+// does not repeat after a transport failure. After a failure that is not
+// definite, done (when set) looks for the action's effect: when it finds
+// it, the lost answer was a success; otherwise the action is tried again,
+// at most maxUncertain times in all. An error of done says what it was
+// doing ("looking for the draft: ...").
+func once(ctx context.Context, try func() error, done func() (bool, error)) error {
+	var err error
+	for range maxUncertain {
+		if err = try(); err == nil || definite(err) || ctx.Err() != nil {
+			return err
+		}
+		if done == nil {
+			continue
+		}
+		found, derr := done()
+		if derr != nil {
+			return fmt.Errorf("%w (and %v)", err, derr)
+		}
+		if found {
+			return nil
+		}
+	}
+	return err
 }
 
 // sendSettle is how long Send waits after an uncertain failure before
 // checking whether the draft was sent.
 const sendSettle = 250 * time.Millisecond
 
-// sleepCtx waits d or until ctx ends.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
-
-// maxUncertain bounds how often an uncertain action is checked and repeated.
-const maxUncertain = 4
-
 // sendDraft POSTs /send; after an uncertain failure it looks at the draft:
 // gone or no longer a draft means it was sent.
 func (msg *Message) sendDraft(ctx context.Context) error {
-	var last error
-	for range maxUncertain {
-		err := msg.mb.do(ctx, http.MethodPost, messagePath(msg.ID, "send"), nil, nil)
-		if err == nil {
-			msg.IsDraft = false
-			return nil
-		}
-		if definite(err) || ctx.Err() != nil {
-			return fmt.Errorf("mail: send %q: %w", msg.ID, err)
-		}
-		last = err
+	sent := func() (bool, error) {
 		// Exchange submits asynchronously: give an accepted send a moment to
 		// move the draft before looking.
-		if err := sleepCtx(ctx, sendSettle); err != nil {
-			return fmt.Errorf("mail: send %q: %w", msg.ID, last)
+		select {
+		case <-ctx.Done():
+			return false, fmt.Errorf("checking whether it was sent: %w", ctx.Err())
+		case <-time.After(sendSettle):
 		}
 		var st struct {
 			IsDraft bool `json:"isDraft"`
 		}
 		req := msg.mb.request(http.MethodGet, messagePath(msg.ID), nil)
 		req.Query = o365.NewQuery().Select("isDraft")
-		if _, gerr := msg.mb.acct.Do(ctx, req, &st); gerr != nil {
-			if errors.Is(gerr, o365.ErrNotFound) {
-				msg.IsDraft = false
-				return nil // sent and moved away
+		if _, err := msg.mb.acct.Do(ctx, req, &st); err != nil {
+			if errors.Is(err, o365.ErrNotFound) {
+				return true, nil // sent and moved away
 			}
-			return fmt.Errorf("mail: send %q: %w (and checking whether it was sent: %v)", msg.ID, err, gerr)
+			return false, fmt.Errorf("checking whether it was sent: %w", err)
 		}
-		if !st.IsDraft {
-			msg.IsDraft = false
-			return nil
-		}
+		return !st.IsDraft, nil
 	}
-	return fmt.Errorf("mail: send %q: %w", msg.ID, last)
+	err := once(ctx, func() error {
+		return msg.mb.do(ctx, http.MethodPost, messagePath(msg.ID, "send"), nil, nil)
+	}, sent)
+	if err != nil {
+		return fmt.Errorf("mail: send %q: %w", msg.ID, err)
+	}
+	msg.IsDraft = false
+	return nil
 }
 
 // Save creates the message as a draft (in Drafts, or the folder of
@@ -741,45 +745,35 @@ func (msg *Message) create(ctx context.Context) error {
 }
 
 // patch PATCHes absolute values onto a message. Repeating such a PATCH is
-// harmless, so after an uncertain failure (a transport error, a 5xx without
-// Retry-After) it is sent again, up to maxUncertain times.
+// harmless, so after an uncertain failure (one that is not definite) it is
+// sent again, up to maxUncertain times.
 func (m *Mailbox) patch(ctx context.Context, path string, body any) (*Message, error) {
-	var err error
-	for range maxUncertain {
-		var fresh Message
-		if err = m.do(ctx, http.MethodPatch, path, body, &fresh); err == nil {
-			return &fresh, nil
-		}
-		if definite(err) || ctx.Err() != nil {
-			return nil, err
-		}
+	var fresh Message
+	err := once(ctx, func() error {
+		fresh = Message{}
+		return m.do(ctx, http.MethodPatch, path, body, &fresh)
+	}, nil)
+	if err != nil {
+		return nil, err
 	}
-	return nil, err
+	return &fresh, nil
 }
 
 // createOnce POSTs body to path; after an uncertain failure it looks for a
 // message carrying clientID before posting again.
 func (m *Mailbox) createOnce(ctx context.Context, path string, body any, clientID string, out *Message) error {
-	var last error
-	for range maxUncertain {
-		err := m.do(ctx, http.MethodPost, path, body, out)
-		if err == nil {
-			return nil
-		}
-		if definite(err) || ctx.Err() != nil {
-			return err
-		}
-		last = err
-		found, ferr := m.findByClientID(ctx, clientID)
-		if ferr != nil {
-			return fmt.Errorf("%w (and looking for the draft: %v)", err, ferr)
+	return once(ctx, func() error {
+		return m.do(ctx, http.MethodPost, path, body, out)
+	}, func() (bool, error) {
+		found, err := m.findByClientID(ctx, clientID)
+		if err != nil {
+			return false, fmt.Errorf("looking for the draft: %w", err)
 		}
 		if found != nil {
 			*out = *found
-			return nil
 		}
-	}
-	return last
+		return found != nil, nil
+	})
 }
 
 // findByClientID returns the message carrying the client-chosen id, or nil.
@@ -802,7 +796,10 @@ func (msg *Message) MarkRead(ctx context.Context, read bool) error {
 	}
 	msg.IsRead = read
 	if msg.orig != nil {
-		msg.orig.IsRead = read
+		// A new snapshot: the copies WithResource makes share the old one.
+		o := *msg.orig
+		o.IsRead = read
+		msg.orig = &o
 	}
 	return nil
 }

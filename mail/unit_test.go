@@ -3,6 +3,8 @@ package mail
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"net/http"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -233,6 +235,36 @@ func TestCheckHeader(t *testing.T) {
 	for _, tc := range tests {
 		if err := checkHeader(tc.name, tc.value); (err == nil) != tc.ok {
 			t.Errorf("checkHeader(%q, %q) = %v", tc.name, tc.value, err)
+		}
+	}
+}
+
+func TestDefinite(t *testing.T) {
+	apiErr := func(status int, retryAfter string) error {
+		h := http.Header{}
+		if retryAfter != "" {
+			h.Set("Retry-After", retryAfter)
+		}
+		return fmt.Errorf("wrapped: %w", &o365.Error{StatusCode: status, Header: h})
+	}
+	tests := []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"transport", errors.New("connection reset"), false},
+		{"400", apiErr(400, ""), true},
+		{"404", apiErr(404, ""), true},
+		{"408", apiErr(408, ""), false},
+		{"429 Retry-After: 0", apiErr(429, "0"), true},
+		{"500", apiErr(500, ""), false},
+		{"503", apiErr(503, ""), false},
+		{"503 Retry-After: 0", apiErr(503, "0"), true},
+		{"504 Retry-After", apiErr(504, "5"), false},
+	}
+	for _, tc := range tests {
+		if got := definite(tc.err); got != tc.want {
+			t.Errorf("%s: definite = %v, want %v", tc.name, got, tc.want)
 		}
 	}
 }

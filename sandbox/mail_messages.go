@@ -385,26 +385,30 @@ func (c *call) createMessageIn(ctx context.Context, folder string) error {
 	doc["parentFolderId"] = folder
 	o := &object{Collection: collMessages, Owner: c.user.ID, ID: uuid.NewString(), Parent: folder, Data: doc}
 	o.Sort = messageSort(doc, now)
-	err := c.s.st.write(ctx, func(tx *txn) error {
-		if err := tx.put(ctx, o); err != nil {
-			return err
-		}
-		list, _ := in["attachments"].([]any)
-		for _, a := range list {
-			m, ok := a.(map[string]any)
-			if !ok {
-				return errBadRequest("attachments must be an array of objects.")
-			}
-			if _, err := putAttachmentTx(ctx, tx, c.user.ID, o, m, now); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	err := c.s.st.write(ctx, func(tx *txn) error { return putNewMessageTx(ctx, tx, o, in, now) })
 	if err != nil {
 		return err
 	}
 	return c.entity(http.StatusCreated, presentMessage(c, o.Data))
+}
+
+// putNewMessageTx stores a new message m built from the client's input in,
+// with the attachments the input carries.
+func putNewMessageTx(ctx context.Context, tx *txn, m *object, in map[string]any, now time.Time) error {
+	if err := tx.put(ctx, m); err != nil {
+		return err
+	}
+	list, _ := in["attachments"].([]any)
+	for _, a := range list {
+		am, ok := a.(map[string]any)
+		if !ok {
+			return errBadRequest("attachments must be an array of objects.")
+		}
+		if _, err := putAttachmentTx(ctx, tx, m.Owner, m, am, now); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // mergeExtended merges extended properties by id.
@@ -799,18 +803,8 @@ func (c *call) sendNew(ctx context.Context, in map[string]any, files []mimeFile,
 	}
 	m := &object{Collection: collMessages, Owner: c.user.ID, ID: uuid.NewString(), Parent: drafts, Data: doc}
 	err := c.s.st.write(ctx, func(tx *txn) error {
-		if err := tx.put(ctx, m); err != nil {
+		if err := putNewMessageTx(ctx, tx, m, in, now); err != nil {
 			return err
-		}
-		list, _ := in["attachments"].([]any)
-		for _, a := range list {
-			am, ok := a.(map[string]any)
-			if !ok {
-				return errBadRequest("attachments must be an array of objects.")
-			}
-			if _, err := putAttachmentTx(ctx, tx, c.user.ID, m, am, now); err != nil {
-				return err
-			}
 		}
 		for _, f := range files {
 			am := map[string]any{

@@ -7,6 +7,7 @@ import (
 	"html"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -40,6 +41,17 @@ func mailbox(ctx context.Context, s *Session) (*mail.Mailbox, error) {
 		return nil, err
 	}
 	return mail.New(acct), nil
+}
+
+// loadMessage loads a message of the session's mailbox with only the given
+// properties, so that a wrong id fails as "not found" (exit 4) before
+// anything else is done.
+func loadMessage(ctx context.Context, s *Session, id string, fields ...string) (*mail.Message, error) {
+	mb, err := mailbox(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	return mb.Message(ctx, id, o365.NewQuery().Select(fields...))
 }
 
 // resolveFolder turns a well-known name, a display name or an id into a
@@ -351,11 +363,7 @@ func newMailReplyCommand(s *Session) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			mb, err := mailbox(ctx, s)
-			if err != nil {
-				return err
-			}
-			orig, err := mb.Message(ctx, args[0], o365.NewQuery().Select("id"))
+			orig, err := loadMessage(ctx, s, args[0], "id")
 			if err != nil {
 				return err
 			}
@@ -390,11 +398,7 @@ func newMailForwardCommand(s *Session) *cobra.Command {
 				}
 			}
 			ctx := cmd.Context()
-			mb, err := mailbox(ctx, s)
-			if err != nil {
-				return err
-			}
-			orig, err := mb.Message(ctx, args[0], o365.NewQuery().Select("id"))
+			orig, err := loadMessage(ctx, s, args[0], "id")
 			if err != nil {
 				return err
 			}
@@ -510,11 +514,7 @@ func newMailAttachmentsCommand(s *Session) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			mb, err := mailbox(ctx, s)
-			if err != nil {
-				return err
-			}
-			m, err := mb.Message(ctx, args[0], o365.NewQuery().Select("id"))
+			m, err := loadMessage(ctx, s, args[0], "id")
 			if err != nil {
 				return err
 			}
@@ -568,11 +568,7 @@ func newMailExportCommand(s *Session) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			mb, err := mailbox(ctx, s)
-			if err != nil {
-				return err
-			}
-			m, err := mb.Message(ctx, args[0], o365.NewQuery().Select("id"))
+			m, err := loadMessage(ctx, s, args[0], "id")
 			if err != nil {
 				return err
 			}
@@ -630,10 +626,11 @@ func newMailSyncCommand(s *Session) *cobra.Command {
 			if err != nil && !errors.Is(err, os.ErrNotExist) {
 				return err
 			}
-			res, err := mb.Sync(ctx, folder, strings.TrimSpace(string(link)), o365.NewQuery().Select("subject", "from", "receivedDateTime", "isRead"))
+			q := o365.NewQuery().Select("subject", "from", "receivedDateTime", "isRead")
+			res, err := mb.Sync(ctx, folder, strings.TrimSpace(string(link)), q)
 			if errors.Is(err, o365.ErrResyncRequired) {
 				s.Out().Notef("the saved sync state expired; starting over")
-				res, err = mb.Sync(ctx, folder, "", o365.NewQuery().Select("subject", "from", "receivedDateTime", "isRead"))
+				res, err = mb.Sync(ctx, folder, "", q)
 			}
 			if err != nil {
 				return err
@@ -683,7 +680,7 @@ func newMailAutoReplyCommand(s *Session) *cobra.Command {
 			if ar.External == "" {
 				ar.External = ar.Internal
 			}
-			if !containsString([]string{"", mail.AudienceAll, mail.AudienceContactsOnly, mail.AudienceNone}, ar.Audience) {
+			if !slices.Contains([]string{"", mail.AudienceAll, mail.AudienceContactsOnly, mail.AudienceNone}, ar.Audience) {
 				return UsageError("--audience must be all, contactsOnly or none")
 			}
 			if scheduled {
@@ -736,15 +733,6 @@ func newMailAutoReplyCommand(s *Session) *cobra.Command {
 		}}
 	cmd.AddCommand(on, schedule, off)
 	return cmd
-}
-
-func containsString(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // parseWhen reads a date, a local date and time, or RFC 3339.
