@@ -329,11 +329,11 @@ func (q *Query) limit() int {
 	return q.max
 }
 
-// clone returns a deep copy; filters are immutable and shared.
 // Clone returns a copy of q that can be changed without affecting q; nil stays
 // nil. Service packages use it to add options to a caller's query.
 func (q *Query) Clone() *Query { return q.clone() }
 
+// clone returns a deep copy; filters are immutable and shared.
 func (q *Query) clone() *Query {
 	if q == nil {
 		return nil
