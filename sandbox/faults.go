@@ -3,6 +3,7 @@ package sandbox
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -11,7 +12,7 @@ import (
 	"time"
 )
 
-// faultHeader forces a fault on one request: "429", "503", "reset",
+// faultHeader forces a fault on one request: "429", "503", "reset", "drop",
 // "latency=100ms", "429;retry-after=2", or several joined by commas.
 const faultHeader = "X-Sandbox-Fault"
 
@@ -19,7 +20,10 @@ const faultHeader = "X-Sandbox-Fault"
 const defaultRetryAfter = 1
 
 // faultKinds are the faults a spec or the header can name.
-var faultKinds = []string{"429", "500", "502", "503", "504", "reset"}
+// "reset" closes the connection before the request is handled; "drop" handles
+// it, then closes the connection without the answer, as when a reply is lost
+// on the way back: the work is done but the client cannot know.
+var faultKinds = []string{"429", "500", "502", "503", "504", "reset", "drop"}
 
 // fault is what happens to one request.
 type fault struct {
@@ -198,8 +202,8 @@ func (fi *faultInjector) draw() fault {
 
 // SetFaults replaces the fault-injection spec at run time; "" turns rate
 // faults off. The spec is "429=5%,503=1%,reset=1%,latency=20ms..200ms,seed=42":
-// rates for 429, 500, 502, 503, 504 and reset (connection closed without an
-// answer), a latency or latency range added to every request, the PRNG seed,
+// rates for 429, 500, 502, 503, 504, reset (connection closed before the
+// request is handled) and drop (handled, then closed without the answer), a latency or latency range added to every request, the PRNG seed,
 // and retry-after=N for the Retry-After of 429/503 (default 1). Rate faults
 // never touch the identity endpoints nor a $batch envelope (its items draw
 // their own); the X-Sandbox-Fault request header forces a fault on any
@@ -220,14 +224,14 @@ func (s *Server) SetFaults(spec string) error {
 type batchItemKey struct{}
 
 // applyFaults injects the fault for r, if any, and reports whether the
-// request should go on.
-func (s *Server) applyFaults(w http.ResponseWriter, r *http.Request, identityPath bool) bool {
+// request should go on, and whether its answer must then be dropped.
+func (s *Server) applyFaults(w http.ResponseWriter, r *http.Request, identityPath bool) (proceed, drop bool) {
 	var f fault
 	if h := r.Header.Get(faultHeader); h != "" {
 		var err error
 		if f, err = parseFaultHeader(h); err != nil {
 			writeError(w, s.now(), errBadRequest("Invalid %s header: %v.", faultHeader, err))
-			return false
+			return false, false
 		}
 	} else if fi := s.faults.Load(); fi != nil && !identityPath && !isBatchEnvelope(r) {
 		// The envelope of a $batch is spared: its items draw their own
@@ -235,20 +239,26 @@ func (s *Server) applyFaults(w http.ResponseWriter, r *http.Request, identityPat
 		f = fi.draw()
 	}
 	if f.latency > 0 && sleepCtx(r.Context(), f.latency) != nil {
-		return false
+		return false, false
 	}
 	inBatch := r.Context().Value(batchItemKey{}) != nil
+	if f.kind != "" && !(inBatch && (f.kind == "reset" || f.kind == "drop")) {
+		s.countFault(f.kind)
+	}
 	switch f.kind {
 	case "":
-		return true
+		return true, false
+	case "drop":
+		// A sub-request's answer travels inside the envelope: nothing to drop.
+		return true, !inBatch
 	case "reset":
 		if inBatch {
 			// A sub-request has no connection of its own to drop.
-			return true
+			return true, false
 		}
 		if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
 			conn.Close()
-			return false
+			return false, false
 		}
 		// Not hijackable (HTTP/2): abort the stream instead.
 		panic(http.ErrAbortHandler)
@@ -267,7 +277,25 @@ func (s *Server) applyFaults(w http.ResponseWriter, r *http.Request, identityPat
 	case "504":
 		writeError(w, s.now(), errorf(http.StatusGatewayTimeout, "GatewayTimeout", "An injected gateway timeout occurred."))
 	}
-	return false
+	return false, false
+}
+
+func (s *Server) countFault(kind string) {
+	s.injected.mu.Lock()
+	defer s.injected.mu.Unlock()
+	if s.injected.n == nil {
+		s.injected.n = map[string]int{}
+	}
+	s.injected.n[kind]++
+}
+
+// FaultsInjected returns how many faults of each kind ("429", "reset",
+// "drop", ...) the server has injected since it started, so a test can check
+// that its fault spec actually fired.
+func (s *Server) FaultsInjected() map[string]int {
+	s.injected.mu.Lock()
+	defer s.injected.mu.Unlock()
+	return maps.Clone(s.injected.n)
 }
 
 // sleepCtx waits d or until ctx ends.

@@ -152,3 +152,26 @@ func TestRateFaultsSpareIdentity(t *testing.T) {
 		t.Fatalf("New with bad faults: %v", err)
 	}
 }
+
+// TestDropFault checks that "drop" does the work and loses the answer: the
+// client sees a broken connection, yet the change is in the store.
+func TestDropFault(t *testing.T) {
+	ts := newTestServer(t, Options{})
+	tok := ts.aliceToken(t)
+	req, _ := http.NewRequest("PATCH", ts.ts.URL+"/v1.0/me", strings.NewReader(`{"jobTitle":"Chief Dropper"}`))
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set(faultHeader, "drop")
+	if resp, err := http.DefaultTransport.RoundTrip(req); err == nil {
+		resp.Body.Close()
+		t.Fatalf("drop fault answered %d", resp.StatusCode)
+	}
+	r := ts.do(t, tok, "GET", "/v1.0/me?$select=jobTitle", nil)
+	r.wantStatus(t, 200)
+	if r.JSON["jobTitle"] != "Chief Dropper" {
+		t.Fatalf("the dropped request was not processed: %s", r.Raw)
+	}
+	if got := ts.FaultsInjected()["drop"]; got != 1 {
+		t.Fatalf("FaultsInjected()[drop] = %d, want 1", got)
+	}
+}

@@ -84,6 +84,10 @@ type Server struct {
 	router   *router
 	areas    []area
 	faults   atomic.Pointer[faultInjector]
+	injected struct {
+		mu sync.Mutex
+		n  map[string]int
+	}
 	tokenKey []byte // signs skip and delta tokens
 	verified struct {
 		mu sync.Mutex
@@ -248,15 +252,37 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			"request-id", h.Get("request-id"), "duration", s.now().Sub(start))
 	}()
 	identityPath := s.idp.Owns(r.URL.Path)
-	if !s.applyFaults(rec, r, identityPath) {
+	proceed, drop := s.applyFaults(rec, r, identityPath)
+	if !proceed {
 		return
 	}
-	if identityPath {
-		s.idp.Handler().ServeHTTP(rec, r)
-		return
+	if drop {
+		// Do the work, then lose the answer: the handler writes into the void
+		// and the connection is closed.
+		s.serveAPIOrIdentity(&discardWriter{header: http.Header{}}, r, identityPath)
+		if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+			conn.Close()
+			return
+		}
+		panic(http.ErrAbortHandler)
 	}
-	s.serveAPI(rec, r)
+	s.serveAPIOrIdentity(rec, r, identityPath)
 }
+
+func (s *Server) serveAPIOrIdentity(w http.ResponseWriter, r *http.Request, identityPath bool) {
+	if identityPath {
+		s.idp.Handler().ServeHTTP(w, r)
+		return
+	}
+	s.serveAPI(w, r)
+}
+
+// discardWriter is where a dropped answer goes.
+type discardWriter struct{ header http.Header }
+
+func (d *discardWriter) Header() http.Header         { return d.header }
+func (d *discardWriter) Write(p []byte) (int, error) { return len(p), nil }
+func (d *discardWriter) WriteHeader(int)             {}
 
 // serveAPI routes a Graph or Outlook REST request and runs its handler.
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
