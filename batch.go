@@ -339,7 +339,7 @@ func (a *Account) runEnvelope(ctx context.Context, items []*BatchItem, wires []b
 		var delay time.Duration
 		for _, i := range pending {
 			results[i] = a.batchResult(items[i], wires[i], resps[strings.ToLower(wires[i].ID)])
-			if e, ok := results[i].Err.(*Error); ok && retryable(wires[i].Method, e.StatusCode, e.RetryAfter > 0) {
+			if e, ok := results[i].Err.(*Error); ok && retryable(idempotent(wires[i].Method) || items[i].Request.Idempotent, e.StatusCode, results[i].Header.Get("Retry-After") != "") {
 				retry = append(retry, i)
 				delay = max(delay, e.RetryAfter)
 			}

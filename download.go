@@ -94,7 +94,7 @@ func (d *download) run(ctx context.Context) (int64, error) {
 		}
 		var apiErr *Error
 		if errors.As(err, &apiErr) {
-			retry = retryable(http.MethodGet, apiErr.StatusCode, apiErr.RetryAfter > 0)
+			retry = retryable(true, apiErr.StatusCode, apiErr.Header.Get("Retry-After") != "")
 		}
 		if ctx.Err() != nil {
 			retry = false
@@ -139,7 +139,7 @@ func (d *download) attempt(ctx context.Context) (retry bool, err error) {
 	// byte reaches w, and resumes must go to the URL the redirect led to. One
 	// attempt per call, as run does the retrying and resuming; open still
 	// refreshes the token and replays once after a 401.
-	resp, err := d.a.open(ctx, exchange{method: http.MethodGet, target: d.cur, header: h, replayable: true, noAuth: d.noAuth}, RetryPolicy{MaxAttempts: 1})
+	resp, err := d.a.open(ctx, exchange{method: http.MethodGet, target: d.cur, header: h, replayable: true, repeatable: true, noAuth: d.noAuth}, RetryPolicy{MaxAttempts: 1})
 	if err != nil {
 		var final finalError
 		if errors.As(err, &final) {

@@ -44,6 +44,12 @@ type Request struct {
 	NoAuth bool
 	// Resource overrides the account's resource for this request.
 	Resource *Resource
+	// Idempotent says that sending the request twice has no further effect,
+	// such as a PATCH of absolute values. Like GET, PUT and DELETE it is then
+	// retried after transport failures and 503/504 answers, under the
+	// account's RetryPolicy; otherwise a POST or PATCH is repeated only when
+	// the answer proves it was not processed.
+	Idempotent bool
 
 	eventual bool // keeps ConsistencyLevel on nextLink pages
 }
@@ -176,7 +182,8 @@ func (a *Account) Do(ctx context.Context, req *Request, out any) (*Response, err
 		return nil, err
 	}
 	header := a.baseHeader(req, contentType)
-	resp, err := a.open(ctx, exchange{method: method, target: target, header: header, body: body, replayable: replayable, noAuth: req.NoAuth}, a.retry)
+	resp, err := a.open(ctx, exchange{method: method, target: target, header: header, body: body, replayable: replayable,
+		repeatable: req.Idempotent || idempotent(method), noAuth: req.NoAuth}, a.retry)
 	if err != nil {
 		var final finalError
 		if errors.As(err, &final) {
@@ -196,6 +203,7 @@ type exchange struct {
 	header         http.Header
 	body           io.Reader
 	replayable     bool
+	repeatable     bool // sending it twice has no further effect
 	noAuth         bool
 }
 
@@ -229,7 +237,7 @@ func (a *Account) open(ctx context.Context, x exchange, policy RetryPolicy) (*ht
 			// A transport failure may have reached the server: only methods that
 			// are safe to repeat are retried.
 			delay := policy.backoff(attempt)
-			if !idempotent(method) || !x.replayable || attempt >= policy.MaxAttempts || waited+delay > policy.MaxTotalWait {
+			if !x.repeatable || !x.replayable || attempt >= policy.MaxAttempts || waited+delay > policy.MaxTotalWait {
 				return nil, err
 			}
 			a.log.DebugContext(ctx, "o365: retrying after transport error", "method", method, "url", redactURL(target), "attempt", attempt, "delay", delay)
@@ -262,7 +270,7 @@ func (a *Account) open(ctx context.Context, x exchange, policy RetryPolicy) (*ht
 		apiErr := ParseError(resp)
 		resp.Body.Close()
 		apiErr.Method, apiErr.URL = method, redactURL(target)
-		if !retryable(method, resp.StatusCode, resp.Header.Get("Retry-After") != "") || !x.replayable || attempt >= policy.MaxAttempts {
+		if !retryable(x.repeatable, resp.StatusCode, resp.Header.Get("Retry-After") != "") || !x.replayable || attempt >= policy.MaxAttempts {
 			return resp, apiErr
 		}
 		delay := apiErr.RetryAfter
@@ -626,15 +634,16 @@ func idempotent(method string) bool {
 
 // retryable says whether an answer may be retried. 429 proves the request was not
 // processed; so does 503 with Retry-After. Other 503s and 504s may hide work done,
-// so only idempotent methods repeat them.
-func retryable(method string, status int, hasRetryAfter bool) bool {
+// so only repeatable requests (idempotent methods, or Request.Idempotent) are
+// sent again.
+func retryable(repeatable bool, status int, hasRetryAfter bool) bool {
 	switch status {
 	case http.StatusTooManyRequests:
 		return true
 	case http.StatusServiceUnavailable:
-		return idempotent(method) || hasRetryAfter
+		return repeatable || hasRetryAfter
 	case http.StatusGatewayTimeout:
-		return idempotent(method)
+		return repeatable
 	}
 	return false
 }

@@ -623,3 +623,29 @@ func TestBearerOnlyToTheProtocolsHost(t *testing.T) {
 		t.Fatalf("an absolute URL on the protocol's host lost the token: %q", got)
 	}
 }
+
+func TestIdempotentRequestIsRepeated(t *testing.T) {
+	for _, idem := range []bool{false, true} {
+		srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
+			switch n {
+			case 1:
+				w.WriteHeader(504)
+			case 2:
+				// A transport failure: the connection closes without an answer.
+				conn, _, _ := http.NewResponseController(w).Hijack()
+				conn.Close()
+			default:
+				w.WriteHeader(204)
+			}
+		})
+		a := newTestAccount(t, srv.URL)
+		_, err := a.Do(context.Background(), &Request{Method: "PATCH", Path: "messages/1", Body: map[string]bool{"isRead": true}, Idempotent: idem}, nil)
+		sent := len(srv.requests())
+		if idem && (err != nil || sent != 3) {
+			t.Fatalf("Idempotent PATCH: err %v after %d sends, want success after 3", err, sent)
+		}
+		if !idem && (!errors.Is(err, ErrServiceUnavailable) || sent != 1) {
+			t.Fatalf("plain PATCH: err %v after %d sends, want the 504 after 1", err, sent)
+		}
+	}
+}

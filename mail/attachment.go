@@ -349,15 +349,15 @@ func (a *Attachment) uploadSession(ctx context.Context, msg *Message) error {
 	}}
 	var sess o365.UploadSession
 	// A session holds nothing until bytes arrive, so creating one again after
-	// a lost answer is harmless (the orphan expires).
-	err := once(ctx, func() error {
-		return msg.mb.do(ctx, http.MethodPost, messagePath(msg.ID, "attachments", "createUploadSession"), body, &sess)
-	}, nil)
-	if err != nil {
+	// a lost answer is harmless (the orphan expires): the engine may retry it.
+	req := msg.mb.request(http.MethodPost, messagePath(msg.ID, "attachments", "createUploadSession"), body)
+	req.Idempotent = true
+	if _, err := msg.mb.acct.Do(ctx, req, &sess); err != nil {
 		return fmt.Errorf("mail: attach %q: creating the upload session: %w", a.Name, err)
 	}
 	opts := o365.UploadOptions{Kind: o365.UploadOutlook, Progress: a.UploadProgress}
 	var res *o365.UploadResult
+	var err error
 	switch s := a.src.(type) {
 	case readerAtSource:
 		res, err = msg.mb.acct.Upload(ctx, &sess, s.r, s.n, opts, nil)

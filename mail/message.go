@@ -745,15 +745,13 @@ func (msg *Message) create(ctx context.Context) error {
 }
 
 // patch PATCHes absolute values onto a message. Repeating such a PATCH is
-// harmless, so after an uncertain failure (one that is not definite) it is
-// sent again, up to maxUncertain times.
+// harmless, so the engine may retry it after an uncertain failure, under the
+// account's RetryPolicy.
 func (m *Mailbox) patch(ctx context.Context, path string, body any) (*Message, error) {
 	var fresh Message
-	err := once(ctx, func() error {
-		fresh = Message{}
-		return m.do(ctx, http.MethodPatch, path, body, &fresh)
-	}, nil)
-	if err != nil {
+	req := m.request(http.MethodPatch, path, body)
+	req.Idempotent = true
+	if _, err := m.acct.Do(ctx, req, &fresh); err != nil {
 		return nil, err
 	}
 	return &fresh, nil
