@@ -1,11 +1,11 @@
 //go:build !unix && !windows
 
-package auth
+package filelock
 
 import "os"
 
-// tryLockFile has no cross-process lock to take on this platform (js, wasip1,
-// plan9), where FileStore does not lock at all.
-func tryLockFile(*os.File) (bool, error) { return true, nil }
+// tryLock has no cross-process lock to take on this platform (js, wasip1,
+// plan9), where Lock always succeeds at once.
+func tryLock(*os.File) (bool, error) { return true, nil }
 
-func unlockFile(*os.File) error { return nil }
+func release(*os.File) error { return nil }
