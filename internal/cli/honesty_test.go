@@ -301,6 +301,9 @@ func TestServedSandbox(t *testing.T) {
 	if l := jsonOut[[]listed](t, h.mustRun("--json", "mail", "list", "--folder", "inbox")); len(l) != 3 {
 		t.Errorf("mail list on the served sandbox: %+v", l)
 	}
+	if r := h.mustRun("sandbox", "users"); !strings.Contains(r.stdout, sandbox.DemoBob) {
+		t.Errorf("sandbox users on the served sandbox: %q", r.stdout)
+	}
 	if _, err := os.Stat(filepath.Join(h.env["XDG_DATA_HOME"], "o365", "sandbox.db")); err == nil {
 		t.Error("the embedded sandbox was opened")
 	}

@@ -410,12 +410,15 @@ func newSandboxUsersCommand(s *Session) *cobra.Command {
 	return &cobra.Command{
 		Use:   "users",
 		Short: "List the sandbox tenant's users",
-		Long: `List the sandbox tenant's users, read through Microsoft Graph as the demo
-user. Every demo user's password is ` + sandbox.DemoPassword + `.`,
+		Long: `List the sandbox tenant's users (the embedded sandbox's, or the one
+--sandbox-url names), read through Microsoft Graph as the demo user. Every demo
+user's password is ` + sandbox.DemoPassword + `.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			s.flags.sandbox = true
+			if !s.Sandbox() {
+				s.flags.sandbox = true // the embedded one, unless another is named
+			}
 			acct, err := s.Account(ctx)
 			if err != nil {
 				return err
