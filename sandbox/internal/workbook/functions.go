@@ -3,6 +3,8 @@ package workbook
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -114,7 +116,7 @@ func (wb *Workbook) CallFunction(name string, body json.RawMessage) (FunctionRes
 			for j, item := range list {
 				s, err := wb.functionArg(item)
 				if err != nil {
-					return FunctionResult{}, invalidArgument("%s[%d]: %s", p, j, strings.TrimPrefix(err.Error(), "InvalidArgument: "))
+					return FunctionResult{}, argError(err, fmt.Sprintf("%s[%d]", p, j))
 				}
 				parts = append(parts, s)
 			}
@@ -123,7 +125,7 @@ func (wb *Workbook) CallFunction(name string, body json.RawMessage) (FunctionRes
 		}
 		s, err := wb.functionArg(raw)
 		if err != nil {
-			return FunctionResult{}, invalidArgument("%s: %s", p, strings.TrimPrefix(err.Error(), "InvalidArgument: "))
+			return FunctionResult{}, argError(err, p)
 		}
 		parts = append(parts, s)
 		last = len(parts) - 1
@@ -149,6 +151,18 @@ func (wb *Workbook) CallFunction(name string, body json.RawMessage) (FunctionRes
 		return FunctionResult{Error: &e}, nil
 	}
 	return FunctionResult{Value: v.Interface()}, nil
+}
+
+// argError says which parameter an InvalidArgument error is about; other
+// errors (a range on a missing sheet) pass as they are.
+func argError(err error, param string) error {
+	var we *Error
+	if errors.As(err, &we) && we.Code == "InvalidArgument" {
+		e := *we
+		e.Message = strings.Replace(e.Message, "format. ", "format. Parameter "+param+": ", 1)
+		return &e
+	}
+	return err
 }
 
 // functionArg renders one JSON argument as formula text.
