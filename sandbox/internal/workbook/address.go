@@ -301,10 +301,29 @@ func isName(s string) bool {
 			return false
 		}
 	}
-	if _, _, ok := parseCell(s); ok {
+	if looksLikeCell(s) {
 		return false
 	}
 	return !isR1C1Like(s)
+}
+
+// looksLikeCell reports letters then digits (A1, XFE1, A0): a cell
+// reference, valid or out of range, never a name.
+func looksLikeCell(s string) bool {
+	s = strings.ReplaceAll(s, "$", "")
+	i := 0
+	for i < len(s) && isASCIILetter(s[i]) {
+		i++
+	}
+	if i == 0 || i > 3 || i == len(s) {
+		return false
+	}
+	for _, c := range []byte(s[i:]) {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // isR1C1Like reports names Excel reserves because they read as R1C1

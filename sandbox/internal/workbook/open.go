@@ -26,7 +26,7 @@ type Options struct {
 	// MaxCells bounds the cells the spreadsheet library will hold in memory,
 	// counted the way it lays sheets out: every row up to the last one used,
 	// and in each row every column up to the last one used (default
-	// 2,000,000, some 400 MB at most). A file that places one cell at
+	// 1,000,000, some 200 MB at most). A file that places one cell at
 	// XFD1048576 is refused here.
 	MaxCells int64
 	// MaxRangeCells bounds the cells of one range whose cell-level
@@ -47,7 +47,7 @@ func (o Options) withDefaults() Options {
 		o.MaxParts = 10000
 	}
 	if o.MaxCells <= 0 {
-		o.MaxCells = 2_000_000
+		o.MaxCells = 1_000_000
 	}
 	if o.MaxRangeCells <= 0 {
 		o.MaxRangeCells = 1_000_000
