@@ -81,10 +81,11 @@ func (s *Session) sandboxDBPath(flag string) (string, error) {
 	return filepath.Join(dir, "sandbox.db"), nil
 }
 
-// openSandbox opens the sandbox store at db (creating its directory, 0700).
-// Opening a file migrates it, creates its keys and seeds it: db+".lock" keeps
-// runs at the same time from doing that twice.
-func openSandbox(ctx context.Context, db string, opts sandbox.Options) (*sandbox.Server, error) {
+// openSandbox opens the sandbox store at db (creating its directory, 0700)
+// and reports whether the file was new. Opening a file migrates it, creates
+// its keys and seeds it: db+".lock" keeps runs at the same time from doing
+// that twice.
+func openSandbox(ctx context.Context, db string, opts sandbox.Options) (srv *sandbox.Server, created bool, err error) {
 	if db != ":memory:" {
 		// Seeding a large tenant takes seconds; a lock held far longer
 		// belongs to a process that hangs.
@@ -92,16 +93,17 @@ func openSandbox(ctx context.Context, db string, opts sandbox.Options) (*sandbox
 		defer cancel()
 		unlock, err := filelock.Lock(lctx, db+".lock")
 		if err != nil {
-			return nil, fmt.Errorf("opening the sandbox at %s: %w", db, err)
+			return nil, false, fmt.Errorf("opening the sandbox at %s: %w", db, err)
 		}
 		defer unlock()
+		_, statErr := os.Stat(db)
+		created = errors.Is(statErr, fs.ErrNotExist)
 	}
 	opts.DBPath = db
-	srv, err := sandbox.New(opts)
-	if err != nil {
-		return nil, fmt.Errorf("opening the sandbox at %s: %w", db, err)
+	if srv, err = sandbox.New(opts); err != nil {
+		return nil, false, fmt.Errorf("opening the sandbox at %s: %w", db, err)
 	}
-	return srv, nil
+	return srv, created, nil
 }
 
 // startSandbox connects the run to its sandbox: a served one, or the
@@ -123,8 +125,7 @@ func (s *Session) startSandbox(ctx context.Context) (*sandboxRuntime, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, statErr := os.Stat(db)
-	srv, err := openSandbox(ctx, db, sandbox.Options{Seed: "demo"})
+	srv, created, err := openSandbox(ctx, db, sandbox.Options{Seed: "demo"})
 	if err != nil {
 		return nil, err
 	}
@@ -134,7 +135,7 @@ func (s *Session) startSandbox(ctx context.Context) (*sandboxRuntime, error) {
 		srv:    srv,
 		base:   "https://" + addr,
 		client: &http.Client{Transport: &inProcess{host: addr, handler: srv.Handler()}},
-		fresh:  errors.Is(statErr, fs.ErrNotExist),
+		fresh:  created,
 	}
 	return s.sb, nil
 }
@@ -223,7 +224,7 @@ addresses (127.0.0.1, ::1, localhost) unless --public says otherwise.`,
 			if err != nil {
 				return err
 			}
-			srv, err := openSandbox(ctx, path, sandbox.Options{Addr: addr, TLS: useTLS, Seed: seed})
+			srv, _, err := openSandbox(ctx, path, sandbox.Options{Addr: addr, TLS: useTLS, Seed: seed})
 			if err != nil {
 				return err
 			}
@@ -340,7 +341,7 @@ func newSandboxResetCommand(s *Session) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			srv, err := openSandbox(cmd.Context(), path, sandbox.Options{})
+			srv, _, err := openSandbox(cmd.Context(), path, sandbox.Options{})
 			if err != nil {
 				return err
 			}
@@ -378,7 +379,7 @@ add generated data, for benchmarks.`,
 			if err != nil {
 				return err
 			}
-			srv, err := openSandbox(cmd.Context(), path, sandbox.Options{SeedSize: sandbox.SeedSize{MessagesPerInbox: size, ExtraUsers: users}})
+			srv, _, err := openSandbox(cmd.Context(), path, sandbox.Options{SeedSize: sandbox.SeedSize{MessagesPerInbox: size, ExtraUsers: users}})
 			if err != nil {
 				return err
 			}
