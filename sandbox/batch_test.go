@@ -9,7 +9,7 @@ import (
 
 func TestBatch(t *testing.T) {
 	ts := newTestServer(t, Options{})
-	tok := ts.aliceToken(t)
+	tok := ts.AliceToken(t)
 	img := []byte{0xff, 0xd8, 0xff, 0x00, 0x10}
 	body := map[string]any{"requests": []any{
 		map[string]any{"id": "1", "method": "GET", "url": "/me?$select=displayName"},
@@ -17,13 +17,13 @@ func TestBatch(t *testing.T) {
 			"body": map[string]any{"subject": "via batch"}},
 		map[string]any{"id": "3", "method": "GET", "url": "/users/nobody", "dependsOn": []any{"1"}},
 		map[string]any{"id": "4", "method": "GET", "url": "/me", "dependsOn": []any{"3"}},
-		map[string]any{"id": "5", "method": "GET", "url": "/me", "headers": map[string]any{faultHeader: "429;retry-after=7"}},
+		map[string]any{"id": "5", "method": "GET", "url": "/me", "headers": map[string]any{"X-Sandbox-Fault": "429;retry-after=7"}},
 		map[string]any{"id": "6", "method": "PUT", "url": "/me/photo/$value", "headers": map[string]any{"Content-Type": "image/jpeg"},
 			"body": base64.StdEncoding.EncodeToString(img)},
 		map[string]any{"id": "7", "method": "GET", "url": "/me/photo/$value", "dependsOn": []any{"6"}},
 		map[string]any{"id": "8", "method": "GET", "url": "/users?$count=true", "headers": map[string]any{"ConsistencyLevel": "eventual"}},
 	}}
-	r := ts.do(t, tok, "POST", "/v1.0/$batch", body).wantStatus(t, 200)
+	r := ts.Do(t, tok, "POST", "/v1.0/$batch", body).WantStatus(t, 200)
 	got := map[string]map[string]any{}
 	for _, v := range r.JSON["responses"].([]any) {
 		item := v.(map[string]any)
@@ -35,7 +35,7 @@ func TestBatch(t *testing.T) {
 	status := func(id string) float64 { return got[id]["status"].(float64) }
 	bodyOf := func(id string) map[string]any { b, _ := got[id]["body"].(map[string]any); return b }
 	headers := func(id string) map[string]any { return got[id]["headers"].(map[string]any) }
-	if status("1") != 200 || bodyOf("1")["displayName"] != "Alice Adams" || bodyOf("1")["@odata.context"] != ts.ts.URL+"/v1.0/$metadata#users/$entity" {
+	if status("1") != 200 || bodyOf("1")["displayName"] != "Alice Adams" || bodyOf("1")["@odata.context"] != ts.URL+"/v1.0/$metadata#users/$entity" {
 		t.Errorf("item 1: %v", got["1"])
 	}
 	if status("2") != 201 || bodyOf("2")["subject"] != "via batch" {
@@ -60,13 +60,13 @@ func TestBatch(t *testing.T) {
 		t.Errorf("item 8: %v", got["8"])
 	}
 	// The batch's own token is what the items use: none, none of them run.
-	r = ts.do(t, "", "POST", "/v1.0/$batch", body)
-	r.wantError(t, 401, "InvalidAuthenticationToken")
+	r = ts.Do(t, "", "POST", "/v1.0/$batch", body)
+	r.WantError(t, 401, "InvalidAuthenticationToken")
 }
 
 func TestBatchEnvelopeErrors(t *testing.T) {
 	ts := newTestServer(t, Options{})
-	tok := ts.aliceToken(t)
+	tok := ts.AliceToken(t)
 	item := func(id string, deps ...string) map[string]any {
 		m := map[string]any{"id": id, "method": "GET", "url": "/me"}
 		if len(deps) > 0 {
@@ -91,15 +91,15 @@ func TestBatchEnvelopeErrors(t *testing.T) {
 	}
 	for name, body := range cases {
 		t.Run(name, func(t *testing.T) {
-			ts.do(t, tok, "POST", "/v1.0/$batch", body).wantError(t, 400, "BadRequest")
+			ts.Do(t, tok, "POST", "/v1.0/$batch", body).WantError(t, 400, "BadRequest")
 		})
 	}
 	// Exactly 20 is fine; nested batches fail per item.
-	r := ts.do(t, tok, "POST", "/v1.0/$batch", map[string]any{"requests": many[:20]}).wantStatus(t, 200)
+	r := ts.Do(t, tok, "POST", "/v1.0/$batch", map[string]any{"requests": many[:20]}).WantStatus(t, 200)
 	if n := len(r.JSON["responses"].([]any)); n != 20 {
 		t.Fatalf("%d responses", n)
 	}
-	r = ts.do(t, tok, "POST", "/beta/$batch", map[string]any{"requests": []any{map[string]any{"id": "1", "method": "POST", "url": "/$batch"}}}).wantStatus(t, 200)
+	r = ts.Do(t, tok, "POST", "/beta/$batch", map[string]any{"requests": []any{map[string]any{"id": "1", "method": "POST", "url": "/$batch"}}}).WantStatus(t, 200)
 	first := r.JSON["responses"].([]any)[0].(map[string]any)
 	if first["status"] != float64(400) {
 		t.Fatalf("nested batch: %v", first)
@@ -113,12 +113,12 @@ func TestBatchEnvelopeErrors(t *testing.T) {
 
 func TestBatchItemsThrottledByRate(t *testing.T) {
 	ts := newTestServer(t, Options{Faults: "429=100%,retry-after=4"})
-	tok := ts.aliceToken(t)
+	tok := ts.AliceToken(t)
 	body := map[string]any{"requests": []any{
 		map[string]any{"id": "a", "method": "GET", "url": "/me"},
 		map[string]any{"id": "b", "method": "GET", "url": "/me", "dependsOn": []any{"a"}},
 	}}
-	r := ts.do(t, tok, "POST", "/v1.0/$batch", body).wantStatus(t, 200)
+	r := ts.Do(t, tok, "POST", "/v1.0/$batch", body).WantStatus(t, 200)
 	items := r.JSON["responses"].([]any)
 	first, second := items[0].(map[string]any), items[1].(map[string]any)
 	if first["status"] != float64(429) || first["headers"].(map[string]any)["Retry-After"] != "4" {
@@ -128,5 +128,5 @@ func TestBatchItemsThrottledByRate(t *testing.T) {
 		t.Fatalf("item b: %v", second)
 	}
 	// A forced fault still applies to the envelope.
-	ts.do(t, tok, "POST", "/v1.0/$batch", body, faultHeader, "503").wantError(t, 503, "serviceNotAvailable")
+	ts.Do(t, tok, "POST", "/v1.0/$batch", body, "X-Sandbox-Fault", "503").WantError(t, 503, "serviceNotAvailable")
 }

@@ -8,13 +8,15 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/o365go/o365/sandbox/internal/sandboxtest"
 )
 
 // benchGET serves path through the full handler (faults, auth, routing,
 // store, JSON) without a network round trip.
 func benchGET(b *testing.B, ts *testServer, path string) {
-	tok := ts.aliceToken(b)
-	h := ts.Handler()
+	tok := ts.AliceToken(b)
+	h := ts.srv.Handler()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
@@ -71,7 +73,7 @@ var bigServer = sync.OnceValues(func() (*testServer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &testServer{Server: s, ts: httptest.NewServer(s.Handler()), tokens: map[string]string{}}, nil
+	return &testServer{Server: &sandboxtest.Server{URL: httptest.NewServer(s.Handler()).URL}, srv: s}, nil
 })
 
 func benchBigInbox(b *testing.B, query url.Values) {

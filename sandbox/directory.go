@@ -4,10 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
-	"errors"
-	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -15,17 +12,16 @@ import (
 	"strings"
 	"time"
 
-	"github.com/o365go/o365/sandbox/internal/identity"
+	"github.com/o365go/o365/sandbox/internal/core"
 	"github.com/o365go/o365/sandbox/internal/odata"
 )
 
 // Directory collections. Links are stored one object per edge: the owner
 // is the source (group or user) and the id the target.
 const (
-	collUsers        = "users"
+	collUsers        = core.UsersCollection
 	collGroups       = "groups"
 	collOrganization = "organization"
-	collApps         = "sandbox.apps"   // app registrations, never served as Graph data
 	collPhotos       = "sandbox.photos" // photo metadata; the bytes are blob "photo:{user id}"
 
 	linkMember      = "links.member"       // group -> user
@@ -38,40 +34,6 @@ const (
 // maxPhotoSize caps profile photo uploads (Graph allows 4 MB).
 const maxPhotoSize = 4 << 20
 
-// dirUser is the identity of a directory user, as routes need it.
-type dirUser struct {
-	ID, UPN, Mail, DisplayName string
-}
-
-// userByLoginQuery finds a user id by UPN or mail. The literal collection
-// name lets SQLite use the partial indexes users_by_upn and users_by_mail.
-const userByLoginQuery = `SELECT id FROM objects WHERE collection = 'users' AND owner = '' AND
-	lower(json_extract(data, '$.userPrincipalName')) = lower(?1)
-	UNION ALL SELECT id FROM objects WHERE collection = 'users' AND owner = '' AND
-	lower(json_extract(data, '$.mail')) = lower(?1) LIMIT 1`
-
-// lookupUser finds a user by object id, UPN or mail (case-insensitive);
-// the error wraps errNotFound.
-func lookupUser(ctx context.Context, tx *txn, login string) (*dirUser, error) {
-	o, err := tx.get(ctx, collUsers, "", login)
-	if isNotFound(err) {
-		var id string
-		qerr := tx.q.QueryRowContext(ctx, userByLoginQuery, login).Scan(&id)
-		if errors.Is(qerr, sql.ErrNoRows) {
-			return nil, err
-		}
-		if qerr != nil {
-			return nil, fmt.Errorf("sandbox: look up user: %w", qerr)
-		}
-		o, err = tx.get(ctx, collUsers, "", id)
-	}
-	if err != nil {
-		return nil, err
-	}
-	str := func(k string) string { s, _ := o.Data[k].(string); return s }
-	return &dirUser{ID: o.ID, UPN: str("userPrincipalName"), Mail: str("mail"), DisplayName: str("displayName")}, nil
-}
-
 // linkReverse pairs each directory link kind with its reverse; owner links
 // have none.
 var linkReverse = map[string]string{
@@ -80,24 +42,24 @@ var linkReverse = map[string]string{
 }
 
 // addLink records a directory edge and its reverse where there is one.
-func addLink(ctx context.Context, tx *txn, kind, from, to string) error {
-	if err := tx.put(ctx, &object{Collection: kind, Owner: from, ID: to, Data: map[string]any{}}); err != nil {
+func addLink(ctx context.Context, tx *core.Tx, kind, from, to string) error {
+	if err := tx.Put(ctx, &core.Object{Collection: kind, Owner: from, ID: to, Data: map[string]any{}}); err != nil {
 		return err
 	}
 	if rev, ok := linkReverse[kind]; ok {
-		return tx.put(ctx, &object{Collection: rev, Owner: to, ID: from, Data: map[string]any{}})
+		return tx.Put(ctx, &core.Object{Collection: rev, Owner: to, ID: from, Data: map[string]any{}})
 	}
 	return nil
 }
 
-// removeLink deletes a directory edge (wrapping errNotFound when it is
+// removeLink deletes a directory edge (wrapping ErrNotFound when it is
 // absent) and its reverse where there is one.
-func removeLink(ctx context.Context, tx *txn, kind, from, to string) error {
-	if err := tx.delete(ctx, kind, from, to); err != nil {
+func removeLink(ctx context.Context, tx *core.Tx, kind, from, to string) error {
+	if err := tx.Delete(ctx, kind, from, to); err != nil {
 		return err
 	}
 	if rev, ok := linkReverse[kind]; ok {
-		if err := tx.delete(ctx, rev, to, from); err != nil && !isNotFound(err) {
+		if err := tx.Delete(ctx, rev, to, from); err != nil && !core.IsNotFound(err) {
 			return err
 		}
 	}
@@ -105,8 +67,8 @@ func removeLink(ctx context.Context, tx *txn, kind, from, to string) error {
 }
 
 // setManager makes manager the manager of user, replacing any other.
-func setManager(ctx context.Context, tx *txn, user, manager string) error {
-	old, err := tx.list(ctx, scope{Collection: linkManager, Owner: user}, false, 0, 0)
+func setManager(ctx context.Context, tx *core.Tx, user, manager string) error {
+	old, err := tx.List(ctx, core.Scope{Collection: linkManager, Owner: user}, false, 0, 0)
 	if err != nil {
 		return err
 	}
@@ -120,8 +82,8 @@ func setManager(ctx context.Context, tx *txn, user, manager string) error {
 
 // linkedDocs loads the targets of the links of one source, tagged with
 // their @odata.type as Graph does in directoryObject collections.
-func linkedDocs(ctx context.Context, tx *txn, kind, from string) ([]map[string]any, error) {
-	links, err := tx.list(ctx, scope{Collection: kind, Owner: from}, false, 0, 0)
+func linkedDocs(ctx context.Context, tx *core.Tx, kind, from string) ([]map[string]any, error) {
+	links, err := tx.List(ctx, core.Scope{Collection: kind, Owner: from}, false, 0, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -131,8 +93,8 @@ func linkedDocs(ctx context.Context, tx *txn, kind, from string) ([]map[string]a
 		if kind == linkMemberOf {
 			coll, typ = collGroups, "#microsoft.graph.group"
 		}
-		o, err := tx.get(ctx, coll, "", l.ID)
-		if isNotFound(err) {
+		o, err := tx.Get(ctx, coll, "", l.ID)
+		if core.IsNotFound(err) {
 			continue
 		}
 		if err != nil {
@@ -142,75 +104,6 @@ func linkedDocs(ctx context.Context, tx *txn, kind, from string) ([]map[string]a
 		out = append(out, o.Data)
 	}
 	return out, nil
-}
-
-// appRegistration is a registered application as stored in collApps.
-type appRegistration = identity.App
-
-func putApp(ctx context.Context, tx *txn, a appRegistration) error {
-	doc, err := toDoc(a)
-	if err != nil {
-		return err
-	}
-	return tx.put(ctx, &object{Collection: collApps, ID: a.ClientID, Data: doc})
-}
-
-func passwordKey(userID string) string { return "sandbox:password:" + userID }
-
-// idpDirectory lets the identity provider see the tenant's users and apps.
-type idpDirectory struct{ s *Server }
-
-func (d idpDirectory) UserByLogin(ctx context.Context, login string) (identity.User, error) {
-	var u identity.User
-	err := d.s.st.read(ctx, func(tx *txn) error {
-		du, err := lookupUser(ctx, tx, login)
-		if err != nil {
-			return err
-		}
-		pw, _, err := tx.kvGet(ctx, passwordKey(du.ID))
-		u = identity.User{ID: du.ID, UserPrincipalName: du.UPN, DisplayName: du.DisplayName, Mail: du.Mail, Password: string(pw)}
-		return err
-	})
-	if isNotFound(err) {
-		return u, fmt.Errorf("user %q: %w", login, identity.ErrNotFound)
-	}
-	return u, err
-}
-
-func (d idpDirectory) App(ctx context.Context, clientID string) (identity.App, error) {
-	var a identity.App
-	err := d.s.st.read(ctx, func(tx *txn) error {
-		o, err := tx.get(ctx, collApps, "", clientID)
-		if err != nil {
-			return err
-		}
-		return fromDoc(o.Data, &a)
-	})
-	if isNotFound(err) {
-		return a, fmt.Errorf("app %q: %w", clientID, identity.ErrNotFound)
-	}
-	return a, err
-}
-
-// idpKV gives the identity provider its own key space in the store.
-type idpKV struct{ st *store }
-
-const idpKVPrefix = "idp:"
-
-func (k idpKV) Get(ctx context.Context, key string) (val []byte, ok bool, err error) {
-	err = k.st.read(ctx, func(tx *txn) error {
-		val, ok, err = tx.kvGet(ctx, idpKVPrefix+key)
-		return err
-	})
-	return val, ok, err
-}
-
-func (k idpKV) Put(ctx context.Context, key string, val []byte, expires time.Time) error {
-	return k.st.write(ctx, func(tx *txn) error { return tx.kvPut(ctx, idpKVPrefix+key, val, expires) })
-}
-
-func (k idpKV) Delete(ctx context.Context, key string) error {
-	return k.st.write(ctx, func(tx *txn) error { return tx.kvDelete(ctx, idpKVPrefix+key) })
 }
 
 // Permissions of the directory routes.
@@ -228,9 +121,9 @@ var (
 )
 
 // directorySpec lists a directory collection with Graph's directory rules.
-func directorySpec(coll string) listSpec {
-	spec := listSpec{
-		Scope:        scope{Collection: coll},
+func directorySpec(coll string) core.ListSpec {
+	spec := core.ListSpec{
+		Scope:        core.Scope{Collection: coll},
 		DefaultTop:   100,
 		MaxTop:       999,
 		Directory:    true,
@@ -238,13 +131,13 @@ func directorySpec(coll string) listSpec {
 	}
 	switch coll {
 	case collUsers:
-		spec.Expand = map[string]expander{
+		spec.Expand = map[string]core.Expander{
 			"manager":       expandLinks(linkManager, true),
 			"directReports": expandLinks(linkDirectReprt, false),
 			"memberOf":      expandLinks(linkMemberOf, false),
 		}
 	case collGroups:
-		spec.Expand = map[string]expander{
+		spec.Expand = map[string]core.Expander{
 			"members": expandLinks(linkMember, false),
 			"owners":  expandLinks(linkOwner, false),
 		}
@@ -254,11 +147,11 @@ func directorySpec(coll string) listSpec {
 
 // expandLinks serves $expand of a directory link: a single object (nil when
 // absent) or a collection, each with the expand's own $select.
-func expandLinks(kind string, single bool) expander {
-	return func(ctx context.Context, c *call, doc map[string]any, item odata.ExpandItem) (any, error) {
+func expandLinks(kind string, single bool) core.Expander {
+	return func(ctx context.Context, c *core.Call, doc map[string]any, item odata.ExpandItem) (any, error) {
 		id, _ := doc["id"].(string)
 		var docs []map[string]any
-		err := c.s.st.read(ctx, func(tx *txn) error {
+		err := c.Store().Read(ctx, func(tx *core.Tx) error {
 			var err error
 			docs, err = linkedDocs(ctx, tx, kind, id)
 			return err
@@ -285,16 +178,20 @@ func expandLinks(kind string, single bool) expander {
 }
 
 // linkSpec lists the targets of a directory link, e.g. a group's members.
-func linkSpec(kind, from string) listSpec {
+func linkSpec(kind, from string) core.ListSpec {
 	spec := directorySpec("")
-	spec.Load = func(ctx context.Context, tx *txn) ([]map[string]any, error) { return linkedDocs(ctx, tx, kind, from) }
+	spec.Load = func(ctx context.Context, tx *core.Tx) ([]map[string]any, error) {
+		return linkedDocs(ctx, tx, kind, from)
+	}
 	return spec
 }
 
-func init() {
-	registerArea(area{
+// directoryArea is the directory: users, groups and their links, the
+// organization, profile photos, and the demo tenant's people and apps.
+func directoryArea() core.Area {
+	return core.Area{
 		Name: "directory",
-		Routes: []route{
+		Routes: append([]core.Route{
 			{Method: http.MethodGet, Pattern: "{user}", Scopes: readSelfScopes, SharedScopes: readUsersScopes, Roles: readUsersRoles, Handle: getUser},
 			{Method: http.MethodPatch, Pattern: "{user}", Scopes: writeSelfScopes, SharedScopes: writeUsersScope, Roles: writeUsersRoles, Handle: patchUser},
 			{Method: http.MethodGet, Pattern: "users", Scopes: readUsersScopes, Roles: readUsersRoles, Handle: listUsers},
@@ -314,151 +211,155 @@ func init() {
 			{Method: http.MethodGet, Pattern: "groups/{id}/members/$count", Scopes: readGroupScopes, Roles: readGroupRoles, Handle: countMembers},
 			{Method: http.MethodGet, Pattern: "groups/{id}/owners", Scopes: readGroupScopes, Roles: readGroupRoles, Handle: listOwners},
 			{Method: http.MethodGet, Pattern: "organization", Scopes: readOrgScopes, Roles: readOrgRoles, Handle: listOrganization},
-		},
-		Subscriptions: []subscribable{
+		}, directoryWriteRoutes()...),
+		Knobs: []core.Knob{{Name: knobExtraUsers, Doc: "generated users in the directory"}},
+		Seed:  seedDirectory,
+		Subscriptions: []core.Subscribable{
 			{Pattern: "users", MaxExpiry: 41760 * time.Minute, ODataType: "#Microsoft.Graph.User",
-				Scope: func(context.Context, *call) (scope, error) { return scope{Collection: collUsers}, nil }},
+				Scope: func(context.Context, *core.Call) (core.Scope, error) { return core.Scope{Collection: collUsers}, nil }},
 			{Pattern: "groups", MaxExpiry: 41760 * time.Minute, ODataType: "#Microsoft.Graph.Group",
-				Scope: func(context.Context, *call) (scope, error) { return scope{Collection: collGroups}, nil }},
+				Scope: func(context.Context, *core.Call) (core.Scope, error) { return core.Scope{Collection: collGroups}, nil }},
 		},
-	})
+	}
 }
 
-func getUser(ctx context.Context, c *call) error {
-	return c.getEntity(ctx, directorySpec(collUsers), c.user.ID)
+func getUser(ctx context.Context, c *core.Call) error {
+	return c.GetEntity(ctx, directorySpec(collUsers), c.User.ID)
 }
 
 // userReadOnly are properties a PATCH of a user may not change.
 var userReadOnly = []string{"userPrincipalName", "mail", "createdDateTime", "userType"}
 
 // patchUser answers 204, as Graph does for users.
-func patchUser(ctx context.Context, c *call) error {
-	if _, err := c.patchStored(ctx, scope{Collection: collUsers}, c.user.ID, userReadOnly...); err != nil {
+func patchUser(ctx context.Context, c *core.Call) error {
+	if _, err := c.PatchStored(ctx, core.Scope{Collection: collUsers}, c.User.ID, userReadOnly...); err != nil {
 		return err
 	}
-	return c.noContent()
+	return c.NoContent()
 }
 
-func listUsers(ctx context.Context, c *call) error { return c.list(ctx, directorySpec(collUsers)) }
-func countUsers(ctx context.Context, c *call) error {
-	return c.countOnly(ctx, directorySpec(collUsers))
+func listUsers(ctx context.Context, c *core.Call) error { return c.List(ctx, directorySpec(collUsers)) }
+func countUsers(ctx context.Context, c *core.Call) error {
+	return c.CountOnly(ctx, directorySpec(collUsers))
 }
-func listGroups(ctx context.Context, c *call) error { return c.list(ctx, directorySpec(collGroups)) }
-func countGroups(ctx context.Context, c *call) error {
-	return c.countOnly(ctx, directorySpec(collGroups))
+func listGroups(ctx context.Context, c *core.Call) error {
+	return c.List(ctx, directorySpec(collGroups))
 }
-
-func deltaUsers(ctx context.Context, c *call) error {
-	return c.delta(ctx, deltaSpec{Scope: scope{Collection: collUsers}, PageSize: 100})
+func countGroups(ctx context.Context, c *core.Call) error {
+	return c.CountOnly(ctx, directorySpec(collGroups))
 }
 
-func deltaGroups(ctx context.Context, c *call) error {
-	return c.delta(ctx, deltaSpec{Scope: scope{Collection: collGroups}, PageSize: 100})
+func deltaUsers(ctx context.Context, c *core.Call) error {
+	return c.Delta(ctx, core.DeltaSpec{Scope: core.Scope{Collection: collUsers}, PageSize: 100})
 }
 
-func getGroup(ctx context.Context, c *call) error {
-	err := c.getEntity(ctx, directorySpec(collGroups), c.param("id"))
-	if isNotFound(err) {
-		return errResourceNotFound(c.param("id"))
+func deltaGroups(ctx context.Context, c *core.Call) error {
+	return c.Delta(ctx, core.DeltaSpec{Scope: core.Scope{Collection: collGroups}, PageSize: 100})
+}
+
+func getGroup(ctx context.Context, c *core.Call) error {
+	err := c.GetEntity(ctx, directorySpec(collGroups), c.Param("id"))
+	if core.IsNotFound(err) {
+		return core.ResourceNotFound(c.Param("id"))
 	}
 	return err
 }
 
 // groupExists answers 404 in Graph's words for an unknown group.
-func groupExists(ctx context.Context, c *call) error {
-	err := c.s.st.read(ctx, func(tx *txn) error {
-		_, err := tx.get(ctx, collGroups, "", c.param("id"))
+func groupExists(ctx context.Context, c *core.Call) error {
+	err := c.Store().Read(ctx, func(tx *core.Tx) error {
+		_, err := tx.Get(ctx, collGroups, "", c.Param("id"))
 		return err
 	})
-	if isNotFound(err) {
-		return errResourceNotFound(c.param("id"))
+	if core.IsNotFound(err) {
+		return core.ResourceNotFound(c.Param("id"))
 	}
 	return err
 }
 
-func listMembers(ctx context.Context, c *call) error {
+func listMembers(ctx context.Context, c *core.Call) error {
 	if err := groupExists(ctx, c); err != nil {
 		return err
 	}
-	return c.list(ctx, linkSpec(linkMember, c.param("id")))
+	return c.List(ctx, linkSpec(linkMember, c.Param("id")))
 }
 
-func countMembers(ctx context.Context, c *call) error {
+func countMembers(ctx context.Context, c *core.Call) error {
 	if err := groupExists(ctx, c); err != nil {
 		return err
 	}
 	spec := directorySpec(linkMember)
-	spec.Scope.Owner = c.param("id")
-	return c.countOnly(ctx, spec)
+	spec.Scope.Owner = c.Param("id")
+	return c.CountOnly(ctx, spec)
 }
 
-func listOwners(ctx context.Context, c *call) error {
+func listOwners(ctx context.Context, c *core.Call) error {
 	if err := groupExists(ctx, c); err != nil {
 		return err
 	}
-	return c.list(ctx, linkSpec(linkOwner, c.param("id")))
+	return c.List(ctx, linkSpec(linkOwner, c.Param("id")))
 }
 
-func listDirectReports(ctx context.Context, c *call) error {
-	return c.list(ctx, linkSpec(linkDirectReprt, c.user.ID))
+func listDirectReports(ctx context.Context, c *core.Call) error {
+	return c.List(ctx, linkSpec(linkDirectReprt, c.User.ID))
 }
 
-func listMemberOf(ctx context.Context, c *call) error {
-	return c.list(ctx, linkSpec(linkMemberOf, c.user.ID))
+func listMemberOf(ctx context.Context, c *core.Call) error {
+	return c.List(ctx, linkSpec(linkMemberOf, c.User.ID))
 }
 
-func getManager(ctx context.Context, c *call) error {
+func getManager(ctx context.Context, c *core.Call) error {
 	var docs []map[string]any
-	err := c.s.st.read(ctx, func(tx *txn) error {
+	err := c.Store().Read(ctx, func(tx *core.Tx) error {
 		var err error
-		docs, err = linkedDocs(ctx, tx, linkManager, c.user.ID)
+		docs, err = linkedDocs(ctx, tx, linkManager, c.User.ID)
 		return err
 	})
 	if err != nil {
 		return err
 	}
 	if len(docs) == 0 {
-		return errResourceNotFound("manager")
+		return core.ResourceNotFound("manager")
 	}
-	opts, err := c.queryOptions()
+	opts, err := c.QueryOptions()
 	if err != nil {
 		return err
 	}
 	out := odata.Project(docs[0], opts.Select)
-	out["@odata.context"] = c.rootURL() + "$metadata#directoryObjects/$entity"
-	return c.writeJSON(http.StatusOK, out)
+	out["@odata.context"] = c.RootURL() + "$metadata#directoryObjects/$entity"
+	return c.WriteJSON(http.StatusOK, out)
 }
 
-func listOrganization(ctx context.Context, c *call) error {
-	return c.list(ctx, listSpec{Scope: scope{Collection: collOrganization}, DefaultTop: 100})
+func listOrganization(ctx context.Context, c *core.Call) error {
+	return c.List(ctx, core.ListSpec{Scope: core.Scope{Collection: collOrganization}, DefaultTop: 100})
 }
 
-func errImageNotFound() *apiError {
-	return errorf(http.StatusNotFound, "ImageNotFound",
+func errImageNotFound() *core.Error {
+	return core.Errorf(http.StatusNotFound, "ImageNotFound",
 		"Exception of type 'Microsoft.Fast.Profile.Core.Exception.ImageNotFoundException' was thrown.")
 }
 
 // photoMeta loads the metadata of the addressed user's photo: 404
 // ImageNotFound when there is none.
-func photoMeta(ctx context.Context, c *call) (*object, error) {
-	var o *object
-	err := c.s.st.read(ctx, func(tx *txn) error {
+func photoMeta(ctx context.Context, c *core.Call) (*core.Object, error) {
+	var o *core.Object
+	err := c.Store().Read(ctx, func(tx *core.Tx) error {
 		var err error
-		o, err = tx.get(ctx, collPhotos, "", c.user.ID)
+		o, err = tx.Get(ctx, collPhotos, "", c.User.ID)
 		return err
 	})
-	if isNotFound(err) {
+	if core.IsNotFound(err) {
 		return nil, errImageNotFound()
 	}
 	return o, err
 }
 
-func getPhotoMeta(ctx context.Context, c *call) error {
+func getPhotoMeta(ctx context.Context, c *core.Call) error {
 	o, err := photoMeta(ctx, c)
 	if err != nil {
 		return err
 	}
-	return c.entity(http.StatusOK, map[string]any{
+	return c.Entity(http.StatusOK, map[string]any{
 		"id":                      "default",
 		"height":                  nil,
 		"width":                   nil,
@@ -467,51 +368,51 @@ func getPhotoMeta(ctx context.Context, c *call) error {
 	})
 }
 
-func getPhoto(ctx context.Context, c *call) error {
+func getPhoto(ctx context.Context, c *core.Call) error {
 	meta, err := photoMeta(ctx, c)
 	if err != nil {
 		return err
 	}
-	b, err := c.s.st.openBlob(ctx, "photo:"+c.user.ID)
+	b, err := c.Store().OpenBlob(ctx, "photo:"+c.User.ID)
 	if err != nil {
 		return err
 	}
 	ct, _ := meta.Data["contentType"].(string)
-	c.w.Header().Set("Content-Type", ct)
+	c.W.Header().Set("Content-Type", ct)
 	if etag, ok := meta.Data["etag"].(string); ok {
-		c.w.Header().Set("ETag", etag)
+		c.W.Header().Set("ETag", etag)
 	}
-	http.ServeContent(c.w, c.r, "", time.Time{}, b)
+	http.ServeContent(c.W, c.R, "", time.Time{}, b)
 	return nil
 }
 
-func putPhoto(ctx context.Context, c *call) error {
-	ct := c.r.Header.Get("Content-Type")
+func putPhoto(ctx context.Context, c *core.Call) error {
+	ct := c.R.Header.Get("Content-Type")
 	mt, _, err := mime.ParseMediaType(ct)
 	if err != nil || !strings.HasPrefix(mt, "image/") {
-		return errorf(http.StatusUnsupportedMediaType, "UnsupportedMediaType",
+		return core.Errorf(http.StatusUnsupportedMediaType, "UnsupportedMediaType",
 			"Content-Type %q is not an image; send image/jpeg or image/png.", ct)
 	}
-	data, err := io.ReadAll(http.MaxBytesReader(c.w, c.r.Body, maxPhotoSize))
+	data, err := io.ReadAll(http.MaxBytesReader(c.W, c.R.Body, maxPhotoSize))
 	if err != nil {
-		return errorf(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "Photos are limited to %d bytes.", maxPhotoSize)
+		return core.Errorf(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "Photos are limited to %d bytes.", maxPhotoSize)
 	}
 	if len(data) == 0 {
-		return errBadRequest("The photo is empty; send the image bytes as the request body.")
+		return core.BadRequest("The photo is empty; send the image bytes as the request body.")
 	}
 	sum := sha256.Sum256(data)
 	etag := `W/"` + hex.EncodeToString(sum[:8]) + `"`
-	err = c.s.st.write(ctx, func(tx *txn) error {
-		if _, err := tx.writeBlob(ctx, "photo:"+c.user.ID, 0, bytes.NewReader(data)); err != nil {
+	err = c.Store().Write(ctx, func(tx *core.Tx) error {
+		if _, err := tx.WriteBlob(ctx, "photo:"+c.User.ID, 0, bytes.NewReader(data)); err != nil {
 			return err
 		}
-		return tx.put(ctx, &object{Collection: collPhotos, ID: c.user.ID, Data: map[string]any{
+		return tx.Put(ctx, &core.Object{Collection: collPhotos, ID: c.User.ID, Data: map[string]any{
 			"contentType": mt, "etag": etag, "size": strconv.Itoa(len(data)),
 		}})
 	})
 	if err != nil {
 		return err
 	}
-	c.w.WriteHeader(http.StatusOK)
+	c.W.WriteHeader(http.StatusOK)
 	return nil
 }

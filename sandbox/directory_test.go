@@ -6,9 +6,12 @@ import (
 	"net/url"
 	"reflect"
 	"testing"
+
+	"github.com/o365go/o365/sandbox/internal/core"
+	"github.com/o365go/o365/sandbox/internal/sandboxtest"
 )
 
-func valueIDs(t testing.TB, r *response) []string {
+func valueIDs(t testing.TB, r *sandboxtest.Response) []string {
 	t.Helper()
 	var ids []string
 	for _, v := range r.JSON["value"].([]any) {
@@ -19,52 +22,52 @@ func valueIDs(t testing.TB, r *response) []string {
 
 func TestUsersList(t *testing.T) {
 	ts := newTestServer(t, Options{SeedSize: SeedSize{ExtraUsers: 3}})
-	tok := ts.aliceToken(t)
-	r := ts.do(t, tok, "GET", "/v1.0/users?$select=displayName", nil).wantStatus(t, 200)
+	tok := ts.AliceToken(t)
+	r := ts.Do(t, tok, "GET", "/v1.0/users?$select=displayName", nil).WantStatus(t, 200)
 	if got := len(r.JSON["value"].([]any)); got != 8 {
 		t.Fatalf("%d users, want 8", got)
 	}
-	if r.JSON["@odata.context"] != ts.ts.URL+"/v1.0/$metadata#users" {
+	if r.JSON["@odata.context"] != ts.URL+"/v1.0/$metadata#users" {
 		t.Errorf("context %v", r.JSON["@odata.context"])
 	}
 	// $count and $search need ConsistencyLevel: eventual.
-	r = ts.do(t, tok, "GET", "/v1.0/users?$count=true", nil)
-	r.wantError(t, 400, "Request_UnsupportedQuery")
-	r = ts.do(t, tok, "GET", `/v1.0/users?$search="displayName:bob"`, nil)
-	r.wantError(t, 400, "Request_UnsupportedQuery")
+	r = ts.Do(t, tok, "GET", "/v1.0/users?$count=true", nil)
+	r.WantError(t, 400, "Request_UnsupportedQuery")
+	r = ts.Do(t, tok, "GET", `/v1.0/users?$search="displayName:bob"`, nil)
+	r.WantError(t, 400, "Request_UnsupportedQuery")
 	if msg := r.JSON["error"].(map[string]any)["message"]; msg != "Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'" {
 		t.Errorf("message %q", msg)
 	}
-	r = ts.do(t, tok, "GET", `/v1.0/users?$search="displayName:bob"&$count=true`, nil, "ConsistencyLevel", "eventual").wantStatus(t, 200)
+	r = ts.Do(t, tok, "GET", `/v1.0/users?$search="displayName:bob"&$count=true`, nil, "ConsistencyLevel", "eventual").WantStatus(t, 200)
 	if ids := valueIDs(t, r); !reflect.DeepEqual(ids, []string{DemoBobID}) || r.JSON["@odata.count"] != float64(1) {
 		t.Fatalf("search bob: %s", r.Raw)
 	}
-	r = ts.do(t, tok, "GET", "/v1.0/users?$filter=department eq 'Engineering'&$orderby=displayName desc&$select=id", nil).wantStatus(t, 200)
+	r = ts.Do(t, tok, "GET", "/v1.0/users?$filter=department eq 'Engineering'&$orderby=displayName desc&$select=id", nil).WantStatus(t, 200)
 	if ids := valueIDs(t, r); !reflect.DeepEqual(ids, []string{DemoCarolID, DemoBobID, DemoUserID}) {
 		t.Fatalf("filter/orderby: %v", ids)
 	}
 	// ne, not and endsWith are advanced queries: header and $count=true.
 	for _, f := range []string{"department ne 'Sales'", "not(department eq 'Sales')", "endswith(mail,'@contoso.onmicrosoft.com')"} {
-		ts.do(t, tok, "GET", "/v1.0/users?$filter="+url.QueryEscape(f), nil, "ConsistencyLevel", "eventual").wantError(t, 400, "Request_UnsupportedQuery")
+		ts.Do(t, tok, "GET", "/v1.0/users?$filter="+url.QueryEscape(f), nil, "ConsistencyLevel", "eventual").WantError(t, 400, "Request_UnsupportedQuery")
 	}
-	r = ts.do(t, tok, "GET", "/v1.0/users?$count=true&$select=id&$filter="+url.QueryEscape("department ne 'Engineering'"), nil, "ConsistencyLevel", "eventual").wantStatus(t, 200)
-	if ids := valueIDs(t, r); !reflect.DeepEqual(ids, []string{DemoDanID, DemoSharedID, seedID("user", "user00001@"+DemoTenantDomain), seedID("user", "user00002@"+DemoTenantDomain), seedID("user", "user00003@"+DemoTenantDomain)}) || r.JSON["@odata.count"] != float64(5) {
+	r = ts.Do(t, tok, "GET", "/v1.0/users?$count=true&$select=id&$filter="+url.QueryEscape("department ne 'Engineering'"), nil, "ConsistencyLevel", "eventual").WantStatus(t, 200)
+	if ids := valueIDs(t, r); !reflect.DeepEqual(ids, []string{DemoDanID, DemoSharedID, core.SeedID("user", "user00001@"+DemoTenantDomain), core.SeedID("user", "user00002@"+DemoTenantDomain), core.SeedID("user", "user00003@"+DemoTenantDomain)}) || r.JSON["@odata.count"] != float64(5) {
 		t.Fatalf("ne filter: %s", r.Raw)
 	}
-	r = ts.do(t, tok, "GET", "/v1.0/users/$count", nil)
-	r.wantError(t, 400, "Request_UnsupportedQuery")
-	r = ts.do(t, tok, "GET", "/v1.0/users/$count", nil, "ConsistencyLevel", "eventual").wantStatus(t, 200)
+	r = ts.Do(t, tok, "GET", "/v1.0/users/$count", nil)
+	r.WantError(t, 400, "Request_UnsupportedQuery")
+	r = ts.Do(t, tok, "GET", "/v1.0/users/$count", nil, "ConsistencyLevel", "eventual").WantStatus(t, 200)
 	if string(r.Raw) != "8" {
 		t.Fatalf("$count = %q", r.Raw)
 	}
 	// A user without a directory scope sees only herself.
-	ts.do(t, ts.appToken(t), "GET", "/v1.0/users", nil).wantStatus(t, 200)
+	ts.Do(t, ts.AppToken(t), "GET", "/v1.0/users", nil).WantStatus(t, 200)
 }
 
 func TestGroupsAndLinks(t *testing.T) {
 	ts := newTestServer(t, Options{})
-	tok := ts.aliceToken(t)
-	r := ts.do(t, tok, "GET", "/v1.0/groups/"+DemoEngineeringGroupID+"/members?$select=displayName", nil).wantStatus(t, 200)
+	tok := ts.AliceToken(t)
+	r := ts.Do(t, tok, "GET", "/v1.0/groups/"+DemoEngineeringGroupID+"/members?$select=displayName", nil).WantStatus(t, 200)
 	want := []any{
 		map[string]any{"@odata.type": "#microsoft.graph.user", "id": DemoUserID, "displayName": "Alice Adams"},
 		map[string]any{"@odata.type": "#microsoft.graph.user", "id": DemoBobID, "displayName": "Bob Baker"},
@@ -74,72 +77,72 @@ func TestGroupsAndLinks(t *testing.T) {
 	if !reflect.DeepEqual(r.JSON["value"], want) {
 		t.Fatalf("members = %s", r.Raw)
 	}
-	r = ts.do(t, tok, "GET", "/v1.0/groups/"+DemoEngineeringGroupID+"/members/$count", nil, "ConsistencyLevel", "eventual").wantStatus(t, 200)
+	r = ts.Do(t, tok, "GET", "/v1.0/groups/"+DemoEngineeringGroupID+"/members/$count", nil, "ConsistencyLevel", "eventual").WantStatus(t, 200)
 	if string(r.Raw) != "4" {
 		t.Fatalf("members/$count = %q", r.Raw)
 	}
-	r = ts.do(t, tok, "GET", "/v1.0/groups/"+DemoEngineeringGroupID+"/owners", nil).wantStatus(t, 200)
+	r = ts.Do(t, tok, "GET", "/v1.0/groups/"+DemoEngineeringGroupID+"/owners", nil).WantStatus(t, 200)
 	if ids := valueIDs(t, r); !reflect.DeepEqual(ids, []string{DemoUserID}) {
 		t.Fatalf("owners %v", ids)
 	}
-	ts.do(t, tok, "GET", "/v1.0/groups/nope/members", nil).wantError(t, 404, "Request_ResourceNotFound")
-	r = ts.do(t, tok, "GET", "/v1.0/groups/"+DemoAllStaffGroupID, nil).wantStatus(t, 200)
+	ts.Do(t, tok, "GET", "/v1.0/groups/nope/members", nil).WantError(t, 404, "Request_ResourceNotFound")
+	r = ts.Do(t, tok, "GET", "/v1.0/groups/"+DemoAllStaffGroupID, nil).WantStatus(t, 200)
 	if r.JSON["displayName"] != "All Staff" || r.JSON["securityEnabled"] != true {
 		t.Fatalf("group %s", r.Raw)
 	}
-	r = ts.do(t, tok, "GET", "/v1.0/me/memberOf?$select=id", nil).wantStatus(t, 200)
+	r = ts.Do(t, tok, "GET", "/v1.0/me/memberOf?$select=id", nil).WantStatus(t, 200)
 	if len(r.JSON["value"].([]any)) != 2 {
 		t.Fatalf("memberOf %s", r.Raw)
 	}
 	// Manager chain: Carol -> Bob -> Alice.
-	r = ts.do(t, tok, "GET", "/v1.0/users/"+DemoCarol+"/manager?$select=displayName", nil).wantStatus(t, 200)
+	r = ts.Do(t, tok, "GET", "/v1.0/users/"+DemoCarol+"/manager?$select=displayName", nil).WantStatus(t, 200)
 	if r.JSON["id"] != DemoBobID || r.JSON["displayName"] != "Bob Baker" {
 		t.Fatalf("manager %s", r.Raw)
 	}
-	ts.do(t, tok, "GET", "/v1.0/me/manager", nil).wantError(t, 404, "Request_ResourceNotFound")
-	r = ts.do(t, tok, "GET", "/v1.0/users/"+DemoBobID+"/directReports?$orderby=displayName", nil).wantStatus(t, 200)
+	ts.Do(t, tok, "GET", "/v1.0/me/manager", nil).WantError(t, 404, "Request_ResourceNotFound")
+	r = ts.Do(t, tok, "GET", "/v1.0/users/"+DemoBobID+"/directReports?$orderby=displayName", nil).WantStatus(t, 200)
 	if ids := valueIDs(t, r); !reflect.DeepEqual(ids, []string{DemoCarolID, DemoDanID}) {
 		t.Fatalf("directReports %v", ids)
 	}
 	// $expand of directory links, with nested $select.
-	r = ts.do(t, tok, "GET", "/v1.0/users/"+DemoCarolID+"?$select=displayName&$expand=manager($select=displayName)", nil).wantStatus(t, 200)
-	wantCarol := map[string]any{"@odata.context": ts.ts.URL + "/v1.0/$metadata#users/$entity", "id": DemoCarolID, "displayName": "Carol Clark",
+	r = ts.Do(t, tok, "GET", "/v1.0/users/"+DemoCarolID+"?$select=displayName&$expand=manager($select=displayName)", nil).WantStatus(t, 200)
+	wantCarol := map[string]any{"@odata.context": ts.URL + "/v1.0/$metadata#users/$entity", "id": DemoCarolID, "displayName": "Carol Clark",
 		"manager": map[string]any{"@odata.type": "#microsoft.graph.user", "id": DemoBobID, "displayName": "Bob Baker"}}
 	if !reflect.DeepEqual(r.JSON, wantCarol) {
 		t.Fatalf("expand manager %s", r.Raw)
 	}
-	r = ts.do(t, tok, "GET", "/v1.0/groups?$filter=displayName eq 'Engineering'&$select=id&$expand=owners($select=id)", nil).wantStatus(t, 200)
+	r = ts.Do(t, tok, "GET", "/v1.0/groups?$filter=displayName eq 'Engineering'&$select=id&$expand=owners($select=id)", nil).WantStatus(t, 200)
 	g := r.JSON["value"].([]any)[0].(map[string]any)
 	if !reflect.DeepEqual(g["owners"], []any{map[string]any{"@odata.type": "#microsoft.graph.user", "id": DemoUserID}}) {
 		t.Fatalf("expand owners %s", r.Raw)
 	}
-	ts.do(t, tok, "GET", "/v1.0/users?$expand=nothing", nil).wantError(t, 400, "BadRequest")
-	r = ts.do(t, tok, "GET", "/v1.0/organization", nil).wantStatus(t, 200)
+	ts.Do(t, tok, "GET", "/v1.0/users?$expand=nothing", nil).WantError(t, 400, "BadRequest")
+	r = ts.Do(t, tok, "GET", "/v1.0/organization", nil).WantStatus(t, 200)
 	org := r.JSON["value"].([]any)[0].(map[string]any)
 	if org["id"] != DemoTenantID || org["displayName"] != DemoTenantName {
 		t.Fatalf("organization %s", r.Raw)
 	}
 	// The limited app has User.ReadBasic.All: reading Bob is fine.
-	ts.do(t, ts.userToken(t, DemoLimitedClientID, DemoCarol), "GET", "/v1.0/users/"+DemoBob, nil).wantStatus(t, 200)
-	ts.do(t, tok, "GET", "/v1.0/users/nobody", nil).wantError(t, 404, "Request_ResourceNotFound")
+	ts.Do(t, ts.UserToken(t, DemoLimitedClientID, DemoCarol), "GET", "/v1.0/users/"+DemoBob, nil).WantStatus(t, 200)
+	ts.Do(t, tok, "GET", "/v1.0/users/nobody", nil).WantError(t, 404, "Request_ResourceNotFound")
 }
 
 func TestPhoto(t *testing.T) {
 	ts := newTestServer(t, Options{})
-	tok := ts.aliceToken(t)
-	ts.do(t, tok, "GET", "/v1.0/me/photo/$value", nil).wantError(t, 404, "ImageNotFound")
+	tok := ts.AliceToken(t)
+	ts.Do(t, tok, "GET", "/v1.0/me/photo/$value", nil).WantError(t, 404, "ImageNotFound")
 	img := bytes.Repeat([]byte{0xff, 0xd8, 0x01}, 1000)
-	ts.do(t, tok, "PUT", "/v1.0/me/photo/$value", img, "Content-Type", "text/plain").wantError(t, 415, "UnsupportedMediaType")
-	ts.do(t, tok, "PUT", "/v1.0/me/photo/$value", img, "Content-Type", "image/jpeg").wantStatus(t, 200)
-	r := ts.do(t, tok, "GET", "/v1.0/me/photo/$value", nil).wantStatus(t, 200)
+	ts.Do(t, tok, "PUT", "/v1.0/me/photo/$value", img, "Content-Type", "text/plain").WantError(t, 415, "UnsupportedMediaType")
+	ts.Do(t, tok, "PUT", "/v1.0/me/photo/$value", img, "Content-Type", "image/jpeg").WantStatus(t, 200)
+	r := ts.Do(t, tok, "GET", "/v1.0/me/photo/$value", nil).WantStatus(t, 200)
 	if !bytes.Equal(r.Raw, img) || r.Header.Get("Content-Type") != "image/jpeg" {
 		t.Fatalf("photo bytes differ (%d bytes, %q)", len(r.Raw), r.Header.Get("Content-Type"))
 	}
-	r = ts.do(t, tok, "GET", "/v1.0/me/photo/$value", nil, "Range", "bytes=0-1").wantStatus(t, 206)
+	r = ts.Do(t, tok, "GET", "/v1.0/me/photo/$value", nil, "Range", "bytes=0-1").WantStatus(t, 206)
 	if !bytes.Equal(r.Raw, img[:2]) {
 		t.Fatalf("range %x", r.Raw)
 	}
-	r = ts.do(t, ts.appToken(t), "GET", "/v1.0/users/"+DemoUser+"/photo", nil).wantStatus(t, 200)
+	r = ts.Do(t, ts.AppToken(t), "GET", "/v1.0/users/"+DemoUser+"/photo", nil).WantStatus(t, 200)
 	if r.JSON["@odata.mediaContentType"] != "image/jpeg" || r.JSON["id"] != "default" {
 		t.Fatalf("photo meta %s", r.Raw)
 	}
@@ -147,13 +150,13 @@ func TestPhoto(t *testing.T) {
 
 func TestUsersDelta(t *testing.T) {
 	ts := newTestServer(t, Options{})
-	tok := ts.aliceToken(t)
+	tok := ts.AliceToken(t)
 	// First round, two per page.
 	var seen []string
 	next := "/v1.0/users/delta?$select=displayName"
 	var deltaLink string
 	for deltaLink == "" {
-		r := ts.do(t, tok, "GET", next, nil, "Prefer", "odata.maxpagesize=2").wantStatus(t, 200)
+		r := ts.Do(t, tok, "GET", next, nil, "Prefer", "odata.maxpagesize=2").WantStatus(t, 200)
 		for _, v := range r.JSON["value"].([]any) {
 			doc := v.(map[string]any)
 			if len(doc) != 2 {
@@ -171,19 +174,17 @@ func TestUsersDelta(t *testing.T) {
 		t.Fatalf("first round %v", seen)
 	}
 	// Nothing changed yet.
-	r := ts.do(t, tok, "GET", deltaLink, nil).wantStatus(t, 200)
+	r := ts.Do(t, tok, "GET", deltaLink, nil).WantStatus(t, 200)
 	if len(r.JSON["value"].([]any)) != 0 {
 		t.Fatalf("changes without changes: %s", r.Raw)
 	}
 	deltaLink = r.JSON["@odata.deltaLink"].(string)
 	// Change Bob twice and delete Dan: Bob once, Dan removed.
-	app := ts.appToken(t)
-	ts.do(t, app, "PATCH", "/v1.0/users/"+DemoBob, map[string]any{"jobTitle": "VP"}).wantStatus(t, 204)
-	ts.do(t, app, "PATCH", "/v1.0/users/"+DemoBob, map[string]any{"displayName": "Robert Baker"}).wantStatus(t, 204)
-	if err := ts.st.write(t.Context(), func(tx *txn) error { return tx.delete(t.Context(), collUsers, "", DemoDanID) }); err != nil {
-		t.Fatal(err)
-	}
-	r = ts.do(t, tok, "GET", deltaLink, nil).wantStatus(t, 200)
+	app := ts.AppToken(t)
+	ts.Do(t, app, "PATCH", "/v1.0/users/"+DemoBob, map[string]any{"jobTitle": "VP"}).WantStatus(t, 204)
+	ts.Do(t, app, "PATCH", "/v1.0/users/"+DemoBob, map[string]any{"displayName": "Robert Baker"}).WantStatus(t, 204)
+	ts.Do(t, app, "DELETE", "/v1.0/users/"+DemoDanID, nil).WantStatus(t, 204)
+	r = ts.Do(t, tok, "GET", deltaLink, nil).WantStatus(t, 200)
 	want := []any{
 		map[string]any{"id": DemoBobID, "displayName": "Robert Baker"},
 		map[string]any{"id": DemoDanID, "@removed": map[string]any{"reason": "deleted"}},
@@ -192,27 +193,27 @@ func TestUsersDelta(t *testing.T) {
 		t.Fatalf("second round %s", r.Raw)
 	}
 	// latest: nothing, and a link from now.
-	r = ts.do(t, tok, "GET", "/v1.0/users/delta?$deltatoken=latest", nil).wantStatus(t, 200)
+	r = ts.Do(t, tok, "GET", "/v1.0/users/delta?$deltatoken=latest", nil).WantStatus(t, 200)
 	if len(r.JSON["value"].([]any)) != 0 || r.JSON["@odata.deltaLink"] == nil {
 		t.Fatalf("latest %s", r.Raw)
 	}
 	// A tampered token and a token of another collection are 410 with Location.
 	u, _ := url.Parse(deltaLink)
 	tokv := u.Query().Get("$deltatoken")
-	bad := ts.do(t, tok, "GET", "/v1.0/users/delta?$deltatoken="+url.QueryEscape(tokv[:len(tokv)-2]+"AA"), nil)
-	bad.wantError(t, http.StatusGone, "SyncStateNotFound")
-	if bad.Header.Get("Location") != ts.ts.URL+"/v1.0/users/delta" {
+	bad := ts.Do(t, tok, "GET", "/v1.0/users/delta?$deltatoken="+url.QueryEscape(tokv[:len(tokv)-2]+"AA"), nil)
+	bad.WantError(t, http.StatusGone, "SyncStateNotFound")
+	if bad.Header.Get("Location") != ts.URL+"/v1.0/users/delta" {
 		t.Errorf("Location %q", bad.Header.Get("Location"))
 	}
-	ts.do(t, tok, "GET", "/v1.0/groups/delta?$deltatoken="+url.QueryEscape(tokv), nil).wantError(t, http.StatusGone, "SyncStateNotFound")
+	ts.Do(t, tok, "GET", "/v1.0/groups/delta?$deltatoken="+url.QueryEscape(tokv), nil).WantError(t, http.StatusGone, "SyncStateNotFound")
 }
 
 func TestTestItemsDeltaMovesAndPages(t *testing.T) {
 	ts := newTestServer(t, Options{})
-	tok := ts.aliceToken(t)
+	tok := ts.AliceToken(t)
 	var ids []string
 	for i := range 3 {
-		r := ts.do(t, tok, "POST", "/v1.0/me/testItems", map[string]any{"n": i}).wantStatus(t, 201)
+		r := ts.Do(t, tok, "POST", "/v1.0/me/testItems", map[string]any{"n": i}).WantStatus(t, 201)
 		ids = append(ids, r.JSON["id"].(string))
 	}
 	pages := 0
@@ -220,7 +221,7 @@ func TestTestItemsDeltaMovesAndPages(t *testing.T) {
 		pages = 0
 		for link != "" {
 			pages++
-			r := ts.do(t, tok, "GET", link, nil).wantStatus(t, 200)
+			r := ts.Do(t, tok, "GET", link, nil).WantStatus(t, 200)
 			items = append(items, r.JSON["value"].([]any)...)
 			link, _ = r.JSON["@odata.nextLink"].(string)
 			deltaLink, _ = r.JSON["@odata.deltaLink"].(string)
@@ -231,9 +232,9 @@ func TestTestItemsDeltaMovesAndPages(t *testing.T) {
 	if len(items) != 3 || pages != 3 {
 		t.Fatalf("first round: %d pages, %v", pages, items)
 	}
-	ts.do(t, tok, "PATCH", "/v1.0/me/testItems/"+ids[1], map[string]any{"n": 10}).wantStatus(t, 200)
-	ts.do(t, tok, "DELETE", "/v1.0/me/testItems/"+ids[0], nil).wantStatus(t, 204)
-	r := ts.do(t, tok, "POST", "/v1.0/me/testItems", map[string]any{"n": 3}).wantStatus(t, 201)
+	ts.Do(t, tok, "PATCH", "/v1.0/me/testItems/"+ids[1], map[string]any{"n": 10}).WantStatus(t, 200)
+	ts.Do(t, tok, "DELETE", "/v1.0/me/testItems/"+ids[0], nil).WantStatus(t, 204)
+	r := ts.Do(t, tok, "POST", "/v1.0/me/testItems", map[string]any{"n": 3}).WantStatus(t, 201)
 	items, dl2 := round(dl)
 	want := []any{
 		map[string]any{"id": ids[1], "n": float64(10)},
@@ -251,11 +252,11 @@ func TestTestItemsDeltaMovesAndPages(t *testing.T) {
 func TestDemoTenantIsDeterministic(t *testing.T) {
 	dump := func() string {
 		ts := newTestServer(t, Options{SeedSize: SeedSize{ExtraUsers: 2}})
-		app := ts.appToken(t)
+		app := ts.AppToken(t)
 		var out []byte
 		for _, p := range []string{"/v1.0/users", "/v1.0/groups", "/v1.0/organization", "/v1.0/groups/" + DemoAllStaffGroupID + "/members"} {
-			r := ts.do(t, app, "GET", p, nil).wantStatus(t, 200)
-			out = append(out, bytes.ReplaceAll(r.Raw, []byte(ts.ts.URL), nil)...)
+			r := ts.Do(t, app, "GET", p, nil).WantStatus(t, 200)
+			out = append(out, bytes.ReplaceAll(r.Raw, []byte(ts.URL), nil)...)
 		}
 		return string(out)
 	}

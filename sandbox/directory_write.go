@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/o365go/o365/sandbox/internal/core"
 )
 
 // Directory writes: creating and deleting users and groups, and group
@@ -18,32 +19,29 @@ var (
 	writeMemberScopes = []string{"GroupMember.ReadWrite.All", "Group.ReadWrite.All", "Directory.ReadWrite.All"}
 )
 
-func init() {
-	registerArea(area{
-		Name: "directory-write",
-		Routes: []route{
-			{Method: http.MethodPost, Pattern: "users", Scopes: writeUsersScope, Roles: writeUsersRoles, Handle: createUser},
-			{Method: http.MethodDelete, Pattern: "users/{id}", Scopes: writeUsersScope, Roles: writeUsersRoles, Handle: deleteUser},
-			{Method: http.MethodPost, Pattern: "groups", Scopes: append([]string{"Group.Create"}, writeGroupScopes...), Roles: append([]string{"Group.Create"}, writeGroupScopes...), Handle: createGroup},
-			{Method: http.MethodDelete, Pattern: "groups/{id}", Scopes: writeGroupScopes, Roles: writeGroupScopes, Handle: deleteGroup},
-			{Method: http.MethodPost, Pattern: "groups/{id}/members/$ref", Scopes: writeMemberScopes, Roles: writeMemberScopes, Handle: addGroupLink(linkMember)},
-			{Method: http.MethodDelete, Pattern: "groups/{id}/members/{member}/$ref", Scopes: writeMemberScopes, Roles: writeMemberScopes, Handle: removeGroupLink(linkMember)},
-			{Method: http.MethodPost, Pattern: "groups/{id}/owners/$ref", Scopes: writeGroupScopes, Roles: writeGroupScopes, Handle: addGroupLink(linkOwner)},
-			{Method: http.MethodDelete, Pattern: "groups/{id}/owners/{member}/$ref", Scopes: writeGroupScopes, Roles: writeGroupScopes, Handle: removeGroupLink(linkOwner)},
-		},
-	})
+func directoryWriteRoutes() []core.Route {
+	return []core.Route{
+		{Method: http.MethodPost, Pattern: "users", Scopes: writeUsersScope, Roles: writeUsersRoles, Handle: createUser},
+		{Method: http.MethodDelete, Pattern: "users/{id}", Scopes: writeUsersScope, Roles: writeUsersRoles, Handle: deleteUser},
+		{Method: http.MethodPost, Pattern: "groups", Scopes: append([]string{"Group.Create"}, writeGroupScopes...), Roles: append([]string{"Group.Create"}, writeGroupScopes...), Handle: createGroup},
+		{Method: http.MethodDelete, Pattern: "groups/{id}", Scopes: writeGroupScopes, Roles: writeGroupScopes, Handle: deleteGroup},
+		{Method: http.MethodPost, Pattern: "groups/{id}/members/$ref", Scopes: writeMemberScopes, Roles: writeMemberScopes, Handle: addGroupLink(linkMember)},
+		{Method: http.MethodDelete, Pattern: "groups/{id}/members/{member}/$ref", Scopes: writeMemberScopes, Roles: writeMemberScopes, Handle: removeGroupLink(linkMember)},
+		{Method: http.MethodPost, Pattern: "groups/{id}/owners/$ref", Scopes: writeGroupScopes, Roles: writeGroupScopes, Handle: addGroupLink(linkOwner)},
+		{Method: http.MethodDelete, Pattern: "groups/{id}/owners/{member}/$ref", Scopes: writeGroupScopes, Roles: writeGroupScopes, Handle: removeGroupLink(linkOwner)},
+	}
 }
 
-func errDirectoryBadRequest(format string, args ...any) *apiError {
-	return errorf(http.StatusBadRequest, "Request_BadRequest", format, args...)
+func errDirectoryBadRequest(format string, args ...any) *core.Error {
+	return core.Errorf(http.StatusBadRequest, "Request_BadRequest", format, args...)
 }
 
 // userCreateRequired are the properties POST /users must have.
 var userCreateRequired = []string{"accountEnabled", "displayName", "mailNickname", "userPrincipalName", "passwordProfile"}
 
-func createUser(ctx context.Context, c *call) error {
+func createUser(ctx context.Context, c *core.Call) error {
 	var body map[string]any
-	if err := c.decode(&body); err != nil {
+	if err := c.Decode(&body); err != nil {
 		return err
 	}
 	for _, k := range userCreateRequired {
@@ -53,8 +51,8 @@ func createUser(ctx context.Context, c *call) error {
 	}
 	upn, _ := body["userPrincipalName"].(string)
 	local, domain, ok := strings.Cut(upn, "@")
-	if !ok || local == "" || !strings.EqualFold(domain, c.s.domain) {
-		return errDirectoryBadRequest("Property userPrincipalName is invalid: use NAME@%s.", c.s.domain)
+	if !ok || local == "" || !strings.EqualFold(domain, c.Domain()) {
+		return errDirectoryBadRequest("Property userPrincipalName is invalid: use NAME@%s.", c.Domain())
 	}
 	pp, _ := body["passwordProfile"].(map[string]any)
 	password, _ := pp["password"].(string)
@@ -62,37 +60,37 @@ func createUser(ctx context.Context, c *call) error {
 		return errDirectoryBadRequest("Property passwordProfile.password is required.")
 	}
 	doc := map[string]any{"businessPhones": []any{}, "mail": upn, "userType": "Member", "preferredLanguage": "en-US"}
-	patchDocument(doc, body, "passwordProfile")
+	core.PatchDocument(doc, body, "passwordProfile")
 	id := uuid.NewString()
-	doc["createdDateTime"] = c.s.now().UTC().Format(time.RFC3339)
-	err := c.s.st.write(ctx, func(tx *txn) error {
-		if _, err := lookupUser(ctx, tx, upn); err == nil {
+	doc["createdDateTime"] = c.Now().UTC().Format(time.RFC3339)
+	err := c.Store().Write(ctx, func(tx *core.Tx) error {
+		if _, err := core.LookupUser(ctx, tx, upn); err == nil {
 			return errDirectoryBadRequest("Another object with the same value for property userPrincipalName already exists.")
-		} else if !isNotFound(err) {
+		} else if !core.IsNotFound(err) {
 			return err
 		}
-		if err := tx.put(ctx, &object{Collection: collUsers, ID: id, Data: doc}); err != nil {
+		if err := tx.Put(ctx, &core.Object{Collection: collUsers, ID: id, Data: doc}); err != nil {
 			return err
 		}
-		return tx.kvPut(ctx, passwordKey(id), []byte(password), time.Time{})
+		return core.SetPassword(ctx, tx, id, password)
 	})
 	if err != nil {
 		return err
 	}
-	return c.entity(http.StatusCreated, doc)
+	return c.Entity(http.StatusCreated, doc)
 }
 
-func deleteUser(ctx context.Context, c *call) error {
-	err := c.s.st.write(ctx, func(tx *txn) error {
-		u, err := lookupUser(ctx, tx, c.param("id"))
-		if isNotFound(err) {
-			return errResourceNotFound(c.param("id"))
+func deleteUser(ctx context.Context, c *core.Call) error {
+	err := c.Store().Write(ctx, func(tx *core.Tx) error {
+		u, err := core.LookupUser(ctx, tx, c.Param("id"))
+		if core.IsNotFound(err) {
+			return core.ResourceNotFound(c.Param("id"))
 		}
 		if err != nil {
 			return err
 		}
 		for _, kind := range []string{linkMemberOf, linkManager, linkDirectReprt} {
-			links, err := tx.list(ctx, scope{Collection: kind, Owner: u.ID}, false, 0, 0)
+			links, err := tx.List(ctx, core.Scope{Collection: kind, Owner: u.ID}, false, 0, 0)
 			if err != nil {
 				return err
 			}
@@ -102,20 +100,20 @@ func deleteUser(ctx context.Context, c *call) error {
 				}
 			}
 		}
-		if err := tx.kvDelete(ctx, passwordKey(u.ID)); err != nil {
+		if err := core.DeletePassword(ctx, tx, u.ID); err != nil {
 			return err
 		}
-		return tx.delete(ctx, collUsers, "", u.ID)
+		return tx.Delete(ctx, collUsers, "", u.ID)
 	})
 	if err != nil {
 		return err
 	}
-	return c.noContent()
+	return c.NoContent()
 }
 
-func createGroup(ctx context.Context, c *call) error {
+func createGroup(ctx context.Context, c *core.Call) error {
 	var body map[string]any
-	if err := c.decode(&body); err != nil {
+	if err := c.Decode(&body); err != nil {
 		return err
 	}
 	for _, k := range []string{"displayName", "mailEnabled", "mailNickname", "securityEnabled"} {
@@ -137,14 +135,14 @@ func createGroup(ctx context.Context, c *call) error {
 		delete(body, bind)
 	}
 	doc := map[string]any{"groupTypes": []any{}, "visibility": nil, "description": nil}
-	patchDocument(doc, body)
+	core.PatchDocument(doc, body)
 	if nick, _ := doc["mailNickname"].(string); nick != "" && doc["mailEnabled"] == true {
-		doc["mail"] = nick + "@" + c.s.domain
+		doc["mail"] = nick + "@" + c.Domain()
 	}
-	doc["createdDateTime"] = c.s.now().UTC().Format(time.RFC3339)
+	doc["createdDateTime"] = c.Now().UTC().Format(time.RFC3339)
 	id := uuid.NewString()
-	err := c.s.st.write(ctx, func(tx *txn) error {
-		if err := tx.put(ctx, &object{Collection: collGroups, ID: id, Data: doc}); err != nil {
+	err := c.Store().Write(ctx, func(tx *core.Tx) error {
+		if err := tx.Put(ctx, &core.Object{Collection: collGroups, ID: id, Data: doc}); err != nil {
 			return err
 		}
 		for i, kind := range []string{linkMember, linkOwner} {
@@ -159,19 +157,19 @@ func createGroup(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	return c.entity(http.StatusCreated, doc)
+	return c.Entity(http.StatusCreated, doc)
 }
 
-func deleteGroup(ctx context.Context, c *call) error {
-	gid := c.param("id")
-	err := c.s.st.write(ctx, func(tx *txn) error {
-		if err := tx.delete(ctx, collGroups, "", gid); isNotFound(err) {
-			return errResourceNotFound(gid)
+func deleteGroup(ctx context.Context, c *core.Call) error {
+	gid := c.Param("id")
+	err := c.Store().Write(ctx, func(tx *core.Tx) error {
+		if err := tx.Delete(ctx, collGroups, "", gid); core.IsNotFound(err) {
+			return core.ResourceNotFound(gid)
 		} else if err != nil {
 			return err
 		}
 		for _, kind := range []string{linkMember, linkOwner} {
-			links, err := tx.list(ctx, scope{Collection: kind, Owner: gid}, false, 0, 0)
+			links, err := tx.List(ctx, core.Scope{Collection: kind, Owner: gid}, false, 0, 0)
 			if err != nil {
 				return err
 			}
@@ -186,7 +184,7 @@ func deleteGroup(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	return c.noContent()
+	return c.NoContent()
 }
 
 // refID takes the object id out of a directoryObject reference such as
@@ -196,7 +194,7 @@ func refID(ref string) (string, error) {
 	if err != nil || ref == "" {
 		return "", errDirectoryBadRequest("Invalid object reference %q; use https://graph.microsoft.com/v1.0/directoryObjects/{id}.", ref)
 	}
-	segs, err := splitPath(strings.TrimPrefix(u.EscapedPath(), "/"))
+	segs, err := core.SplitPath(strings.TrimPrefix(u.EscapedPath(), "/"))
 	if err != nil || len(segs) < 2 {
 		return "", errDirectoryBadRequest("Invalid object reference %q; use https://graph.microsoft.com/v1.0/directoryObjects/{id}.", ref)
 	}
@@ -204,24 +202,24 @@ func refID(ref string) (string, error) {
 }
 
 // addUserLink links a group to an existing user.
-func addUserLink(ctx context.Context, tx *txn, kind, gid, uid string) error {
-	u, err := lookupUser(ctx, tx, uid)
-	if isNotFound(err) {
-		return errResourceNotFound(uid)
+func addUserLink(ctx context.Context, tx *core.Tx, kind, gid, uid string) error {
+	u, err := core.LookupUser(ctx, tx, uid)
+	if core.IsNotFound(err) {
+		return core.ResourceNotFound(uid)
 	}
 	if err != nil {
 		return err
 	}
-	if _, err := tx.get(ctx, kind, gid, u.ID); err == nil {
+	if _, err := tx.Get(ctx, kind, gid, u.ID); err == nil {
 		return errDirectoryBadRequest("One or more added object references already exist for the following modified properties: '%s'.", strings.TrimPrefix(kind, "links."))
 	}
 	return addLink(ctx, tx, kind, gid, u.ID)
 }
 
-func addGroupLink(kind string) func(context.Context, *call) error {
-	return func(ctx context.Context, c *call) error {
+func addGroupLink(kind string) func(context.Context, *core.Call) error {
+	return func(ctx context.Context, c *core.Call) error {
 		var body map[string]any
-		if err := c.decode(&body); err != nil {
+		if err := c.Decode(&body); err != nil {
 			return err
 		}
 		ref, _ := body["@odata.id"].(string)
@@ -229,33 +227,33 @@ func addGroupLink(kind string) func(context.Context, *call) error {
 		if err != nil {
 			return err
 		}
-		err = c.s.st.write(ctx, func(tx *txn) error {
-			if _, err := tx.get(ctx, collGroups, "", c.param("id")); isNotFound(err) {
-				return errResourceNotFound(c.param("id"))
+		err = c.Store().Write(ctx, func(tx *core.Tx) error {
+			if _, err := tx.Get(ctx, collGroups, "", c.Param("id")); core.IsNotFound(err) {
+				return core.ResourceNotFound(c.Param("id"))
 			} else if err != nil {
 				return err
 			}
-			return addUserLink(ctx, tx, kind, c.param("id"), uid)
+			return addUserLink(ctx, tx, kind, c.Param("id"), uid)
 		})
 		if err != nil {
 			return err
 		}
-		return c.noContent()
+		return c.NoContent()
 	}
 }
 
-func removeGroupLink(kind string) func(context.Context, *call) error {
-	return func(ctx context.Context, c *call) error {
-		err := c.s.st.write(ctx, func(tx *txn) error {
-			err := removeLink(ctx, tx, kind, c.param("id"), c.param("member"))
-			if isNotFound(err) {
-				return errResourceNotFound(c.param("member"))
+func removeGroupLink(kind string) func(context.Context, *core.Call) error {
+	return func(ctx context.Context, c *core.Call) error {
+		err := c.Store().Write(ctx, func(tx *core.Tx) error {
+			err := removeLink(ctx, tx, kind, c.Param("id"), c.Param("member"))
+			if core.IsNotFound(err) {
+				return core.ResourceNotFound(c.Param("member"))
 			}
 			return err
 		})
 		if err != nil {
 			return err
 		}
-		return c.noContent()
+		return c.NoContent()
 	}
 }

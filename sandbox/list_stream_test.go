@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/o365go/o365/sandbox/internal/odata"
+	"github.com/o365go/o365/sandbox/internal/sandboxtest"
 )
 
 // TestListFilteredPagesMatchReference pages through filtered, searched and
@@ -15,9 +16,9 @@ import (
 // path) filtered and stably sorted here.
 func TestListFilteredPagesMatchReference(t *testing.T) {
 	ts := newTestServer(t, Options{SeedSize: SeedSize{MessagesPerInbox: 250}})
-	tok := ts.aliceToken(t)
+	tok := ts.AliceToken(t)
 	const folder = "/v1.0/me/mailFolders/inbox/messages"
-	all := values(t, ts.do(t, tok, "GET", folder+"?$top=1000", nil).wantStatus(t, 200))
+	all := sandboxtest.Values(t, ts.Do(t, tok, "GET", folder+"?$top=1000", nil).WantStatus(t, 200))
 	if len(all) != 253 {
 		t.Fatalf("inbox holds %d messages", len(all))
 	}
@@ -81,13 +82,13 @@ func TestListFilteredPagesMatchReference(t *testing.T) {
 		}
 		q.Set("$top", "7")
 		q.Set("$count", "true")
-		r := ts.do(t, tok, "GET", folder+"?"+q.Encode(), nil).wantStatus(t, 200)
+		r := ts.Do(t, tok, "GET", folder+"?"+q.Encode(), nil).WantStatus(t, 200)
 		if n, _ := r.JSON["@odata.count"].(float64); int(n) != len(want) {
 			t.Errorf("%s: @odata.count %v, want %d", name, r.JSON["@odata.count"], len(want))
 		}
 		var got []string
 		for pages := 0; ; pages++ {
-			for _, v := range values(t, r) {
+			for _, v := range sandboxtest.Values(t, r) {
 				got = append(got, v["id"].(string))
 			}
 			next, _ := r.JSON["@odata.nextLink"].(string)
@@ -97,14 +98,14 @@ func TestListFilteredPagesMatchReference(t *testing.T) {
 			if r.JSON["@odata.count"] != nil && pages > 0 {
 				t.Errorf("%s: @odata.count on a later page", name)
 			}
-			r = ts.do(t, tok, "GET", next, nil).wantStatus(t, 200)
+			r = ts.Do(t, tok, "GET", next, nil).WantStatus(t, 200)
 		}
 		if !slices.Equal(got, want) {
 			t.Errorf("%s: pages list %d messages, want %d\ngot  %.6v\nwant %.6v", name, len(got), len(want), got, want)
 		}
 		q.Del("$count")
 		q.Set("$skip", "5")
-		skipped := values(t, ts.do(t, tok, "GET", folder+"?"+q.Encode(), nil).wantStatus(t, 200))
+		skipped := sandboxtest.Values(t, ts.Do(t, tok, "GET", folder+"?"+q.Encode(), nil).WantStatus(t, 200))
 		wantSkipped := want[min(5, len(want)):min(12, len(want))]
 		if len(skipped) != len(wantSkipped) || len(skipped) > 0 && skipped[0]["id"] != wantSkipped[0] {
 			t.Errorf("%s: $skip=5 gave %d messages, want %d", name, len(skipped), len(wantSkipped))

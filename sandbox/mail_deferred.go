@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"strings"
 	"time"
+
+	"github.com/o365go/o365/sandbox/internal/core"
 )
 
 // Delayed delivery: a message whose PidTagDeferredSendTime lies in the future
@@ -29,16 +31,16 @@ func deferredSendTime(doc map[string]any) (time.Time, bool) {
 	list, _ := doc["singleValueExtendedProperties"].([]any)
 	for _, p := range list {
 		m, _ := p.(map[string]any)
-		if strings.EqualFold(str(m, "id"), propDeferredSendTime) {
-			t, err := time.Parse(time.RFC3339, str(m, "value"))
+		if strings.EqualFold(core.Str(m, "id"), propDeferredSendTime) {
+			t, err := time.Parse(time.RFC3339, core.Str(m, "value"))
 			return t, err == nil
 		}
 	}
 	return time.Time{}, false
 }
 
-func loadDeferred(ctx context.Context, tx *txn) ([]deferredEntry, error) {
-	raw, ok, err := tx.kvGet(ctx, deferredKey)
+func loadDeferred(ctx context.Context, tx *core.Tx) ([]deferredEntry, error) {
+	raw, ok, err := tx.KVGet(ctx, deferredKey)
 	if err != nil || !ok {
 		return nil, err
 	}
@@ -46,24 +48,24 @@ func loadDeferred(ctx context.Context, tx *txn) ([]deferredEntry, error) {
 	return list, json.Unmarshal(raw, &list)
 }
 
-func storeDeferred(ctx context.Context, tx *txn, list []deferredEntry) error {
+func storeDeferred(ctx context.Context, tx *core.Tx, list []deferredEntry) error {
 	if len(list) == 0 {
-		return tx.kvDelete(ctx, deferredKey)
+		return tx.KVDelete(ctx, deferredKey)
 	}
 	raw, err := json.Marshal(list)
 	if err != nil {
 		return err
 	}
-	return tx.kvPut(ctx, deferredKey, raw, time.Time{})
+	return tx.KVPut(ctx, deferredKey, raw, time.Time{})
 }
 
 // parkDeferred moves a message to the Outbox until it is due.
-func parkDeferred(ctx context.Context, tx *txn, sender *dirUser, m *object, at time.Time, saveSent bool) error {
+func parkDeferred(ctx context.Context, tx *core.Tx, sender *core.User, m *core.Object, at time.Time, saveSent bool) error {
 	outbox := wellKnownID(sender.ID, "outbox")
 	m.Data["isDraft"] = false
 	m.Data["parentFolderId"] = outbox
 	m.Parent = outbox
-	if err := tx.put(ctx, m); err != nil {
+	if err := tx.Put(ctx, m); err != nil {
 		return err
 	}
 	list, err := loadDeferred(ctx, tx)
@@ -74,10 +76,10 @@ func parkDeferred(ctx context.Context, tx *txn, sender *dirUser, m *object, at t
 }
 
 // deliverDeferred delivers the waiting messages that are due.
-func (c *call) deliverDeferred(ctx context.Context) error {
-	now := c.s.now()
+func deliverDeferred(ctx context.Context, c *core.Call) error {
+	now := c.Now()
 	due := false
-	err := c.s.st.read(ctx, func(tx *txn) error {
+	err := c.Store().Read(ctx, func(tx *core.Tx) error {
 		list, err := loadDeferred(ctx, tx)
 		for _, e := range list {
 			due = due || !e.At.After(now)
@@ -87,7 +89,7 @@ func (c *call) deliverDeferred(ctx context.Context) error {
 	if err != nil || !due {
 		return err
 	}
-	return c.s.st.write(ctx, func(tx *txn) error {
+	return c.Store().Write(ctx, func(tx *core.Tx) error {
 		list, err := loadDeferred(ctx, tx)
 		if err != nil {
 			return err
@@ -98,18 +100,18 @@ func (c *call) deliverDeferred(ctx context.Context) error {
 				keep = append(keep, e)
 				continue
 			}
-			m, err := tx.get(ctx, collMessages, e.Owner, e.ID)
-			if isNotFound(err) {
+			m, err := tx.Get(ctx, collMessages, e.Owner, e.ID)
+			if core.IsNotFound(err) {
 				continue // deleted from the Outbox before it left
 			}
 			if err != nil {
 				return err
 			}
-			sender, err := lookupUser(ctx, tx, e.Owner)
+			sender, err := core.LookupUser(ctx, tx, e.Owner)
 			if err != nil {
 				return err
 			}
-			if err := c.deliver(ctx, tx, sender, m, e.SaveSent); err != nil {
+			if err := deliver(ctx, c, tx, sender, m, e.SaveSent); err != nil {
 				return err
 			}
 		}

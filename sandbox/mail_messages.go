@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/o365go/o365/sandbox/internal/core"
 	"github.com/o365go/o365/sandbox/internal/odata"
 )
 
@@ -41,25 +42,22 @@ var messageSearchFields = []string{
 
 const (
 	propDeleteAfterSubmit = "Boolean 0x0E01"
-	graphDateLayout       = "2006-01-02T15:04:05Z"
 )
-
-func isoTime(t time.Time) string { return t.UTC().Format(graphDateLayout) }
 
 // messageSort orders messages by received time (drafts by modification).
 func messageSort(doc map[string]any, fallback time.Time) string {
-	if t, err := time.Parse(time.RFC3339, str(doc, "receivedDateTime")); err == nil {
-		return t.UTC().Format(sortTimeLayout)
+	if t, err := time.Parse(time.RFC3339, core.Str(doc, "receivedDateTime")); err == nil {
+		return core.SortKey(t)
 	}
-	return fallback.UTC().Format(sortTimeLayout)
+	return core.SortKey(fallback)
 }
 
 // bodyPreview is the first 255 characters of the body as text.
 func bodyPreview(doc map[string]any) string {
 	b, _ := doc["body"].(map[string]any)
 	content, _ := b["content"].(string)
-	if strings.EqualFold(str(b, "contentType"), "html") {
-		content = htmlToText(content)
+	if strings.EqualFold(core.Str(b, "contentType"), "html") {
+		content = core.HTMLToText(content)
 	}
 	content = strings.Join(strings.Fields(content), " ")
 	if utf8.RuneCountInString(content) > 255 {
@@ -69,46 +67,36 @@ func bodyPreview(doc map[string]any) string {
 }
 
 // presentMessage is what a client sees of a stored message.
-func presentMessage(c *call, doc map[string]any) map[string]any {
-	out := publicDoc(doc)
+func presentMessage(c *core.Call, doc map[string]any) map[string]any {
+	out := core.PublicDoc(doc)
 	delete(out, "singleValueExtendedProperties")
 	delete(out, "multiValueExtendedProperties")
-	if v, ok := c.preference("outlook.body-content-type"); ok {
+	if v, ok := c.Preference("outlook.body-content-type"); ok {
 		want := strings.ToLower(v)
 		if want == "text" || want == "html" {
-			c.applyOnce(`outlook.body-content-type="` + want + `"`)
-			out = withBodyType(out, "body", want)
+			c.ApplyPreference(`outlook.body-content-type="` + want + `"`)
+			out = core.WithBodyType(out, "body", want)
 		}
 	}
-	if _, ok := c.preference("IdType"); ok {
-		c.applyOnce(`IdType="ImmutableId"`)
+	if _, ok := c.Preference("IdType"); ok {
+		c.ApplyPreference(`IdType="ImmutableId"`)
 	}
 	return out
 }
 
-// applyOnce records a preference once per answer.
-func (c *call) applyOnce(token string) {
-	for _, a := range c.applied {
-		if a == token {
-			return
-		}
-	}
-	c.applyPreference(token)
-}
-
-func (c *call) immutableIDs() bool {
-	v, ok := c.preference("IdType")
+func immutableIDs(c *core.Call) bool {
+	v, ok := c.Preference("IdType")
 	return ok && strings.EqualFold(v, "ImmutableId")
 }
 
-func messageExpanders() map[string]expander {
+func messageExpanders() map[string]core.Expander {
 	// Extended properties are not part of the presented document; they are
 	// read back from the stored message.
-	ext := func(name string) expander {
-		return func(ctx context.Context, c *call, doc map[string]any, item odata.ExpandItem) (any, error) {
+	ext := func(name string) core.Expander {
+		return func(ctx context.Context, c *core.Call, doc map[string]any, item odata.ExpandItem) (any, error) {
 			var list []any
-			err := c.s.st.read(ctx, func(tx *txn) error {
-				o, err := tx.get(ctx, collMessages, c.user.ID, str(doc, "id"))
+			err := c.Store().Read(ctx, func(tx *core.Tx) error {
+				o, err := tx.Get(ctx, collMessages, c.User.ID, core.Str(doc, "id"))
 				if err == nil {
 					list, _ = o.Data[name].([]any)
 				}
@@ -117,14 +105,14 @@ func messageExpanders() map[string]expander {
 			if err != nil {
 				return nil, err
 			}
-			return evalFilter(item, list), nil
+			return core.FilterExpanded(item, list), nil
 		}
 	}
-	return map[string]expander{
-		"attachments": func(ctx context.Context, c *call, doc map[string]any, _ odata.ExpandItem) (any, error) {
+	return map[string]core.Expander{
+		"attachments": func(ctx context.Context, c *core.Call, doc map[string]any, _ odata.ExpandItem) (any, error) {
 			var out []any
-			err := c.s.st.read(ctx, func(tx *txn) error {
-				atts, err := tx.list(ctx, scope{Collection: collMailAttachments, Owner: c.user.ID, Parent: str(doc, "id"), ByParent: true}, false, 0, 0)
+			err := c.Store().Read(ctx, func(tx *core.Tx) error {
+				atts, err := tx.List(ctx, messageAttachments.Scope(c.User.ID, core.Str(doc, "id")), false, 0, 0)
 				for _, a := range atts {
 					out = append(out, a.Data)
 				}
@@ -135,7 +123,7 @@ func messageExpanders() map[string]expander {
 			}
 			res := make([]any, 0, len(out))
 			for _, a := range out {
-				res = append(res, presentAttachment(c, a.(map[string]any)))
+				res = append(res, messageAttachments.Present(c, a.(map[string]any)))
 			}
 			return res, nil
 		},
@@ -144,8 +132,8 @@ func messageExpanders() map[string]expander {
 	}
 }
 
-func messageListSpec(c *call, sc scope) listSpec {
-	return listSpec{
+func messageListSpec(c *core.Call, sc core.Scope) core.ListSpec {
+	return core.ListSpec{
 		Scope:        sc,
 		Desc:         true,
 		DefaultTop:   10,
@@ -156,28 +144,28 @@ func messageListSpec(c *call, sc scope) listSpec {
 	}
 }
 
-func listFolderMessages(ctx context.Context, c *call) error {
-	f, err := c.folder(ctx, c.param("folder"))
+func listFolderMessages(ctx context.Context, c *core.Call) error {
+	f, err := folder(ctx, c, c.Param("folder"))
 	if err != nil {
 		return err
 	}
-	return c.list(ctx, messageListSpec(c, scope{Collection: collMessages, Owner: c.user.ID, Parent: f.ID, ByParent: true}))
+	return c.List(ctx, messageListSpec(c, core.Scope{Collection: collMessages, Owner: c.User.ID, Parent: f.ID, ByParent: true}))
 }
 
-func listAllMessages(ctx context.Context, c *call) error {
-	if err := c.mailbox(ctx); err != nil {
+func listAllMessages(ctx context.Context, c *core.Call) error {
+	if err := mailbox(ctx, c); err != nil {
 		return err
 	}
-	return c.list(ctx, messageListSpec(c, scope{Collection: collMessages, Owner: c.user.ID}))
+	return c.List(ctx, messageListSpec(c, core.Scope{Collection: collMessages, Owner: c.User.ID}))
 }
 
-func deltaMessages(ctx context.Context, c *call) error {
-	f, err := c.folder(ctx, c.param("folder"))
+func deltaMessages(ctx context.Context, c *core.Call) error {
+	f, err := folder(ctx, c, c.Param("folder"))
 	if err != nil {
 		return err
 	}
-	return c.delta(ctx, deltaSpec{
-		Scope:    scope{Collection: collMessages, Owner: c.user.ID, Parent: f.ID, ByParent: true},
+	return c.Delta(ctx, core.DeltaSpec{
+		Scope:    core.Scope{Collection: collMessages, Owner: c.User.ID, Parent: f.ID, ByParent: true},
 		PageSize: 10,
 		Present:  presentMessage,
 	})
@@ -185,24 +173,24 @@ func deltaMessages(ctx context.Context, c *call) error {
 
 // messageInFolder loads a message; with a {folder} in the route it must be
 // there.
-func (c *call) messageInFolder(ctx context.Context, tx *txn) (*object, error) {
-	o, err := tx.get(ctx, collMessages, c.user.ID, c.param("id"))
-	if isNotFound(err) {
+func messageInFolder(ctx context.Context, c *core.Call, tx *core.Tx) (*core.Object, error) {
+	o, err := tx.Get(ctx, collMessages, c.User.ID, c.Param("id"))
+	if core.IsNotFound(err) {
 		return nil, errMessageNotFound()
 	}
 	if err != nil {
 		return nil, err
 	}
-	if p := c.param("folder"); p != "" && o.Parent != folderID(c.user.ID, p) {
+	if p := c.Param("folder"); p != "" && o.Parent != mailboxFolders.Resolve(c.User.ID, p) {
 		return nil, errMessageNotFound()
 	}
 	return o, nil
 }
 
-func getMessage(ctx context.Context, c *call) error {
+func getMessage(ctx context.Context, c *core.Call) error {
 	var parent string
-	err := c.s.st.read(ctx, func(tx *txn) error {
-		o, err := c.messageInFolder(ctx, tx)
+	err := c.Store().Read(ctx, func(tx *core.Tx) error {
+		o, err := messageInFolder(ctx, c, tx)
 		if err == nil {
 			parent = o.Parent
 		}
@@ -211,8 +199,8 @@ func getMessage(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	err = c.getEntity(ctx, messageListSpec(c, scope{Collection: collMessages, Owner: c.user.ID, Parent: parent, ByParent: true}), c.param("id"))
-	if isNotFound(err) {
+	err = c.GetEntity(ctx, messageListSpec(c, core.Scope{Collection: collMessages, Owner: c.User.ID, Parent: parent, ByParent: true}), c.Param("id"))
+	if core.IsNotFound(err) {
 		return errMessageNotFound()
 	}
 	return err
@@ -227,53 +215,53 @@ func checkMessageInput(in map[string]any) error {
 		}
 		list, ok := v.([]any)
 		if !ok {
-			return errBadRequest("%s must be an array of recipients.", k)
+			return core.BadRequest("%s must be an array of recipients.", k)
 		}
 		for _, r := range list {
 			if !validRecipient(r) {
-				return errorf(http.StatusBadRequest, "ErrorInvalidRecipients", "At least one recipient is not valid., Recipient '%v' is not resolved.", r)
+				return core.Errorf(http.StatusBadRequest, "ErrorInvalidRecipients", "At least one recipient is not valid., Recipient '%v' is not resolved.", r)
 			}
 		}
 	}
 	for _, k := range []string{"from", "sender"} {
 		if v, ok := in[k]; ok && v != nil && !validRecipient(v) {
-			return errorf(http.StatusBadRequest, "ErrorInvalidRecipients", "The %s address is not valid.", k)
+			return core.Errorf(http.StatusBadRequest, "ErrorInvalidRecipients", "The %s address is not valid.", k)
 		}
 	}
 	if hs, ok := in["internetMessageHeaders"].([]any); ok {
 		for _, h := range hs {
 			m, _ := h.(map[string]any)
-			name := str(m, "name")
+			name := core.Str(m, "name")
 			if len(name) < 3 || !strings.EqualFold(name[:2], "x-") {
-				return errorf(http.StatusBadRequest, "InvalidInternetMessageHeader",
+				return core.Errorf(http.StatusBadRequest, "InvalidInternetMessageHeader",
 					"The internet message header name '%s' should start with 'x-' or 'X-'.", name)
 			}
 		}
 	}
 	if imp, ok := in["importance"]; ok && imp != nil {
-		if s, _ := imp.(string); !containsFold([]string{"low", "normal", "high"}, s) {
-			return errBadRequest("importance must be low, normal or high.")
+		if s, _ := imp.(string); !core.ContainsFold([]string{"low", "normal", "high"}, s) {
+			return core.BadRequest("importance must be low, normal or high.")
 		}
 	}
 	if b, ok := in["body"]; ok && b != nil {
 		m, isObj := b.(map[string]any)
 		content, hasContent := m["content"]
 		_, isStr := content.(string)
-		ct := str(m, "contentType")
-		if !isObj || (hasContent && content != nil && !isStr) || (ct != "" && !containsFold([]string{"text", "html"}, ct)) {
-			return errBadRequest("body must be an object with contentType text or html and a content string.")
+		ct := core.Str(m, "contentType")
+		if !isObj || (hasContent && content != nil && !isStr) || (ct != "" && !core.ContainsFold([]string{"text", "html"}, ct)) {
+			return core.BadRequest("body must be an object with contentType text or html and a content string.")
 		}
 	}
 	for _, k := range []string{"isRead", "isDeliveryReceiptRequested", "isReadReceiptRequested"} {
 		if v, ok := in[k]; ok && v != nil {
 			if _, isBool := v.(bool); !isBool {
-				return errBadRequest("%s must be true or false.", k)
+				return core.BadRequest("%s must be true or false.", k)
 			}
 		}
 	}
 	if v, ok := in["subject"]; ok && v != nil {
 		if _, isStr := v.(string); !isStr {
-			return errBadRequest("subject must be a string.")
+			return core.BadRequest("subject must be a string.")
 		}
 	}
 	if v, ok := in["categories"]; ok && v != nil {
@@ -284,13 +272,13 @@ func checkMessageInput(in map[string]any) error {
 			}
 		}
 		if !isList {
-			return errBadRequest("categories must be an array of strings.")
+			return core.BadRequest("categories must be an array of strings.")
 		}
 	}
 	if v, ok := in["flag"]; ok && v != nil {
 		m, isObj := v.(map[string]any)
-		if !isObj || !containsFold([]string{"notFlagged", "flagged", "complete"}, str(m, "flagStatus")) {
-			return errBadRequest("flag.flagStatus must be notFlagged, flagged or complete.")
+		if !isObj || !core.ContainsFold([]string{"notFlagged", "flagged", "complete"}, core.Str(m, "flagStatus")) {
+			return core.BadRequest("flag.flagStatus must be notFlagged, flagged or complete.")
 		}
 	}
 	for _, k := range extendedProps {
@@ -298,12 +286,12 @@ func checkMessageInput(in map[string]any) error {
 			list, isList := v.([]any)
 			for _, p := range list {
 				m, isObj := p.(map[string]any)
-				if !isObj || str(m, "id") == "" {
+				if !isObj || core.Str(m, "id") == "" {
 					isList = false
 				}
 			}
 			if !isList {
-				return errBadRequest("%s must be an array of {id, value}.", k)
+				return core.BadRequest("%s must be an array of {id, value}.", k)
 			}
 		}
 	}
@@ -319,16 +307,28 @@ func validRecipient(v any) bool {
 	if !ok {
 		return false
 	}
-	addr := str(e, "address")
+	addr := core.Str(e, "address")
 	at := strings.IndexByte(addr, '@')
 	return at > 0 && at < len(addr)-1 && !strings.ContainsAny(addr, " \t\r\n<>")
+}
+
+// attachedMessage is the item of an item attachment: a message, stored as
+// sent.
+func attachedMessage(item map[string]any, now time.Time) (map[string]any, string, error) {
+	if err := checkMessageInput(item); err != nil {
+		return nil, "", err
+	}
+	doc := newMessageDoc(item, now, "")
+	doc["isDraft"] = false
+	delete(doc, "internetMessageId")
+	return doc, "message/rfc822", nil
 }
 
 // newMessageDoc builds a stored message from client input.
 func newMessageDoc(in map[string]any, now time.Time, domain string) map[string]any {
 	doc := map[string]any{
-		"createdDateTime":            isoTime(now),
-		"lastModifiedDateTime":       isoTime(now),
+		"createdDateTime":            core.ISOTime(now),
+		"lastModifiedDateTime":       core.ISOTime(now),
 		"changeKey":                  uuid.NewString(),
 		"categories":                 []any{},
 		"subject":                    "",
@@ -357,54 +357,54 @@ func newMessageDoc(in map[string]any, now time.Time, domain string) map[string]a
 	return doc
 }
 
-func createDraft(ctx context.Context, c *call) error {
-	if err := c.mailbox(ctx); err != nil {
+func createDraft(ctx context.Context, c *core.Call) error {
+	if err := mailbox(ctx, c); err != nil {
 		return err
 	}
-	return c.createMessageIn(ctx, wellKnownID(c.user.ID, "drafts"))
+	return createMessageIn(ctx, c, wellKnownID(c.User.ID, "drafts"))
 }
 
-func createFolderMessage(ctx context.Context, c *call) error {
-	f, err := c.folder(ctx, c.param("folder"))
+func createFolderMessage(ctx context.Context, c *core.Call) error {
+	f, err := folder(ctx, c, c.Param("folder"))
 	if err != nil {
 		return err
 	}
-	return c.createMessageIn(ctx, f.ID)
+	return createMessageIn(ctx, c, f.ID)
 }
 
-func (c *call) createMessageIn(ctx context.Context, folder string) error {
+func createMessageIn(ctx context.Context, c *core.Call, folder string) error {
 	var in map[string]any
-	if err := c.decode(&in); err != nil {
+	if err := c.Decode(&in); err != nil {
 		return err
 	}
 	if err := checkMessageInput(in); err != nil {
 		return err
 	}
-	now := c.s.now()
-	doc := newMessageDoc(in, now, c.s.domain)
+	now := c.Now()
+	doc := newMessageDoc(in, now, c.Domain())
 	doc["parentFolderId"] = folder
-	o := &object{Collection: collMessages, Owner: c.user.ID, ID: uuid.NewString(), Parent: folder, Data: doc}
+	o := &core.Object{Collection: collMessages, Owner: c.User.ID, ID: uuid.NewString(), Parent: folder, Data: doc}
 	o.Sort = messageSort(doc, now)
-	err := c.s.st.write(ctx, func(tx *txn) error { return putNewMessageTx(ctx, tx, o, in, now) })
+	err := c.Store().Write(ctx, func(tx *core.Tx) error { return putNewMessageTx(ctx, tx, o, in, now) })
 	if err != nil {
 		return err
 	}
-	return c.entity(http.StatusCreated, presentMessage(c, o.Data))
+	return c.Entity(http.StatusCreated, presentMessage(c, o.Data))
 }
 
 // putNewMessageTx stores a new message m built from the client's input in,
 // with the attachments the input carries.
-func putNewMessageTx(ctx context.Context, tx *txn, m *object, in map[string]any, now time.Time) error {
-	if err := tx.put(ctx, m); err != nil {
+func putNewMessageTx(ctx context.Context, tx *core.Tx, m *core.Object, in map[string]any, now time.Time) error {
+	if err := tx.Put(ctx, m); err != nil {
 		return err
 	}
 	list, _ := in["attachments"].([]any)
 	for _, a := range list {
 		am, ok := a.(map[string]any)
 		if !ok {
-			return errBadRequest("attachments must be an array of objects.")
+			return core.BadRequest("attachments must be an array of objects.")
 		}
-		if _, err := putAttachmentTx(ctx, tx, m.Owner, m, am, now); err != nil {
+		if _, err := messageAttachments.Put(ctx, tx, m, am, now, ""); err != nil {
 			return err
 		}
 	}
@@ -421,7 +421,7 @@ func mergeExtended(cur, patch any) []any {
 		replaced := false
 		for i, o := range out {
 			om, _ := o.(map[string]any)
-			if strings.EqualFold(str(om, "id"), str(pm, "id")) {
+			if strings.EqualFold(core.Str(om, "id"), core.Str(pm, "id")) {
 				out[i] = pm
 				replaced = true
 			}
@@ -433,18 +433,18 @@ func mergeExtended(cur, patch any) []any {
 	return out
 }
 
-func patchMessage(ctx context.Context, c *call) error {
+func patchMessage(ctx context.Context, c *core.Call) error {
 	var in map[string]any
-	if err := c.decode(&in); err != nil {
+	if err := c.Decode(&in); err != nil {
 		return err
 	}
 	if err := checkMessageInput(in); err != nil {
 		return err
 	}
-	var o *object
-	err := c.s.st.write(ctx, func(tx *txn) error {
+	var o *core.Object
+	err := c.Store().Write(ctx, func(tx *core.Tx) error {
 		var err error
-		if o, err = c.messageInFolder(ctx, tx); err != nil {
+		if o, err = messageInFolder(ctx, c, tx); err != nil {
 			return err
 		}
 		draft, _ := o.Data["isDraft"].(bool)
@@ -452,15 +452,15 @@ func patchMessage(ctx context.Context, c *call) error {
 			if strings.HasPrefix(k, "@") {
 				continue
 			}
-			if !containsFold(messageWritable, k) {
-				return errorf(http.StatusBadRequest, "ErrorInvalidProperty", "The property '%s' is read-only or does not exist.", k)
+			if !core.ContainsFold(messageWritable, k) {
+				return core.Errorf(http.StatusBadRequest, "ErrorInvalidProperty", "The property '%s' is read-only or does not exist.", k)
 			}
-			if !draft && !containsFold(sentWritable, k) {
-				return errorf(http.StatusBadRequest, "ErrorInvalidPropertyUpdateSentMessage",
+			if !draft && !core.ContainsFold(sentWritable, k) {
+				return core.Errorf(http.StatusBadRequest, "ErrorInvalidPropertyUpdateSentMessage",
 					"Update operation is invalid for property of a sent message: '%s'.", k)
 			}
 			switch {
-			case containsFold(extendedProps, k):
+			case core.ContainsFold(extendedProps, k):
 				o.Data[k] = mergeExtended(o.Data[k], v)
 			case v == nil:
 				delete(o.Data, k)
@@ -468,91 +468,70 @@ func patchMessage(ctx context.Context, c *call) error {
 				o.Data[k] = v
 			}
 		}
-		now := c.s.now()
-		o.Data["lastModifiedDateTime"] = isoTime(now)
+		now := c.Now()
+		o.Data["lastModifiedDateTime"] = core.ISOTime(now)
 		o.Data["changeKey"] = uuid.NewString()
 		o.Data["bodyPreview"] = bodyPreview(o.Data)
-		return tx.put(ctx, o)
+		return tx.Put(ctx, o)
 	})
 	if err != nil {
 		return err
 	}
-	return c.entity(http.StatusOK, presentMessage(c, o.Data))
+	return c.Entity(http.StatusOK, presentMessage(c, o.Data))
 }
 
 // deleteMessageTx deletes a message and its attachments.
-func deleteMessageTx(ctx context.Context, tx *txn, owner, id string) error {
-	atts, err := tx.list(ctx, scope{Collection: collMailAttachments, Owner: owner, Parent: id, ByParent: true}, false, 0, 0)
-	if err != nil {
+func deleteMessageTx(ctx context.Context, tx *core.Tx, owner, id string) error {
+	if err := messageAttachments.DeleteAll(ctx, tx, owner, id); err != nil {
 		return err
 	}
-	for _, a := range atts {
-		if err := tx.delete(ctx, collMailAttachments, owner, a.ID); err != nil {
-			return err
-		}
-	}
-	return tx.delete(ctx, collMessages, owner, id)
+	return tx.Delete(ctx, collMessages, owner, id)
 }
 
-func deleteMessage(ctx context.Context, c *call) error {
-	err := c.s.st.write(ctx, func(tx *txn) error {
-		o, err := c.messageInFolder(ctx, tx)
+func deleteMessage(ctx context.Context, c *core.Call) error {
+	err := c.Store().Write(ctx, func(tx *core.Tx) error {
+		o, err := messageInFolder(ctx, c, tx)
 		if err != nil {
 			return err
 		}
-		return deleteMessageTx(ctx, tx, c.user.ID, o.ID)
+		return deleteMessageTx(ctx, tx, c.User.ID, o.ID)
 	})
 	if err != nil {
 		return err
 	}
-	return c.noContent()
+	return c.NoContent()
 }
 
 // copyMessageTx copies message m (of owner) into folder parent of newOwner,
 // with its attachments (sharing their blobs); edit, if set, adjusts the
 // copy's document before it is stored.
-func copyMessageTx(ctx context.Context, tx *txn, owner string, m *object, newOwner, parent string, edit func(doc map[string]any)) (*object, error) {
-	doc := cloneDoc(m.Data)
+func copyMessageTx(ctx context.Context, tx *core.Tx, owner string, m *core.Object, newOwner, parent string, edit func(doc map[string]any)) (*core.Object, error) {
+	doc := core.CloneDoc(m.Data)
 	delete(doc, "id")
 	doc["parentFolderId"] = parent
 	doc["changeKey"] = uuid.NewString()
 	if edit != nil {
 		edit(doc)
 	}
-	cp := &object{Collection: collMessages, Owner: newOwner, ID: uuid.NewString(), Parent: parent, Data: doc, Created: m.Created}
+	cp := &core.Object{Collection: collMessages, Owner: newOwner, ID: uuid.NewString(), Parent: parent, Data: doc, Created: m.Created}
 	cp.Sort = messageSort(doc, m.Created)
-	if err := tx.put(ctx, cp); err != nil {
+	if err := tx.Put(ctx, cp); err != nil {
 		return nil, err
 	}
-	if err := copyAttachmentsTx(ctx, tx, owner, m.ID, newOwner, cp.ID); err != nil {
+	if err := messageAttachments.CopyAll(ctx, tx, owner, m.ID, newOwner, cp.ID); err != nil {
 		return nil, err
 	}
 	return cp, nil
 }
 
-func copyAttachmentsTx(ctx context.Context, tx *txn, owner, fromMsg, newOwner, toMsg string) error {
-	atts, err := tx.list(ctx, scope{Collection: collMailAttachments, Owner: owner, Parent: fromMsg, ByParent: true}, false, 0, 0)
-	if err != nil {
-		return err
-	}
-	for _, a := range atts {
-		data := cloneDoc(a.Data)
-		delete(data, "id")
-		if err := tx.put(ctx, &object{Collection: collMailAttachments, Owner: newOwner, ID: uuid.NewString(), Parent: toMsg, Data: data, Created: a.Created}); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // moveMessageTx moves a message to another folder: it keeps its id with
 // immutable ids, else gets a new one, as Exchange does.
-func moveMessageTx(ctx context.Context, tx *txn, owner string, m *object, dest string, immutable bool) (*object, error) {
+func moveMessageTx(ctx context.Context, tx *core.Tx, owner string, m *core.Object, dest string, immutable bool) (*core.Object, error) {
 	if immutable {
 		m.Parent = dest
 		m.Data["parentFolderId"] = dest
 		m.Data["changeKey"] = uuid.NewString()
-		return m, tx.put(ctx, m)
+		return m, tx.Put(ctx, m)
 	}
 	cp, err := copyMessageTx(ctx, tx, owner, m, owner, dest, nil)
 	if err != nil {
@@ -561,43 +540,43 @@ func moveMessageTx(ctx context.Context, tx *txn, owner string, m *object, dest s
 	return cp, deleteMessageTx(ctx, tx, owner, m.ID)
 }
 
-func moveMessage(ctx context.Context, c *call) error {
-	return c.moveOrCopy(ctx, true)
+func moveMessage(ctx context.Context, c *core.Call) error {
+	return moveOrCopy(ctx, c, true)
 }
 
-func copyMessage(ctx context.Context, c *call) error {
-	return c.moveOrCopy(ctx, false)
+func copyMessage(ctx context.Context, c *core.Call) error {
+	return moveOrCopy(ctx, c, false)
 }
 
-func (c *call) moveOrCopy(ctx context.Context, move bool) error {
+func moveOrCopy(ctx context.Context, c *core.Call, move bool) error {
 	var in map[string]any
-	if err := c.decode(&in); err != nil {
+	if err := c.Decode(&in); err != nil {
 		return err
 	}
-	if err := c.mailbox(ctx); err != nil {
+	if err := mailbox(ctx, c); err != nil {
 		return err
 	}
-	var out *object
-	err := c.s.st.write(ctx, func(tx *txn) error {
-		m, err := c.messageInFolder(ctx, tx)
+	var out *core.Object
+	err := c.Store().Write(ctx, func(tx *core.Tx) error {
+		m, err := messageInFolder(ctx, c, tx)
 		if err != nil {
 			return err
 		}
-		dest, err := c.destination(ctx, tx, in)
+		dest, err := destination(ctx, c, tx, in)
 		if err != nil {
 			return err
 		}
 		if move {
-			out, err = moveMessageTx(ctx, tx, c.user.ID, m, dest.ID, c.immutableIDs())
+			out, err = moveMessageTx(ctx, tx, c.User.ID, m, dest.ID, immutableIDs(c))
 		} else {
-			out, err = copyMessageTx(ctx, tx, c.user.ID, m, c.user.ID, dest.ID, nil)
+			out, err = copyMessageTx(ctx, tx, c.User.ID, m, c.User.ID, dest.ID, nil)
 		}
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	return c.entity(http.StatusCreated, presentMessage(c, out.Data))
+	return c.Entity(http.StatusCreated, presentMessage(c, out.Data))
 }
 
 // Sending.
@@ -611,7 +590,7 @@ func recipientAddresses(doc map[string]any) []string {
 		for _, r := range list {
 			m, _ := r.(map[string]any)
 			e, _ := m["emailAddress"].(map[string]any)
-			a := strings.ToLower(str(e, "address"))
+			a := strings.ToLower(core.Str(e, "address"))
 			if a != "" && !seen[a] {
 				seen[a] = true
 				out = append(out, a)
@@ -621,7 +600,7 @@ func recipientAddresses(doc map[string]any) []string {
 	return out
 }
 
-func recipientOf(u *dirUser) map[string]any {
+func recipientOf(u *core.User) map[string]any {
 	addr := u.Mail
 	if addr == "" {
 		addr = u.UPN
@@ -632,11 +611,11 @@ func recipientOf(u *dirUser) map[string]any {
 // deliver sends the message m of sender: a copy in each tenant recipient's
 // inbox, and m itself moved to Sent Items (or deleted when no copy is kept).
 // m must already be stored (a draft).
-func (c *call) deliver(ctx context.Context, tx *txn, sender *dirUser, m *object, saveSent bool) error {
-	now := c.s.now()
+func deliver(ctx context.Context, c *core.Call, tx *core.Tx, sender *core.User, m *core.Object, saveSent bool) error {
+	now := c.Now()
 	doc := m.Data
 	if len(recipientAddresses(doc)) == 0 {
-		return errorf(http.StatusBadRequest, "ErrorInvalidRecipients", "At least one recipient is not valid., A message can't be sent because it contains no recipients.")
+		return core.Errorf(http.StatusBadRequest, "ErrorInvalidRecipients", "At least one recipient is not valid., A message can't be sent because it contains no recipients.")
 	}
 	if at, ok := deferredSendTime(doc); ok && at.After(now) {
 		return parkDeferred(ctx, tx, sender, m, at, saveSent)
@@ -645,21 +624,21 @@ func (c *call) deliver(ctx context.Context, tx *txn, sender *dirUser, m *object,
 		doc["from"] = recipientOf(sender)
 	}
 	doc["sender"] = recipientOf(sender)
-	doc["sentDateTime"] = isoTime(now)
-	doc["receivedDateTime"] = isoTime(now)
+	doc["sentDateTime"] = core.ISOTime(now)
+	doc["receivedDateTime"] = core.ISOTime(now)
 	doc["isDraft"] = false
-	doc["lastModifiedDateTime"] = isoTime(now)
+	doc["lastModifiedDateTime"] = core.ISOTime(now)
 	doc["bodyPreview"] = bodyPreview(doc)
 	addrs := recipientAddresses(doc)
 	autoFrom := ""
 	if f, _ := doc["from"].(map[string]any); f != nil {
 		e, _ := f["emailAddress"].(map[string]any)
-		autoFrom = str(e, "address")
+		autoFrom = core.Str(e, "address")
 	}
 	delivered := map[string]bool{}
 	for _, a := range addrs {
-		u, err := lookupUser(ctx, tx, a)
-		if isNotFound(err) {
+		u, err := core.LookupUser(ctx, tx, a)
+		if core.IsNotFound(err) {
 			continue // outside the tenant: gone to the internet
 		}
 		if err != nil {
@@ -669,7 +648,7 @@ func (c *call) deliver(ctx context.Context, tx *txn, sender *dirUser, m *object,
 			continue
 		}
 		delivered[u.ID] = true
-		if err := ensureMailbox(ctx, tx, u.ID, now); err != nil {
+		if err := mailboxFolders.Ensure(ctx, tx, u.ID, now); err != nil {
 			return err
 		}
 		inbox := wellKnownID(u.ID, "inbox")
@@ -686,7 +665,7 @@ func (c *call) deliver(ctx context.Context, tx *txn, sender *dirUser, m *object,
 			return err
 		}
 		if auto, _ := doc["_autoReply"].(bool); !auto && !strings.EqualFold(u.ID, sender.ID) {
-			if err := c.autoReply(ctx, tx, u, doc, autoFrom, now); err != nil {
+			if err := autoReply(ctx, c, tx, u, doc, autoFrom, now); err != nil {
 				return err
 			}
 		}
@@ -704,33 +683,33 @@ func (c *call) deliver(ctx context.Context, tx *txn, sender *dirUser, m *object,
 
 // autoReply answers a delivered message once per sender while the
 // recipient's automatic replies are on.
-func (c *call) autoReply(ctx context.Context, tx *txn, u *dirUser, orig map[string]any, to string, now time.Time) error {
+func autoReply(ctx context.Context, c *core.Call, tx *core.Tx, u *core.User, orig map[string]any, to string, now time.Time) error {
 	text, on := autoReplyActive(ctx, tx, c, u.ID, now)
 	if !on || to == "" {
 		return nil
 	}
 	key := "mail:autoreplied:" + u.ID + ":" + strings.ToLower(to)
-	if _, done, err := tx.kvGet(ctx, key); err != nil || done {
+	if _, done, err := tx.KVGet(ctx, key); err != nil || done {
 		return err
 	}
-	if err := tx.kvPut(ctx, key, []byte("1"), now.Add(24*time.Hour)); err != nil {
+	if err := tx.KVPut(ctx, key, []byte("1"), now.Add(24*time.Hour)); err != nil {
 		return err
 	}
 	doc := newMessageDoc(map[string]any{
-		"subject":      "Automatic reply: " + str(orig, "subject"),
+		"subject":      "Automatic reply: " + core.Str(orig, "subject"),
 		"body":         map[string]any{"contentType": "html", "content": text},
 		"toRecipients": []any{map[string]any{"emailAddress": map[string]any{"address": to}}},
-	}, now, c.s.domain)
+	}, now, c.Domain())
 	doc["conversationId"] = orig["conversationId"]
 	doc["_inReplyTo"] = orig["internetMessageId"]
 	doc["_autoReply"] = true
 	drafts := wellKnownID(u.ID, "drafts")
 	doc["parentFolderId"] = drafts
-	m := &object{Collection: collMessages, Owner: u.ID, ID: uuid.NewString(), Parent: drafts, Data: doc}
-	if err := tx.put(ctx, m); err != nil {
+	m := &core.Object{Collection: collMessages, Owner: u.ID, ID: uuid.NewString(), Parent: drafts, Data: doc}
+	if err := tx.Put(ctx, m); err != nil {
 		return err
 	}
-	return c.deliver(ctx, tx, u, m, true)
+	return deliver(ctx, c, tx, u, m, true)
 }
 
 // keepSentCopy reads PidTagDeleteAfterSubmit from a draft.
@@ -738,89 +717,89 @@ func keepSentCopy(doc map[string]any) bool {
 	list, _ := doc["singleValueExtendedProperties"].([]any)
 	for _, p := range list {
 		m, _ := p.(map[string]any)
-		if strings.EqualFold(str(m, "id"), propDeleteAfterSubmit) && strings.EqualFold(str(m, "value"), "true") {
+		if strings.EqualFold(core.Str(m, "id"), propDeleteAfterSubmit) && strings.EqualFold(core.Str(m, "value"), "true") {
 			return false
 		}
 	}
 	return true
 }
 
-func sendDraft(ctx context.Context, c *call) error {
-	if err := c.mailbox(ctx); err != nil {
+func sendDraft(ctx context.Context, c *core.Call) error {
+	if err := mailbox(ctx, c); err != nil {
 		return err
 	}
-	err := c.s.st.write(ctx, func(tx *txn) error {
-		m, err := c.messageInFolder(ctx, tx)
+	err := c.Store().Write(ctx, func(tx *core.Tx) error {
+		m, err := messageInFolder(ctx, c, tx)
 		if err != nil {
 			return err
 		}
 		if d, _ := m.Data["isDraft"].(bool); !d {
-			return errorf(http.StatusBadRequest, "ErrorInvalidOperation", "Only draft messages can be sent; this message has been sent already.")
+			return core.Errorf(http.StatusBadRequest, "ErrorInvalidOperation", "Only draft messages can be sent; this message has been sent already.")
 		}
-		return c.deliver(ctx, tx, c.user, m, keepSentCopy(m.Data))
+		return deliver(ctx, c, tx, c.User, m, keepSentCopy(m.Data))
 	})
 	if err != nil {
 		return err
 	}
-	c.w.WriteHeader(http.StatusAccepted)
+	c.W.WriteHeader(http.StatusAccepted)
 	return nil
 }
 
-func sendMail(ctx context.Context, c *call) error {
-	if err := c.mailbox(ctx); err != nil {
+func sendMail(ctx context.Context, c *core.Call) error {
+	if err := mailbox(ctx, c); err != nil {
 		return err
 	}
-	ct := strings.ToLower(c.r.Header.Get("Content-Type"))
+	ct := strings.ToLower(c.R.Header.Get("Content-Type"))
 	if strings.HasPrefix(ct, "text/plain") {
-		return c.sendMIME(ctx)
+		return sendMIME(ctx, c)
 	}
 	var in struct {
 		Message         map[string]any `json:"message"`
 		SaveToSentItems *bool          `json:"saveToSentItems"`
 	}
-	if err := c.decode(&in); err != nil {
+	if err := c.Decode(&in); err != nil {
 		return err
 	}
 	if in.Message == nil {
-		return errorf(http.StatusBadRequest, "ErrorInvalidParameter", "The value of the parameter 'Message' is empty.")
+		return core.Errorf(http.StatusBadRequest, "ErrorInvalidParameter", "The value of the parameter 'Message' is empty.")
 	}
 	save := in.SaveToSentItems == nil || *in.SaveToSentItems
-	return c.sendNew(ctx, in.Message, nil, save)
+	return sendNew(ctx, c, in.Message, nil, save)
 }
 
 // sendNew stores msg as a draft with its attachments and delivers it, all in
 // one transaction.
-func (c *call) sendNew(ctx context.Context, in map[string]any, files []mimeFile, save bool) error {
+func sendNew(ctx context.Context, c *core.Call, in map[string]any, files []core.MIMEFile, save bool) error {
 	if err := checkMessageInput(in); err != nil {
 		return err
 	}
-	now := c.s.now()
-	drafts := wellKnownID(c.user.ID, "drafts")
-	doc := newMessageDoc(in, now, c.s.domain)
+	now := c.Now()
+	drafts := wellKnownID(c.User.ID, "drafts")
+	doc := newMessageDoc(in, now, c.Domain())
 	doc["parentFolderId"] = drafts
 	if id, ok := in["internetMessageId"].(string); ok && id != "" {
 		doc["internetMessageId"] = id
 	}
-	m := &object{Collection: collMessages, Owner: c.user.ID, ID: uuid.NewString(), Parent: drafts, Data: doc}
-	err := c.s.st.write(ctx, func(tx *txn) error {
+	m := &core.Object{Collection: collMessages, Owner: c.User.ID, ID: uuid.NewString(), Parent: drafts, Data: doc}
+	err := c.Store().Write(ctx, func(tx *core.Tx) error {
 		if err := putNewMessageTx(ctx, tx, m, in, now); err != nil {
 			return err
 		}
 		for _, f := range files {
 			am := map[string]any{
-				"@odata.type": "#microsoft.graph.fileAttachment", "name": f.Name, "contentType": f.ContentType,
+				"@odata.type": core.TypeFileAttachment, "name": f.Name, "contentType": f.ContentType,
 				"isInline": f.Inline, "contentId": f.ContentID, "contentBytes": base64.StdEncoding.EncodeToString(f.Data),
 			}
-			if _, err := putAttachmentTx(ctx, tx, c.user.ID, m, am, now); err != nil {
+			if _, err := messageAttachments.Put(ctx, tx, m, am, now, ""); err != nil {
 				return err
 			}
 		}
-		return c.deliver(ctx, tx, c.user, m, save)
+		return deliver(ctx, c, tx, c.User, m, save)
 	})
 	if err != nil {
 		return err
 	}
-	c.w.WriteHeader(http.StatusAccepted)
+	c.W.WriteHeader(http.StatusAccepted)
 	return nil
 }
 
@@ -847,7 +826,7 @@ func responseSubject(kind, subject string) string {
 func addrOf(r any) string {
 	m, _ := r.(map[string]any)
 	e, _ := m["emailAddress"].(map[string]any)
-	return strings.ToLower(str(e, "address"))
+	return strings.ToLower(core.Str(e, "address"))
 }
 
 func formatRecipients(list []any) string {
@@ -855,18 +834,18 @@ func formatRecipients(list []any) string {
 	for _, r := range list {
 		m, _ := r.(map[string]any)
 		e, _ := m["emailAddress"].(map[string]any)
-		if n := str(e, "name"); n != "" {
-			parts = append(parts, html.EscapeString(n)+" &lt;"+html.EscapeString(str(e, "address"))+"&gt;")
+		if n := core.Str(e, "name"); n != "" {
+			parts = append(parts, html.EscapeString(n)+" &lt;"+html.EscapeString(core.Str(e, "address"))+"&gt;")
 		} else {
-			parts = append(parts, html.EscapeString(str(e, "address")))
+			parts = append(parts, html.EscapeString(core.Str(e, "address")))
 		}
 	}
 	return strings.Join(parts, "; ")
 }
 
 // responseDoc builds the draft of a reply, reply-all or forward to orig.
-func (c *call) responseDoc(orig map[string]any, kind, comment string, now time.Time) map[string]any {
-	me := map[string]bool{strings.ToLower(c.user.Mail): true, strings.ToLower(c.user.UPN): true}
+func responseDoc(c *core.Call, orig map[string]any, kind, comment string, now time.Time) map[string]any {
+	me := map[string]bool{strings.ToLower(c.User.Mail): true, strings.ToLower(c.User.UPN): true}
 	from := orig["from"]
 	if from == nil {
 		from = orig["sender"]
@@ -906,24 +885,24 @@ func (c *call) responseDoc(orig map[string]any, kind, comment string, now time.T
 		}
 	}
 	b, _ := orig["body"].(map[string]any)
-	quoted := str(b, "content")
-	if !strings.EqualFold(str(b, "contentType"), "html") {
+	quoted := core.Str(b, "content")
+	if !strings.EqualFold(core.Str(b, "contentType"), "html") {
 		quoted = "<pre>" + html.EscapeString(quoted) + "</pre>"
 	}
 	fromList := []any{from}
 	header := fmt.Sprintf(`<div id="divRplyFwdMsg"><b>From:</b> %s<br><b>Sent:</b> %s<br><b>To:</b> %s<br>`,
-		formatRecipients(fromList), html.EscapeString(str(orig, "sentDateTime")), formatRecipients(origTo))
+		formatRecipients(fromList), html.EscapeString(core.Str(orig, "sentDateTime")), formatRecipients(origTo))
 	if len(origCc) > 0 {
 		header += "<b>Cc:</b> " + formatRecipients(origCc) + "<br>"
 	}
-	header += "<b>Subject:</b> " + html.EscapeString(str(orig, "subject")) + "</div>"
+	header += "<b>Subject:</b> " + html.EscapeString(core.Str(orig, "subject")) + "</div>"
 	content := "<html><body><div>" + html.EscapeString(comment) + "</div><hr>" + header + "<br>" + quoted + "</body></html>"
 	doc := newMessageDoc(map[string]any{
-		"subject":      responseSubject(kind, str(orig, "subject")),
+		"subject":      responseSubject(kind, core.Str(orig, "subject")),
 		"body":         map[string]any{"contentType": "html", "content": content},
 		"toRecipients": orEmpty(to),
 		"ccRecipients": orEmpty(cc),
-	}, now, c.s.domain)
+	}, now, c.Domain())
 	doc["conversationId"] = orig["conversationId"]
 	doc["_inReplyTo"] = orig["internetMessageId"]
 	return doc
@@ -937,14 +916,14 @@ func orEmpty(list []any) []any {
 }
 
 // createResponseTx stores the response draft for the addressed message.
-func (c *call) createResponseTx(ctx context.Context, tx *txn, kind string, in map[string]any) (*object, error) {
-	orig, err := c.messageInFolder(ctx, tx)
+func createResponseTx(ctx context.Context, c *core.Call, tx *core.Tx, kind string, in map[string]any) (*core.Object, error) {
+	orig, err := messageInFolder(ctx, c, tx)
 	if err != nil {
 		return nil, err
 	}
-	now := c.s.now()
+	now := c.Now()
 	comment, _ := in["comment"].(string)
-	doc := c.responseDoc(orig.Data, kind, comment, now)
+	doc := responseDoc(c, orig.Data, kind, comment, now)
 	if part, ok := in["message"].(map[string]any); ok {
 		if err := checkMessageInput(part); err != nil {
 			return nil, err
@@ -965,20 +944,20 @@ func (c *call) createResponseTx(ctx context.Context, tx *txn, kind string, in ma
 		}
 		doc["toRecipients"] = append(doc["toRecipients"].([]any), to...)
 	}
-	drafts := wellKnownID(c.user.ID, "drafts")
+	drafts := wellKnownID(c.User.ID, "drafts")
 	doc["parentFolderId"] = drafts
-	d := &object{Collection: collMessages, Owner: c.user.ID, ID: uuid.NewString(), Parent: drafts, Data: doc}
+	d := &core.Object{Collection: collMessages, Owner: c.User.ID, ID: uuid.NewString(), Parent: drafts, Data: doc}
 	d.Sort = messageSort(doc, now)
-	if err := tx.put(ctx, d); err != nil {
+	if err := tx.Put(ctx, d); err != nil {
 		return nil, err
 	}
 	if kind == "forward" {
-		if err := copyAttachmentsTx(ctx, tx, c.user.ID, orig.ID, c.user.ID, d.ID); err != nil {
+		if err := messageAttachments.CopyAll(ctx, tx, c.User.ID, orig.ID, c.User.ID, d.ID); err != nil {
 			return nil, err
 		}
-		if n, _ := tx.count(ctx, scope{Collection: collMailAttachments, Owner: c.user.ID, Parent: d.ID, ByParent: true}); n > 0 {
+		if n, _ := tx.Count(ctx, messageAttachments.Scope(c.User.ID, d.ID)); n > 0 {
 			doc["hasAttachments"] = orig.Data["hasAttachments"]
-			if err := tx.put(ctx, d); err != nil {
+			if err := tx.Put(ctx, d); err != nil {
 				return nil, err
 			}
 		}
@@ -986,71 +965,55 @@ func (c *call) createResponseTx(ctx context.Context, tx *txn, kind string, in ma
 	return d, nil
 }
 
-// decodeOptional reads a JSON body that may be absent.
-func (c *call) decodeOptional(v *map[string]any) error {
-	if c.r.ContentLength == 0 && c.r.Header.Get("Content-Type") == "" {
-		*v = map[string]any{}
-		return nil
-	}
-	if err := c.decode(v); err != nil {
-		if ae, ok := err.(*apiError); ok && strings.HasPrefix(ae.Message, "Empty Payload") {
-			*v = map[string]any{}
-			return nil
-		}
-		return err
-	}
-	return nil
-}
-
-func respondDraft(kind string) func(context.Context, *call) error {
-	return func(ctx context.Context, c *call) error {
+func respondDraft(kind string) func(context.Context, *core.Call) error {
+	return func(ctx context.Context, c *core.Call) error {
 		var in map[string]any
-		if err := c.decodeOptional(&in); err != nil {
+		if err := c.DecodeOptional(&in); err != nil {
 			return err
 		}
-		if err := c.mailbox(ctx); err != nil {
+		if err := mailbox(ctx, c); err != nil {
 			return err
 		}
-		var d *object
-		err := c.s.st.write(ctx, func(tx *txn) error {
+		var d *core.Object
+		err := c.Store().Write(ctx, func(tx *core.Tx) error {
 			var err error
-			d, err = c.createResponseTx(ctx, tx, kind, in)
+			d, err = createResponseTx(ctx, c, tx, kind, in)
 			return err
 		})
 		if err != nil {
 			return err
 		}
-		return c.entity(http.StatusCreated, presentMessage(c, d.Data))
+		return c.Entity(http.StatusCreated, presentMessage(c, d.Data))
 	}
 }
 
-func respondDirect(kind string) func(context.Context, *call) error {
-	return func(ctx context.Context, c *call) error {
+func respondDirect(kind string) func(context.Context, *core.Call) error {
+	return func(ctx context.Context, c *core.Call) error {
 		var in map[string]any
-		if err := c.decodeOptional(&in); err != nil {
+		if err := c.DecodeOptional(&in); err != nil {
 			return err
 		}
-		if err := c.mailbox(ctx); err != nil {
+		if err := mailbox(ctx, c); err != nil {
 			return err
 		}
 		if kind == "forward" {
 			to, _ := in["toRecipients"].([]any)
 			part, _ := in["message"].(map[string]any)
 			if len(to) == 0 && part["toRecipients"] == nil {
-				return errorf(http.StatusBadRequest, "ErrorInvalidRecipients", "At least one recipient is required to forward a message.")
+				return core.Errorf(http.StatusBadRequest, "ErrorInvalidRecipients", "At least one recipient is required to forward a message.")
 			}
 		}
-		err := c.s.st.write(ctx, func(tx *txn) error {
-			d, err := c.createResponseTx(ctx, tx, kind, in)
+		err := c.Store().Write(ctx, func(tx *core.Tx) error {
+			d, err := createResponseTx(ctx, c, tx, kind, in)
 			if err != nil {
 				return err
 			}
-			return c.deliver(ctx, tx, c.user, d, true)
+			return deliver(ctx, c, tx, c.User, d, true)
 		})
 		if err != nil {
 			return err
 		}
-		c.w.WriteHeader(http.StatusAccepted)
+		c.W.WriteHeader(http.StatusAccepted)
 		return nil
 	}
 }

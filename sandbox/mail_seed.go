@@ -5,6 +5,9 @@ import (
 	"encoding/base64"
 	"fmt"
 	"time"
+
+	"github.com/o365go/o365/sandbox/internal/core"
+	"github.com/o365go/o365/sandbox/internal/demo"
 )
 
 // seedBatch is how many generated messages seedMail builds before storing
@@ -18,34 +21,35 @@ var seedSamples = []struct{ subject, body string }{
 	{"Lunch on Friday?", "<p>Are you free for lunch on Friday at noon?</p>"},
 }
 
+// knobMessagesPerInbox is the mail area's size knob.
+const knobMessagesPerInbox = "mail.messagesPerInbox"
+
 // seedMail gives each demo person a mailbox with the sample messages, and
-// the demo user (Alice, sd.Users[0]) SeedSize.MessagesPerInbox generated
+// the demo user (Alice, the first of them) knobMessagesPerInbox generated
 // ones more in her inbox: one big folder, for benchmarks.
-func seedMail(ctx context.Context, tx *txn, sd *seedContext) error {
-	people := sd.Users
-	if len(people) > len(demoPeople) {
-		people = people[:len(demoPeople)]
-	}
-	if len(people) == 0 {
-		return nil
+func seedMail(ctx context.Context, tx *core.Tx, sd *core.SeedContext) error {
+	var people []*core.User
+	for _, p := range demo.People() {
+		upn := p.UPN(sd.Domain)
+		people = append(people, &core.User{ID: p.ID, UPN: upn, Mail: upn, DisplayName: p.DisplayName()})
 	}
 	for _, u := range people {
-		if err := ensureMailbox(ctx, tx, u.ID, sd.Epoch); err != nil {
+		if err := mailboxFolders.Ensure(ctx, tx, u.ID, sd.Epoch); err != nil {
 			return err
 		}
 	}
 	for ui, u := range people {
 		for i := range seedSamples {
 			o := seedMessage(sd, people, ui, i)
-			if err := tx.put(ctx, o); err != nil {
+			if err := tx.Put(ctx, o); err != nil {
 				return err
 			}
 			if i == 1 { // the quarterly report comes with its numbers
 				csv := "quarter,revenue\nq1,38\nq2,40\nq3,42\n"
-				if _, err := putAttachmentWithID(ctx, tx, u.ID, o, map[string]any{
-					"@odata.type": typeFileAttachment, "name": "q3.csv", "contentType": "text/csv",
+				if _, err := messageAttachments.Put(ctx, tx, o, map[string]any{
+					"@odata.type": core.TypeFileAttachment, "name": "q3.csv", "contentType": "text/csv",
 					"contentBytes": base64.StdEncoding.EncodeToString([]byte(csv)),
-				}, o.Created, seedID("mail", u.ID, "attachment", "q3")); err != nil {
+				}, o.Created, core.SeedID("mail", u.ID, "attachment", "q3")); err != nil {
 					return err
 				}
 			}
@@ -59,18 +63,18 @@ func seedMail(ctx context.Context, tx *txn, sd *seedContext) error {
 	return nil
 }
 
-// seedInbox adds SeedSize.MessagesPerInbox generated messages to the inbox
+// seedInbox adds knobMessagesPerInbox generated messages to the inbox
 // of people[0], in batches built on another goroutine while the previous
 // one is stored.
-func seedInbox(ctx context.Context, tx *txn, sd *seedContext, people []*dirUser) error {
-	batches := make(chan []*object, 1)
+func seedInbox(ctx context.Context, tx *core.Tx, sd *core.SeedContext, people []*core.User) error {
+	batches := make(chan []*core.Object, 1)
 	done := make(chan struct{})
 	defer close(done)
 	go func() {
 		defer close(batches)
-		n := len(seedSamples) + sd.Size.MessagesPerInbox
+		n := len(seedSamples) + sd.Size(knobMessagesPerInbox)
 		for start := len(seedSamples); start < n; start += seedBatch {
-			batch := make([]*object, 0, min(seedBatch, n-start))
+			batch := make([]*core.Object, 0, min(seedBatch, n-start))
 			for i := start; i < start+cap(batch); i++ {
 				batch = append(batch, seedMessage(sd, people, 0, i))
 			}
@@ -82,7 +86,7 @@ func seedInbox(ctx context.Context, tx *txn, sd *seedContext, people []*dirUser)
 		}
 	}()
 	for batch := range batches {
-		if err := tx.putAll(ctx, batch); err != nil {
+		if err := tx.PutAll(ctx, batch); err != nil {
 			return err
 		}
 	}
@@ -91,7 +95,7 @@ func seedInbox(ctx context.Context, tx *txn, sd *seedContext, people []*dirUser)
 
 // seedMessage is message i (0 the newest) of the inbox of people[ui]: a
 // sample, then generated ones a minute apart, all deterministic.
-func seedMessage(sd *seedContext, people []*dirUser, ui, i int) *object {
+func seedMessage(sd *core.SeedContext, people []*core.User, ui, i int) *core.Object {
 	u := people[ui]
 	from := people[(ui+1+i%(len(people)-1+1))%len(people)]
 	if from.ID == u.ID {
@@ -108,17 +112,17 @@ func seedMessage(sd *seedContext, people []*dirUser, ui, i int) *object {
 		"body":         map[string]any{"contentType": "html", "content": body},
 		"toRecipients": []any{recipientOf(u)},
 	}, at, sd.Domain)
-	id := seedID("mail", u.ID, "message", fmt.Sprint(i))
+	id := core.SeedID("mail", u.ID, "message", fmt.Sprint(i))
 	doc["from"] = recipientOf(from)
 	doc["sender"] = recipientOf(from)
 	doc["isDraft"] = false
 	doc["isRead"] = i%3 == 0
-	doc["sentDateTime"] = isoTime(at)
-	doc["receivedDateTime"] = isoTime(at)
-	doc["changeKey"] = seedID("mail", u.ID, "changeKey", fmt.Sprint(i))
-	doc["conversationId"] = seedID("mail", u.ID, "conversation", fmt.Sprint(i))
+	doc["sentDateTime"] = core.ISOTime(at)
+	doc["receivedDateTime"] = core.ISOTime(at)
+	doc["changeKey"] = core.SeedID("mail", u.ID, "changeKey", fmt.Sprint(i))
+	doc["conversationId"] = core.SeedID("mail", u.ID, "conversation", fmt.Sprint(i))
 	doc["internetMessageId"] = "<" + id + "@" + sd.Domain + ">"
 	doc["parentFolderId"] = inbox
-	return &object{Collection: collMessages, Owner: u.ID, ID: id, Parent: inbox, Created: at, Data: doc,
-		Sort: at.UTC().Format(sortTimeLayout)}
+	return &core.Object{Collection: collMessages, Owner: u.ID, ID: id, Parent: inbox, Created: at, Data: doc,
+		Sort: core.SortKey(at)}
 }

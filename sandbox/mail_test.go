@@ -12,38 +12,27 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/o365go/o365/sandbox/internal/sandboxtest"
 )
 
 func mailRecipient(addr string) map[string]any {
 	return map[string]any{"emailAddress": map[string]any{"address": addr}}
 }
 
-func values(t *testing.T, r *response) []map[string]any {
-	t.Helper()
-	list, ok := r.JSON["value"].([]any)
-	if !ok {
-		t.Fatalf("no value array in %s", r.Raw)
-	}
-	out := make([]map[string]any, len(list))
-	for i, v := range list {
-		out[i] = v.(map[string]any)
-	}
-	return out
-}
-
 // findBySubject lists a folder of the token's user filtered by subject.
 func (ts *testServer) findBySubject(t *testing.T, token, folder, subject string) []map[string]any {
 	t.Helper()
-	r := ts.do(t, token, "GET", "/v1.0/me/mailFolders/"+folder+"/messages?$filter=subject eq '"+strings.ReplaceAll(subject, "'", "''")+"'", nil).wantStatus(t, 200)
-	return values(t, r)
+	r := ts.Do(t, token, "GET", "/v1.0/me/mailFolders/"+folder+"/messages?$filter=subject eq '"+strings.ReplaceAll(subject, "'", "''")+"'", nil).WantStatus(t, 200)
+	return sandboxtest.Values(t, r)
 }
 
 func TestMailFoldersWellKnownBothDialects(t *testing.T) {
 	ts := newTestServer(t, Options{})
-	tok := ts.aliceToken(t)
-	r := ts.do(t, tok, "GET", "/v1.0/me/mailFolders?$top=20", nil).wantStatus(t, 200)
+	tok := ts.AliceToken(t)
+	r := ts.Do(t, tok, "GET", "/v1.0/me/mailFolders?$top=20", nil).WantStatus(t, 200)
 	byName := map[string]map[string]any{}
-	for _, f := range values(t, r) {
+	for _, f := range sandboxtest.Values(t, r) {
 		byName[f["displayName"].(string)] = f
 	}
 	inbox := byName["Inbox"]
@@ -56,30 +45,30 @@ func TestMailFoldersWellKnownBothDialects(t *testing.T) {
 	if !strings.HasSuffix(r.JSON["@odata.context"].(string), "/v1.0/$metadata#users('"+DemoUserID+"')/mailFolders") {
 		t.Fatalf("context %v", r.JSON["@odata.context"])
 	}
-	one := ts.do(t, tok, "GET", "/v1.0/me/mailFolders/INBOX", nil).wantStatus(t, 200)
+	one := ts.Do(t, tok, "GET", "/v1.0/me/mailFolders/INBOX", nil).WantStatus(t, 200)
 	if one.JSON["id"] != inbox["id"] {
 		t.Fatalf("well-known name resolves to %v, want %v", one.JSON["id"], inbox["id"])
 	}
-	out := ts.do(t, tok, "GET", "/api/v2.0/me/MailFolders('Inbox')", nil).wantStatus(t, 200)
+	out := ts.Do(t, tok, "GET", "/api/v2.0/me/MailFolders('Inbox')", nil).WantStatus(t, 200)
 	if out.JSON["DisplayName"] != "Inbox" || out.JSON["TotalItemCount"] != float64(3) || out.JSON["Id"] != inbox["id"] {
 		t.Fatalf("Outlook dialect %s", out.Raw)
 	}
-	ts.do(t, tok, "POST", "/v1.0/me/mailFolders/inbox/childFolders", map[string]any{"displayName": "Receipts"}).wantStatus(t, 201)
-	ex := ts.do(t, tok, "GET", "/v1.0/me/mailFolders/inbox?$expand=childFolders($select=displayName)", nil).wantStatus(t, 200)
+	ts.Do(t, tok, "POST", "/v1.0/me/mailFolders/inbox/childFolders", map[string]any{"displayName": "Receipts"}).WantStatus(t, 201)
+	ex := ts.Do(t, tok, "GET", "/v1.0/me/mailFolders/inbox?$expand=childFolders($select=displayName)", nil).WantStatus(t, 200)
 	if kids, _ := ex.JSON["childFolders"].([]any); len(kids) != 1 || kids[0].(map[string]any)["displayName"] != "Receipts" || ex.JSON["childFolderCount"] != float64(1) {
 		t.Fatalf("$expand=childFolders %s", ex.Raw)
 	}
-	ts.do(t, tok, "GET", "/v1.0/me/mailFolders/nosuchfolder", nil).wantError(t, 404, "ErrorItemNotFound")
-	ts.do(t, tok, "POST", "/v1.0/me/mailFolders", map[string]any{"displayName": " "}).wantError(t, 400, "ErrorInvalidRequest")
-	ts.do(t, tok, "POST", "/v1.0/me/mailFolders", map[string]any{"displayName": "Inbox"}).wantError(t, 409, "ErrorFolderExists")
-	ts.do(t, tok, "DELETE", "/v1.0/me/mailFolders/inbox", nil).wantError(t, 403, "ErrorDeleteDistinguishedFolder")
+	ts.Do(t, tok, "GET", "/v1.0/me/mailFolders/nosuchfolder", nil).WantError(t, 404, "ErrorItemNotFound")
+	ts.Do(t, tok, "POST", "/v1.0/me/mailFolders", map[string]any{"displayName": " "}).WantError(t, 400, "ErrorInvalidRequest")
+	ts.Do(t, tok, "POST", "/v1.0/me/mailFolders", map[string]any{"displayName": "Inbox"}).WantError(t, 409, "ErrorFolderExists")
+	ts.Do(t, tok, "DELETE", "/v1.0/me/mailFolders/inbox", nil).WantError(t, 403, "ErrorDeleteDistinguishedFolder")
 }
 
 func TestMailSendMailDelivers(t *testing.T) {
 	ts := newTestServer(t, Options{})
-	alice := ts.aliceToken(t)
-	bob := ts.userToken(t, DemoPublicClientID, DemoBob)
-	send := func(subject string, save any, extra map[string]any) *response {
+	alice := ts.AliceToken(t)
+	bob := ts.UserToken(t, DemoPublicClientID, DemoBob)
+	send := func(subject string, save any, extra map[string]any) *sandboxtest.Response {
 		msg := map[string]any{
 			"subject":      subject,
 			"body":         map[string]any{"contentType": "Text", "content": "hi " + subject},
@@ -93,7 +82,7 @@ func TestMailSendMailDelivers(t *testing.T) {
 		if save != nil {
 			body["saveToSentItems"] = save
 		}
-		return ts.do(t, alice, "POST", "/v1.0/me/sendMail", body)
+		return ts.Do(t, alice, "POST", "/v1.0/me/sendMail", body)
 	}
 	r := send("one", nil, map[string]any{"internetMessageHeaders": []any{map[string]any{"name": "x-trace", "value": "7"}}})
 	if r.Status != 202 || len(r.Raw) != 0 {
@@ -113,25 +102,25 @@ func TestMailSendMailDelivers(t *testing.T) {
 	if len(sent) != 1 || sent[0]["conversationId"] != m["conversationId"] || sent[0]["internetMessageId"] != m["internetMessageId"] {
 		t.Fatalf("Sent Items %v", sent)
 	}
-	send("two", false, nil).wantStatus(t, 202)
+	send("two", false, nil).WantStatus(t, 202)
 	if n := len(ts.findBySubject(t, alice, "sentitems", "two")); n != 0 {
 		t.Fatalf("saveToSentItems false kept %d", n)
 	}
 	if n := len(ts.findBySubject(t, bob, "inbox", "two")); n != 1 {
 		t.Fatalf("Bob got %d of two", n)
 	}
-	ts.do(t, alice, "POST", "/v1.0/me/sendMail", map[string]any{"message": map[string]any{"subject": "nobody"}}).wantError(t, 400, "ErrorInvalidRecipients")
-	send("bad header", nil, map[string]any{"internetMessageHeaders": []any{map[string]any{"name": "Subject", "value": "x"}}}).wantError(t, 400, "InvalidInternetMessageHeader")
-	send("bad rcpt", nil, map[string]any{"toRecipients": []any{mailRecipient("not-an-address")}}).wantError(t, 400, "ErrorInvalidRecipients")
-	ts.do(t, alice, "POST", "/v1.0/me/sendMail", map[string]any{}).wantError(t, 400, "ErrorInvalidParameter")
+	ts.Do(t, alice, "POST", "/v1.0/me/sendMail", map[string]any{"message": map[string]any{"subject": "nobody"}}).WantError(t, 400, "ErrorInvalidRecipients")
+	send("bad header", nil, map[string]any{"internetMessageHeaders": []any{map[string]any{"name": "Subject", "value": "x"}}}).WantError(t, 400, "InvalidInternetMessageHeader")
+	send("bad rcpt", nil, map[string]any{"toRecipients": []any{mailRecipient("not-an-address")}}).WantError(t, 400, "ErrorInvalidRecipients")
+	ts.Do(t, alice, "POST", "/v1.0/me/sendMail", map[string]any{}).WantError(t, 400, "ErrorInvalidParameter")
 
 	// Outlook dialect, PascalCase in and out, one store.
-	out := ts.do(t, alice, "POST", "/api/v2.0/me/sendmail", map[string]any{"Message": map[string]any{
+	out := ts.Do(t, alice, "POST", "/api/v2.0/me/sendmail", map[string]any{"Message": map[string]any{
 		"Subject": "three", "ToRecipients": []any{map[string]any{"EmailAddress": map[string]any{"Address": DemoBob}}},
 	}})
-	out.wantStatus(t, 202)
-	r = ts.do(t, bob, "GET", "/api/v2.0/me/messages?$filter=Subject eq 'three'&$select=Subject,From", nil).wantStatus(t, 200)
-	v := values(t, r)
+	out.WantStatus(t, 202)
+	r = ts.Do(t, bob, "GET", "/api/v2.0/me/messages?$filter=Subject eq 'three'&$select=Subject,From", nil).WantStatus(t, 200)
+	v := sandboxtest.Values(t, r)
 	if len(v) != 1 || v[0]["Subject"] != "three" || v[0]["From"].(map[string]any)["EmailAddress"].(map[string]any)["Address"] != DemoUser || v[0]["Body"] != nil {
 		t.Fatalf("Outlook read %s", r.Raw)
 	}
@@ -139,28 +128,28 @@ func TestMailSendMailDelivers(t *testing.T) {
 
 func TestMailDraftsReplyForward(t *testing.T) {
 	ts := newTestServer(t, Options{})
-	alice := ts.aliceToken(t)
-	bob := ts.userToken(t, DemoPublicClientID, DemoBob)
-	d := ts.do(t, alice, "POST", "/v1.0/me/messages", map[string]any{
+	alice := ts.AliceToken(t)
+	bob := ts.UserToken(t, DemoPublicClientID, DemoBob)
+	d := ts.Do(t, alice, "POST", "/v1.0/me/messages", map[string]any{
 		"subject": "Plan", "body": map[string]any{"contentType": "html", "content": "<p>the plan</p>"},
 		"toRecipients": []any{mailRecipient(DemoBob)}, "ccRecipients": []any{mailRecipient(DemoCarol)},
-	}).wantStatus(t, 201)
+	}).WantStatus(t, 201)
 	id := d.JSON["id"].(string)
 	if d.JSON["isDraft"] != true || d.JSON["parentFolderId"] != wellKnownID(DemoUserID, "drafts") {
 		t.Fatalf("draft %s", d.Raw)
 	}
-	ts.do(t, alice, "PATCH", "/v1.0/me/messages/"+id, map[string]any{"subject": "Plan B", "id": "ignored-not-allowed"}).wantError(t, 400, "ErrorInvalidProperty")
-	ts.do(t, alice, "PATCH", "/v1.0/me/messages/"+id, map[string]any{"subject": "Plan B"}).wantStatus(t, 200)
-	ts.do(t, alice, "POST", "/v1.0/me/messages/"+id+"/send", nil).wantStatus(t, 202)
-	ts.do(t, alice, "POST", "/v1.0/me/messages/"+id+"/send", nil).wantError(t, 400, "ErrorInvalidOperation")
-	ts.do(t, alice, "PATCH", "/v1.0/me/messages/"+id, map[string]any{"subject": "Plan C"}).wantError(t, 400, "ErrorInvalidPropertyUpdateSentMessage")
-	ts.do(t, alice, "PATCH", "/v1.0/me/messages/"+id, map[string]any{"categories": []any{"Red"}}).wantStatus(t, 200)
+	ts.Do(t, alice, "PATCH", "/v1.0/me/messages/"+id, map[string]any{"subject": "Plan B", "id": "ignored-not-allowed"}).WantError(t, 400, "ErrorInvalidProperty")
+	ts.Do(t, alice, "PATCH", "/v1.0/me/messages/"+id, map[string]any{"subject": "Plan B"}).WantStatus(t, 200)
+	ts.Do(t, alice, "POST", "/v1.0/me/messages/"+id+"/send", nil).WantStatus(t, 202)
+	ts.Do(t, alice, "POST", "/v1.0/me/messages/"+id+"/send", nil).WantError(t, 400, "ErrorInvalidOperation")
+	ts.Do(t, alice, "PATCH", "/v1.0/me/messages/"+id, map[string]any{"subject": "Plan C"}).WantError(t, 400, "ErrorInvalidPropertyUpdateSentMessage")
+	ts.Do(t, alice, "PATCH", "/v1.0/me/messages/"+id, map[string]any{"categories": []any{"Red"}}).WantStatus(t, 200)
 	got := ts.findBySubject(t, bob, "inbox", "Plan B")
 	if len(got) != 1 {
 		t.Fatalf("Bob has %d", len(got))
 	}
 	bid := got[0]["id"].(string)
-	rep := ts.do(t, bob, "POST", "/v1.0/me/messages/"+bid+"/createReplyAll", map[string]any{"comment": "ok!"}).wantStatus(t, 201)
+	rep := ts.Do(t, bob, "POST", "/v1.0/me/messages/"+bid+"/createReplyAll", map[string]any{"comment": "ok!"}).WantStatus(t, 201)
 	var to []string
 	for _, k := range []string{"toRecipients", "ccRecipients"} {
 		for _, r := range rep.JSON[k].([]any) {
@@ -176,15 +165,15 @@ func TestMailDraftsReplyForward(t *testing.T) {
 		t.Fatalf("quoted body %q", body)
 	}
 	// A second RE: is not added.
-	ts.do(t, bob, "POST", "/v1.0/me/messages/"+rep.JSON["id"].(string)+"/send", nil).wantStatus(t, 202)
+	ts.Do(t, bob, "POST", "/v1.0/me/messages/"+rep.JSON["id"].(string)+"/send", nil).WantStatus(t, 202)
 	back := ts.findBySubject(t, alice, "inbox", "RE: Plan B")
-	again := ts.do(t, alice, "POST", "/v1.0/me/messages/"+back[0]["id"].(string)+"/createReply", nil).wantStatus(t, 201)
+	again := ts.Do(t, alice, "POST", "/v1.0/me/messages/"+back[0]["id"].(string)+"/createReply", nil).WantStatus(t, 201)
 	if again.JSON["subject"] != "RE: Plan B" {
 		t.Fatalf("subject %v", again.JSON["subject"])
 	}
-	ts.do(t, bob, "POST", "/v1.0/me/messages/"+bid+"/forward", map[string]any{"comment": "fyi"}).wantError(t, 400, "ErrorInvalidRecipients")
-	ts.do(t, bob, "POST", "/v1.0/me/messages/"+bid+"/forward", map[string]any{"comment": "fyi", "toRecipients": []any{mailRecipient(DemoDan)}}).wantStatus(t, 202)
-	dan := ts.userToken(t, DemoPublicClientID, DemoDan)
+	ts.Do(t, bob, "POST", "/v1.0/me/messages/"+bid+"/forward", map[string]any{"comment": "fyi"}).WantError(t, 400, "ErrorInvalidRecipients")
+	ts.Do(t, bob, "POST", "/v1.0/me/messages/"+bid+"/forward", map[string]any{"comment": "fyi", "toRecipients": []any{mailRecipient(DemoDan)}}).WantStatus(t, 202)
+	dan := ts.UserToken(t, DemoPublicClientID, DemoDan)
 	if fw := ts.findBySubject(t, dan, "inbox", "FW: Plan B"); len(fw) != 1 {
 		t.Fatalf("Dan got %d forwards", len(fw))
 	}
@@ -192,73 +181,73 @@ func TestMailDraftsReplyForward(t *testing.T) {
 
 func TestMailUploadSessionProtocol(t *testing.T) {
 	ts := newTestServer(t, Options{})
-	tok := ts.aliceToken(t)
-	id := ts.do(t, tok, "POST", "/v1.0/me/messages", map[string]any{"subject": "big"}).wantStatus(t, 201).JSON["id"].(string)
+	tok := ts.AliceToken(t)
+	id := ts.Do(t, tok, "POST", "/v1.0/me/messages", map[string]any{"subject": "big"}).WantStatus(t, 201).JSON["id"].(string)
 	const size = 5<<20 + 123
 	data := bytes.Repeat([]byte("0123456789abcdef"), size/16+1)[:size]
-	s := ts.do(t, tok, "POST", "/v1.0/me/messages/"+id+"/attachments/createUploadSession",
-		map[string]any{"AttachmentItem": map[string]any{"attachmentType": "file", "name": "big.bin", "size": size}}).wantStatus(t, 201)
+	s := ts.Do(t, tok, "POST", "/v1.0/me/messages/"+id+"/attachments/createUploadSession",
+		map[string]any{"AttachmentItem": map[string]any{"attachmentType": "file", "name": "big.bin", "size": size}}).WantStatus(t, 201)
 	up, _ := s.JSON["uploadUrl"].(string)
 	if !strings.Contains(up, "/api/v2.0/users('") || !strings.Contains(up, "authtoken=") || fmt.Sprint(s.JSON["nextExpectedRanges"]) != "[0-]" {
 		t.Fatalf("session %s", s.Raw)
 	}
-	put := func(url string, from, to int) *response {
-		return ts.do(t, "", "PUT", url, data[from:to], "Content-Range", fmt.Sprintf("bytes %d-%d/%d", from, to-1, size), "Content-Type", "application/octet-stream")
+	put := func(url string, from, to int) *sandboxtest.Response {
+		return ts.Do(t, "", "PUT", url, data[from:to], "Content-Range", fmt.Sprintf("bytes %d-%d/%d", from, to-1, size), "Content-Type", "application/octet-stream")
 	}
-	put(strings.Replace(up, "authtoken=", "authtoken=x", 1), 0, 1<<20).wantError(t, 401, "InvalidAuthenticationToken")
-	r := put(up, 0, 2<<20).wantStatus(t, 200)
+	put(strings.Replace(up, "authtoken=", "authtoken=x", 1), 0, 1<<20).WantError(t, 401, "InvalidAuthenticationToken")
+	r := put(up, 0, 2<<20).WantStatus(t, 200)
 	if fmt.Sprint(r.JSON["NextExpectedRanges"]) != "[2097152]" || r.JSON["ExpirationDateTime"] == nil || r.JSON["nextExpectedRanges"] != nil {
 		t.Fatalf("chunk answer must be PascalCase Outlook: %s", r.Raw)
 	}
-	put(up, 1<<20, 3<<20).wantError(t, 416, "ErrorInvalidRange")
-	st := ts.do(t, "", "GET", up, nil).wantStatus(t, 200)
+	put(up, 1<<20, 3<<20).WantError(t, 416, "ErrorInvalidRange")
+	st := ts.Do(t, "", "GET", up, nil).WantStatus(t, 200)
 	if fmt.Sprint(st.JSON["NextExpectedRanges"]) != "[2097152]" {
 		t.Fatalf("status %s", st.Raw)
 	}
 	r = put(up, 2<<20, size)
-	r.wantStatus(t, 201)
+	r.WantStatus(t, 201)
 	loc := r.Header.Get("Location")
 	if !strings.Contains(loc, "/Messages('"+id+"')/Attachments('") || len(r.Raw) != 0 {
 		t.Fatalf("final answer Location %q body %q", loc, r.Raw)
 	}
 	attID := loc[strings.LastIndex(loc, "('")+2 : len(loc)-2]
-	v := ts.do(t, tok, "GET", "/v1.0/me/messages/"+id+"/attachments/"+attID+"/$value", nil).wantStatus(t, 200)
+	v := ts.Do(t, tok, "GET", "/v1.0/me/messages/"+id+"/attachments/"+attID+"/$value", nil).WantStatus(t, 200)
 	if !bytes.Equal(v.Raw, data) {
 		t.Fatalf("stored %d bytes differ", len(v.Raw))
 	}
-	rng := ts.do(t, tok, "GET", "/v1.0/me/messages/"+id+"/attachments/"+attID+"/$value", nil, "Range", "bytes=10-19").wantStatus(t, 206)
+	rng := ts.Do(t, tok, "GET", "/v1.0/me/messages/"+id+"/attachments/"+attID+"/$value", nil, "Range", "bytes=10-19").WantStatus(t, 206)
 	if !bytes.Equal(rng.Raw, data[10:20]) {
 		t.Fatalf("range %q", rng.Raw)
 	}
-	list := ts.do(t, tok, "GET", "/api/v2.0/me/messages/"+id+"/attachments?$select=Name,Size", nil).wantStatus(t, 200)
-	a := values(t, list)[0]
+	list := ts.Do(t, tok, "GET", "/api/v2.0/me/messages/"+id+"/attachments?$select=Name,Size", nil).WantStatus(t, 200)
+	a := sandboxtest.Values(t, list)[0]
 	if a["@odata.type"] != "#Microsoft.OutlookServices.FileAttachment" || a["Size"] != float64(size) || a["ContentBytes"] != nil {
 		t.Fatalf("Outlook attachment %v", a)
 	}
-	if m := ts.do(t, tok, "GET", "/v1.0/me/messages/"+id+"?$select=hasAttachments", nil); m.JSON["hasAttachments"] != true {
+	if m := ts.Do(t, tok, "GET", "/v1.0/me/messages/"+id+"?$select=hasAttachments", nil); m.JSON["hasAttachments"] != true {
 		t.Fatalf("hasAttachments %s", m.Raw)
 	}
 	// The session is gone; a cancelled one too.
-	ts.do(t, "", "GET", up, nil).wantError(t, 404, "ErrorItemNotFound")
-	s2 := ts.do(t, tok, "POST", "/v1.0/me/messages/"+id+"/attachments/createUploadSession",
-		map[string]any{"AttachmentItem": map[string]any{"attachmentType": "file", "name": "x", "size": 10}}).wantStatus(t, 201)
-	ts.do(t, "", "DELETE", s2.JSON["uploadUrl"].(string), nil).wantStatus(t, 204)
-	ts.do(t, tok, "POST", "/v1.0/me/messages/"+id+"/attachments/createUploadSession",
-		map[string]any{"AttachmentItem": map[string]any{"attachmentType": "file", "name": "x", "size": 151 << 20}}).wantError(t, 400, "ErrorAttachmentSizeShouldNotBeLessThanMinimumSize")
+	ts.Do(t, "", "GET", up, nil).WantError(t, 404, "ErrorItemNotFound")
+	s2 := ts.Do(t, tok, "POST", "/v1.0/me/messages/"+id+"/attachments/createUploadSession",
+		map[string]any{"AttachmentItem": map[string]any{"attachmentType": "file", "name": "x", "size": 10}}).WantStatus(t, 201)
+	ts.Do(t, "", "DELETE", s2.JSON["uploadUrl"].(string), nil).WantStatus(t, 204)
+	ts.Do(t, tok, "POST", "/v1.0/me/messages/"+id+"/attachments/createUploadSession",
+		map[string]any{"AttachmentItem": map[string]any{"attachmentType": "file", "name": "x", "size": 151 << 20}}).WantError(t, 400, "ErrorAttachmentSizeShouldNotBeLessThanMinimumSize")
 }
 
 func TestMailValueIsRFC5322(t *testing.T) {
 	ts := newTestServer(t, Options{})
-	tok := ts.aliceToken(t)
-	bob := ts.userToken(t, DemoPublicClientID, DemoBob)
-	ts.do(t, tok, "POST", "/v1.0/me/sendMail", map[string]any{"message": map[string]any{
+	tok := ts.AliceToken(t)
+	bob := ts.UserToken(t, DemoPublicClientID, DemoBob)
+	ts.Do(t, tok, "POST", "/v1.0/me/sendMail", map[string]any{"message": map[string]any{
 		"subject": "Résumé", "body": map[string]any{"contentType": "html", "content": "<p>see attached</p>"},
 		"toRecipients": []any{map[string]any{"emailAddress": map[string]any{"name": "Bob, B.", "address": DemoBob}}},
 		"attachments": []any{map[string]any{"@odata.type": "#microsoft.graph.fileAttachment", "name": "cv é.txt",
 			"contentType": "text/plain", "contentBytes": base64.StdEncoding.EncodeToString([]byte("my cv"))}},
-	}}).wantStatus(t, 202)
+	}}).WantStatus(t, 202)
 	id := ts.findBySubject(t, bob, "inbox", "Résumé")[0]["id"].(string)
-	r := ts.do(t, bob, "GET", "/v1.0/me/messages/"+id+"/$value", nil).wantStatus(t, 200)
+	r := ts.Do(t, bob, "GET", "/v1.0/me/messages/"+id+"/$value", nil).WantStatus(t, 200)
 	m, err := netmail.ReadMessage(bytes.NewReader(r.Raw))
 	if err != nil {
 		t.Fatal(err)
@@ -292,47 +281,47 @@ func TestMailValueIsRFC5322(t *testing.T) {
 	}
 	// Send MIME: base64 text/plain.
 	eml := "From: " + DemoUser + "\r\nTo: " + DemoBob + "\r\nSubject: via mime\r\n\r\nplain body\r\n"
-	ts.do(t, tok, "POST", "/v1.0/me/sendMail", base64.StdEncoding.EncodeToString([]byte(eml)), "Content-Type", "text/plain").wantStatus(t, 202)
+	ts.Do(t, tok, "POST", "/v1.0/me/sendMail", base64.StdEncoding.EncodeToString([]byte(eml)), "Content-Type", "text/plain").WantStatus(t, 202)
 	if got := ts.findBySubject(t, bob, "inbox", "via mime"); len(got) != 1 || !strings.Contains(got[0]["body"].(map[string]any)["content"].(string), "plain body") {
 		t.Fatalf("MIME send %v", got)
 	}
-	ts.do(t, tok, "POST", "/v1.0/me/sendMail", "%%%", "Content-Type", "text/plain").wantError(t, 400, "ErrorMimeContentInvalidBase64String")
+	ts.Do(t, tok, "POST", "/v1.0/me/sendMail", "%%%", "Content-Type", "text/plain").WantError(t, 400, "ErrorMimeContentInvalidBase64String")
 }
 
 func TestMailPermissions(t *testing.T) {
 	ts := newTestServer(t, Options{})
-	limited := ts.userToken(t, DemoLimitedClientID, DemoUser)
-	ts.do(t, limited, "GET", "/v1.0/users/"+DemoShared+"/messages", nil).wantError(t, 403, "ErrorAccessDenied")
-	ts.do(t, limited, "GET", "/v1.0/users/"+DemoShared+"/mailFolders/inbox/messages", nil).wantError(t, 403, "ErrorAccessDenied")
-	ts.do(t, limited, "POST", "/v1.0/users/"+DemoShared+"/sendMail", map[string]any{"message": map[string]any{}}).wantError(t, 403, "ErrorAccessDenied")
-	ts.do(t, limited, "GET", "/v1.0/me/messages", nil).wantStatus(t, 200)
-	ts.do(t, ts.aliceToken(t), "GET", "/v1.0/users/"+DemoShared+"/messages", nil).wantStatus(t, 200)
-	app := ts.appToken(t)
-	ts.do(t, app, "GET", "/v1.0/users/"+DemoBob+"/mailFolders/inbox/messages?$top=1", nil).wantStatus(t, 200)
-	ts.do(t, app, "GET", "/v1.0/me/messages", nil).wantStatus(t, 400)
-	ts.do(t, "", "GET", "/v1.0/me/messages", nil).wantError(t, 401, "InvalidAuthenticationToken")
+	limited := ts.UserToken(t, DemoLimitedClientID, DemoUser)
+	ts.Do(t, limited, "GET", "/v1.0/users/"+DemoShared+"/messages", nil).WantError(t, 403, "ErrorAccessDenied")
+	ts.Do(t, limited, "GET", "/v1.0/users/"+DemoShared+"/mailFolders/inbox/messages", nil).WantError(t, 403, "ErrorAccessDenied")
+	ts.Do(t, limited, "POST", "/v1.0/users/"+DemoShared+"/sendMail", map[string]any{"message": map[string]any{}}).WantError(t, 403, "ErrorAccessDenied")
+	ts.Do(t, limited, "GET", "/v1.0/me/messages", nil).WantStatus(t, 200)
+	ts.Do(t, ts.AliceToken(t), "GET", "/v1.0/users/"+DemoShared+"/messages", nil).WantStatus(t, 200)
+	app := ts.AppToken(t)
+	ts.Do(t, app, "GET", "/v1.0/users/"+DemoBob+"/mailFolders/inbox/messages?$top=1", nil).WantStatus(t, 200)
+	ts.Do(t, app, "GET", "/v1.0/me/messages", nil).WantStatus(t, 400)
+	ts.Do(t, "", "GET", "/v1.0/me/messages", nil).WantError(t, 401, "InvalidAuthenticationToken")
 }
 
 func TestMailDeltaAndBatch(t *testing.T) {
 	ts := newTestServer(t, Options{})
-	tok := ts.aliceToken(t)
-	r := ts.do(t, tok, "GET", "/v1.0/me/mailFolders/inbox/messages/delta?$select=subject", nil, "Prefer", "odata.maxpagesize=2").wantStatus(t, 200)
-	n := len(values(t, r))
+	tok := ts.AliceToken(t)
+	r := ts.Do(t, tok, "GET", "/v1.0/me/mailFolders/inbox/messages/delta?$select=subject", nil, "Prefer", "odata.maxpagesize=2").WantStatus(t, 200)
+	n := len(sandboxtest.Values(t, r))
 	for r.JSON["@odata.nextLink"] != nil {
-		r = ts.do(t, tok, "GET", r.JSON["@odata.nextLink"].(string), nil).wantStatus(t, 200)
-		n += len(values(t, r))
+		r = ts.Do(t, tok, "GET", r.JSON["@odata.nextLink"].(string), nil).WantStatus(t, 200)
+		n += len(sandboxtest.Values(t, r))
 	}
 	if n != 3 {
 		t.Fatalf("first round %d", n)
 	}
 	link := r.JSON["@odata.deltaLink"].(string)
-	msgs := values(t, ts.do(t, tok, "GET", "/v1.0/me/mailFolders/inbox/messages", nil))
+	msgs := sandboxtest.Values(t, ts.Do(t, tok, "GET", "/v1.0/me/mailFolders/inbox/messages", nil))
 	batch := map[string]any{"requests": []any{
 		map[string]any{"id": "1", "method": "PATCH", "url": "/me/messages/" + msgs[0]["id"].(string), "headers": map[string]any{"Content-Type": "application/json"}, "body": map[string]any{"isRead": true}},
 		map[string]any{"id": "2", "method": "DELETE", "url": "/me/messages/" + msgs[1]["id"].(string)},
 		map[string]any{"id": "3", "method": "POST", "url": "/me/messages/" + msgs[2]["id"].(string) + "/move", "headers": map[string]any{"Content-Type": "application/json"}, "body": map[string]any{"destinationId": "archive"}},
 	}}
-	b := ts.do(t, tok, "POST", "/v1.0/$batch", batch).wantStatus(t, 200)
+	b := ts.Do(t, tok, "POST", "/v1.0/$batch", batch).WantStatus(t, 200)
 	status := map[string]float64{}
 	for _, x := range b.JSON["responses"].([]any) {
 		m := x.(map[string]any)
@@ -341,7 +330,7 @@ func TestMailDeltaAndBatch(t *testing.T) {
 	if status["1"] != 200 || status["2"] != 204 || status["3"] != 201 {
 		t.Fatalf("batch statuses %v", status)
 	}
-	d := values(t, ts.do(t, tok, "GET", link, nil).wantStatus(t, 200))
+	d := sandboxtest.Values(t, ts.Do(t, tok, "GET", link, nil).WantStatus(t, 200))
 	got := map[string]string{}
 	for _, x := range d {
 		if rm, ok := x["@removed"].(map[string]any); ok {
@@ -358,17 +347,17 @@ func TestMailDeltaAndBatch(t *testing.T) {
 
 func TestMailSettingsValidation(t *testing.T) {
 	ts := newTestServer(t, Options{})
-	tok := ts.aliceToken(t)
-	ts.do(t, tok, "PATCH", "/v1.0/me/mailboxSettings", map[string]any{"automaticRepliesSetting": map[string]any{"status": "sometimes"}}).wantError(t, 400, "BadRequest")
-	ts.do(t, tok, "PATCH", "/v1.0/me/mailboxSettings", map[string]any{"automaticRepliesSetting": map[string]any{"status": "scheduled",
+	tok := ts.AliceToken(t)
+	ts.Do(t, tok, "PATCH", "/v1.0/me/mailboxSettings", map[string]any{"automaticRepliesSetting": map[string]any{"status": "sometimes"}}).WantError(t, 400, "BadRequest")
+	ts.Do(t, tok, "PATCH", "/v1.0/me/mailboxSettings", map[string]any{"automaticRepliesSetting": map[string]any{"status": "scheduled",
 		"scheduledStartDateTime": map[string]any{"dateTime": "2026-02-02T00:00:00", "timeZone": "UTC"},
-		"scheduledEndDateTime":   map[string]any{"dateTime": "2026-02-01T00:00:00", "timeZone": "UTC"}}}).wantError(t, 400, "BadRequest")
-	ts.do(t, tok, "PATCH", "/v1.0/me/mailboxSettings", map[string]any{"bogus": 1}).wantError(t, 400, "BadRequest")
-	r := ts.do(t, tok, "PATCH", "/api/v2.0/me/MailboxSettings", map[string]any{"TimeZone": "Pacific Standard Time"}).wantStatus(t, 200)
+		"scheduledEndDateTime":   map[string]any{"dateTime": "2026-02-01T00:00:00", "timeZone": "UTC"}}}).WantError(t, 400, "BadRequest")
+	ts.Do(t, tok, "PATCH", "/v1.0/me/mailboxSettings", map[string]any{"bogus": 1}).WantError(t, 400, "BadRequest")
+	r := ts.Do(t, tok, "PATCH", "/api/v2.0/me/MailboxSettings", map[string]any{"TimeZone": "Pacific Standard Time"}).WantStatus(t, 200)
 	if r.JSON["TimeZone"] != "Pacific Standard Time" {
 		t.Fatalf("Outlook settings %s", r.Raw)
 	}
-	if g := ts.do(t, tok, "GET", "/v1.0/me/mailboxSettings", nil).wantStatus(t, 200); g.JSON["timeZone"] != "Pacific Standard Time" {
+	if g := ts.Do(t, tok, "GET", "/v1.0/me/mailboxSettings", nil).WantStatus(t, 200); g.JSON["timeZone"] != "Pacific Standard Time" {
 		t.Fatalf("settings %s", g.Raw)
 	}
 }
@@ -376,26 +365,26 @@ func TestMailSettingsValidation(t *testing.T) {
 func TestMailSeedSize(t *testing.T) {
 	a := newTestServer(t, Options{SeedSize: SeedSize{MessagesPerInbox: 40}})
 	b := newTestServer(t, Options{SeedSize: SeedSize{MessagesPerInbox: 40}})
-	ra := a.do(t, a.aliceToken(t), "GET", "/v1.0/me/mailFolders/inbox/messages?$top=50&$select=subject", nil).wantStatus(t, 200)
-	rb := b.do(t, b.aliceToken(t), "GET", "/v1.0/me/mailFolders/inbox/messages?$top=50&$select=subject", nil).wantStatus(t, 200)
-	va, vb := values(t, ra), values(t, rb)
+	ra := a.Do(t, a.AliceToken(t), "GET", "/v1.0/me/mailFolders/inbox/messages?$top=50&$select=subject", nil).WantStatus(t, 200)
+	rb := b.Do(t, b.AliceToken(t), "GET", "/v1.0/me/mailFolders/inbox/messages?$top=50&$select=subject", nil).WantStatus(t, 200)
+	va, vb := sandboxtest.Values(t, ra), sandboxtest.Values(t, rb)
 	if len(va) != 43 || fmt.Sprint(va) != fmt.Sprint(vb) {
 		t.Fatalf("seeded %d messages; deterministic: %v", len(va), fmt.Sprint(va) == fmt.Sprint(vb))
 	}
 	if va[0]["subject"] != "Welcome to Contoso" {
 		t.Fatalf("newest first: %v", va[0])
 	}
-	p := a.do(t, a.aliceToken(t), "GET", "/v1.0/me/mailFolders/inbox/messages?$top=20", nil).wantStatus(t, 200)
-	if len(values(t, p)) != 20 || p.JSON["@odata.nextLink"] == nil {
+	p := a.Do(t, a.AliceToken(t), "GET", "/v1.0/me/mailFolders/inbox/messages?$top=20", nil).WantStatus(t, 200)
+	if len(sandboxtest.Values(t, p)) != 20 || p.JSON["@odata.nextLink"] == nil {
 		t.Fatalf("paging %s", p.Raw)
 	}
 	// The knob fills one folder: the other mailboxes keep the samples.
-	bob := a.do(t, a.userToken(t, DemoPublicClientID, DemoBob), "GET", "/v1.0/me/messages?$top=50&$select=subject", nil).wantStatus(t, 200)
-	if n := len(values(t, bob)); n != 3 {
+	bob := a.Do(t, a.UserToken(t, DemoPublicClientID, DemoBob), "GET", "/v1.0/me/messages?$top=50&$select=subject", nil).WantStatus(t, 200)
+	if n := len(sandboxtest.Values(t, bob)); n != 3 {
 		t.Fatalf("Bob's mailbox holds %d messages, want the 3 samples", n)
 	}
-	all := a.do(t, a.aliceToken(t), "GET", "/v1.0/me/messages?$top=50&$select=subject", nil).wantStatus(t, 200)
-	if n := len(values(t, all)); n != 43 {
+	all := a.Do(t, a.AliceToken(t), "GET", "/v1.0/me/messages?$top=50&$select=subject", nil).WantStatus(t, 200)
+	if n := len(sandboxtest.Values(t, all)); n != 43 {
 		t.Fatalf("Alice's mailbox holds %d messages, want 43 in the inbox only", n)
 	}
 }
@@ -405,13 +394,13 @@ func TestMailDelayedDelivery(t *testing.T) {
 	now := time.Now().UTC().Truncate(time.Second)
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	ts := newTestServer(t, Options{Clock: clock})
-	alice := ts.aliceToken(t)
-	bob := ts.userToken(t, DemoPublicClientID, DemoBob)
+	alice := ts.AliceToken(t)
+	bob := ts.UserToken(t, DemoPublicClientID, DemoBob)
 	at := now.Add(10 * time.Minute).Format(time.RFC3339)
-	ts.do(t, alice, "POST", "/v1.0/me/sendMail", map[string]any{"message": map[string]any{
+	ts.Do(t, alice, "POST", "/v1.0/me/sendMail", map[string]any{"message": map[string]any{
 		"subject": "later", "toRecipients": []any{mailRecipient(DemoBob)},
 		"singleValueExtendedProperties": []any{map[string]any{"id": "SystemTime 0x3FEF", "value": at}},
-	}}).wantStatus(t, 202)
+	}}).WantStatus(t, 202)
 	if n := len(ts.findBySubject(t, bob, "inbox", "later")); n != 0 {
 		t.Fatalf("delivered %d before its time", n)
 	}
@@ -434,13 +423,13 @@ func TestMailDelayedDelivery(t *testing.T) {
 
 func TestMailChangeNotifications(t *testing.T) {
 	ts := newTestServer(t, Options{})
-	bob := ts.userToken(t, DemoPublicClientID, DemoBob)
+	bob := ts.UserToken(t, DemoPublicClientID, DemoBob)
 	rc := newReceiver(t, true)
 	exp := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
-	ts.do(t, bob, "POST", "/v1.0/subscriptions", map[string]any{"changeType": "created", "notificationUrl": rc.URL + "/hook",
-		"resource": "me/mailFolders('inbox')/messages", "expirationDateTime": exp}).wantStatus(t, 201)
-	ts.do(t, ts.aliceToken(t), "POST", "/v1.0/me/sendMail", map[string]any{"message": map[string]any{
-		"subject": "ping", "toRecipients": []any{mailRecipient(DemoBob)}}}).wantStatus(t, 202)
+	ts.Do(t, bob, "POST", "/v1.0/subscriptions", map[string]any{"changeType": "created", "notificationUrl": rc.URL + "/hook",
+		"resource": "me/mailFolders('inbox')/messages", "expirationDateTime": exp}).WantStatus(t, 201)
+	ts.Do(t, ts.AliceToken(t), "POST", "/v1.0/me/sendMail", map[string]any{"message": map[string]any{
+		"subject": "ping", "toRecipients": []any{mailRecipient(DemoBob)}}}).WantStatus(t, 202)
 	id := ts.findBySubject(t, bob, "inbox", "ping")[0]["id"].(string)
 	select {
 	case n := <-rc.got:
@@ -457,9 +446,9 @@ func TestMailChangeNotifications(t *testing.T) {
 // 4xx and leave the mailbox as it was.
 func TestMailMalformedInput(t *testing.T) {
 	ts := newTestServer(t, Options{})
-	tok := ts.aliceToken(t)
-	id := ts.do(t, tok, "POST", "/v1.0/me/messages", map[string]any{"subject": "keep"}).wantStatus(t, 201).JSON["id"].(string)
-	before := ts.do(t, tok, "GET", "/v1.0/me/messages?$top=100", nil).wantStatus(t, 200).Raw
+	tok := ts.AliceToken(t)
+	id := ts.Do(t, tok, "POST", "/v1.0/me/messages", map[string]any{"subject": "keep"}).WantStatus(t, 201).JSON["id"].(string)
+	before := ts.Do(t, tok, "GET", "/v1.0/me/messages?$top=100", nil).WantStatus(t, 200).Raw
 	cases := []struct {
 		method, path string
 		body         any
@@ -496,12 +485,12 @@ func TestMailMalformedInput(t *testing.T) {
 		if tc.ct != "" {
 			headers = []string{"Content-Type", tc.ct}
 		}
-		r := ts.do(t, tok, tc.method, tc.path, tc.body, headers...)
+		r := ts.Do(t, tok, tc.method, tc.path, tc.body, headers...)
 		if r.Status < 400 || r.Status >= 500 {
 			t.Errorf("%s %s %v: status %d %s", tc.method, tc.path, tc.body, r.Status, r.Raw)
 		}
 	}
-	after := ts.do(t, tok, "GET", "/v1.0/me/messages?$top=100", nil).wantStatus(t, 200).Raw
+	after := ts.Do(t, tok, "GET", "/v1.0/me/messages?$top=100", nil).WantStatus(t, 200).Raw
 	if !bytes.Equal(before, after) {
 		t.Fatalf("the mailbox changed:\n%s\n%s", before, after)
 	}

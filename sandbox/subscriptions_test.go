@@ -39,17 +39,17 @@ func newReceiver(t *testing.T, echo bool) *receiver {
 
 func TestSubscriptions(t *testing.T) {
 	ts := newTestServer(t, Options{})
-	tok := ts.aliceToken(t)
+	tok := ts.AliceToken(t)
 	rc := newReceiver(t, true)
 	exp := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
 	body := map[string]any{"changeType": "created,updated", "notificationUrl": rc.URL + "/hook",
 		"resource": "me/testItems", "expirationDateTime": exp, "clientState": "s3cret"}
-	r := ts.do(t, tok, "POST", "/v1.0/subscriptions", body).wantStatus(t, 201)
+	r := ts.Do(t, tok, "POST", "/v1.0/subscriptions", body).WantStatus(t, 201)
 	subID := r.JSON["id"].(string)
 	if r.JSON["resource"] != "me/testItems" || r.JSON["applicationId"] != DemoPublicClientID || r.JSON["clientState"] != "s3cret" {
 		t.Fatalf("subscription %s", r.Raw)
 	}
-	item := ts.do(t, tok, "POST", "/v1.0/me/testItems", map[string]any{"subject": "hi"}).wantStatus(t, 201)
+	item := ts.Do(t, tok, "POST", "/v1.0/me/testItems", map[string]any{"subject": "hi"}).WantStatus(t, 201)
 	select {
 	case n := <-rc.got:
 		v := n["value"].([]any)[0].(map[string]any)
@@ -72,24 +72,24 @@ func TestSubscriptions(t *testing.T) {
 	}
 	// Renew, read, list, delete.
 	later := time.Now().Add(2 * time.Hour).UTC().Format(time.RFC3339)
-	r = ts.do(t, tok, "PATCH", "/v1.0/subscriptions/"+subID, map[string]any{"expirationDateTime": later}).wantStatus(t, 200)
+	r = ts.Do(t, tok, "PATCH", "/v1.0/subscriptions/"+subID, map[string]any{"expirationDateTime": later}).WantStatus(t, 200)
 	if got, _ := time.Parse(time.RFC3339Nano, r.JSON["expirationDateTime"].(string)); got.Format(time.RFC3339) != later {
 		t.Fatalf("renewed to %v, want %s", r.JSON["expirationDateTime"], later)
 	}
-	ts.do(t, tok, "PATCH", "/v1.0/subscriptions/"+subID, map[string]any{"expirationDateTime": time.Now().Add(100 * 24 * time.Hour).Format(time.RFC3339)}).wantError(t, 400, "invalidRequest")
-	ts.do(t, tok, "GET", "/v1.0/subscriptions/"+subID, nil).wantStatus(t, 200)
-	if n := len(ts.do(t, tok, "GET", "/v1.0/subscriptions", nil).wantStatus(t, 200).JSON["value"].([]any)); n != 1 {
+	ts.Do(t, tok, "PATCH", "/v1.0/subscriptions/"+subID, map[string]any{"expirationDateTime": time.Now().Add(100 * 24 * time.Hour).Format(time.RFC3339)}).WantError(t, 400, "invalidRequest")
+	ts.Do(t, tok, "GET", "/v1.0/subscriptions/"+subID, nil).WantStatus(t, 200)
+	if n := len(ts.Do(t, tok, "GET", "/v1.0/subscriptions", nil).WantStatus(t, 200).JSON["value"].([]any)); n != 1 {
 		t.Fatalf("%d subscriptions listed", n)
 	}
 	// Another app does not see it.
-	ts.do(t, ts.appToken(t), "GET", "/v1.0/subscriptions/"+subID, nil).wantError(t, 404, "ResourceNotFound")
-	ts.do(t, tok, "DELETE", "/v1.0/subscriptions/"+subID, nil).wantStatus(t, 204)
-	ts.do(t, tok, "GET", "/v1.0/subscriptions/"+subID, nil).wantError(t, 404, "ResourceNotFound")
+	ts.Do(t, ts.AppToken(t), "GET", "/v1.0/subscriptions/"+subID, nil).WantError(t, 404, "ResourceNotFound")
+	ts.Do(t, tok, "DELETE", "/v1.0/subscriptions/"+subID, nil).WantStatus(t, 204)
+	ts.Do(t, tok, "GET", "/v1.0/subscriptions/"+subID, nil).WantError(t, 404, "ResourceNotFound")
 }
 
 func TestSubscriptionRejections(t *testing.T) {
 	ts := newTestServer(t, Options{})
-	tok := ts.aliceToken(t)
+	tok := ts.AliceToken(t)
 	good := newReceiver(t, true)
 	bad := newReceiver(t, false)
 	exp := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
@@ -108,10 +108,10 @@ func TestSubscriptionRejections(t *testing.T) {
 	}
 	for name, body := range cases {
 		t.Run(name, func(t *testing.T) {
-			ts.do(t, tok, "POST", "/v1.0/subscriptions", body).wantError(t, 400, "invalidRequest")
+			ts.Do(t, tok, "POST", "/v1.0/subscriptions", body).WantError(t, 400, "invalidRequest")
 		})
 	}
 	// Bob's items need Mail.Read.Shared: the limited app cannot subscribe.
-	limited := ts.userToken(t, DemoLimitedClientID, DemoUser)
-	ts.do(t, limited, "POST", "/v1.0/subscriptions", sub(good.URL, "users/"+DemoBob+"/testItems", "created", exp)).wantError(t, 403, "ErrorAccessDenied")
+	limited := ts.UserToken(t, DemoLimitedClientID, DemoUser)
+	ts.Do(t, limited, "POST", "/v1.0/subscriptions", sub(good.URL, "users/"+DemoBob+"/testItems", "created", exp)).WantError(t, 403, "ErrorAccessDenied")
 }

@@ -1,4 +1,4 @@
-package sandbox
+package core
 
 import (
 	"context"
@@ -13,54 +13,15 @@ import (
 )
 
 // principalUser in a route pattern matches "me" or "users/{id-or-upn}" and
-// resolves to call.user.
+// resolves to Call.User.
 const principalUser = "{user}"
-
-// route is one entry of the route table. Areas declare their routes in
-// their own file (see AREAS.md) and register them with registerArea.
-type route struct {
-	Method string
-	// Pattern is relative to the version root: literal segments (matched
-	// case-insensitively), {name} for one segment, {user} for the principal
-	// and a final {name...} for the rest of the path.
-	Pattern string
-	// Scopes are the delegated permissions that allow the call (any of).
-	Scopes []string
-	// SharedScopes allow a delegated call on another user's {user} route
-	// (any of); nil means each of Scopes with ".Shared" appended.
-	SharedScopes []string
-	// Roles are the application permissions that allow the call (any of).
-	Roles []string
-	// Public routes need no bearer token: pre-authenticated upload and
-	// download URLs carry their own proof.
-	Public bool
-	Handle func(ctx context.Context, c *call) error
-
-	segs []string
-}
-
-// area is one service area: its routes, its demo data and the resources
-// that can be subscribed to.
-type area struct {
-	Name          string
-	Routes        []route
-	Seed          func(ctx context.Context, tx *txn, sd *seedContext) error
-	Subscriptions []subscribable
-}
-
-// registeredAreas is filled by init functions of the area files only and
-// read-only afterwards; every Server builds its router from it.
-var registeredAreas []area
-
-// registerArea adds an area; call it from an init function.
-func registerArea(a area) { registeredAreas = append(registeredAreas, a) }
 
 // router finds the route for a path.
 type router struct {
-	routes []*route
+	routes []*Route
 }
 
-func newRouter(areas []area) (*router, error) {
+func newRouter(areas []Area) (*router, error) {
 	rt := &router{}
 	for _, a := range areas {
 		for i := range a.Routes {
@@ -81,10 +42,11 @@ func newRouter(areas []area) (*router, error) {
 	return rt, nil
 }
 
-// splitPath turns the part of a URL path below the version root into
+// SplitPath turns the part of a URL path below the version root into
 // decoded segments, accepting OData key syntax: "messages('AAk=')" becomes
-// "messages", "AAk=". It rejects empty, "." and ".." segments.
-func splitPath(escaped string) ([]string, error) {
+// "messages", "AAk=". It rejects empty, "." and ".." segments. Areas use it
+// to read resource paths a client sends in a body (e.g. @odata.id).
+func SplitPath(escaped string) ([]string, error) {
 	escaped = strings.TrimSuffix(escaped, "/")
 	if escaped == "" {
 		return nil, nil
@@ -137,7 +99,7 @@ func validSegment(seg string) bool {
 
 // match is the outcome of matching one route.
 type match struct {
-	route  *route
+	route  *Route
 	params map[string]string
 	login  string // the {user} segment: "" for me
 	score  []int
@@ -168,7 +130,7 @@ func (rt *router) find(method string, segs []string) (m *match, allowed []string
 // matchRoute matches segs against r; literal segments score higher than
 // parameters, so "users/delta" beats "users/{id}". It allocates only for a
 // route that matches: most are rejected at their first segment.
-func matchRoute(r *route, segs []string) (*match, bool) {
+func matchRoute(r *Route, segs []string) (*match, bool) {
 	var buf [16]int
 	score := buf[:0]
 	var params map[string]string
@@ -227,7 +189,7 @@ func matchRoute(r *route, segs []string) (*match, bool) {
 }
 
 // authenticate verifies the bearer token of r.
-func (s *Server) authenticate(ctx context.Context, r *http.Request) (*identity.Claims, *apiError) {
+func (s *Engine) authenticate(ctx context.Context, r *http.Request) (*identity.Claims, *Error) {
 	// The scheme is case-insensitive (RFC 9110); the identity provider
 	// checks issuer, tenant, audience, signature and lifetime.
 	scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
@@ -250,7 +212,7 @@ const maxVerifiedTokens = 1024
 
 // verify checks a token with the identity provider, remembering valid ones
 // until they expire: the signature check dominates the cost of small calls.
-func (s *Server) verify(ctx context.Context, token string) (*identity.Claims, error) {
+func (s *Engine) verify(ctx context.Context, token string) (*identity.Claims, error) {
 	s.verified.mu.Lock()
 	c, ok := s.verified.m[token]
 	s.verified.mu.Unlock()
@@ -270,15 +232,15 @@ func (s *Server) verify(ctx context.Context, token string) (*identity.Claims, er
 	return c, nil
 }
 
-func (s *Server) unauthenticated(r *http.Request, msg string) *apiError {
-	return errorf(http.StatusUnauthorized, "InvalidAuthenticationToken", "%s", msg).withHeader("WWW-Authenticate",
+func (s *Engine) unauthenticated(r *http.Request, msg string) *Error {
+	return Errorf(http.StatusUnauthorized, "InvalidAuthenticationToken", "%s", msg).WithHeader("WWW-Authenticate",
 		fmt.Sprintf(`Bearer realm="", authorization_uri="%s/%s/oauth2/v2.0/authorize", client_id="00000003-0000-0000-c000-000000000000"`,
 			baseURL(r), s.tenantID))
 }
 
 // authorize checks that claims grant route r; other says a {user} route
 // addresses someone else than the signed-in user.
-func authorize(claims *identity.Claims, r *route, other bool) *apiError {
+func authorize(claims *identity.Claims, r *Route, other bool) *Error {
 	if r.Public {
 		return nil
 	}
@@ -286,7 +248,7 @@ func authorize(claims *identity.Claims, r *route, other bool) *apiError {
 		if hasAny(claims.Roles, r.Roles) {
 			return nil
 		}
-		return errAccessDenied()
+		return AccessDenied()
 	}
 	need := r.Scopes
 	if other {
@@ -301,7 +263,7 @@ func authorize(claims *identity.Claims, r *route, other bool) *apiError {
 	if hasAny(claims.Scopes, need) {
 		return nil
 	}
-	return errAccessDenied()
+	return AccessDenied()
 }
 
 // hasAny reports whether granted holds any of need, ignoring case and a

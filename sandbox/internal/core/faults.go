@@ -1,4 +1,4 @@
-package sandbox
+package core
 
 import (
 	"context"
@@ -208,7 +208,7 @@ func (fi *faultInjector) draw() fault {
 // never touch the identity endpoints nor a $batch envelope (its items draw
 // their own); the X-Sandbox-Fault request header forces a fault on any
 // request.
-func (s *Server) SetFaults(spec string) error {
+func (s *Engine) SetFaults(spec string) error {
 	if strings.TrimSpace(spec) == "" {
 		s.faults.Store(nil)
 		return nil
@@ -225,12 +225,12 @@ type batchItemKey struct{}
 
 // applyFaults injects the fault for r, if any, and reports whether the
 // request should go on, and whether its answer must then be dropped.
-func (s *Server) applyFaults(w http.ResponseWriter, r *http.Request, identityPath bool) (proceed, drop bool) {
+func (s *Engine) applyFaults(w http.ResponseWriter, r *http.Request, identityPath bool) (proceed, drop bool) {
 	var f fault
 	if h := r.Header.Get(faultHeader); h != "" {
 		var err error
 		if f, err = parseFaultHeader(h); err != nil {
-			writeError(w, s.now(), errBadRequest("Invalid %s header: %v.", faultHeader, err))
+			writeError(w, s.now(), BadRequest("Invalid %s header: %v.", faultHeader, err))
 			return false, false
 		}
 	} else if fi := s.faults.Load(); fi != nil && !identityPath && !isBatchEnvelope(r) {
@@ -263,24 +263,24 @@ func (s *Server) applyFaults(w http.ResponseWriter, r *http.Request, identityPat
 		// Not hijackable (HTTP/2): abort the stream instead.
 		panic(http.ErrAbortHandler)
 	case "429":
-		e := errorf(http.StatusTooManyRequests, "TooManyRequests", "Please retry again later.").
-			withHeader("Retry-After", strconv.Itoa(f.retryAfter))
+		e := Errorf(http.StatusTooManyRequests, "TooManyRequests", "Please retry again later.").
+			WithHeader("Retry-After", strconv.Itoa(f.retryAfter))
 		e.Inner = map[string]any{"code": "429", "message": "Please retry after", "status": "429"}
 		writeError(w, s.now(), e)
 	case "503":
-		writeError(w, s.now(), errorf(http.StatusServiceUnavailable, "serviceNotAvailable",
-			"The service is temporarily unavailable. Retry later.").withHeader("Retry-After", strconv.Itoa(f.retryAfter)))
+		writeError(w, s.now(), Errorf(http.StatusServiceUnavailable, "serviceNotAvailable",
+			"The service is temporarily unavailable. Retry later.").WithHeader("Retry-After", strconv.Itoa(f.retryAfter)))
 	case "500":
-		writeError(w, s.now(), errorf(http.StatusInternalServerError, "generalException", "An injected internal server error occurred."))
+		writeError(w, s.now(), Errorf(http.StatusInternalServerError, "generalException", "An injected internal server error occurred."))
 	case "502":
-		writeError(w, s.now(), errorf(http.StatusBadGateway, "BadGateway", "An injected bad gateway error occurred."))
+		writeError(w, s.now(), Errorf(http.StatusBadGateway, "BadGateway", "An injected bad gateway error occurred."))
 	case "504":
-		writeError(w, s.now(), errorf(http.StatusGatewayTimeout, "GatewayTimeout", "An injected gateway timeout occurred."))
+		writeError(w, s.now(), Errorf(http.StatusGatewayTimeout, "GatewayTimeout", "An injected gateway timeout occurred."))
 	}
 	return false, false
 }
 
-func (s *Server) countFault(kind string) {
+func (s *Engine) countFault(kind string) {
 	s.injected.mu.Lock()
 	defer s.injected.mu.Unlock()
 	if s.injected.n == nil {
@@ -292,7 +292,7 @@ func (s *Server) countFault(kind string) {
 // FaultsInjected returns how many faults of each kind ("429", "reset",
 // "drop", ...) the server has injected since it started, so a test can check
 // that its fault spec actually fired.
-func (s *Server) FaultsInjected() map[string]int {
+func (s *Engine) FaultsInjected() map[string]int {
 	s.injected.mu.Lock()
 	defer s.injected.mu.Unlock()
 	return maps.Clone(s.injected.n)

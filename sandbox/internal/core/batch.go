@@ -1,4 +1,4 @@
-package sandbox
+package core
 
 import (
 	"bytes"
@@ -36,14 +36,14 @@ type batchResponse struct {
 // malformed), then runs each request through the whole handler chain
 // (faults, authentication, permissions) in dependency order. A request
 // whose dependency failed gets 424 without running.
-func (s *Server) serveBatch(w http.ResponseWriter, r *http.Request, root apiRoot) {
-	fail := func(e *apiError) { writeError(w, s.now(), e) }
-	c := &call{w: w, r: r, s: s, root: apiRoot{Path: root.Path, Dialect: dialectGraph}}
+func (s *Engine) serveBatch(w http.ResponseWriter, r *http.Request, root apiRoot) {
+	fail := func(e *Error) { writeError(w, s.now(), e) }
+	c := &Call{W: w, R: r, s: s, root: apiRoot{Path: root.Path, Dialect: dialectGraph}}
 	var env struct {
 		Requests []batchRequest `json:"requests"`
 	}
-	if err := c.decode(&env); err != nil {
-		fail(asAPIError(err))
+	if err := c.Decode(&env); err != nil {
+		fail(asError(err))
 		return
 	}
 	order, aerr := checkBatch(env.Requests)
@@ -77,39 +77,39 @@ func (s *Server) serveBatch(w http.ResponseWriter, r *http.Request, root apiRoot
 
 // checkBatch validates the requests and returns an execution order in
 // which every request comes after the ones it depends on.
-func checkBatch(reqs []batchRequest) ([]int, *apiError) {
+func checkBatch(reqs []batchRequest) ([]int, *Error) {
 	if len(reqs) == 0 {
-		return nil, errBadRequest("The batch has no requests; send {\"requests\":[...]} with 1 to %d requests.", maxBatchRequests)
+		return nil, BadRequest("The batch has no requests; send {\"requests\":[...]} with 1 to %d requests.", maxBatchRequests)
 	}
 	if len(reqs) > maxBatchRequests {
-		return nil, errBadRequest("The batch has %d requests; the limit is %d. Split it into several batches.", len(reqs), maxBatchRequests)
+		return nil, BadRequest("The batch has %d requests; the limit is %d. Split it into several batches.", len(reqs), maxBatchRequests)
 	}
 	index := map[string]int{}
 	for i, q := range reqs {
 		if q.ID == "" {
-			return nil, errBadRequest("Request %d of the batch has no id.", i+1)
+			return nil, BadRequest("Request %d of the batch has no id.", i+1)
 		}
 		key := strings.ToLower(q.ID)
 		if _, dup := index[key]; dup {
-			return nil, errBadRequest("Batch request id '%s' is used more than once; ids are compared without regard to case and must be unique.", q.ID)
+			return nil, BadRequest("Batch request id '%s' is used more than once; ids are compared without regard to case and must be unique.", q.ID)
 		}
 		index[key] = i
 		switch strings.ToUpper(q.Method) {
 		case http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete:
 		default:
-			return nil, errBadRequest("Batch request '%s' has method '%s'; use GET, POST, PUT, PATCH or DELETE.", q.ID, q.Method)
+			return nil, BadRequest("Batch request '%s' has method '%s'; use GET, POST, PUT, PATCH or DELETE.", q.ID, q.Method)
 		}
 		if q.URL == "" || strings.Contains(q.URL, "://") || strings.HasPrefix(q.URL, "//") {
-			return nil, errBadRequest("Batch request '%s' needs a relative url such as /me or users?$top=5.", q.ID)
+			return nil, BadRequest("Batch request '%s' needs a relative url such as /me or users?$top=5.", q.ID)
 		}
 		if len(q.Body) > 0 && string(q.Body) != "null" && headerValue(q.Headers, "Content-Type") == "" {
-			return nil, errBadRequest("Batch request '%s' has a body but no Content-Type header.", q.ID)
+			return nil, BadRequest("Batch request '%s' has a body but no Content-Type header.", q.ID)
 		}
 	}
 	for _, q := range reqs {
 		for _, d := range q.DependsOn {
 			if _, ok := index[strings.ToLower(d)]; !ok || strings.EqualFold(d, q.ID) {
-				return nil, errBadRequest("Batch request '%s' depends on '%s', which is not another request of the batch.", q.ID, d)
+				return nil, BadRequest("Batch request '%s' depends on '%s', which is not another request of the batch.", q.ID, d)
 			}
 		}
 	}
@@ -134,7 +134,7 @@ func checkBatch(reqs []batchRequest) ([]int, *apiError) {
 			}
 		}
 		if !progress {
-			return nil, errBadRequest("The dependsOn references of the batch form a cycle.")
+			return nil, BadRequest("The dependsOn references of the batch form a cycle.")
 		}
 	}
 	return order, nil
@@ -150,7 +150,7 @@ func headerValue(h map[string]string, name string) string {
 }
 
 // runBatchItem runs one request through the full handler chain.
-func (s *Server) runBatchItem(outer *http.Request, root apiRoot, q batchRequest) batchResponse {
+func (s *Engine) runBatchItem(outer *http.Request, root apiRoot, q batchRequest) batchResponse {
 	body, aerr := batchBody(q)
 	if aerr != nil {
 		return s.itemError(q.ID, aerr)
@@ -158,12 +158,12 @@ func (s *Server) runBatchItem(outer *http.Request, root apiRoot, q batchRequest)
 	rel := strings.TrimPrefix(q.URL, "/")
 	rel = strings.TrimPrefix(rel, root.Path+"/")
 	if strings.EqualFold(strings.SplitN(rel, "?", 2)[0], "$batch") {
-		return s.itemError(q.ID, errBadRequest("A batch cannot contain another $batch request."))
+		return s.itemError(q.ID, BadRequest("A batch cannot contain another $batch request."))
 	}
 	ctx := context.WithValue(outer.Context(), batchItemKey{}, true)
 	sub, err := http.NewRequestWithContext(ctx, strings.ToUpper(q.Method), "/"+root.Path+"/"+rel, bytes.NewReader(body))
 	if err != nil {
-		return s.itemError(q.ID, errBadRequest("Batch request '%s' has an invalid url: %v.", q.ID, err))
+		return s.itemError(q.ID, BadRequest("Batch request '%s' has an invalid url: %v.", q.ID, err))
 	}
 	sub.Host, sub.TLS, sub.RemoteAddr = outer.Host, outer.TLS, outer.RemoteAddr
 	for k, v := range q.Headers {
@@ -179,7 +179,7 @@ func (s *Server) runBatchItem(outer *http.Request, root apiRoot, q batchRequest)
 
 // batchBody is the request body of an item: a JSON value as is, or a
 // base64 string for other content types.
-func batchBody(q batchRequest) ([]byte, *apiError) {
+func batchBody(q batchRequest) ([]byte, *Error) {
 	if len(q.Body) == 0 || string(q.Body) == "null" {
 		return nil, nil
 	}
@@ -189,24 +189,24 @@ func batchBody(q batchRequest) ([]byte, *apiError) {
 	}
 	var b64 string
 	if err := json.Unmarshal(q.Body, &b64); err != nil {
-		return nil, errBadRequest("The body of batch request '%s' is %s content and must be a base64 string.", q.ID, mt)
+		return nil, BadRequest("The body of batch request '%s' is %s content and must be a base64 string.", q.ID, mt)
 	}
 	raw, err := base64.StdEncoding.DecodeString(b64)
 	if err != nil {
-		return nil, errBadRequest("The body of batch request '%s' is not valid base64.", q.ID)
+		return nil, BadRequest("The body of batch request '%s' is not valid base64.", q.ID)
 	}
 	return raw, nil
 }
 
-func (s *Server) itemError(id string, e *apiError) batchResponse {
+func (s *Engine) itemError(id string, e *Error) batchResponse {
 	rec := newRecorder()
 	rec.Header().Set("request-id", uuid.NewString())
 	writeError(rec, s.now(), e)
 	return rec.item(id)
 }
 
-func (s *Server) failedDependency(q batchRequest, dep string) batchResponse {
-	return s.itemError(q.ID, errorf(http.StatusFailedDependency, "FailedDependency",
+func (s *Engine) failedDependency(q batchRequest, dep string) batchResponse {
+	return s.itemError(q.ID, Errorf(http.StatusFailedDependency, "FailedDependency",
 		"Request '%s' depends on request '%s', which failed.", q.ID, dep))
 }
 

@@ -1,4 +1,4 @@
-package sandbox
+package core
 
 import (
 	"bufio"
@@ -14,7 +14,7 @@ import (
 	"time"
 )
 
-func openTestStore(t testing.TB, path string) *store {
+func openTestStore(t testing.TB, path string) *Store {
 	t.Helper()
 	st, err := openStore(context.Background(), path, time.Now)
 	if err != nil {
@@ -28,8 +28,8 @@ func TestStoreMigrations(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "s.db")
 	st := openTestStore(t, path)
 	ctx := context.Background()
-	if err := st.write(ctx, func(tx *txn) error {
-		return tx.put(ctx, &object{Collection: "c", ID: "1", Data: map[string]any{"a": "b"}})
+	if err := st.Write(ctx, func(tx *Tx) error {
+		return tx.Put(ctx, &Object{Collection: "c", ID: "1", Data: map[string]any{"a": "b"}})
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -56,16 +56,16 @@ func TestStoreMigrations(t *testing.T) {
 func TestStoreObjectsAndChanges(t *testing.T) {
 	st := openTestStore(t, ":memory:")
 	ctx := context.Background()
-	err := st.write(ctx, func(tx *txn) error {
-		if err := tx.put(ctx, &object{Collection: "m", Owner: "u", ID: "1", Parent: "inbox", Data: map[string]any{"s": "x"}}); err != nil {
+	err := st.Write(ctx, func(tx *Tx) error {
+		if err := tx.Put(ctx, &Object{Collection: "m", Owner: "u", ID: "1", Parent: "inbox", Data: map[string]any{"s": "x"}}); err != nil {
 			return err
 		}
-		o, err := tx.get(ctx, "m", "u", "1")
+		o, err := tx.Get(ctx, "m", "u", "1")
 		if err != nil {
 			return err
 		}
 		o.Parent = "archive"
-		return tx.put(ctx, o)
+		return tx.Put(ctx, o)
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -84,13 +84,13 @@ func TestStoreObjectsAndChanges(t *testing.T) {
 	if want := "inbox:upsert inbox:remove archive:upsert"; strings.Join(kinds, " ") != want {
 		t.Fatalf("change log %q, want %q", kinds, want)
 	}
-	err = st.write(ctx, func(tx *txn) error { return tx.delete(ctx, "m", "u", "nope") })
-	if !isNotFound(err) {
+	err = st.Write(ctx, func(tx *Tx) error { return tx.Delete(ctx, "m", "u", "nope") })
+	if !IsNotFound(err) {
 		t.Fatalf("delete missing: %v", err)
 	}
 	// A failing write leaves nothing behind.
-	err = st.write(ctx, func(tx *txn) error {
-		if err := tx.put(ctx, &object{Collection: "m", Owner: "u", ID: "2", Data: map[string]any{}}); err != nil {
+	err = st.Write(ctx, func(tx *Tx) error {
+		if err := tx.Put(ctx, &Object{Collection: "m", Owner: "u", ID: "2", Data: map[string]any{}}); err != nil {
 			return err
 		}
 		return fmt.Errorf("boom")
@@ -98,8 +98,8 @@ func TestStoreObjectsAndChanges(t *testing.T) {
 	if err == nil {
 		t.Fatal("error lost")
 	}
-	st.read(ctx, func(tx *txn) error {
-		if _, err := tx.get(ctx, "m", "u", "2"); !isNotFound(err) {
+	st.Read(ctx, func(tx *Tx) error {
+		if _, err := tx.Get(ctx, "m", "u", "2"); !IsNotFound(err) {
 			t.Fatalf("rolled-back object exists: %v", err)
 		}
 		return nil
@@ -114,11 +114,11 @@ func TestStoreKVExpiry(t *testing.T) {
 	}
 	defer st.close()
 	ctx := context.Background()
-	st.write(ctx, func(tx *txn) error { return tx.kvPut(ctx, "k", []byte("v"), now.Add(time.Minute)) })
+	st.Write(ctx, func(tx *Tx) error { return tx.KVPut(ctx, "k", []byte("v"), now.Add(time.Minute)) })
 	get := func() (string, bool) {
 		var v []byte
 		var ok bool
-		st.read(ctx, func(tx *txn) error { v, ok, err = tx.kvGet(ctx, "k"); return err })
+		st.Read(ctx, func(tx *Tx) error { v, ok, err = tx.KVGet(ctx, "k"); return err })
 		return string(v), ok
 	}
 	if v, ok := get(); !ok || v != "v" {
@@ -129,7 +129,7 @@ func TestStoreKVExpiry(t *testing.T) {
 		t.Fatal("expired key still readable")
 	}
 	var rows int
-	st.write(ctx, func(tx *txn) error { return tx.kvPurge(ctx) })
+	st.Write(ctx, func(tx *Tx) error { return tx.kvPurge(ctx) })
 	if st.db.QueryRow(`SELECT count(*) FROM kv`).Scan(&rows); rows != 0 {
 		t.Fatalf("%d rows after purge", rows)
 	}
@@ -145,8 +145,8 @@ func TestBlobChunks(t *testing.T) {
 	// Upload in three uneven pieces, as an upload session would.
 	cuts := []int{0, 1000, blobChunkSize + 77, len(data)}
 	for i := 0; i+1 < len(cuts); i++ {
-		err := st.write(ctx, func(tx *txn) error {
-			n, err := tx.writeBlob(ctx, "b", int64(cuts[i]), bytes.NewReader(data[cuts[i]:cuts[i+1]]))
+		err := st.Write(ctx, func(tx *Tx) error {
+			n, err := tx.WriteBlob(ctx, "b", int64(cuts[i]), bytes.NewReader(data[cuts[i]:cuts[i+1]]))
 			if err == nil && n != int64(cuts[i+1]) {
 				err = fmt.Errorf("size %d after piece %d", n, i)
 			}
@@ -156,14 +156,14 @@ func TestBlobChunks(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	err := st.write(ctx, func(tx *txn) error {
-		_, err := tx.writeBlob(ctx, "b", 5, bytes.NewReader([]byte("x")))
+	err := st.Write(ctx, func(tx *Tx) error {
+		_, err := tx.WriteBlob(ctx, "b", 5, bytes.NewReader([]byte("x")))
 		return err
 	})
 	if err == nil {
 		t.Fatal("write at a wrong offset accepted")
 	}
-	b, err := st.openBlob(ctx, "b")
+	b, err := st.OpenBlob(ctx, "b")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +178,7 @@ func TestBlobChunks(t *testing.T) {
 	if _, err := io.ReadFull(b, part); err != nil || !bytes.Equal(part, data[blobChunkSize-3:blobChunkSize+7]) {
 		t.Fatalf("read across chunks: %v", err)
 	}
-	if _, err := st.openBlob(ctx, "none"); !isNotFound(err) {
+	if _, err := st.OpenBlob(ctx, "none"); !IsNotFound(err) {
 		t.Fatalf("missing blob: %v", err)
 	}
 }
@@ -243,12 +243,12 @@ func crashChild(path string) {
 	ctx := context.Background()
 	payload := bytes.Repeat([]byte("0123456789abcdef"), 20000)
 	for i := 0; ; i++ {
-		err := st.write(ctx, func(tx *txn) error {
+		err := st.Write(ctx, func(tx *Tx) error {
 			id := fmt.Sprint(i)
-			if _, err := tx.writeBlob(ctx, "blob:"+id, 0, bytes.NewReader(payload)); err != nil {
+			if _, err := tx.WriteBlob(ctx, "blob:"+id, 0, bytes.NewReader(payload)); err != nil {
 				return err
 			}
-			return tx.put(ctx, &object{Collection: "crash", ID: id, Data: map[string]any{"i": i}})
+			return tx.Put(ctx, &Object{Collection: "crash", ID: id, Data: map[string]any{"i": i}})
 		})
 		if err != nil {
 			fmt.Println("write:", err)

@@ -1,4 +1,4 @@
-package sandbox
+package core
 
 import (
 	"bytes"
@@ -25,42 +25,62 @@ const (
 	notifyTimeout     = 30 * time.Second
 )
 
-// subscribable is a resource areas let clients subscribe to, e.g.
-// "{user}/messages" or "{user}/mailFolders/{id}/messages". Creating a
-// subscription also needs the permissions of the GET route of the same
-// resource.
-type subscribable struct {
-	Pattern   string
+// Subscribable is a resource clients may subscribe to for change
+// notifications, e.g. "{user}/messages" or
+// "{user}/mailFolders/{folder}/messages". Creating a subscription also needs
+// the permissions of the GET route of the same resource; every committed
+// change in its Scope then notifies the subscribers.
+type Subscribable struct {
+	// Pattern is a route pattern (see Route.Pattern) of the resource.
+	Pattern string
+	// MaxExpiry is the longest lifetime Graph allows for the resource.
 	MaxExpiry time.Duration
-	ODataType string // resourceData @odata.type, e.g. "#Microsoft.Graph.Message"
-	// Scope is the part of the change log the resource covers; c.user and
-	// c.params are resolved from the resource path.
-	Scope func(ctx context.Context, c *call) (scope, error)
+	// ODataType is the resourceData @odata.type, e.g. "#Microsoft.Graph.Message".
+	ODataType string
+	// Scope is the part of the change log the resource covers; Call.User and
+	// Call.Param are resolved from the resource path.
+	Scope func(ctx context.Context, c *Call) (Scope, error)
 }
 
 // subscriptionWatch is stored next to each subscription.
 type subscriptionWatch struct {
-	Scope     scope  `json:"scope"`
+	Scope     Scope  `json:"scope"`
 	ODataType string `json:"odataType"`
 }
 
-func init() {
-	anyToken := []string{"User.Read", "User.ReadBasic.All", "Mail.Read", "Mail.ReadWrite", "Calendars.Read", "Calendars.ReadWrite",
-		"Contacts.Read", "Contacts.ReadWrite", "Files.Read", "Files.ReadWrite", "Files.ReadWrite.All", "Group.Read.All", "Directory.Read.All"}
-	anyRole := []string{"User.Read.All", "Mail.Read", "Mail.ReadWrite", "Calendars.ReadWrite", "Contacts.ReadWrite",
-		"Files.ReadWrite.All", "Group.Read.All", "Directory.Read.All"}
-	// The real check is the GET route of the subscribed resource; these
-	// only keep tokens without any data permission out.
-	registerArea(area{
-		Name: "subscriptions",
-		Routes: []route{
-			{Method: http.MethodPost, Pattern: "subscriptions", Scopes: anyToken, Roles: anyRole, Handle: createSubscription},
-			{Method: http.MethodGet, Pattern: "subscriptions", Scopes: anyToken, Roles: anyRole, Handle: listSubscriptions},
-			{Method: http.MethodGet, Pattern: "subscriptions/{id}", Scopes: anyToken, Roles: anyRole, Handle: getSubscription},
-			{Method: http.MethodPatch, Pattern: "subscriptions/{id}", Scopes: anyToken, Roles: anyRole, Handle: patchSubscription},
-			{Method: http.MethodDelete, Pattern: "subscriptions/{id}", Scopes: anyToken, Roles: anyRole, Handle: deleteSubscription},
-		},
-	})
+// builtinArea is what the core serves itself: /subscriptions and the
+// upload URLs of attachment sessions.
+func builtinArea(areas []Area) Area {
+	// The real check is the GET route of the subscribed resource; the gate
+	// only keeps out tokens without any permission the areas know.
+	var anyScope, anyRole []string
+	for _, a := range areas {
+		for _, r := range a.Routes {
+			anyScope = appendNew(anyScope, r.Scopes...)
+			anyRole = appendNew(anyRole, r.Roles...)
+		}
+	}
+	gate := func(method, pattern string, h HandlerFunc) Route {
+		return Route{Method: method, Pattern: pattern, Scopes: anyScope, Roles: anyRole, Handle: h}
+	}
+	routes := []Route{
+		gate(http.MethodPost, "subscriptions", createSubscription),
+		gate(http.MethodGet, "subscriptions", listSubscriptions),
+		gate(http.MethodGet, "subscriptions/{id}", getSubscription),
+		gate(http.MethodPatch, "subscriptions/{id}", patchSubscription),
+		gate(http.MethodDelete, "subscriptions/{id}", deleteSubscription),
+	}
+	return Area{Name: "core", Routes: append(routes, attachmentSessionRoutes()...)}
+}
+
+// appendNew appends the values list does not hold yet.
+func appendNew(list []string, values ...string) []string {
+	for _, v := range values {
+		if !slices.Contains(list, v) {
+			list = append(list, v)
+		}
+	}
+	return list
 }
 
 // subscriptionRequest is the body of POST /subscriptions.
@@ -75,19 +95,19 @@ type subscriptionRequest struct {
 	IncludeResourceData       bool   `json:"includeResourceData"`
 }
 
-func createSubscription(ctx context.Context, c *call) error {
+func createSubscription(ctx context.Context, c *Call) error {
 	var req subscriptionRequest
-	if err := c.decode(&req); err != nil {
+	if err := c.Decode(&req); err != nil {
 		return err
 	}
 	if err := checkChangeType(req.ChangeType); err != nil {
 		return err
 	}
 	if len(req.ClientState) > 128 {
-		return errInvalidRequest("clientState is limited to 128 characters.")
+		return InvalidRequest("clientState is limited to 128 characters.")
 	}
 	if req.IncludeResourceData {
-		return errInvalidRequest("includeResourceData is not supported by the sandbox; subscribe without it.")
+		return InvalidRequest("includeResourceData is not supported by the sandbox; subscribe without it.")
 	}
 	if err := checkLoopbackURL(req.NotificationURL); err != nil {
 		return err
@@ -108,10 +128,10 @@ func createSubscription(ctx context.Context, c *call) error {
 		"resource":                  sub,
 		"changeType":                req.ChangeType,
 		"notificationUrl":           req.NotificationURL,
-		"lifecycleNotificationUrl":  nilIfEmpty(req.LifecycleNotificationURL),
+		"lifecycleNotificationUrl":  NilIfEmpty(req.LifecycleNotificationURL),
 		"expirationDateTime":        exp.UTC().Format(time.RFC3339Nano),
-		"clientState":               nilIfEmpty(req.ClientState),
-		"applicationId":             c.claims.AppID,
+		"clientState":               NilIfEmpty(req.ClientState),
+		"applicationId":             c.Claims.AppID,
 		"creatorId":                 creatorID(c),
 		"includeResourceData":       false,
 		"latestSupportedTlsVersion": "v1_2",
@@ -119,36 +139,36 @@ func createSubscription(ctx context.Context, c *call) error {
 		"encryptionCertificateId":   nil,
 		"notificationQueryOptions":  nil,
 	}
-	watchDoc, err := toDoc(watch)
+	watchDoc, err := ToDoc(watch)
 	if err != nil {
 		return err
 	}
-	err = c.s.st.write(ctx, func(tx *txn) error {
-		if err := tx.put(ctx, &object{Collection: collSubscriptions, ID: id, Data: doc}); err != nil {
+	err = c.s.st.Write(ctx, func(tx *Tx) error {
+		if err := tx.Put(ctx, &Object{Collection: collSubscriptions, ID: id, Data: doc}); err != nil {
 			return err
 		}
-		return tx.put(ctx, &object{Collection: collSubWatches, ID: id, Data: watchDoc})
+		return tx.Put(ctx, &Object{Collection: collSubWatches, ID: id, Data: watchDoc})
 	})
 	if err != nil {
 		return err
 	}
-	return c.entity(http.StatusCreated, doc)
+	return c.Entity(http.StatusCreated, doc)
 }
 
-func creatorID(c *call) string {
-	if c.claims.AppOnly {
-		return c.claims.AppID
+func creatorID(c *Call) string {
+	if c.Claims.AppOnly {
+		return c.Claims.AppID
 	}
-	return c.claims.ObjectID
+	return c.Claims.ObjectID
 }
 
 func checkChangeType(ct string) error {
 	if ct == "" {
-		return errInvalidRequest("changeType is required: created, updated, deleted or a comma-separated list of them.")
+		return InvalidRequest("changeType is required: created, updated, deleted or a comma-separated list of them.")
 	}
 	for _, t := range strings.Split(ct, ",") {
 		if !slices.Contains([]string{"created", "updated", "deleted"}, strings.TrimSpace(t)) {
-			return errInvalidRequest("changeType %q is not valid; use created, updated, deleted or a comma-separated list of them.", t)
+			return InvalidRequest("changeType %q is not valid; use created, updated, deleted or a comma-separated list of them.", t)
 		}
 	}
 	return nil
@@ -159,10 +179,10 @@ func checkChangeType(ct string) error {
 func checkLoopbackURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return errInvalidRequest("notificationUrl %q must be an absolute http or https URL.", raw)
+		return InvalidRequest("notificationUrl %q must be an absolute http or https URL.", raw)
 	}
 	if !isLoopbackHost(u.Hostname()) {
-		return errInvalidRequest("notificationUrl %q is not on a loopback address; the sandbox only notifies 127.0.0.1, ::1 or localhost.", raw)
+		return InvalidRequest("notificationUrl %q is not on a loopback address; the sandbox only notifies 127.0.0.1, ::1 or localhost.", raw)
 	}
 	return nil
 }
@@ -178,39 +198,39 @@ func isLoopbackHost(h string) bool {
 func checkExpiry(now time.Time, raw string, max time.Duration) (time.Time, error) {
 	exp, err := time.Parse(time.RFC3339Nano, raw)
 	if err != nil {
-		return time.Time{}, errInvalidRequest("expirationDateTime %q must be an ISO 8601 date and time, e.g. 2026-01-05T09:00:00Z.", raw)
+		return time.Time{}, InvalidRequest("expirationDateTime %q must be an ISO 8601 date and time, e.g. 2026-01-05T09:00:00Z.", raw)
 	}
 	if !exp.After(now) {
-		return time.Time{}, errInvalidRequest("expirationDateTime %s is in the past.", raw)
+		return time.Time{}, InvalidRequest("expirationDateTime %s is in the past.", raw)
 	}
 	if exp.Sub(now) > max {
-		return time.Time{}, errInvalidRequest("Subscription expiration can only be %d minutes in the future.", int(max/time.Minute))
+		return time.Time{}, InvalidRequest("Subscription expiration can only be %d minutes in the future.", int(max/time.Minute))
 	}
 	return exp, nil
 }
 
 // resolveSubscription matches a subscription resource against the
-// subscribable resources, checks the caller may read it, and returns the
+// Subscribable resources, checks the caller may read it, and returns the
 // normalised resource, what to watch and the longest allowed lifetime.
-func (s *Server) resolveSubscription(ctx context.Context, c *call, resource string) (string, subscriptionWatch, time.Duration, error) {
+func (s *Engine) resolveSubscription(ctx context.Context, c *Call, resource string) (string, subscriptionWatch, time.Duration, error) {
 	var w subscriptionWatch
 	res := strings.TrimPrefix(strings.TrimSpace(resource), "/")
 	for _, r := range apiRoots {
 		res = strings.TrimPrefix(res, r.Path+"/")
 	}
-	segs, err := splitPath(res)
+	segs, err := SplitPath(res)
 	if err != nil || len(segs) == 0 {
-		return "", w, 0, errInvalidRequest("resource %q is not a valid resource path.", resource)
+		return "", w, 0, InvalidRequest("resource %q is not a valid resource path.", resource)
 	}
 	sb, m := s.subscribableFor(segs)
 	if sb == nil {
-		return "", w, 0, errInvalidRequest("resource %q is not supported for change notifications.", resource)
+		return "", w, 0, InvalidRequest("resource %q is not supported for change notifications.", resource)
 	}
 	get, _ := s.router.find(http.MethodGet, segs)
 	if get == nil {
-		return "", w, 0, errInvalidRequest("resource %q cannot be read, so it cannot be subscribed to.", resource)
+		return "", w, 0, InvalidRequest("resource %q cannot be read, so it cannot be subscribed to.", resource)
 	}
-	sc := &call{w: c.w, r: c.r, s: s, root: c.root, route: get.route, params: m.params, claims: c.claims}
+	sc := &Call{W: c.W, R: c.R, s: s, root: c.root, route: get.route, params: m.params, Claims: c.Claims}
 	if err := s.admit(ctx, sc, get.route, m.login); err != nil {
 		return "", w, 0, err
 	}
@@ -221,13 +241,13 @@ func (s *Server) resolveSubscription(ctx context.Context, c *call, resource stri
 	return res, subscriptionWatch{Scope: scp, ODataType: sb.ODataType}, sb.MaxExpiry, nil
 }
 
-// subscribableFor finds the subscribable resource matching segs, with the
+// subscribableFor finds the Subscribable resource matching segs, with the
 // match of its pattern; nil when none does.
-func (s *Server) subscribableFor(segs []string) (*subscribable, *match) {
+func (s *Engine) subscribableFor(segs []string) (*Subscribable, *match) {
 	for _, a := range s.areas {
 		for i := range a.Subscriptions {
 			sb := &a.Subscriptions[i]
-			if m, ok := matchRoute(&route{segs: strings.Split(sb.Pattern, "/")}, segs); ok {
+			if m, ok := matchRoute(&Route{segs: strings.Split(sb.Pattern, "/")}, segs); ok {
 				return sb, m
 			}
 		}
@@ -236,8 +256,8 @@ func (s *Server) subscribableFor(segs []string) (*subscribable, *match) {
 }
 
 // maxExpiry is the longest lifetime of a subscription to resource.
-func (s *Server) maxExpiry(resource string) time.Duration {
-	segs, err := splitPath(resource)
+func (s *Engine) maxExpiry(resource string) time.Duration {
+	segs, err := SplitPath(resource)
 	if err != nil {
 		return 0
 	}
@@ -249,46 +269,46 @@ func (s *Server) maxExpiry(resource string) time.Duration {
 
 // visibleSubscription reports whether the caller's app created the
 // subscription and it has not expired (Graph deletes expired ones).
-func (s *Server) visibleSubscription(c *call, doc map[string]any) bool {
+func (s *Engine) visibleSubscription(c *Call, doc map[string]any) bool {
 	exp, err := time.Parse(time.RFC3339Nano, fmt.Sprint(doc["expirationDateTime"]))
-	return err == nil && exp.After(s.now()) && doc["applicationId"] == c.claims.AppID
+	return err == nil && exp.After(s.now()) && doc["applicationId"] == c.Claims.AppID
 }
 
 // mySubscription loads a subscription the caller's app created.
-func mySubscription(ctx context.Context, c *call) (*object, error) {
-	var o *object
-	err := c.s.st.read(ctx, func(tx *txn) error {
+func mySubscription(ctx context.Context, c *Call) (*Object, error) {
+	var o *Object
+	err := c.s.st.Read(ctx, func(tx *Tx) error {
 		var err error
-		o, err = tx.get(ctx, collSubscriptions, "", c.param("id"))
+		o, err = tx.Get(ctx, collSubscriptions, "", c.Param("id"))
 		return err
 	})
 	if err == nil && !c.s.visibleSubscription(c, o.Data) {
-		err = errNotFound
+		err = ErrNotFound
 	}
-	if isNotFound(err) {
-		return nil, errorf(http.StatusNotFound, "ResourceNotFound", "The object was not found.")
+	if IsNotFound(err) {
+		return nil, Errorf(http.StatusNotFound, "ResourceNotFound", "The object was not found.")
 	}
 	return o, err
 }
 
-func listSubscriptions(ctx context.Context, c *call) error {
-	return c.list(ctx, listSpec{Scope: scope{Collection: collSubscriptions}, DefaultTop: 100,
+func listSubscriptions(ctx context.Context, c *Call) error {
+	return c.List(ctx, ListSpec{Scope: Scope{Collection: collSubscriptions}, DefaultTop: 100,
 		Include: func(doc map[string]any) bool { return c.s.visibleSubscription(c, doc) }})
 }
 
-func getSubscription(ctx context.Context, c *call) error {
+func getSubscription(ctx context.Context, c *Call) error {
 	o, err := mySubscription(ctx, c)
 	if err != nil {
 		return err
 	}
-	return c.entity(http.StatusOK, o.Data)
+	return c.Entity(http.StatusOK, o.Data)
 }
 
-func patchSubscription(ctx context.Context, c *call) error {
+func patchSubscription(ctx context.Context, c *Call) error {
 	var req struct {
 		ExpirationDateTime string `json:"expirationDateTime"`
 	}
-	if err := c.decode(&req); err != nil {
+	if err := c.Decode(&req); err != nil {
 		return err
 	}
 	o, err := mySubscription(ctx, c)
@@ -302,32 +322,32 @@ func patchSubscription(ctx context.Context, c *call) error {
 		return err
 	}
 	o.Data["expirationDateTime"] = exp.UTC().Format(time.RFC3339Nano)
-	if err := c.s.st.write(ctx, func(tx *txn) error { return tx.put(ctx, o) }); err != nil {
+	if err := c.s.st.Write(ctx, func(tx *Tx) error { return tx.Put(ctx, o) }); err != nil {
 		return err
 	}
-	return c.entity(http.StatusOK, o.Data)
+	return c.Entity(http.StatusOK, o.Data)
 }
 
-func deleteSubscription(ctx context.Context, c *call) error {
+func deleteSubscription(ctx context.Context, c *Call) error {
 	if _, err := mySubscription(ctx, c); err != nil {
 		return err
 	}
-	err := c.s.st.write(ctx, func(tx *txn) error {
-		if err := tx.delete(ctx, collSubscriptions, "", c.param("id")); err != nil {
+	err := c.s.st.Write(ctx, func(tx *Tx) error {
+		if err := tx.Delete(ctx, collSubscriptions, "", c.Param("id")); err != nil {
 			return err
 		}
-		return tx.delete(ctx, collSubWatches, "", c.param("id"))
+		return tx.Delete(ctx, collSubWatches, "", c.Param("id"))
 	})
 	if err != nil {
 		return err
 	}
-	return c.noContent()
+	return c.NoContent()
 }
 
 // notifier delivers change notifications in the background, in commit
 // order, one POST per subscription per commit.
 type notifier struct {
-	s      *Server
+	s      *Engine
 	client *http.Client
 	queue  chan []change
 	done   chan struct{}
@@ -335,7 +355,7 @@ type notifier struct {
 	closed bool
 }
 
-func newNotifier(s *Server) *notifier {
+func newNotifier(s *Engine) *notifier {
 	dialer := &net.Dialer{Timeout: 5 * time.Second}
 	tr := &http.Transport{
 		// Checked again at dial time: a name could resolve elsewhere.
@@ -404,17 +424,17 @@ func (n *notifier) validate(ctx context.Context, notificationURL string) error {
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), nil)
 	if err != nil {
-		return errInvalidRequest("Subscription validation request failed: %v.", err)
+		return InvalidRequest("Subscription validation request failed: %v.", err)
 	}
 	req.Header.Set("Content-Type", "text/plain; charset=utf-8")
 	resp, err := n.client.Do(req)
 	if err != nil {
-		return errInvalidRequest("Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request.")
+		return InvalidRequest("Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request.")
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
 	if resp.StatusCode != http.StatusOK || string(body) != token {
-		return errInvalidRequest("Subscription validation request failed. Response must exactly match validationToken query parameter.")
+		return InvalidRequest("Subscription validation request failed. Response must exactly match validationToken query parameter.")
 	}
 	return nil
 }
@@ -432,13 +452,13 @@ type notification struct {
 // deliver posts the notifications one commit causes.
 func (n *notifier) deliver(chs []change) {
 	ctx := context.Background()
-	var subs, watches []*object
-	err := n.s.st.read(ctx, func(tx *txn) error {
+	var subs, watches []*Object
+	err := n.s.st.Read(ctx, func(tx *Tx) error {
 		var err error
-		if subs, err = tx.list(ctx, scope{Collection: collSubscriptions}, false, 0, 0); err != nil || len(subs) == 0 {
+		if subs, err = tx.List(ctx, Scope{Collection: collSubscriptions}, false, 0, 0); err != nil || len(subs) == 0 {
 			return err
 		}
-		watches, err = tx.list(ctx, scope{Collection: collSubWatches}, false, 0, 0)
+		watches, err = tx.List(ctx, Scope{Collection: collSubWatches}, false, 0, 0)
 		return err
 	})
 	if err != nil || len(subs) == 0 {
@@ -450,7 +470,7 @@ func (n *notifier) deliver(chs []change) {
 	byID := map[string]subscriptionWatch{}
 	for _, w := range watches {
 		var sw subscriptionWatch
-		if fromDoc(w.Data, &sw) == nil {
+		if FromDoc(w.Data, &sw) == nil {
 			byID[w.ID] = sw
 		}
 	}

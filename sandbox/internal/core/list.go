@@ -1,11 +1,10 @@
-package sandbox
+package core
 
 import (
 	"bytes"
 	"container/heap"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -16,9 +15,9 @@ import (
 	"github.com/o365go/o365/sandbox/internal/odata"
 )
 
-// listSpec says how a collection route lists its documents.
-type listSpec struct {
-	Scope scope
+// ListSpec says how a collection route lists its documents.
+type ListSpec struct {
+	Scope Scope
 	// Desc lists newest first by the objects' sort key when there is no
 	// $orderby (messages); false lists oldest first.
 	Desc bool
@@ -36,22 +35,22 @@ type listSpec struct {
 	Include func(doc map[string]any) bool
 	// Present, when set, turns a stored document into what is sent (e.g. a
 	// body in the preferred content type). It must not modify doc.
-	Present func(c *call, doc map[string]any) map[string]any
+	Present func(c *Call, doc map[string]any) map[string]any
 	// Expand serves $expand of navigation properties by name.
-	Expand map[string]expander
+	Expand map[string]Expander
 	// Load, when set, computes the documents instead of reading Scope
 	// (e.g. a group's members); they are listed in the order given.
-	Load func(ctx context.Context, tx *txn) ([]map[string]any, error)
+	Load func(ctx context.Context, tx *Tx) ([]map[string]any, error)
 }
 
-// expander loads a navigation property of doc for $expand.
-type expander func(ctx context.Context, c *call, doc map[string]any, item odata.ExpandItem) (any, error)
+// Expander loads a navigation property of doc for $expand.
+type Expander func(ctx context.Context, c *Call, doc map[string]any, item odata.ExpandItem) (any, error)
 
-// queryOptions parses the request's OData options; a syntax error is 400.
-func (c *call) queryOptions() (*odata.Options, error) {
-	opts, err := odata.ParseRawQuery(c.r.URL.RawQuery)
+// QueryOptions parses the request's OData options; a syntax error is 400.
+func (c *Call) QueryOptions() (*odata.Options, error) {
+	opts, err := odata.ParseRawQuery(c.R.URL.RawQuery)
 	if err != nil {
-		return nil, errBadRequest("Invalid query: %v.", err)
+		return nil, BadRequest("Invalid query: %v.", err)
 	}
 	if c.root.Dialect == dialectOutlook {
 		for i, s := range opts.Select {
@@ -62,25 +61,25 @@ func (c *call) queryOptions() (*odata.Options, error) {
 }
 
 // eventual reports whether the request asked for eventual consistency.
-func (c *call) eventual() bool {
-	return strings.EqualFold(strings.TrimSpace(c.r.Header.Get("ConsistencyLevel")), "eventual")
+func (c *Call) eventual() bool {
+	return strings.EqualFold(strings.TrimSpace(c.R.Header.Get("ConsistencyLevel")), "eventual")
 }
 
 // checkDirectoryQuery enforces the directory's advanced-query rules:
 // $search and $count need ConsistencyLevel: eventual; ne, not and endsWith
 // in $filter need it and $count=true.
-func (c *call) checkDirectoryQuery(opts *odata.Options) error {
+func (c *Call) checkDirectoryQuery(opts *odata.Options) error {
 	eventual := c.eventual()
 	if opts.Search != "" && !eventual {
-		return errorf(http.StatusBadRequest, "Request_UnsupportedQuery",
+		return Errorf(http.StatusBadRequest, "Request_UnsupportedQuery",
 			"Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'")
 	}
 	if opts.Count && !eventual {
-		return errorf(http.StatusBadRequest, "Request_UnsupportedQuery",
+		return Errorf(http.StatusBadRequest, "Request_UnsupportedQuery",
 			"$count is only supported with the request header 'ConsistencyLevel: eventual'.")
 	}
 	if opts.Filter != nil && advancedFilter(opts.Filter) && !(eventual && opts.Count) {
-		return errorf(http.StatusBadRequest, "Request_UnsupportedQuery", "Unsupported Query.")
+		return Errorf(http.StatusBadRequest, "Request_UnsupportedQuery", "Unsupported Query.")
 	}
 	return nil
 }
@@ -111,34 +110,34 @@ func advancedFilter(e odata.Expr) bool {
 }
 
 // pageSize is $top, else Prefer: odata.maxpagesize (then applied), else def.
-func (c *call) pageSize(opts *odata.Options, def, max int) (int, error) {
+func (c *Call) pageSize(opts *odata.Options, def, max int) (int, error) {
 	if opts.HasTop {
 		if opts.Top < 1 || (max > 0 && opts.Top > max) {
 			hi := max
 			if hi == 0 {
 				hi = 1 << 31
 			}
-			return 0, errBadRequest("Invalid page size specified: '%d'. Must be between 1 and %d inclusive.", opts.Top, hi)
+			return 0, BadRequest("Invalid page size specified: '%d'. Must be between 1 and %d inclusive.", opts.Top, hi)
 		}
 		return opts.Top, nil
 	}
-	if v, ok := c.preference("odata.maxpagesize"); ok {
+	if v, ok := c.Preference("odata.maxpagesize"); ok {
 		n, err := strconv.Atoi(v)
 		if err == nil && n > 0 {
 			if max > 0 && n > max {
 				n = max
 			}
-			c.applyPreference("odata.maxpagesize=" + strconv.Itoa(n))
+			c.ApplyPreference("odata.maxpagesize=" + strconv.Itoa(n))
 			return n, nil
 		}
 	}
 	return def, nil
 }
 
-// list answers a collection GET: $filter, $search, $orderby, $count,
+// List answers a collection GET: $filter, $search, $orderby, $count,
 // $select, $expand, $top/$skip and paging with @odata.nextLink.
-func (c *call) list(ctx context.Context, spec listSpec) error {
-	opts, err := c.queryOptions()
+func (c *Call) List(ctx context.Context, spec ListSpec) error {
+	opts, err := c.QueryOptions()
 	if err != nil {
 		return err
 	}
@@ -156,7 +155,7 @@ func (c *call) list(ctx context.Context, spec listSpec) error {
 	if !first {
 		st, err := odata.DecodeSkipToken(c.s.tokenKey, opts.SkipToken)
 		if err != nil || st.Extra != "list" {
-			return errBadRequest("The $skiptoken is invalid or expired; list again without it.")
+			return BadRequest("The $skiptoken is invalid or expired; list again without it.")
 		}
 		offset = st.Offset
 	} else if opts.HasSkip {
@@ -174,13 +173,13 @@ func (c *call) list(ctx context.Context, spec listSpec) error {
 	// Documents sent as stored skip decoding and re-encoding.
 	if simple && spec.Present == nil && len(opts.Select) == 0 && len(opts.Expand) == 0 && c.root.Dialect == dialectGraph && !c.needsLocalize() {
 		var raw []json.RawMessage
-		err := c.s.st.read(ctx, func(tx *txn) error {
+		err := c.s.st.Read(ctx, func(tx *Tx) error {
 			var err error
 			if raw, err = tx.listRaw(ctx, spec.Scope, spec.Desc, offset, size+1); err != nil {
 				return err
 			}
 			if opts.Count && first {
-				total, err = tx.count(ctx, spec.Scope)
+				total, err = tx.Count(ctx, spec.Scope)
 			}
 			return err
 		})
@@ -195,9 +194,9 @@ func (c *call) list(ctx context.Context, spec listSpec) error {
 		}
 		return c.writeCollection(raw, total, more, offset+size)
 	}
-	err = c.s.st.read(ctx, func(tx *txn) error {
+	err = c.s.st.Read(ctx, func(tx *Tx) error {
 		if simple {
-			objs, err := tx.list(ctx, spec.Scope, spec.Desc, offset, size+1)
+			objs, err := tx.List(ctx, spec.Scope, spec.Desc, offset, size+1)
 			if err != nil {
 				return err
 			}
@@ -208,7 +207,7 @@ func (c *call) list(ctx context.Context, spec listSpec) error {
 				page = append(page, o.Data)
 			}
 			if opts.Count && first {
-				total, err = tx.count(ctx, spec.Scope)
+				total, err = tx.Count(ctx, spec.Scope)
 			}
 			return err
 		}
@@ -220,7 +219,7 @@ func (c *call) list(ctx context.Context, spec listSpec) error {
 			if opts.Filter != nil {
 				ok, err := odata.Eval(opts.Filter, doc)
 				if err != nil {
-					return false, errBadRequest("Invalid filter clause: %v.", err)
+					return false, BadRequest("Invalid filter clause: %v.", err)
 				}
 				if !ok {
 					return false, nil
@@ -246,7 +245,7 @@ func (c *call) list(ctx context.Context, spec listSpec) error {
 			// Stream the collection, decoding only what the query reads;
 			// the page's documents are decoded whole afterwards.
 			fields := queryFields(spec, opts, search)
-			err := tx.scan(ctx, spec.Scope, spec.Desc, func(data []byte) (bool, error) {
+			err := tx.Scan(ctx, spec.Scope, spec.Desc, func(data []byte) (bool, error) {
 				doc, err := decodeFields(data, fields)
 				if err != nil {
 					return false, fmt.Errorf("sandbox: decode stored %s: %w", spec.Scope.Collection, err)
@@ -296,7 +295,7 @@ func (c *call) list(ctx context.Context, spec listSpec) error {
 
 // writeCollection sends one page: @odata.count when total >= 0, and a
 // nextLink continuing at next when there is more.
-func (c *call) writeCollection(value any, total int, more bool, next int) error {
+func (c *Call) writeCollection(value any, total int, more bool, next int) error {
 	body := map[string]any{"@odata.context": c.contextURL(false), "value": value}
 	if total >= 0 {
 		body["@odata.count"] = total
@@ -304,13 +303,13 @@ func (c *call) writeCollection(value any, total int, more bool, next int) error 
 	if more {
 		body["@odata.nextLink"] = c.nextLink(odata.EncodeSkipToken(c.s.tokenKey, odata.SkipState{Offset: next, Extra: "list"}))
 	}
-	return c.writeJSON(http.StatusOK, body)
+	return c.WriteJSON(http.StatusOK, body)
 }
 
 // queryFields are the top-level properties a filtered list decodes before
 // matching: those its $filter, $search and $orderby read. nil means every
 // property (spec.Include may read any).
-func queryFields(spec listSpec, opts *odata.Options, search *odata.SearchQuery) [][]byte {
+func queryFields(spec ListSpec, opts *odata.Options, search *odata.SearchQuery) [][]byte {
 	if spec.Include != nil {
 		return nil
 	}
@@ -431,17 +430,17 @@ func (h *pageHeap) Pop() any {
 }
 
 // checkExpand answers 400 for an $expand of a property spec cannot expand.
-func checkExpand(spec listSpec, opts *odata.Options) error {
+func checkExpand(spec ListSpec, opts *odata.Options) error {
 	for _, e := range opts.Expand {
-		if _, ok := lookupFold(spec.Expand, e.Path); !ok {
-			return errBadRequest("Could not find a navigation property named '%s' to $expand.", e.Path)
+		if _, ok := LookupFold(spec.Expand, e.Path); !ok {
+			return BadRequest("Could not find a navigation property named '%s' to $expand.", e.Path)
 		}
 	}
 	return nil
 }
 
 // present applies spec.Present, $expand and $select to one document.
-func (c *call) present(ctx context.Context, spec listSpec, doc map[string]any, opts *odata.Options) (map[string]any, error) {
+func (c *Call) present(ctx context.Context, spec ListSpec, doc map[string]any, opts *odata.Options) (map[string]any, error) {
 	if spec.Present != nil {
 		doc = spec.Present(c, doc)
 	}
@@ -452,7 +451,7 @@ func (c *call) present(ctx context.Context, spec listSpec, doc map[string]any, o
 			cp[k] = v
 		}
 		for _, e := range opts.Expand {
-			exp, _ := lookupFold(spec.Expand, e.Path)
+			exp, _ := LookupFold(spec.Expand, e.Path)
 			v, err := exp(ctx, c, doc, e)
 			if err != nil {
 				return nil, err
@@ -470,23 +469,23 @@ func (c *call) present(ctx context.Context, spec listSpec, doc map[string]any, o
 	return odata.Project(doc, sel), nil
 }
 
-// getEntity answers a GET of one stored document, with $select, $expand
-// and spec.Present applied. The error wraps errNotFound when it is absent.
-func (c *call) getEntity(ctx context.Context, spec listSpec, id string) error {
-	opts, err := c.queryOptions()
+// GetEntity answers a GET of one stored document, with $select, $expand
+// and spec.Present applied. The error wraps ErrNotFound when it is absent.
+func (c *Call) GetEntity(ctx context.Context, spec ListSpec, id string) error {
+	opts, err := c.QueryOptions()
 	if err != nil {
 		return err
 	}
-	var o *object
-	err = c.s.st.read(ctx, func(tx *txn) error {
-		o, err = tx.getIn(ctx, spec.Scope, id)
+	var o *Object
+	err = c.s.st.Read(ctx, func(tx *Tx) error {
+		o, err = tx.GetIn(ctx, spec.Scope, id)
 		return err
 	})
 	if err != nil {
 		return err
 	}
 	if spec.Include != nil && !spec.Include(o.Data) {
-		return fmt.Errorf("%s %q: %w", spec.Scope.Collection, id, errNotFound)
+		return fmt.Errorf("%s %q: %w", spec.Scope.Collection, id, ErrNotFound)
 	}
 	if err := checkExpand(spec, opts); err != nil {
 		return err
@@ -495,23 +494,23 @@ func (c *call) getEntity(ctx context.Context, spec listSpec, id string) error {
 	if err != nil {
 		return err
 	}
-	return c.entity(http.StatusOK, out)
+	return c.Entity(http.StatusOK, out)
 }
 
-// countOnly answers a /$count segment with the number as text/plain.
-func (c *call) countOnly(ctx context.Context, spec listSpec) error {
+// CountOnly answers a /$count segment with the number as text/plain.
+func (c *Call) CountOnly(ctx context.Context, spec ListSpec) error {
 	if spec.Directory && !c.eventual() {
-		return errorf(http.StatusBadRequest, "Request_UnsupportedQuery",
+		return Errorf(http.StatusBadRequest, "Request_UnsupportedQuery",
 			"$count is only supported with the request header 'ConsistencyLevel: eventual'.")
 	}
 	var n int
-	err := c.s.st.read(ctx, func(tx *txn) error {
+	err := c.s.st.Read(ctx, func(tx *Tx) error {
 		if spec.Include == nil {
 			var err error
-			n, err = tx.count(ctx, spec.Scope)
+			n, err = tx.Count(ctx, spec.Scope)
 			return err
 		}
-		return tx.scan(ctx, spec.Scope, false, func(data []byte) (bool, error) {
+		return tx.Scan(ctx, spec.Scope, false, func(data []byte) (bool, error) {
 			doc, err := decodeFields(data, nil)
 			if err != nil {
 				return false, fmt.Errorf("sandbox: decode stored %s: %w", spec.Scope.Collection, err)
@@ -526,19 +525,19 @@ func (c *call) countOnly(ctx context.Context, spec listSpec) error {
 		return err
 	}
 	body := strconv.Itoa(n)
-	c.w.Header().Set("Content-Type", "text/plain;charset=utf-8")
-	c.w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-	c.w.WriteHeader(http.StatusOK)
-	_, err = c.w.Write([]byte(body))
+	c.W.Header().Set("Content-Type", "text/plain;charset=utf-8")
+	c.W.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	c.W.WriteHeader(http.StatusOK)
+	_, err = c.W.Write([]byte(body))
 	return err
 }
 
 // nextLink is the request URL with $skip and $skiptoken replaced by token.
-func (c *call) nextLink(token string) string {
+func (c *Call) nextLink(token string) string {
 	// Work on the raw pairs: url.Values would drop pairs holding ';', such as
 	// $expand=attachments($select=name;$top=2).
 	var kept []string
-	for pair := range strings.SplitSeq(c.r.URL.RawQuery, "&") {
+	for pair := range strings.SplitSeq(c.R.URL.RawQuery, "&") {
 		k, _, _ := strings.Cut(pair, "=")
 		if key, err := url.QueryUnescape(k); pair == "" || err == nil &&
 			(strings.EqualFold(strings.TrimPrefix(key, "$"), "skip") || strings.EqualFold(strings.TrimPrefix(key, "$"), "skiptoken")) {
@@ -547,91 +546,58 @@ func (c *call) nextLink(token string) string {
 		kept = append(kept, pair)
 	}
 	kept = append(kept, "$skiptoken="+url.QueryEscape(token))
-	return baseURL(c.r) + c.r.URL.EscapedPath() + "?" + strings.Join(kept, "&")
+	return baseURL(c.R) + c.R.URL.EscapedPath() + "?" + strings.Join(kept, "&")
 }
 
-// lookupFold finds a map entry ignoring the case of the key.
-func lookupFold[V any](m map[string]V, key string) (V, bool) {
-	if v, ok := m[key]; ok {
-		return v, true
-	}
-	for k, v := range m {
-		if strings.EqualFold(k, key) {
-			return v, true
-		}
-	}
-	var zero V
-	return zero, false
-}
-
-// patchDocument applies a PATCH body to doc: top-level properties are
-// replaced (complex values whole, as Graph does), null removes one, and
-// "id", annotations and the names in readOnly are ignored.
-func patchDocument(doc, patch map[string]any, readOnly ...string) {
-	for k, v := range patch {
-		if strings.EqualFold(k, "id") || strings.HasPrefix(k, "@") || slices.ContainsFunc(readOnly, func(r string) bool { return strings.EqualFold(r, k) }) {
-			continue
-		}
-		if v == nil {
-			delete(doc, k)
-			continue
-		}
-		doc[k] = v
-	}
-}
-
-// isNotFound reports whether err is a store miss.
-func isNotFound(err error) bool { return errors.Is(err, errNotFound) }
-
-// createEntity stores a new document and answers 201 with it.
-func (c *call) createEntity(ctx context.Context, o *object) error {
-	if err := c.s.st.write(ctx, func(tx *txn) error { return tx.put(ctx, o) }); err != nil {
+// CreateEntity stores a new document and answers 201 with it.
+func (c *Call) CreateEntity(ctx context.Context, o *Object) error {
+	if err := c.s.st.Write(ctx, func(tx *Tx) error { return tx.Put(ctx, o) }); err != nil {
 		return err
 	}
-	return c.entity(http.StatusCreated, o.Data)
+	return c.Entity(http.StatusCreated, o.Data)
 }
 
-// patchEntity applies the request's JSON body to a stored document of sc
+// PatchEntity applies the request's JSON body to a stored document of sc
 // (see patchDocument) and answers 200 with the result. The error wraps
-// errNotFound when the document is not in sc.
-func (c *call) patchEntity(ctx context.Context, sc scope, id string, readOnly ...string) error {
-	o, err := c.patchStored(ctx, sc, id, readOnly...)
+// ErrNotFound when the document is not in sc.
+func (c *Call) PatchEntity(ctx context.Context, sc Scope, id string, readOnly ...string) error {
+	o, err := c.PatchStored(ctx, sc, id, readOnly...)
 	if err != nil {
 		return err
 	}
-	return c.entity(http.StatusOK, o.Data)
+	return c.Entity(http.StatusOK, o.Data)
 }
 
-// patchStored is patchEntity without the answer: it returns the patched
+// PatchStored is patchEntity without the answer: it returns the patched
 // object.
-func (c *call) patchStored(ctx context.Context, sc scope, id string, readOnly ...string) (*object, error) {
+func (c *Call) PatchStored(ctx context.Context, sc Scope, id string, readOnly ...string) (*Object, error) {
 	var patch map[string]any
-	if err := c.decode(&patch); err != nil {
+	if err := c.Decode(&patch); err != nil {
 		return nil, err
 	}
-	var o *object
-	err := c.s.st.write(ctx, func(tx *txn) error {
+	var o *Object
+	err := c.s.st.Write(ctx, func(tx *Tx) error {
 		var err error
-		if o, err = tx.getIn(ctx, sc, id); err != nil {
+		if o, err = tx.GetIn(ctx, sc, id); err != nil {
 			return err
 		}
-		patchDocument(o.Data, patch, readOnly...)
-		return tx.put(ctx, o)
+		PatchDocument(o.Data, patch, readOnly...)
+		return tx.Put(ctx, o)
 	})
 	return o, err
 }
 
-// deleteEntity deletes a stored document of sc and answers 204. The error
-// wraps errNotFound when the document is not in sc.
-func (c *call) deleteEntity(ctx context.Context, sc scope, id string) error {
-	err := c.s.st.write(ctx, func(tx *txn) error {
-		if _, err := tx.getIn(ctx, sc, id); err != nil {
+// DeleteEntity deletes a stored document of sc and answers 204. The error
+// wraps ErrNotFound when the document is not in sc.
+func (c *Call) DeleteEntity(ctx context.Context, sc Scope, id string) error {
+	err := c.s.st.Write(ctx, func(tx *Tx) error {
+		if _, err := tx.GetIn(ctx, sc, id); err != nil {
 			return err
 		}
-		return tx.delete(ctx, sc.Collection, sc.Owner, id)
+		return tx.Delete(ctx, sc.Collection, sc.Owner, id)
 	})
 	if err != nil {
 		return err
 	}
-	return c.noContent()
+	return c.NoContent()
 }

@@ -1,4 +1,4 @@
-package sandbox
+package core
 
 import (
 	"context"
@@ -16,8 +16,17 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 )
 
-// errNotFound is returned by store lookups that find nothing.
-var errNotFound = errors.New("sandbox: object not found")
+// ErrNotFound is wrapped by the errors of store lookups that find nothing.
+// A handler may return such an error as is: it becomes 404
+// ErrorItemNotFound.
+var ErrNotFound = errors.New("sandbox: object not found")
+
+// IsNotFound reports whether err wraps ErrNotFound: a store miss.
+func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
+
+// SortKey is the sort key of an object ordered by time t (Object.Sort):
+// keys of later times sort after earlier ones.
+func SortKey(t time.Time) string { return t.UTC().Format(sortTimeLayout) }
 
 // Change kinds recorded in the change log. A "remove" is logged for the old
 // parent when an object moves, so a per-parent delta reports it as gone.
@@ -83,9 +92,11 @@ var migrations = []string{
 	);`,
 }
 
-// store is the SQLite-backed state of one sandbox tenant. All reads and
-// writes go through a txn (see read and write).
-type store struct {
+// Store is the SQLite-backed state of one sandbox tenant: JSON documents
+// (Object), a change log that feeds delta and change notifications, blobs
+// and small key/value entries. All reads and writes go through a Tx (see
+// Read and Write).
+type Store struct {
 	db  *sql.DB
 	now func() time.Time
 	// onCommit, when set, receives the changes of every committed write.
@@ -102,8 +113,11 @@ type change struct {
 	Created bool
 }
 
-// object is one stored document. Data is canonical camelCase Graph JSON.
-type object struct {
+// Object is one stored document, addressed by (Collection, Owner, ID). Data
+// is canonical camelCase Graph JSON; keys starting with "_" are the area's
+// own and never served (see PublicDoc). Collections named "sandbox.*" are
+// internal and never served at all.
+type Object struct {
 	Collection string
 	Owner      string // user id for per-user data, "" for tenant-wide data
 	ID         string
@@ -117,7 +131,7 @@ type object struct {
 
 // openStore opens (creating if needed) the database at path, or an in-memory
 // one for ":memory:", and migrates it to the current schema.
-func openStore(ctx context.Context, path string, now func() time.Time) (*store, error) {
+func openStore(ctx context.Context, path string, now func() time.Time) (*Store, error) {
 	var dsn string
 	memory := path == ":memory:"
 	if memory {
@@ -148,7 +162,7 @@ func openStore(ctx context.Context, path string, now func() time.Time) (*store, 
 		db.SetMaxOpenConns(4)
 		db.SetMaxIdleConns(4)
 	}
-	st := &store{db: db, now: now}
+	st := &Store{db: db, now: now}
 	if err := st.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -162,11 +176,11 @@ func openStore(ctx context.Context, path string, now func() time.Time) (*store, 
 	return st, nil
 }
 
-func (st *store) close() error { return st.db.Close() }
+func (st *Store) close() error { return st.db.Close() }
 
 // migrate applies the migrations the database has not seen yet, each in its
 // own transaction together with the version bump.
-func (st *store) migrate(ctx context.Context) error {
+func (st *Store) migrate(ctx context.Context) error {
 	if _, err := st.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`); err != nil {
 		return fmt.Errorf("sandbox: create schema_version: %w", err)
 	}
@@ -184,7 +198,7 @@ func (st *store) migrate(ctx context.Context) error {
 		return fmt.Errorf("sandbox: database schema version %d is newer than this sandbox supports (%d); use a newer o365 or another --db file", version, len(migrations))
 	}
 	for v := version; v < len(migrations); v++ {
-		err := st.write(ctx, func(tx *txn) error {
+		err := st.Write(ctx, func(tx *Tx) error {
 			if _, err := tx.q.ExecContext(ctx, migrations[v]); err != nil {
 				return err
 			}
@@ -205,10 +219,10 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// txn is a unit of store work: a transaction inside write, plain autocommit
-// statements inside read.
-type txn struct {
-	st      *store
+// Tx is a unit of store work: a transaction inside Store.Write, plain
+// autocommit statements inside Store.Read.
+type Tx struct {
+	st      *Store
 	q       querier
 	sqlTx   *sql.Tx              // set inside write
 	stmts   map[string]*sql.Stmt // statements prepared in sqlTx
@@ -217,7 +231,7 @@ type txn struct {
 
 // prepared returns a statement for query prepared once per write
 // transaction (seeding writes many objects in one), or nil outside one.
-func (tx *txn) prepared(ctx context.Context, query string) *sql.Stmt {
+func (tx *Tx) prepared(ctx context.Context, query string) *sql.Stmt {
 	if tx.sqlTx == nil {
 		return nil
 	}
@@ -236,7 +250,7 @@ func (tx *txn) prepared(ctx context.Context, query string) *sql.Stmt {
 }
 
 // exec runs a statement, prepared when inside a write.
-func (tx *txn) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+func (tx *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	if st := tx.prepared(ctx, query); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
@@ -244,7 +258,7 @@ func (tx *txn) exec(ctx context.Context, query string, args ...any) (sql.Result,
 }
 
 // queryRow runs a one-row query, prepared when inside a write.
-func (tx *txn) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	if st := tx.prepared(ctx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
@@ -252,27 +266,29 @@ func (tx *txn) queryRow(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 // query runs a query, prepared when inside a write.
-func (tx *txn) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+func (tx *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	if st := tx.prepared(ctx, query); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
 	return tx.q.QueryContext(ctx, query, args...)
 }
 
-// read runs fn without a transaction. fn must not write.
-func (st *store) read(ctx context.Context, fn func(tx *txn) error) error {
-	return fn(&txn{st: st, q: st.db})
+// Read runs fn without a transaction. fn must not write.
+func (st *Store) Read(ctx context.Context, fn func(tx *Tx) error) error {
+	return fn(&Tx{st: st, q: st.db})
 }
 
-// write runs fn in one transaction and, after commit, reports the changes it
-// logged to onCommit. fn must use only tx (never st) for store access: the
-// in-memory store has a single connection, which the transaction holds.
-func (st *store) write(ctx context.Context, fn func(tx *txn) error) error {
+// Write runs fn in one transaction (all or nothing) and, after commit,
+// reports the changes it logged to change notifications. fn must use only tx
+// (never st or another Call helper that reads the store) for store access:
+// the in-memory store has a single connection, which the transaction holds,
+// so anything else deadlocks.
+func (st *Store) Write(ctx context.Context, fn func(tx *Tx) error) error {
 	sqlTx, err := st.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sandbox: begin transaction: %w", err)
 	}
-	tx := &txn{st: st, q: sqlTx, sqlTx: sqlTx}
+	tx := &Tx{st: st, q: sqlTx, sqlTx: sqlTx}
 	if err := fn(tx); err != nil {
 		sqlTx.Rollback()
 		return err
@@ -286,33 +302,33 @@ func (st *store) write(ctx context.Context, fn func(tx *txn) error) error {
 	return nil
 }
 
-// get loads one object; the error wraps errNotFound when it does not exist.
-func (tx *txn) get(ctx context.Context, collection, owner, id string) (*object, error) {
+// Get loads one object; the error wraps ErrNotFound when it does not exist.
+func (tx *Tx) Get(ctx context.Context, collection, owner, id string) (*Object, error) {
 	row := tx.queryRow(ctx, `SELECT parent, sort, data, created, modified, change_seq
 		FROM objects WHERE collection = ? AND owner = ? AND id = ?`, collection, owner, id)
-	o := &object{Collection: collection, Owner: owner, ID: id}
+	o := &Object{Collection: collection, Owner: owner, ID: id}
 	if err := scanObject(row, o); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
-			return nil, fmt.Errorf("%s %q: %w", collection, id, errNotFound)
+			return nil, fmt.Errorf("%s %q: %w", collection, id, ErrNotFound)
 		}
 		return nil, fmt.Errorf("sandbox: load %s %q: %w", collection, id, err)
 	}
 	return o, nil
 }
 
-// getIn is get limited to sc: an object of another parent (when
+// GetIn is Get limited to sc: an object of another parent (when
 // sc.ByParent) is not found either.
-func (tx *txn) getIn(ctx context.Context, sc scope, id string) (*object, error) {
-	o, err := tx.get(ctx, sc.Collection, sc.Owner, id)
+func (tx *Tx) GetIn(ctx context.Context, sc Scope, id string) (*Object, error) {
+	o, err := tx.Get(ctx, sc.Collection, sc.Owner, id)
 	if err == nil && sc.ByParent && o.Parent != sc.Parent {
-		return nil, fmt.Errorf("%s %q: %w", sc.Collection, id, errNotFound)
+		return nil, fmt.Errorf("%s %q: %w", sc.Collection, id, ErrNotFound)
 	}
 	return o, err
 }
 
 type scanner interface{ Scan(dest ...any) error }
 
-func scanObject(row scanner, o *object) error {
+func scanObject(row scanner, o *Object) error {
 	var data, created, modified string
 	if err := row.Scan(&o.Parent, &o.Sort, &data, &created, &modified, &o.Seq); err != nil {
 		return err
@@ -325,10 +341,10 @@ func scanObject(row scanner, o *object) error {
 	return nil
 }
 
-// put inserts or replaces o, sets o.Data["id"], logs the change and fills in
+// Put inserts or replaces o, sets o.Data["id"], logs the change and fills in
 // o.Seq, o.Created and o.Modified. Moving an object to another parent also
 // logs a "remove" for the old parent.
-func (tx *txn) put(ctx context.Context, o *object) error {
+func (tx *Tx) Put(ctx context.Context, o *Object) error {
 	if o.ID == "" || o.Collection == "" {
 		return fmt.Errorf("sandbox: put needs a collection and an id")
 	}
@@ -359,7 +375,7 @@ func (tx *txn) put(ctx context.Context, o *object) error {
 	o.Modified = now
 	o.Seq = seq
 	if o.Sort == "" {
-		o.Sort = o.Created.UTC().Format(sortTimeLayout)
+		o.Sort = SortKey(o.Created)
 	}
 	if o.Data == nil {
 		o.Data = map[string]any{}
@@ -384,15 +400,15 @@ func (tx *txn) put(ctx context.Context, o *object) error {
 // bulkRows is how many objects putAll writes per statement.
 const bulkRows = 100
 
-// putAll stores objs exactly as put would, one after the other (same
+// PutAll stores objs exactly as Put would, one after the other (same
 // documents, change log and seqs, indexes, Created flags), but with three
 // multi-row statements per bulkRows objects instead of three per object:
 // the bulk path for seeders. Objects of one collection and owner in a row
 // share statements, so pass them grouped. The documents are encoded a
 // chunk ahead of the inserts, on another goroutine: the caller must leave
 // objs alone until putAll returns.
-func (tx *txn) putAll(ctx context.Context, objs []*object) error {
-	var chunks [][]*object
+func (tx *Tx) PutAll(ctx context.Context, objs []*Object) error {
+	var chunks [][]*Object
 	for len(objs) > 0 {
 		n := 1
 		for n < len(objs) && n < bulkRows && objs[n].Collection == objs[0].Collection && objs[n].Owner == objs[0].Owner {
@@ -441,9 +457,9 @@ func (tx *txn) putAll(ctx context.Context, objs []*object) error {
 	return nil
 }
 
-// putChunk is putAll for objects of one collection and owner, whose
+// putChunk is PutAll for objects of one collection and owner, whose
 // documents are encoded in docs.
-func (tx *txn) putChunk(ctx context.Context, objs []*object, docs []string) error {
+func (tx *Tx) putChunk(ctx context.Context, objs []*Object, docs []string) error {
 	coll, owner := objs[0].Collection, objs[0].Owner
 	type stored struct{ parent, created string }
 	old := make(map[string]stored, len(objs))
@@ -505,7 +521,7 @@ func (tx *txn) putChunk(ctx context.Context, objs []*object, docs []string) erro
 		o.Modified = now
 		o.Seq = seq
 		if o.Sort == "" {
-			o.Sort = o.Created.UTC().Format(sortTimeLayout)
+			o.Sort = SortKey(o.Created)
 		}
 		created := o.Created.UTC().Format(time.RFC3339Nano)
 		old[o.ID] = stored{o.Parent, created} // a later duplicate replaces this one
@@ -535,14 +551,14 @@ func placeholders(cols, rows int) string {
 	return group + strings.Repeat(", "+group, rows-1)
 }
 
-// delete removes one object and logs it; the error wraps errNotFound when
+// Delete removes one object and logs it; the error wraps ErrNotFound when
 // there was nothing to delete.
-func (tx *txn) delete(ctx context.Context, collection, owner, id string) error {
+func (tx *Tx) Delete(ctx context.Context, collection, owner, id string) error {
 	var parent string
 	err := tx.q.QueryRowContext(ctx, `DELETE FROM objects WHERE collection = ? AND owner = ? AND id = ? RETURNING parent`,
 		collection, owner, id).Scan(&parent)
 	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("%s %q: %w", collection, id, errNotFound)
+		return fmt.Errorf("%s %q: %w", collection, id, ErrNotFound)
 	}
 	if err != nil {
 		return fmt.Errorf("sandbox: delete %s %q: %w", collection, id, err)
@@ -551,7 +567,7 @@ func (tx *txn) delete(ctx context.Context, collection, owner, id string) error {
 	return err
 }
 
-func (tx *txn) logChange(ctx context.Context, collection, owner, parent, id, kind string) (int64, error) {
+func (tx *Tx) logChange(ctx context.Context, collection, owner, parent, id, kind string) (int64, error) {
 	var seq int64
 	err := tx.queryRow(ctx, `INSERT INTO changes (collection, owner, parent, id, kind, at) VALUES (?, ?, ?, ?, ?, ?) RETURNING seq`,
 		collection, owner, parent, id, kind, tx.st.now().Unix()).Scan(&seq)
@@ -562,16 +578,16 @@ func (tx *txn) logChange(ctx context.Context, collection, owner, parent, id, kin
 	return seq, nil
 }
 
-// scope names a set of objects: one collection of one owner, optionally
-// narrowed to one parent.
-type scope struct {
+// Scope names a set of objects: one collection of one owner, optionally
+// narrowed to one parent (a folder, a message, a drive item...).
+type Scope struct {
 	Collection string
 	Owner      string
 	Parent     string
 	ByParent   bool // when false, Parent is ignored and every parent matches
 }
 
-func (sc scope) where() (string, []any) {
+func (sc Scope) where() (string, []any) {
 	if sc.ByParent {
 		return `collection = ? AND owner = ? AND parent = ?`, []any{sc.Collection, sc.Owner, sc.Parent}
 	}
@@ -586,9 +602,9 @@ func sortOrder(desc bool) string {
 	return "sort ASC, id ASC"
 }
 
-// list returns the objects in sc ordered by their sort key (descending when
+// List returns the objects in sc ordered by their sort key (descending when
 // desc), skipping offset and returning at most limit (all when limit <= 0).
-func (tx *txn) list(ctx context.Context, sc scope, desc bool, offset, limit int) ([]*object, error) {
+func (tx *Tx) List(ctx context.Context, sc Scope, desc bool, offset, limit int) ([]*Object, error) {
 	where, args := sc.where()
 	order := sortOrder(desc)
 	if limit <= 0 {
@@ -603,9 +619,9 @@ func (tx *txn) list(ctx context.Context, sc scope, desc bool, offset, limit int)
 	return scanObjects(rows, sc)
 }
 
-// listRaw is list for callers that send documents unchanged: it returns
+// listRaw is List for callers that send documents unchanged: it returns
 // the stored JSON without decoding it.
-func (tx *txn) listRaw(ctx context.Context, sc scope, desc bool, offset, limit int) ([]json.RawMessage, error) {
+func (tx *Tx) listRaw(ctx context.Context, sc Scope, desc bool, offset, limit int) ([]json.RawMessage, error) {
 	where, args := sc.where()
 	order := sortOrder(desc)
 	if limit <= 0 {
@@ -628,11 +644,11 @@ func (tx *txn) listRaw(ctx context.Context, sc scope, desc bool, offset, limit i
 	return out, rows.Err()
 }
 
-// scan calls fn with the stored JSON of each object of sc, in list order
+// Scan calls fn with the stored JSON of each object of sc, in list order
 // (descending when desc), until fn returns false or an error. The bytes are
 // only valid during the call. It streams: memory does not grow with sc, but
 // the connection is busy until it returns, so fn must not use the store.
-func (tx *txn) scan(ctx context.Context, sc scope, desc bool, fn func(data []byte) (bool, error)) error {
+func (tx *Tx) Scan(ctx context.Context, sc Scope, desc bool, fn func(data []byte) (bool, error)) error {
 	where, args := sc.where()
 	order := sortOrder(desc)
 	rows, err := tx.q.QueryContext(ctx, `SELECT data FROM objects WHERE `+where+` ORDER BY `+order, args...)
@@ -653,8 +669,8 @@ func (tx *txn) scan(ctx context.Context, sc scope, desc bool, fn func(data []byt
 	return rows.Err()
 }
 
-// count returns the number of objects in sc.
-func (tx *txn) count(ctx context.Context, sc scope) (int, error) {
+// Count returns the number of objects in sc.
+func (tx *Tx) Count(ctx context.Context, sc Scope) (int, error) {
 	where, args := sc.where()
 	var n int
 	if err := tx.q.QueryRowContext(ctx, `SELECT count(*) FROM objects WHERE `+where, args...).Scan(&n); err != nil {
@@ -663,8 +679,37 @@ func (tx *txn) count(ctx context.Context, sc scope) (int, error) {
 	return n, nil
 }
 
+// CountWhere returns the number of objects in sc whose top-level property
+// (a plain name such as "isRead") equals value: a string, a number or a
+// bool. It counts in SQL, without decoding documents.
+func (tx *Tx) CountWhere(ctx context.Context, sc Scope, property string, value any) (int, error) {
+	for _, r := range property {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_') || property == "" {
+			return 0, fmt.Errorf("sandbox: count %s: %q is not a plain property name", sc.Collection, property)
+		}
+	}
+	// JSON true and false read back from json_extract as 1 and 0.
+	switch v := value.(type) {
+	case bool:
+		value = 0
+		if v {
+			value = 1
+		}
+	case string, int, int64, float64:
+	default:
+		return 0, fmt.Errorf("sandbox: count %s: cannot compare %s with %T", sc.Collection, property, value)
+	}
+	where, args := sc.where()
+	args = append(args, "$."+property, value)
+	var n int
+	if err := tx.q.QueryRowContext(ctx, `SELECT count(*) FROM objects WHERE `+where+` AND json_extract(data, ?) = ?`, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("sandbox: count %s: %w", sc.Collection, err)
+	}
+	return n, nil
+}
+
 // maxSeq is the newest change sequence number (0 for an empty log).
-func (tx *txn) maxSeq(ctx context.Context) (int64, error) {
+func (tx *Tx) maxSeq(ctx context.Context) (int64, error) {
 	var seq int64
 	err := tx.q.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM changes`).Scan(&seq)
 	if err != nil {
@@ -675,7 +720,7 @@ func (tx *txn) maxSeq(ctx context.Context) (int64, error) {
 
 // objectsUpTo returns objects of sc whose last change is at most upTo, in
 // (change_seq, id) order after the cursor (afterSeq, afterID).
-func (tx *txn) objectsUpTo(ctx context.Context, sc scope, upTo, afterSeq int64, afterID string, limit int) ([]*object, error) {
+func (tx *Tx) objectsUpTo(ctx context.Context, sc Scope, upTo, afterSeq int64, afterID string, limit int) ([]*Object, error) {
 	where, args := sc.where()
 	args = append(args, upTo, afterSeq, afterID, limit)
 	rows, err := tx.q.QueryContext(ctx, `SELECT id, parent, sort, data, created, modified, change_seq FROM objects
@@ -688,7 +733,7 @@ func (tx *txn) objectsUpTo(ctx context.Context, sc scope, upTo, afterSeq int64, 
 
 // changesBetween returns, for each object of sc changed in (after, upTo], its
 // last change there, ordered by sequence and starting after cursor.
-func (tx *txn) changesBetween(ctx context.Context, sc scope, after, upTo, cursor int64, limit int) ([]change, error) {
+func (tx *Tx) changesBetween(ctx context.Context, sc Scope, after, upTo, cursor int64, limit int) ([]change, error) {
 	where, args := sc.where()
 	args = append(args, after, upTo, cursor, limit)
 	// SQLite takes the bare columns of an aggregate query from the row that
@@ -710,11 +755,11 @@ func (tx *txn) changesBetween(ctx context.Context, sc scope, after, upTo, cursor
 	return out, rows.Err()
 }
 
-func scanObjects(rows *sql.Rows, sc scope) ([]*object, error) {
+func scanObjects(rows *sql.Rows, sc Scope) ([]*Object, error) {
 	defer rows.Close()
-	var out []*object
+	var out []*Object
 	for rows.Next() {
-		o := &object{Collection: sc.Collection, Owner: sc.Owner}
+		o := &Object{Collection: sc.Collection, Owner: sc.Owner}
 		var data, created, modified string
 		if err := rows.Scan(&o.ID, &o.Parent, &o.Sort, &data, &created, &modified, &o.Seq); err != nil {
 			return nil, fmt.Errorf("sandbox: scan %s: %w", sc.Collection, err)
@@ -729,8 +774,9 @@ func scanObjects(rows *sql.Rows, sc scope) ([]*object, error) {
 	return out, rows.Err()
 }
 
-// kvGet reads a key/value entry; ok is false when it is absent or expired.
-func (tx *txn) kvGet(ctx context.Context, key string) ([]byte, bool, error) {
+// KVGet reads a key/value entry (small state an area keeps outside
+// documents, e.g. settings or session state); ok is false when it is absent or expired.
+func (tx *Tx) KVGet(ctx context.Context, key string) ([]byte, bool, error) {
 	var val []byte
 	var expires int64
 	err := tx.q.QueryRowContext(ctx, `SELECT value, expires FROM kv WHERE key = ?`, key).Scan(&val, &expires)
@@ -746,8 +792,8 @@ func (tx *txn) kvGet(ctx context.Context, key string) ([]byte, bool, error) {
 	return val, true, nil
 }
 
-// kvPut stores a key/value entry; a zero expires never expires.
-func (tx *txn) kvPut(ctx context.Context, key string, val []byte, expires time.Time) error {
+// KVPut stores a key/value entry; a zero expires never expires.
+func (tx *Tx) KVPut(ctx context.Context, key string, val []byte, expires time.Time) error {
 	var exp int64
 	if !expires.IsZero() {
 		exp = expires.UnixNano()
@@ -761,33 +807,34 @@ func (tx *txn) kvPut(ctx context.Context, key string, val []byte, expires time.T
 }
 
 // kvPurge drops expired key/value entries.
-func (tx *txn) kvPurge(ctx context.Context) error {
+func (tx *Tx) kvPurge(ctx context.Context) error {
 	if _, err := tx.q.ExecContext(ctx, `DELETE FROM kv WHERE expires != 0 AND expires <= ?`, tx.st.now().UnixNano()); err != nil {
 		return fmt.Errorf("sandbox: purge expired keys: %w", err)
 	}
 	return nil
 }
 
-func (tx *txn) kvDelete(ctx context.Context, key string) error {
+// KVDelete removes a key/value entry; removing an absent one is no error.
+func (tx *Tx) KVDelete(ctx context.Context, key string) error {
 	if _, err := tx.q.ExecContext(ctx, `DELETE FROM kv WHERE key = ?`, key); err != nil {
 		return fmt.Errorf("sandbox: delete key: %w", err)
 	}
 	return nil
 }
 
-// writeBlob appends r to blob id at offset, which must equal the blob's
+// WriteBlob appends r to blob id at offset, which must equal the blob's
 // current size (0 creates or replaces it). It returns the new size. Memory
 // use is bounded by two chunks whatever the length of r.
-func (tx *txn) writeBlob(ctx context.Context, id string, offset int64, r io.Reader) (int64, error) {
-	size, err := tx.blobSize(ctx, id)
+func (tx *Tx) WriteBlob(ctx context.Context, id string, offset int64, r io.Reader) (int64, error) {
+	size, err := tx.BlobSize(ctx, id)
 	switch {
-	case errors.Is(err, errNotFound) && offset == 0:
+	case errors.Is(err, ErrNotFound) && offset == 0:
 		size = 0
 	case err != nil:
 		return 0, err
 	}
 	if offset == 0 && size != 0 {
-		if err := tx.deleteBlob(ctx, id); err != nil {
+		if err := tx.DeleteBlob(ctx, id); err != nil {
 			return 0, err
 		}
 		size = 0
@@ -834,12 +881,12 @@ func (tx *txn) writeBlob(ctx context.Context, id string, offset int64, r io.Read
 	return size, nil
 }
 
-// blobSize returns the stored size of a blob; the error wraps errNotFound.
-func (tx *txn) blobSize(ctx context.Context, id string) (int64, error) {
+// BlobSize returns the stored size of a blob; the error wraps ErrNotFound.
+func (tx *Tx) BlobSize(ctx context.Context, id string) (int64, error) {
 	var size int64
 	err := tx.q.QueryRowContext(ctx, `SELECT size FROM blobs WHERE id = ?`, id).Scan(&size)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, fmt.Errorf("blob %q: %w", id, errNotFound)
+		return 0, fmt.Errorf("blob %q: %w", id, ErrNotFound)
 	}
 	if err != nil {
 		return 0, fmt.Errorf("sandbox: read blob: %w", err)
@@ -847,7 +894,8 @@ func (tx *txn) blobSize(ctx context.Context, id string) (int64, error) {
 	return size, nil
 }
 
-func (tx *txn) deleteBlob(ctx context.Context, id string) error {
+// DeleteBlob removes a blob; removing an absent one is no error.
+func (tx *Tx) DeleteBlob(ctx context.Context, id string) error {
 	if _, err := tx.q.ExecContext(ctx, `DELETE FROM blob_chunks WHERE blob = ?`, id); err != nil {
 		return fmt.Errorf("sandbox: delete blob: %w", err)
 	}
@@ -857,11 +905,11 @@ func (tx *txn) deleteBlob(ctx context.Context, id string) error {
 	return nil
 }
 
-// blobReader reads a blob one chunk (one query) at a time; it is an
+// BlobReader reads a blob one chunk (one query) at a time; it is an
 // io.ReadSeeker, so http.ServeContent can answer Range requests from it.
-type blobReader struct {
+type BlobReader struct {
 	ctx   context.Context
-	st    *store
+	st    *Store
 	id    string
 	size  int64
 	pos   int64
@@ -869,24 +917,25 @@ type blobReader struct {
 	n     int64 // index of chunk, -1 when none loaded
 }
 
-// openBlob opens blob id for reading; the error wraps errNotFound.
-func (st *store) openBlob(ctx context.Context, id string) (*blobReader, error) {
+// OpenBlob opens blob id for reading, outside any transaction; the error wraps ErrNotFound.
+func (st *Store) OpenBlob(ctx context.Context, id string) (*BlobReader, error) {
 	var size int64
-	err := st.read(ctx, func(tx *txn) error {
+	err := st.Read(ctx, func(tx *Tx) error {
 		var err error
-		size, err = tx.blobSize(ctx, id)
+		size, err = tx.BlobSize(ctx, id)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &blobReader{ctx: ctx, st: st, id: id, size: size, n: -1}, nil
+	return &BlobReader{ctx: ctx, st: st, id: id, size: size, n: -1}, nil
 }
 
 // Size is the blob's length in bytes.
-func (b *blobReader) Size() int64 { return b.size }
+func (b *BlobReader) Size() int64 { return b.size }
 
-func (b *blobReader) Read(p []byte) (int, error) {
+// Read reads the next bytes of the blob.
+func (b *BlobReader) Read(p []byte) (int, error) {
 	if b.pos >= b.size {
 		return 0, io.EOF
 	}
@@ -908,7 +957,8 @@ func (b *blobReader) Read(p []byte) (int, error) {
 	return m, nil
 }
 
-func (b *blobReader) Seek(offset int64, whence int) (int64, error) {
+// Seek moves the read position, as io.Seeker.
+func (b *BlobReader) Seek(offset int64, whence int) (int64, error) {
 	var abs int64
 	switch whence {
 	case io.SeekStart:
@@ -927,8 +977,8 @@ func (b *blobReader) Seek(offset int64, whence int) (int64, error) {
 	return abs, nil
 }
 
-// toDoc turns a typed value into a stored document through its JSON form.
-func toDoc(v any) (map[string]any, error) {
+// ToDoc turns a typed value into a stored document through its JSON form.
+func ToDoc(v any) (map[string]any, error) {
 	raw, err := json.Marshal(v)
 	if err != nil {
 		return nil, err
@@ -937,8 +987,8 @@ func toDoc(v any) (map[string]any, error) {
 	return doc, json.Unmarshal(raw, &doc)
 }
 
-// fromDoc is the inverse of toDoc: it decodes a stored document into v.
-func fromDoc(doc map[string]any, v any) error {
+// FromDoc is the inverse of ToDoc: it decodes a stored document into v.
+func FromDoc(doc map[string]any, v any) error {
 	raw, err := json.Marshal(doc)
 	if err != nil {
 		return err

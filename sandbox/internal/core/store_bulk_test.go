@@ -1,4 +1,4 @@
-package sandbox
+package core
 
 import (
 	"context"
@@ -14,15 +14,15 @@ import (
 func TestStorePutAllIsPut(t *testing.T) {
 	ctx := context.Background()
 	clock := func() time.Time { return time.Date(2026, 2, 1, 12, 0, 0, 0, time.UTC) }
-	objs := func() []*object {
-		var out []*object
+	objs := func() []*Object {
+		var out []*Object
 		for i := range 2*bulkRows + 7 {
-			out = append(out, &object{Collection: "m", Owner: "u", ID: fmt.Sprintf("id%03d", i%(2*bulkRows)), Parent: "inbox",
+			out = append(out, &Object{Collection: "m", Owner: "u", ID: fmt.Sprintf("id%03d", i%(2*bulkRows)), Parent: "inbox",
 				Sort: fmt.Sprintf("%05d", 1000-i), Data: map[string]any{"n": i, "s": "x\"<y>"}})
 		}
 		out[10].Parent = "archive" // moves an object stored before the batch
-		out = append(out, &object{Collection: "m", Owner: "v", ID: "id001", Parent: "inbox",
-			Created: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}, &object{Collection: "n", Owner: "u", ID: "x"})
+		out = append(out, &Object{Collection: "m", Owner: "v", ID: "id001", Parent: "inbox",
+			Created: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}, &Object{Collection: "n", Owner: "u", ID: "x"})
 		return out
 	}
 	type result struct {
@@ -40,13 +40,13 @@ func TestStorePutAllIsPut(t *testing.T) {
 		st.onCommit = func(chs []change) { r.Logged = append(r.Logged, chs...) }
 		// Something stored and deleted before, its changes gone too:
 		// AUTOINCREMENT never reuses their seqs.
-		err = st.write(ctx, func(tx *txn) error {
+		err = st.Write(ctx, func(tx *Tx) error {
 			for _, id := range []string{"old", "id010"} {
-				if err := tx.put(ctx, &object{Collection: "m", Owner: "u", ID: id, Parent: "inbox"}); err != nil {
+				if err := tx.Put(ctx, &Object{Collection: "m", Owner: "u", ID: id, Parent: "inbox"}); err != nil {
 					return err
 				}
 			}
-			return tx.delete(ctx, "m", "u", "old")
+			return tx.Delete(ctx, "m", "u", "old")
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -55,12 +55,12 @@ func TestStorePutAllIsPut(t *testing.T) {
 			t.Fatal(err)
 		}
 		os := objs()
-		err = st.write(ctx, func(tx *txn) error {
+		err = st.Write(ctx, func(tx *Tx) error {
 			if bulk {
-				return tx.putAll(ctx, os)
+				return tx.PutAll(ctx, os)
 			}
 			for _, o := range os {
-				if err := tx.put(ctx, o); err != nil {
+				if err := tx.Put(ctx, o); err != nil {
 					return err
 				}
 			}
@@ -75,12 +75,12 @@ func TestStorePutAllIsPut(t *testing.T) {
 		r.Objects = dumpRows(t, st, `SELECT collection, owner, id, parent, sort, data, created, modified, change_seq FROM objects ORDER BY collection, owner, id`)
 		r.Changes = dumpRows(t, st, `SELECT * FROM changes ORDER BY seq`)
 		// The indexes answer like the table.
-		err = st.read(ctx, func(tx *txn) error {
-			n, err := tx.count(ctx, scope{Collection: "m", Owner: "u", Parent: "archive", ByParent: true})
+		err = st.Read(ctx, func(tx *Tx) error {
+			n, err := tx.Count(ctx, Scope{Collection: "m", Owner: "u", Parent: "archive", ByParent: true})
 			if n != 1 || err != nil {
 				t.Errorf("archive holds %d, %v", n, err)
 			}
-			list, err := tx.list(ctx, scope{Collection: "m", Owner: "u", Parent: "inbox", ByParent: true}, false, 0, 1)
+			list, err := tx.List(ctx, Scope{Collection: "m", Owner: "u", Parent: "inbox", ByParent: true}, false, 0, 1)
 			if err != nil || len(list) != 1 || list[0].ID != "id006" {
 				t.Errorf("first of inbox by sort: %v, %v", list, err)
 			}
@@ -106,7 +106,7 @@ func TestStorePutAllIsPut(t *testing.T) {
 	}
 }
 
-func dumpRows(t *testing.T, st *store, query string) [][]any {
+func dumpRows(t *testing.T, st *Store, query string) [][]any {
 	t.Helper()
 	rows, err := st.db.Query(query)
 	if err != nil {

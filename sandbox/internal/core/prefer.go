@@ -1,4 +1,4 @@
-package sandbox
+package core
 
 import (
 	"html"
@@ -11,20 +11,20 @@ import (
 // preferredBodyType returns "text" or "html" when the request sent
 // Prefer: outlook.body-content-type with one of them, and records it in
 // Preference-Applied; ok is false otherwise (Graph's default is HTML).
-func (c *call) preferredBodyType() (string, bool) {
-	v, ok := c.preference("outlook.body-content-type")
+func (c *Call) preferredBodyType() (string, bool) {
+	v, ok := c.Preference("outlook.body-content-type")
 	v = strings.ToLower(v)
 	if !ok || (v != "text" && v != "html") {
 		return "", false
 	}
-	c.applyPreference(`outlook.body-content-type="` + v + `"`)
+	c.ApplyPreference(`outlook.body-content-type="` + v + `"`)
 	return v, true
 }
 
 // withBodyType returns doc with its itemBody property (e.g. "body") in the
 // content type want ("text" or "html"), converting as Outlook does. doc
 // itself is not modified.
-func withBodyType(doc map[string]any, prop, want string) map[string]any {
+func WithBodyType(doc map[string]any, prop, want string) map[string]any {
 	body, ok := doc[prop].(map[string]any)
 	if !ok {
 		return doc
@@ -36,7 +36,7 @@ func withBodyType(doc map[string]any, prop, want string) map[string]any {
 	}
 	switch want {
 	case "text":
-		content = htmlToText(content)
+		content = HTMLToText(content)
 	case "html":
 		content = "<html><body>" + strings.ReplaceAll(html.EscapeString(content), "\n", "<br>") + "</body></html>"
 	default:
@@ -59,7 +59,7 @@ var (
 
 // htmlToText renders HTML as plain text: tags dropped, line breaks kept,
 // entities decoded.
-func htmlToText(s string) string {
+func HTMLToText(s string) string {
 	s = htmlHidden.ReplaceAllString(s, "")
 	s = htmlBreaks.ReplaceAllString(s, "\n")
 	s = htmlTags.ReplaceAllString(s, "")
@@ -104,23 +104,30 @@ var windowsZones = map[string]string{
 	"South Africa Standard Time":     "Africa/Johannesburg",
 }
 
-// preferredTimeZone returns the zone of Prefer: outlook.timezone (a
-// Windows or IANA name) and records it in Preference-Applied; ok is false
-// without the header or for an unknown zone (answers then stay in UTC).
-func (c *call) preferredTimeZone() (name string, loc *time.Location, ok bool) {
-	v, ok := c.preference("outlook.timezone")
-	if !ok || v == "" {
-		return "", nil, false
-	}
-	iana := v
-	if z, known := lookupFold(windowsZones, v); known {
+// LoadZone loads a time zone by its Windows name (the common zones Outlook
+// uses, e.g. "Pacific Standard Time") or IANA name ("Europe/Paris", "UTC").
+func LoadZone(name string) (*time.Location, bool) {
+	iana := name
+	if z, known := LookupFold(windowsZones, name); known {
 		iana = z
 	}
 	loc, err := time.LoadLocation(iana)
-	if err != nil {
+	return loc, err == nil
+}
+
+// preferredTimeZone returns the zone of Prefer: outlook.timezone (a
+// Windows or IANA name) and records it in Preference-Applied; ok is false
+// without the header or for an unknown zone (answers then stay in UTC).
+func (c *Call) preferredTimeZone() (name string, loc *time.Location, ok bool) {
+	v, ok := c.Preference("outlook.timezone")
+	if !ok || v == "" {
 		return "", nil, false
 	}
-	c.applyPreference(`outlook.timezone="` + v + `"`)
+	loc, ok = LoadZone(v)
+	if !ok {
+		return "", nil, false
+	}
+	c.ApplyPreference(`outlook.timezone="` + v + `"`)
 	return v, loc, true
 }
 
@@ -129,7 +136,7 @@ func (c *call) preferredTimeZone() (name string, loc *time.Location, ok bool) {
 // dateTimeTimeZone value ({"dateTime","timeZone"}) to that zone, and
 // Prefer: outlook.body-content-type converts "body" and "uniqueBody". Both
 // are then listed in Preference-Applied. doc itself is not modified.
-func (c *call) localize(doc map[string]any) map[string]any {
+func (c *Call) localize(doc map[string]any) map[string]any {
 	if c.localizer == nil {
 		l := &localizer{}
 		l.zoneName, l.zone, l.hasZone = c.preferredTimeZone()
@@ -138,8 +145,8 @@ func (c *call) localize(doc map[string]any) map[string]any {
 	}
 	l := c.localizer
 	if l.hasBody {
-		doc = withBodyType(doc, "body", l.bodyType)
-		doc = withBodyType(doc, "uniqueBody", l.bodyType)
+		doc = WithBodyType(doc, "body", l.bodyType)
+		doc = WithBodyType(doc, "uniqueBody", l.bodyType)
 	}
 	if l.hasZone {
 		doc, _ = inZone(doc, l.zoneName, l.zone).(map[string]any)
@@ -158,9 +165,9 @@ type localizer struct {
 
 // needsLocalize reports whether localize can change documents, so callers
 // can skip decoding them when it cannot.
-func (c *call) needsLocalize() bool {
-	_, tz := c.preference("outlook.timezone")
-	_, bt := c.preference("outlook.body-content-type")
+func (c *Call) needsLocalize() bool {
+	_, tz := c.Preference("outlook.timezone")
+	_, bt := c.Preference("outlook.body-content-type")
 	return tz || bt
 }
 
@@ -171,7 +178,7 @@ func inZone(v any, name string, loc *time.Location) any {
 		if dt, ok := v["dateTime"].(string); ok && len(v) == 2 {
 			if tz, ok := v["timeZone"].(string); ok {
 				if t, ok := parseDateTimeTimeZone(dt, tz); ok {
-					return dateTimeTimeZone(t, name, loc)
+					return DateTimeTimeZone(t, name, loc)
 				}
 			}
 		}
@@ -193,12 +200,8 @@ func inZone(v any, name string, loc *time.Location) any {
 
 // parseDateTimeTimeZone reads a stored dateTimeTimeZone value.
 func parseDateTimeTimeZone(dt, tz string) (time.Time, bool) {
-	iana := tz
-	if z, ok := lookupFold(windowsZones, tz); ok {
-		iana = z
-	}
-	loc, err := time.LoadLocation(iana)
-	if err != nil {
+	loc, ok := LoadZone(tz)
+	if !ok {
 		return time.Time{}, false
 	}
 	for _, layout := range []string{graphDateTimeLayout, "2006-01-02T15:04:05", time.RFC3339Nano} {
@@ -212,8 +215,10 @@ func parseDateTimeTimeZone(dt, tz string) (time.Time, bool) {
 // graphDateTimeLayout is how Graph writes dateTimeTimeZone.dateTime.
 const graphDateTimeLayout = "2006-01-02T15:04:05.0000000"
 
-// dateTimeTimeZone renders t as Graph's {"dateTime","timeZone"} in the zone
-// loc named name.
-func dateTimeTimeZone(t time.Time, name string, loc *time.Location) map[string]any {
+// DateTimeTimeZone renders t as Graph's {"dateTime","timeZone"} in the zone
+// loc named name. Store such values in UTC
+// ({"dateTime":"2026-01-05T17:00:00.0000000","timeZone":"UTC"}): answers move
+// them to the zone of Prefer: outlook.timezone.
+func DateTimeTimeZone(t time.Time, name string, loc *time.Location) map[string]any {
 	return map[string]any{"dateTime": t.In(loc).Format(graphDateTimeLayout), "timeZone": name}
 }

@@ -1,4 +1,4 @@
-package sandbox
+package core
 
 import (
 	"context"
@@ -14,21 +14,21 @@ import (
 // seven days); an older one answers 410 and the client must resync.
 const deltaTokenTTL = 7 * 24 * time.Hour
 
-// deltaSpec says how a delta route tracks a scope of the change log.
-type deltaSpec struct {
-	Scope scope
+// DeltaSpec says how a delta route tracks a scope of the change log.
+type DeltaSpec struct {
+	Scope Scope
 	// PageSize is used when the client sends no odata.maxpagesize or $top.
 	PageSize int
 	// Include, when set, hides documents the area does not report here.
 	Include func(doc map[string]any) bool
 	// Present, when set, turns a stored document into what is sent.
-	Present func(c *call, doc map[string]any) map[string]any
+	Present func(c *Call, doc map[string]any) map[string]any
 }
 
 // deltaState is what a delta round carries in its $skiptoken and
 // $deltatoken (signed, so clients cannot alter it).
 type deltaState struct {
-	Scope    string   `json:"sc"`            // scope fingerprint
+	Scope    string   `json:"sc"`            // Scope
 	Snapshot bool     `json:"sn,omitempty"`  // the first round lists everything
 	After    int64    `json:"af,omitempty"`  // changes after this sequence...
 	UpTo     int64    `json:"up,omitempty"`  // ...up to this one
@@ -39,7 +39,7 @@ type deltaState struct {
 	Issued   int64    `json:"iat"`           // unix seconds
 }
 
-func (sc scope) fingerprint() string {
+func (sc Scope) fingerprint() string {
 	fp := sc.Collection + "\x00" + sc.Owner
 	if sc.ByParent {
 		fp += "\x00" + sc.Parent
@@ -47,20 +47,20 @@ func (sc scope) fingerprint() string {
 	return fp
 }
 
-// delta answers a delta GET: a first round of every document (paged with
+// Delta answers a delta GET: a first round of every document (paged with
 // @odata.nextLink, ending with @odata.deltaLink), later rounds of what
 // changed since, with {"id","@removed":{"reason"}} for documents that left
 // the scope. $deltatoken=latest starts from now. An unknown, altered or
 // expired token answers 410 with a Location to start over.
-func (c *call) delta(ctx context.Context, spec deltaSpec) error {
-	opts, err := c.queryOptions()
+func (c *Call) Delta(ctx context.Context, spec DeltaSpec) error {
+	opts, err := c.QueryOptions()
 	if err != nil {
 		return err
 	}
-	restart := baseURL(c.r) + c.r.URL.EscapedPath()
+	restart := baseURL(c.R) + c.R.URL.EscapedPath()
 	gone := func() error {
-		return errorf(http.StatusGone, "SyncStateNotFound",
-			"The delta token is invalid or expired; start over at the Location URL.").withHeader("Location", restart)
+		return Errorf(http.StatusGone, "SyncStateNotFound",
+			"The delta token is invalid or expired; start over at the Location URL.").WithHeader("Location", restart)
 	}
 	var st deltaState
 	fp := spec.Scope.fingerprint()
@@ -79,7 +79,7 @@ func (c *call) delta(ctx context.Context, spec deltaSpec) error {
 		return nil
 	}
 	var maxSeq int64
-	if err := c.s.st.read(ctx, func(tx *txn) error {
+	if err := c.s.st.Read(ctx, func(tx *Tx) error {
 		maxSeq, err = tx.maxSeq(ctx)
 		return err
 	}); err != nil {
@@ -105,14 +105,14 @@ func (c *call) delta(ctx context.Context, spec deltaSpec) error {
 	if err != nil {
 		return err
 	}
-	if _, prefer := c.preference("odata.maxpagesize"); !opts.HasTop && !prefer && st.Size > 0 {
+	if _, prefer := c.Preference("odata.maxpagesize"); !opts.HasTop && !prefer && st.Size > 0 {
 		size = st.Size // nextLinks carry only the token
 	} else if opts.HasTop {
 		st.Size = size
 	}
 	var items []any
 	more := false
-	err = c.s.st.read(ctx, func(tx *txn) error {
+	err = c.s.st.Read(ctx, func(tx *Tx) error {
 		if st.Snapshot {
 			objs, err := tx.objectsUpTo(ctx, spec.Scope, st.UpTo, st.CurSeq, st.CurID, size+1)
 			if err != nil {
@@ -144,8 +144,8 @@ func (c *call) delta(ctx context.Context, spec deltaSpec) error {
 			case changeRemove:
 				items = append(items, removed(ch.ID, "changed"))
 			default:
-				o, err := tx.getIn(ctx, spec.Scope, ch.ID)
-				if isNotFound(err) {
+				o, err := tx.GetIn(ctx, spec.Scope, ch.ID)
+				if IsNotFound(err) {
 					continue // a later change, reported in a later round, explains it
 				}
 				if err != nil {
@@ -172,19 +172,19 @@ func removed(id, reason string) map[string]any {
 	return map[string]any{"id": id, "@removed": map[string]any{"reason": reason}}
 }
 
-func (c *call) presentDelta(spec deltaSpec, doc map[string]any, sel []string) map[string]any {
+func (c *Call) presentDelta(spec DeltaSpec, doc map[string]any, sel []string) map[string]any {
 	if spec.Present != nil {
 		doc = spec.Present(c, doc)
 	}
 	return odata.Project(c.localize(doc), sel)
 }
 
-func (c *call) deltaLink(base string, st deltaState) string {
+func (c *Call) deltaLink(base string, st deltaState) string {
 	return c.signState(base, "d", st, "$deltatoken")
 }
 
 // signState encodes st as a signed token and returns base?param=token.
-func (c *call) signState(base, kind string, st deltaState, param string) string {
+func (c *Call) signState(base, kind string, st deltaState, param string) string {
 	payload, _ := json.Marshal(st)
 	tok := odata.EncodeSkipToken(c.s.tokenKey, odata.SkipState{Extra: kind + ":" + string(payload)})
 	return base + "?" + param + "=" + url.QueryEscape(tok)
@@ -199,7 +199,7 @@ func cutKind(extra string, kind *string) (string, bool) {
 	return extra[2:], true
 }
 
-func (c *call) writeDelta(items []any, nextLink, deltaLink string) error {
+func (c *Call) writeDelta(items []any, nextLink, deltaLink string) error {
 	if items == nil {
 		items = []any{}
 	}
@@ -210,5 +210,5 @@ func (c *call) writeDelta(items []any, nextLink, deltaLink string) error {
 	if deltaLink != "" {
 		body["@odata.deltaLink"] = deltaLink
 	}
-	return c.writeJSON(http.StatusOK, body)
+	return c.WriteJSON(http.StatusOK, body)
 }

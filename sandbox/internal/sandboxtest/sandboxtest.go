@@ -1,0 +1,206 @@
+// Package sandboxtest is the test harness of the sandbox and its areas: a
+// sandbox behind httptest, tokens of the demo tenant's users and apps, and
+// requests whose answers are decoded and checked in Graph's terms.
+package sandboxtest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/o365go/o365/sandbox/internal/demo"
+)
+
+// Server is a sandbox served on loopback, with a cache of tokens. A Server
+// made by hand needs only its URL.
+type Server struct {
+	// URL is the base URL, e.g. "http://127.0.0.1:41234".
+	URL string
+
+	mu     sync.Mutex
+	tokens map[string]string
+}
+
+// Serve serves h (a sandbox's handler) on loopback until the test ends.
+func Serve(t testing.TB, h http.Handler) *Server {
+	t.Helper()
+	ts := httptest.NewServer(h)
+	t.Cleanup(ts.Close)
+	return &Server{URL: ts.URL}
+}
+
+// Token gets an access token from the sandbox's own token endpoint for
+// the form's grant, caching it.
+func (s *Server) Token(t testing.TB, form url.Values) string {
+	t.Helper()
+	key := form.Encode()
+	s.mu.Lock()
+	tok, ok := s.tokens[key]
+	s.mu.Unlock()
+	if ok {
+		return tok
+	}
+	resp, err := http.PostForm(s.URL+"/"+demo.TenantID+"/oauth2/v2.0/token", form)
+	if err != nil {
+		t.Fatalf("token request: %v", err)
+	}
+	defer resp.Body.Close()
+	var body struct {
+		AccessToken string `json:"access_token"`
+		Error       string `json:"error"`
+		Description string `json:"error_description"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || body.AccessToken == "" {
+		t.Fatalf("token: status %d, %s: %s (%v)", resp.StatusCode, body.Error, body.Description, err)
+	}
+	s.mu.Lock()
+	if s.tokens == nil {
+		s.tokens = map[string]string{}
+	}
+	s.tokens[key] = body.AccessToken
+	s.mu.Unlock()
+	return body.AccessToken
+}
+
+// UserToken is a delegated token for login (a demo user, password
+// demo.Password) through clientID (ROPC), with every scope the app was
+// granted.
+func (s *Server) UserToken(t testing.TB, clientID, login string) string {
+	t.Helper()
+	return s.Token(t, url.Values{
+		"grant_type": {"password"}, "client_id": {clientID}, "username": {login}, "password": {demo.Password},
+		"scope": {"https://graph.microsoft.com/.default"},
+	})
+}
+
+// AliceToken is Alice's (demo.User) token through the demo public client:
+// every delegated scope, .Shared ones included.
+func (s *Server) AliceToken(t testing.TB) string {
+	t.Helper()
+	return s.UserToken(t, demo.PublicClientID, demo.User)
+}
+
+// AppToken is the demo daemon's app-only token.
+func (s *Server) AppToken(t testing.TB) string {
+	t.Helper()
+	return s.Token(t, url.Values{
+		"grant_type": {"client_credentials"}, "client_id": {demo.DaemonClientID}, "client_secret": {demo.DaemonSecret},
+		"scope": {"https://graph.microsoft.com/.default"},
+	})
+}
+
+// Response is a decoded answer.
+type Response struct {
+	Status int
+	Header http.Header
+	Raw    []byte
+	// JSON is the decoded body when the answer is JSON.
+	JSON map[string]any
+}
+
+// Do sends one request with token ("" for none) and returns the answer.
+// path is relative to URL ("/v1.0/me") or absolute (a nextLink); spaces in
+// it are escaped. body is sent as is when it is []byte or string, else
+// JSON-encoded; any body is sent as application/json unless headers (name,
+// value pairs) say otherwise.
+func (s *Server) Do(t testing.TB, token, method, path string, body any, headers ...string) *Response {
+	t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case []byte:
+		rd = bytes.NewReader(b)
+	case string:
+		rd = strings.NewReader(b)
+	default:
+		raw, err := json.Marshal(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rd = bytes.NewReader(raw)
+	}
+	target := strings.ReplaceAll(path, " ", "%20")
+	if !strings.HasPrefix(path, "http") {
+		target = s.URL + target
+	}
+	req, err := http.NewRequestWithContext(context.Background(), method, target, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &Response{Status: resp.StatusCode, Header: resp.Header, Raw: raw}
+	if strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+		if err := json.Unmarshal(raw, &r.JSON); err != nil {
+			t.Fatalf("%s %s: bad JSON %q: %v", method, path, raw, err)
+		}
+	}
+	return r
+}
+
+// WantStatus fails the test unless r has status code.
+func (r *Response) WantStatus(t testing.TB, code int) *Response {
+	t.Helper()
+	if r.Status != code {
+		t.Fatalf("status %d, want %d; body %s", r.Status, code, r.Raw)
+	}
+	return r
+}
+
+// WantError checks Graph's whole error envelope: the status, the code, a
+// message, and an innerError with the request-id and date.
+func (r *Response) WantError(t testing.TB, status int, code string) {
+	t.Helper()
+	r.WantStatus(t, status)
+	e, ok := r.JSON["error"].(map[string]any)
+	if !ok {
+		t.Fatalf("no error object in %s", r.Raw)
+	}
+	if e["code"] != code {
+		t.Fatalf("error code %v, want %s; body %s", e["code"], code, r.Raw)
+	}
+	if m, _ := e["message"].(string); m == "" {
+		t.Fatalf("empty error message: %s", r.Raw)
+	}
+	inner, _ := e["innerError"].(map[string]any)
+	if inner["request-id"] != r.Header.Get("request-id") || inner["request-id"] == "" || inner["date"] == "" {
+		t.Fatalf("innerError %v does not match request-id header %q", inner, r.Header.Get("request-id"))
+	}
+}
+
+// Values is the "value" array of a collection answer, each item an object.
+func Values(t testing.TB, r *Response) []map[string]any {
+	t.Helper()
+	list, ok := r.JSON["value"].([]any)
+	if !ok {
+		t.Fatalf("no value array in %s", r.Raw)
+	}
+	out := make([]map[string]any, len(list))
+	for i, v := range list {
+		out[i] = v.(map[string]any)
+	}
+	return out
+}
