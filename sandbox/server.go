@@ -16,6 +16,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/o365go/o365/sandbox/internal/area/mail"
 	"github.com/o365go/o365/sandbox/internal/core"
 	"github.com/o365go/o365/sandbox/internal/demo"
 )
@@ -314,5 +315,5 @@ func (s *Server) Client() *http.Client {
 
 // areas are the service areas every server serves, in seeding order.
 func areas() []core.Area {
-	return []core.Area{directoryArea(), mailArea()}
+	return []core.Area{directoryArea(), mail.Area()}
 }

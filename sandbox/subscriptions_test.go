@@ -1,46 +1,16 @@
 package sandbox
 
 import (
-	"encoding/json"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"testing"
 	"time"
+
+	"github.com/o365go/o365/sandbox/internal/sandboxtest"
 )
-
-// receiver is a loopback webhook endpoint that answers the validation
-// handshake and records notifications.
-type receiver struct {
-	*httptest.Server
-	got chan map[string]any
-}
-
-func newReceiver(t *testing.T, echo bool) *receiver {
-	rc := &receiver{got: make(chan map[string]any, 16)}
-	rc.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if tok := r.URL.Query().Get("validationToken"); tok != "" {
-			w.Header().Set("Content-Type", "text/plain")
-			if echo {
-				io.WriteString(w, tok)
-			} else {
-				io.WriteString(w, "nope")
-			}
-			return
-		}
-		var body map[string]any
-		json.NewDecoder(r.Body).Decode(&body)
-		rc.got <- body
-		w.WriteHeader(http.StatusAccepted)
-	}))
-	t.Cleanup(rc.Close)
-	return rc
-}
 
 func TestSubscriptions(t *testing.T) {
 	ts := newTestServer(t, Options{})
 	tok := ts.AliceToken(t)
-	rc := newReceiver(t, true)
+	rc := sandboxtest.NewReceiver(t, true)
 	exp := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
 	body := map[string]any{"changeType": "created,updated", "notificationUrl": rc.URL + "/hook",
 		"resource": "me/testItems", "expirationDateTime": exp, "clientState": "s3cret"}
@@ -51,7 +21,7 @@ func TestSubscriptions(t *testing.T) {
 	}
 	item := ts.Do(t, tok, "POST", "/v1.0/me/testItems", map[string]any{"subject": "hi"}).WantStatus(t, 201)
 	select {
-	case n := <-rc.got:
+	case n := <-rc.Got:
 		v := n["value"].([]any)[0].(map[string]any)
 		id := item.JSON["id"].(string)
 		want := map[string]any{
@@ -90,8 +60,8 @@ func TestSubscriptions(t *testing.T) {
 func TestSubscriptionRejections(t *testing.T) {
 	ts := newTestServer(t, Options{})
 	tok := ts.AliceToken(t)
-	good := newReceiver(t, true)
-	bad := newReceiver(t, false)
+	good := sandboxtest.NewReceiver(t, true)
+	bad := sandboxtest.NewReceiver(t, false)
 	exp := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
 	sub := func(url, resource, ct, exp string) map[string]any {
 		return map[string]any{"changeType": ct, "notificationUrl": url, "resource": resource, "expirationDateTime": exp}

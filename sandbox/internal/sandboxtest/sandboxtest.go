@@ -204,3 +204,36 @@ func Values(t testing.TB, r *Response) []map[string]any {
 	}
 	return out
 }
+
+// Receiver is a loopback webhook endpoint for change notifications: it
+// answers the validation handshake and hands each notification POST's body
+// to Got.
+type Receiver struct {
+	*httptest.Server
+	// Got receives the decoded body ({"value":[...]}) of each notification.
+	Got chan map[string]any
+}
+
+// NewReceiver starts a Receiver until the test ends. With echo false it
+// fails the handshake, as a misconfigured endpoint would.
+func NewReceiver(t testing.TB, echo bool) *Receiver {
+	t.Helper()
+	rc := &Receiver{Got: make(chan map[string]any, 16)}
+	rc.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if tok := r.URL.Query().Get("validationToken"); tok != "" {
+			w.Header().Set("Content-Type", "text/plain")
+			if echo {
+				io.WriteString(w, tok)
+			} else {
+				io.WriteString(w, "nope")
+			}
+			return
+		}
+		var body map[string]any
+		json.NewDecoder(r.Body).Decode(&body)
+		rc.Got <- body
+		w.WriteHeader(http.StatusAccepted)
+	}))
+	t.Cleanup(rc.Close)
+	return rc
+}

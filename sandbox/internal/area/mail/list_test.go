@@ -1,4 +1,4 @@
-package sandbox
+package mail_test
 
 import (
 	"net/url"
@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/o365go/o365/sandbox"
+	"github.com/o365go/o365/sandbox/internal/area/mail"
+	"github.com/o365go/o365/sandbox/internal/demo"
 	"github.com/o365go/o365/sandbox/internal/odata"
 	"github.com/o365go/o365/sandbox/internal/sandboxtest"
 )
@@ -15,7 +18,7 @@ import (
 // against the whole folder (listed without a query, which takes another
 // path) filtered and stably sorted here.
 func TestListFilteredPagesMatchReference(t *testing.T) {
-	ts := newTestServer(t, Options{SeedSize: SeedSize{MessagesPerInbox: 250}})
+	ts := newTestServer(t, sandbox.Options{SeedSize: sandbox.SeedSize{MessagesPerInbox: 250}})
 	tok := ts.AliceToken(t)
 	const folder = "/v1.0/me/mailFolders/inbox/messages"
 	all := sandboxtest.Values(t, ts.Do(t, tok, "GET", folder+"?$top=1000", nil).WantStatus(t, 200))
@@ -26,13 +29,13 @@ func TestListFilteredPagesMatchReference(t *testing.T) {
 		filter, search, orderby string
 		n                       int // matches
 	}{
-		{filter: "isRead eq false and from/emailAddress/address eq '" + DemoBob + "'", n: 67},
-		{filter: "isRead eq false and from/emailAddress/address eq '" + DemoBob + "'", orderby: "receivedDateTime desc", n: 67},
+		{filter: "isRead eq false and from/emailAddress/address eq '" + demo.Bob + "'", n: 67},
+		{filter: "isRead eq false and from/emailAddress/address eq '" + demo.Bob + "'", orderby: "receivedDateTime desc", n: 67},
 		{filter: "IsRead eq true", orderby: "from/emailAddress/name,receivedDateTime", n: 85},
 		{orderby: "isRead desc", n: 253}, // many ties: default order among them
 		{orderby: "subject", n: 253},
 		{search: "number", filter: "isRead eq true", n: 84},
-		{search: "from:" + DemoCarol, orderby: "receivedDateTime", n: 51},
+		{search: "from:" + demo.Carol, orderby: "receivedDateTime", n: 51},
 		{filter: "startswith(subject, 'Nothing')"},
 	}
 	for _, tt := range tests {
@@ -67,7 +70,7 @@ func TestListFilteredPagesMatchReference(t *testing.T) {
 			if ok, err := odata.Eval(filter, doc); err != nil || !ok {
 				continue
 			}
-			if search == nil || search.Match(doc, messageSearchFields...) {
+			if search == nil || search.Match(doc, mail.MessageSearchFields...) {
 				matches = append(matches, doc)
 			}
 		}

@@ -1,4 +1,4 @@
-package sandbox
+package mail_test
 
 import (
 	"bytes"
@@ -13,6 +13,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/o365go/o365/sandbox"
+	"github.com/o365go/o365/sandbox/internal/area/mail"
+	"github.com/o365go/o365/sandbox/internal/core"
+	"github.com/o365go/o365/sandbox/internal/demo"
 	"github.com/o365go/o365/sandbox/internal/sandboxtest"
 )
 
@@ -21,14 +25,14 @@ func mailRecipient(addr string) map[string]any {
 }
 
 // findBySubject lists a folder of the token's user filtered by subject.
-func (ts *testServer) findBySubject(t *testing.T, token, folder, subject string) []map[string]any {
+func findBySubject(t *testing.T, ts *sandboxtest.Server, token, folder, subject string) []map[string]any {
 	t.Helper()
 	r := ts.Do(t, token, "GET", "/v1.0/me/mailFolders/"+folder+"/messages?$filter=subject eq '"+strings.ReplaceAll(subject, "'", "''")+"'", nil).WantStatus(t, 200)
 	return sandboxtest.Values(t, r)
 }
 
 func TestMailFoldersWellKnownBothDialects(t *testing.T) {
-	ts := newTestServer(t, Options{})
+	ts := newTestServer(t, sandbox.Options{})
 	tok := ts.AliceToken(t)
 	r := ts.Do(t, tok, "GET", "/v1.0/me/mailFolders?$top=20", nil).WantStatus(t, 200)
 	byName := map[string]map[string]any{}
@@ -42,7 +46,7 @@ func TestMailFoldersWellKnownBothDialects(t *testing.T) {
 	if _, hidden := inbox["_wellKnown"]; hidden {
 		t.Fatalf("internal key served: %v", inbox)
 	}
-	if !strings.HasSuffix(r.JSON["@odata.context"].(string), "/v1.0/$metadata#users('"+DemoUserID+"')/mailFolders") {
+	if !strings.HasSuffix(r.JSON["@odata.context"].(string), "/v1.0/$metadata#users('"+demo.UserID+"')/mailFolders") {
 		t.Fatalf("context %v", r.JSON["@odata.context"])
 	}
 	one := ts.Do(t, tok, "GET", "/v1.0/me/mailFolders/INBOX", nil).WantStatus(t, 200)
@@ -65,14 +69,14 @@ func TestMailFoldersWellKnownBothDialects(t *testing.T) {
 }
 
 func TestMailSendMailDelivers(t *testing.T) {
-	ts := newTestServer(t, Options{})
+	ts := newTestServer(t, sandbox.Options{})
 	alice := ts.AliceToken(t)
-	bob := ts.UserToken(t, DemoPublicClientID, DemoBob)
+	bob := ts.UserToken(t, demo.PublicClientID, demo.Bob)
 	send := func(subject string, save any, extra map[string]any) *sandboxtest.Response {
 		msg := map[string]any{
 			"subject":      subject,
 			"body":         map[string]any{"contentType": "Text", "content": "hi " + subject},
-			"toRecipients": []any{mailRecipient(DemoBob)},
+			"toRecipients": []any{mailRecipient(demo.Bob)},
 			"ccRecipients": []any{mailRecipient("outside@example.com")},
 		}
 		for k, v := range extra {
@@ -88,25 +92,25 @@ func TestMailSendMailDelivers(t *testing.T) {
 	if r.Status != 202 || len(r.Raw) != 0 {
 		t.Fatalf("sendMail: %d %q", r.Status, r.Raw)
 	}
-	got := ts.findBySubject(t, bob, "inbox", "one")
+	got := findBySubject(t, ts, bob, "inbox", "one")
 	if len(got) != 1 {
 		t.Fatalf("Bob has %d", len(got))
 	}
 	m := got[0]
 	from := m["from"].(map[string]any)["emailAddress"].(map[string]any)
-	if m["isRead"] != false || m["isDraft"] != false || from["address"] != DemoUser || m["internetMessageId"] == "" ||
+	if m["isRead"] != false || m["isDraft"] != false || from["address"] != demo.User || m["internetMessageId"] == "" ||
 		m["conversationId"] == "" || m["receivedDateTime"] == nil || m["sentDateTime"] == nil || m["bodyPreview"] != "hi one" {
 		t.Fatalf("delivered %v", m)
 	}
-	sent := ts.findBySubject(t, alice, "sentitems", "one")
+	sent := findBySubject(t, ts, alice, "sentitems", "one")
 	if len(sent) != 1 || sent[0]["conversationId"] != m["conversationId"] || sent[0]["internetMessageId"] != m["internetMessageId"] {
 		t.Fatalf("Sent Items %v", sent)
 	}
 	send("two", false, nil).WantStatus(t, 202)
-	if n := len(ts.findBySubject(t, alice, "sentitems", "two")); n != 0 {
+	if n := len(findBySubject(t, ts, alice, "sentitems", "two")); n != 0 {
 		t.Fatalf("saveToSentItems false kept %d", n)
 	}
-	if n := len(ts.findBySubject(t, bob, "inbox", "two")); n != 1 {
+	if n := len(findBySubject(t, ts, bob, "inbox", "two")); n != 1 {
 		t.Fatalf("Bob got %d of two", n)
 	}
 	ts.Do(t, alice, "POST", "/v1.0/me/sendMail", map[string]any{"message": map[string]any{"subject": "nobody"}}).WantError(t, 400, "ErrorInvalidRecipients")
@@ -116,26 +120,26 @@ func TestMailSendMailDelivers(t *testing.T) {
 
 	// Outlook dialect, PascalCase in and out, one store.
 	out := ts.Do(t, alice, "POST", "/api/v2.0/me/sendmail", map[string]any{"Message": map[string]any{
-		"Subject": "three", "ToRecipients": []any{map[string]any{"EmailAddress": map[string]any{"Address": DemoBob}}},
+		"Subject": "three", "ToRecipients": []any{map[string]any{"EmailAddress": map[string]any{"Address": demo.Bob}}},
 	}})
 	out.WantStatus(t, 202)
 	r = ts.Do(t, bob, "GET", "/api/v2.0/me/messages?$filter=Subject eq 'three'&$select=Subject,From", nil).WantStatus(t, 200)
 	v := sandboxtest.Values(t, r)
-	if len(v) != 1 || v[0]["Subject"] != "three" || v[0]["From"].(map[string]any)["EmailAddress"].(map[string]any)["Address"] != DemoUser || v[0]["Body"] != nil {
+	if len(v) != 1 || v[0]["Subject"] != "three" || v[0]["From"].(map[string]any)["EmailAddress"].(map[string]any)["Address"] != demo.User || v[0]["Body"] != nil {
 		t.Fatalf("Outlook read %s", r.Raw)
 	}
 }
 
 func TestMailDraftsReplyForward(t *testing.T) {
-	ts := newTestServer(t, Options{})
+	ts := newTestServer(t, sandbox.Options{})
 	alice := ts.AliceToken(t)
-	bob := ts.UserToken(t, DemoPublicClientID, DemoBob)
+	bob := ts.UserToken(t, demo.PublicClientID, demo.Bob)
 	d := ts.Do(t, alice, "POST", "/v1.0/me/messages", map[string]any{
 		"subject": "Plan", "body": map[string]any{"contentType": "html", "content": "<p>the plan</p>"},
-		"toRecipients": []any{mailRecipient(DemoBob)}, "ccRecipients": []any{mailRecipient(DemoCarol)},
+		"toRecipients": []any{mailRecipient(demo.Bob)}, "ccRecipients": []any{mailRecipient(demo.Carol)},
 	}).WantStatus(t, 201)
 	id := d.JSON["id"].(string)
-	if d.JSON["isDraft"] != true || d.JSON["parentFolderId"] != wellKnownID(DemoUserID, "drafts") {
+	if d.JSON["isDraft"] != true || d.JSON["parentFolderId"] != core.SeedID("mail", demo.UserID, "drafts") {
 		t.Fatalf("draft %s", d.Raw)
 	}
 	ts.Do(t, alice, "PATCH", "/v1.0/me/messages/"+id, map[string]any{"subject": "Plan B", "id": "ignored-not-allowed"}).WantError(t, 400, "ErrorInvalidProperty")
@@ -144,7 +148,7 @@ func TestMailDraftsReplyForward(t *testing.T) {
 	ts.Do(t, alice, "POST", "/v1.0/me/messages/"+id+"/send", nil).WantError(t, 400, "ErrorInvalidOperation")
 	ts.Do(t, alice, "PATCH", "/v1.0/me/messages/"+id, map[string]any{"subject": "Plan C"}).WantError(t, 400, "ErrorInvalidPropertyUpdateSentMessage")
 	ts.Do(t, alice, "PATCH", "/v1.0/me/messages/"+id, map[string]any{"categories": []any{"Red"}}).WantStatus(t, 200)
-	got := ts.findBySubject(t, bob, "inbox", "Plan B")
+	got := findBySubject(t, ts, bob, "inbox", "Plan B")
 	if len(got) != 1 {
 		t.Fatalf("Bob has %d", len(got))
 	}
@@ -153,10 +157,10 @@ func TestMailDraftsReplyForward(t *testing.T) {
 	var to []string
 	for _, k := range []string{"toRecipients", "ccRecipients"} {
 		for _, r := range rep.JSON[k].([]any) {
-			to = append(to, k+":"+addrOf(r))
+			to = append(to, k+":"+mail.AddrOf(r))
 		}
 	}
-	if rep.JSON["subject"] != "RE: Plan B" || strings.Join(to, ",") != "toRecipients:"+DemoUser+",ccRecipients:"+DemoCarol ||
+	if rep.JSON["subject"] != "RE: Plan B" || strings.Join(to, ",") != "toRecipients:"+demo.User+",ccRecipients:"+demo.Carol ||
 		rep.JSON["conversationId"] != got[0]["conversationId"] || rep.JSON["isDraft"] != true {
 		t.Fatalf("reply-all draft %v %s", to, rep.Raw)
 	}
@@ -166,21 +170,21 @@ func TestMailDraftsReplyForward(t *testing.T) {
 	}
 	// A second RE: is not added.
 	ts.Do(t, bob, "POST", "/v1.0/me/messages/"+rep.JSON["id"].(string)+"/send", nil).WantStatus(t, 202)
-	back := ts.findBySubject(t, alice, "inbox", "RE: Plan B")
+	back := findBySubject(t, ts, alice, "inbox", "RE: Plan B")
 	again := ts.Do(t, alice, "POST", "/v1.0/me/messages/"+back[0]["id"].(string)+"/createReply", nil).WantStatus(t, 201)
 	if again.JSON["subject"] != "RE: Plan B" {
 		t.Fatalf("subject %v", again.JSON["subject"])
 	}
 	ts.Do(t, bob, "POST", "/v1.0/me/messages/"+bid+"/forward", map[string]any{"comment": "fyi"}).WantError(t, 400, "ErrorInvalidRecipients")
-	ts.Do(t, bob, "POST", "/v1.0/me/messages/"+bid+"/forward", map[string]any{"comment": "fyi", "toRecipients": []any{mailRecipient(DemoDan)}}).WantStatus(t, 202)
-	dan := ts.UserToken(t, DemoPublicClientID, DemoDan)
-	if fw := ts.findBySubject(t, dan, "inbox", "FW: Plan B"); len(fw) != 1 {
+	ts.Do(t, bob, "POST", "/v1.0/me/messages/"+bid+"/forward", map[string]any{"comment": "fyi", "toRecipients": []any{mailRecipient(demo.Dan)}}).WantStatus(t, 202)
+	dan := ts.UserToken(t, demo.PublicClientID, demo.Dan)
+	if fw := findBySubject(t, ts, dan, "inbox", "FW: Plan B"); len(fw) != 1 {
 		t.Fatalf("Dan got %d forwards", len(fw))
 	}
 }
 
 func TestMailUploadSessionProtocol(t *testing.T) {
-	ts := newTestServer(t, Options{})
+	ts := newTestServer(t, sandbox.Options{})
 	tok := ts.AliceToken(t)
 	id := ts.Do(t, tok, "POST", "/v1.0/me/messages", map[string]any{"subject": "big"}).WantStatus(t, 201).JSON["id"].(string)
 	const size = 5<<20 + 123
@@ -237,16 +241,16 @@ func TestMailUploadSessionProtocol(t *testing.T) {
 }
 
 func TestMailValueIsRFC5322(t *testing.T) {
-	ts := newTestServer(t, Options{})
+	ts := newTestServer(t, sandbox.Options{})
 	tok := ts.AliceToken(t)
-	bob := ts.UserToken(t, DemoPublicClientID, DemoBob)
+	bob := ts.UserToken(t, demo.PublicClientID, demo.Bob)
 	ts.Do(t, tok, "POST", "/v1.0/me/sendMail", map[string]any{"message": map[string]any{
 		"subject": "Résumé", "body": map[string]any{"contentType": "html", "content": "<p>see attached</p>"},
-		"toRecipients": []any{map[string]any{"emailAddress": map[string]any{"name": "Bob, B.", "address": DemoBob}}},
+		"toRecipients": []any{map[string]any{"emailAddress": map[string]any{"name": "Bob, B.", "address": demo.Bob}}},
 		"attachments": []any{map[string]any{"@odata.type": "#microsoft.graph.fileAttachment", "name": "cv é.txt",
 			"contentType": "text/plain", "contentBytes": base64.StdEncoding.EncodeToString([]byte("my cv"))}},
 	}}).WantStatus(t, 202)
-	id := ts.findBySubject(t, bob, "inbox", "Résumé")[0]["id"].(string)
+	id := findBySubject(t, ts, bob, "inbox", "Résumé")[0]["id"].(string)
 	r := ts.Do(t, bob, "GET", "/v1.0/me/messages/"+id+"/$value", nil).WantStatus(t, 200)
 	m, err := netmail.ReadMessage(bytes.NewReader(r.Raw))
 	if err != nil {
@@ -280,30 +284,30 @@ func TestMailValueIsRFC5322(t *testing.T) {
 		t.Fatalf("parts %q", parts)
 	}
 	// Send MIME: base64 text/plain.
-	eml := "From: " + DemoUser + "\r\nTo: " + DemoBob + "\r\nSubject: via mime\r\n\r\nplain body\r\n"
+	eml := "From: " + demo.User + "\r\nTo: " + demo.Bob + "\r\nSubject: via mime\r\n\r\nplain body\r\n"
 	ts.Do(t, tok, "POST", "/v1.0/me/sendMail", base64.StdEncoding.EncodeToString([]byte(eml)), "Content-Type", "text/plain").WantStatus(t, 202)
-	if got := ts.findBySubject(t, bob, "inbox", "via mime"); len(got) != 1 || !strings.Contains(got[0]["body"].(map[string]any)["content"].(string), "plain body") {
+	if got := findBySubject(t, ts, bob, "inbox", "via mime"); len(got) != 1 || !strings.Contains(got[0]["body"].(map[string]any)["content"].(string), "plain body") {
 		t.Fatalf("MIME send %v", got)
 	}
 	ts.Do(t, tok, "POST", "/v1.0/me/sendMail", "%%%", "Content-Type", "text/plain").WantError(t, 400, "ErrorMimeContentInvalidBase64String")
 }
 
 func TestMailPermissions(t *testing.T) {
-	ts := newTestServer(t, Options{})
-	limited := ts.UserToken(t, DemoLimitedClientID, DemoUser)
-	ts.Do(t, limited, "GET", "/v1.0/users/"+DemoShared+"/messages", nil).WantError(t, 403, "ErrorAccessDenied")
-	ts.Do(t, limited, "GET", "/v1.0/users/"+DemoShared+"/mailFolders/inbox/messages", nil).WantError(t, 403, "ErrorAccessDenied")
-	ts.Do(t, limited, "POST", "/v1.0/users/"+DemoShared+"/sendMail", map[string]any{"message": map[string]any{}}).WantError(t, 403, "ErrorAccessDenied")
+	ts := newTestServer(t, sandbox.Options{})
+	limited := ts.UserToken(t, demo.LimitedClientID, demo.User)
+	ts.Do(t, limited, "GET", "/v1.0/users/"+demo.Shared+"/messages", nil).WantError(t, 403, "ErrorAccessDenied")
+	ts.Do(t, limited, "GET", "/v1.0/users/"+demo.Shared+"/mailFolders/inbox/messages", nil).WantError(t, 403, "ErrorAccessDenied")
+	ts.Do(t, limited, "POST", "/v1.0/users/"+demo.Shared+"/sendMail", map[string]any{"message": map[string]any{}}).WantError(t, 403, "ErrorAccessDenied")
 	ts.Do(t, limited, "GET", "/v1.0/me/messages", nil).WantStatus(t, 200)
-	ts.Do(t, ts.AliceToken(t), "GET", "/v1.0/users/"+DemoShared+"/messages", nil).WantStatus(t, 200)
+	ts.Do(t, ts.AliceToken(t), "GET", "/v1.0/users/"+demo.Shared+"/messages", nil).WantStatus(t, 200)
 	app := ts.AppToken(t)
-	ts.Do(t, app, "GET", "/v1.0/users/"+DemoBob+"/mailFolders/inbox/messages?$top=1", nil).WantStatus(t, 200)
+	ts.Do(t, app, "GET", "/v1.0/users/"+demo.Bob+"/mailFolders/inbox/messages?$top=1", nil).WantStatus(t, 200)
 	ts.Do(t, app, "GET", "/v1.0/me/messages", nil).WantStatus(t, 400)
 	ts.Do(t, "", "GET", "/v1.0/me/messages", nil).WantError(t, 401, "InvalidAuthenticationToken")
 }
 
 func TestMailDeltaAndBatch(t *testing.T) {
-	ts := newTestServer(t, Options{})
+	ts := newTestServer(t, sandbox.Options{})
 	tok := ts.AliceToken(t)
 	r := ts.Do(t, tok, "GET", "/v1.0/me/mailFolders/inbox/messages/delta?$select=subject", nil, "Prefer", "odata.maxpagesize=2").WantStatus(t, 200)
 	n := len(sandboxtest.Values(t, r))
@@ -346,7 +350,7 @@ func TestMailDeltaAndBatch(t *testing.T) {
 }
 
 func TestMailSettingsValidation(t *testing.T) {
-	ts := newTestServer(t, Options{})
+	ts := newTestServer(t, sandbox.Options{})
 	tok := ts.AliceToken(t)
 	ts.Do(t, tok, "PATCH", "/v1.0/me/mailboxSettings", map[string]any{"automaticRepliesSetting": map[string]any{"status": "sometimes"}}).WantError(t, 400, "BadRequest")
 	ts.Do(t, tok, "PATCH", "/v1.0/me/mailboxSettings", map[string]any{"automaticRepliesSetting": map[string]any{"status": "scheduled",
@@ -363,8 +367,8 @@ func TestMailSettingsValidation(t *testing.T) {
 }
 
 func TestMailSeedSize(t *testing.T) {
-	a := newTestServer(t, Options{SeedSize: SeedSize{MessagesPerInbox: 40}})
-	b := newTestServer(t, Options{SeedSize: SeedSize{MessagesPerInbox: 40}})
+	a := newTestServer(t, sandbox.Options{SeedSize: sandbox.SeedSize{MessagesPerInbox: 40}})
+	b := newTestServer(t, sandbox.Options{SeedSize: sandbox.SeedSize{MessagesPerInbox: 40}})
 	ra := a.Do(t, a.AliceToken(t), "GET", "/v1.0/me/mailFolders/inbox/messages?$top=50&$select=subject", nil).WantStatus(t, 200)
 	rb := b.Do(t, b.AliceToken(t), "GET", "/v1.0/me/mailFolders/inbox/messages?$top=50&$select=subject", nil).WantStatus(t, 200)
 	va, vb := sandboxtest.Values(t, ra), sandboxtest.Values(t, rb)
@@ -379,7 +383,7 @@ func TestMailSeedSize(t *testing.T) {
 		t.Fatalf("paging %s", p.Raw)
 	}
 	// The knob fills one folder: the other mailboxes keep the samples.
-	bob := a.Do(t, a.UserToken(t, DemoPublicClientID, DemoBob), "GET", "/v1.0/me/messages?$top=50&$select=subject", nil).WantStatus(t, 200)
+	bob := a.Do(t, a.UserToken(t, demo.PublicClientID, demo.Bob), "GET", "/v1.0/me/messages?$top=50&$select=subject", nil).WantStatus(t, 200)
 	if n := len(sandboxtest.Values(t, bob)); n != 3 {
 		t.Fatalf("Bob's mailbox holds %d messages, want the 3 samples", n)
 	}
@@ -393,46 +397,46 @@ func TestMailDelayedDelivery(t *testing.T) {
 	var mu sync.Mutex
 	now := time.Now().UTC().Truncate(time.Second)
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	ts := newTestServer(t, Options{Clock: clock})
+	ts := newTestServer(t, sandbox.Options{Clock: clock})
 	alice := ts.AliceToken(t)
-	bob := ts.UserToken(t, DemoPublicClientID, DemoBob)
+	bob := ts.UserToken(t, demo.PublicClientID, demo.Bob)
 	at := now.Add(10 * time.Minute).Format(time.RFC3339)
 	ts.Do(t, alice, "POST", "/v1.0/me/sendMail", map[string]any{"message": map[string]any{
-		"subject": "later", "toRecipients": []any{mailRecipient(DemoBob)},
+		"subject": "later", "toRecipients": []any{mailRecipient(demo.Bob)},
 		"singleValueExtendedProperties": []any{map[string]any{"id": "SystemTime 0x3FEF", "value": at}},
 	}}).WantStatus(t, 202)
-	if n := len(ts.findBySubject(t, bob, "inbox", "later")); n != 0 {
+	if n := len(findBySubject(t, ts, bob, "inbox", "later")); n != 0 {
 		t.Fatalf("delivered %d before its time", n)
 	}
-	if n := len(ts.findBySubject(t, alice, "outbox", "later")); n != 1 {
+	if n := len(findBySubject(t, ts, alice, "outbox", "later")); n != 1 {
 		t.Fatalf("Outbox holds %d", n)
 	}
 	mu.Lock()
 	now = now.Add(11 * time.Minute)
 	mu.Unlock()
-	if n := len(ts.findBySubject(t, bob, "inbox", "later")); n != 1 {
+	if n := len(findBySubject(t, ts, bob, "inbox", "later")); n != 1 {
 		t.Fatalf("delivered %d after its time", n)
 	}
-	if n := len(ts.findBySubject(t, alice, "outbox", "later")) + len(ts.findBySubject(t, alice, "sentitems", "later"))*10; n != 10 {
+	if n := len(findBySubject(t, ts, alice, "outbox", "later")) + len(findBySubject(t, ts, alice, "sentitems", "later"))*10; n != 10 {
 		t.Fatalf("after delivery: outbox+10*sent = %d, want 10", n)
 	}
-	if n := len(ts.findBySubject(t, bob, "inbox", "later")); n != 1 {
+	if n := len(findBySubject(t, ts, bob, "inbox", "later")); n != 1 {
 		t.Fatalf("delivered twice: %d", n)
 	}
 }
 
 func TestMailChangeNotifications(t *testing.T) {
-	ts := newTestServer(t, Options{})
-	bob := ts.UserToken(t, DemoPublicClientID, DemoBob)
-	rc := newReceiver(t, true)
+	ts := newTestServer(t, sandbox.Options{})
+	bob := ts.UserToken(t, demo.PublicClientID, demo.Bob)
+	rc := sandboxtest.NewReceiver(t, true)
 	exp := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
 	ts.Do(t, bob, "POST", "/v1.0/subscriptions", map[string]any{"changeType": "created", "notificationUrl": rc.URL + "/hook",
 		"resource": "me/mailFolders('inbox')/messages", "expirationDateTime": exp}).WantStatus(t, 201)
 	ts.Do(t, ts.AliceToken(t), "POST", "/v1.0/me/sendMail", map[string]any{"message": map[string]any{
-		"subject": "ping", "toRecipients": []any{mailRecipient(DemoBob)}}}).WantStatus(t, 202)
-	id := ts.findBySubject(t, bob, "inbox", "ping")[0]["id"].(string)
+		"subject": "ping", "toRecipients": []any{mailRecipient(demo.Bob)}}}).WantStatus(t, 202)
+	id := findBySubject(t, ts, bob, "inbox", "ping")[0]["id"].(string)
 	select {
-	case n := <-rc.got:
+	case n := <-rc.Got:
 		v := n["value"].([]any)[0].(map[string]any)
 		if v["changeType"] != "created" || v["resourceData"].(map[string]any)["id"] != id {
 			t.Fatalf("notification %v", v)
@@ -445,7 +449,7 @@ func TestMailChangeNotifications(t *testing.T) {
 // TestMailMalformedInput sends bodies and paths that must be refused with a
 // 4xx and leave the mailbox as it was.
 func TestMailMalformedInput(t *testing.T) {
-	ts := newTestServer(t, Options{})
+	ts := newTestServer(t, sandbox.Options{})
 	tok := ts.AliceToken(t)
 	id := ts.Do(t, tok, "POST", "/v1.0/me/messages", map[string]any{"subject": "keep"}).WantStatus(t, 201).JSON["id"].(string)
 	before := ts.Do(t, tok, "GET", "/v1.0/me/messages?$top=100", nil).WantStatus(t, 200).Raw

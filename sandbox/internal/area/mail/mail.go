@@ -1,4 +1,14 @@
-package sandbox
+// Package mail is the sandbox's mail area: mailboxes with well-known
+// folders, messages, attachments (with Outlook's upload sessions), sendMail
+// delivery inside the tenant, drafts, replies and forwards, MIME, delta and
+// mailbox settings.
+//
+// Storage: folders are "mailFolders" objects (owner: the user, parent: the
+// parent folder), messages "messages" objects (parent: their folder),
+// attachments "mailAttachments" objects (parent: their message) whose bytes
+// are blobs shared by the copies a delivery makes. Keys starting with "_"
+// are internal and never served.
+package mail
 
 import (
 	"context"
@@ -8,15 +18,6 @@ import (
 	"github.com/o365go/o365/sandbox/internal/core"
 )
 
-// The mail area: mailboxes with well-known folders, messages, attachments
-// (with Outlook's upload sessions), sendMail delivery inside the tenant,
-// drafts, replies and forwards, MIME, delta and mailbox settings.
-//
-// Storage: folders are "mailFolders" objects (owner: the user, parent: the
-// parent folder), messages "messages" objects (parent: their folder),
-// attachments "mailAttachments" objects (parent: their message) whose bytes
-// are blobs shared by the copies a delivery makes. Keys starting with "_"
-// are internal and never served.
 const (
 	collMailFolders = "mailFolders"
 	collMessages    = "messages"
@@ -62,8 +63,8 @@ var messageAttachments = &core.Attachments{
 	ItemAttachment: attachedMessage,
 }
 
-// mailArea is the mail area.
-func mailArea() core.Area {
+// Area is the mail area, to serve with core.Config.Areas.
+func Area() core.Area {
 	type r = core.Route
 	readPerm := r{Scopes: mailReadScopes, Roles: mailReadRoles}
 	writePerm := r{Scopes: mailWriteScopes, Roles: mailWriteRoles}
