@@ -4,11 +4,9 @@ import (
 	"testing"
 
 	"github.com/o365go/o365/sandbox/internal/sandboxtest"
-	"github.com/o365go/o365/sandbox/internal/testarea"
 )
 
-// testServer is a seeded sandbox behind httptest, serving the test area
-// next to the standard ones.
+// testServer is a seeded sandbox behind httptest.
 type testServer struct {
 	*sandboxtest.Server
 	srv *Server
@@ -20,7 +18,7 @@ func newTestServer(t testing.TB, opts Options) *testServer {
 	if opts.Seed == "" {
 		opts.Seed = "demo"
 	}
-	s, err := newServer(opts, testarea.Area())
+	s, err := New(opts)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/o365go/o365/sandbox/internal/area"
 	"github.com/o365go/o365/sandbox/internal/core"
 )
 
@@ -41,7 +42,7 @@ type Knob struct {
 // Knobs lists the size knobs the areas offer, in area order.
 func Knobs() []Knob {
 	var out []Knob
-	for _, a := range areas() {
+	for _, a := range area.All() {
 		for _, k := range a.Knobs {
 			out = append(out, Knob{Name: k.Name, Doc: k.Doc})
 		}

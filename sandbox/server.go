@@ -16,7 +16,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/o365go/o365/sandbox/internal/area/mail"
+	"github.com/o365go/o365/sandbox/internal/area"
 	"github.com/o365go/o365/sandbox/internal/core"
 	"github.com/o365go/o365/sandbox/internal/demo"
 )
@@ -94,12 +94,6 @@ func DefaultDBPath() (string, error) {
 // New opens the store, migrates it, and seeds it when opts.Seed asks. It
 // does not listen: use Start, or mount Handler yourself.
 func New(opts Options) (*Server, error) {
-	return newServer(opts)
-}
-
-// newServer is New with extra areas served next to the standard ones; tests
-// use it to serve areas of their own.
-func newServer(opts Options, extra ...core.Area) (*Server, error) {
 	ctx := context.Background()
 	s := &Server{opts: opts, log: opts.Logger, now: opts.Clock, tenantID: opts.TenantID, closed: make(chan struct{})}
 	if s.log == nil {
@@ -133,7 +127,7 @@ func newServer(opts Options, extra ...core.Area) (*Server, error) {
 		DBPath:             path,
 		TenantID:           s.tenantID,
 		Domain:             domain,
-		Areas:              append(areas(), extra...),
+		Areas:              area.All(),
 		Faults:             opts.Faults,
 		DefaultUser:        defaultUser,
 		AccessTokenTTL:     opts.AccessTokenTTL,
@@ -311,9 +305,4 @@ func (s *Server) Client() *http.Client {
 		tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 	}
 	return &http.Client{Transport: tr}
-}
-
-// areas are the service areas every server serves, in seeding order.
-func areas() []core.Area {
-	return []core.Area{directoryArea(), mail.Area()}
 }

@@ -269,3 +269,17 @@ func TestDeviceCodeApproval(t *testing.T) {
 		t.Fatalf("device code token is for %v", r.JSON["id"])
 	}
 }
+
+func TestNewRefusesBadOptions(t *testing.T) {
+	s, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := New(Options{Seed: "bogus"}); err == nil || !strings.Contains(err.Error(), `unknown seed "bogus"`) {
+		t.Fatalf("bad seed accepted: %v", err)
+	}
+	if _, err := New(Options{TenantID: "contoso"}); err == nil {
+		t.Fatal("non-GUID tenant accepted")
+	}
+}

@@ -8,27 +8,85 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/o365go/o365/sandbox/internal/area"
+	"github.com/o365go/o365/sandbox/internal/core"
 	"github.com/o365go/o365/sandbox/internal/demo"
 )
+
+// Options configure New. The zero value is the demo tenant in memory.
+type Options struct {
+	// Sizes sets seed knobs by their full names, e.g.
+	// {"mail.messagesPerInbox": 40}.
+	Sizes map[string]int
+	// Empty starts without the demo tenant: no users, no apps.
+	Empty bool
+	// Faults is a fault-injection spec (see core.Engine.SetFaults).
+	Faults string
+	// Clock is the time source; nil is time.Now.
+	Clock func() time.Time
+	// AccessTokenTTL and DeviceCodeInterval tune the identity platform.
+	AccessTokenTTL, DeviceCodeInterval time.Duration
+	// Logger receives the engine's records; nil discards them.
+	Logger *slog.Logger
+}
+
+// New starts an in-memory sandbox serving every area of the sandbox plus
+// extra (an area under test that is not wired in yet, or a test-only one),
+// seeded with the demo tenant, on loopback until the test ends.
+func New(t testing.TB, opts Options, extra ...core.Area) *Server {
+	t.Helper()
+	ctx := context.Background()
+	eng, err := core.New(ctx, core.Config{
+		DBPath:             ":memory:",
+		TenantID:           demo.TenantID,
+		Domain:             demo.TenantDomain,
+		Areas:              append(area.All(), extra...),
+		Faults:             opts.Faults,
+		DefaultUser:        demo.User,
+		AccessTokenTTL:     opts.AccessTokenTTL,
+		DeviceCodeInterval: opts.DeviceCodeInterval,
+		SeedEpoch:          demo.Epoch(),
+		Logger:             opts.Logger,
+		Now:                opts.Clock,
+	})
+	if err != nil {
+		t.Fatalf("sandboxtest: %v", err)
+	}
+	t.Cleanup(func() { eng.Close() })
+	if !opts.Empty {
+		if err := eng.Seed(ctx, opts.Sizes); err != nil {
+			t.Fatalf("sandboxtest: seed: %v", err)
+		}
+	}
+	s := Serve(t, eng.Handler())
+	s.Engine = eng
+	return s
+}
 
 // Server is a sandbox served on loopback, with a cache of tokens. A Server
 // made by hand needs only its URL.
 type Server struct {
 	// URL is the base URL, e.g. "http://127.0.0.1:41234".
 	URL string
+	// Engine is the sandbox New started, for white-box setup and checks
+	// (Engine.Store, SetFaults ...); nil from Serve.
+	Engine *core.Engine
 
 	mu     sync.Mutex
 	tokens map[string]string
 }
 
-// Serve serves h (a sandbox's handler) on loopback until the test ends.
+// Serve serves h (a sandbox's handler, e.g. a sandbox.Server's) on loopback
+// until the test ends.
 func Serve(t testing.TB, h http.Handler) *Server {
 	t.Helper()
 	ts := httptest.NewServer(h)

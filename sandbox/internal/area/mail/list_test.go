@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/o365go/o365/sandbox"
 	"github.com/o365go/o365/sandbox/internal/area/mail"
 	"github.com/o365go/o365/sandbox/internal/demo"
 	"github.com/o365go/o365/sandbox/internal/odata"
@@ -18,7 +17,7 @@ import (
 // against the whole folder (listed without a query, which takes another
 // path) filtered and stably sorted here.
 func TestListFilteredPagesMatchReference(t *testing.T) {
-	ts := newTestServer(t, sandbox.Options{SeedSize: sandbox.SeedSize{MessagesPerInbox: 250}})
+	ts := sandboxtest.New(t, sandboxtest.Options{Sizes: map[string]int{"mail.messagesPerInbox": 250}})
 	tok := ts.AliceToken(t)
 	const folder = "/v1.0/me/mailFolders/inbox/messages"
 	all := sandboxtest.Values(t, ts.Do(t, tok, "GET", folder+"?$top=1000", nil).WantStatus(t, 200))

@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/o365go/o365/sandbox"
 	"github.com/o365go/o365/sandbox/internal/area/mail"
 	"github.com/o365go/o365/sandbox/internal/core"
 	"github.com/o365go/o365/sandbox/internal/demo"
@@ -32,7 +31,7 @@ func findBySubject(t *testing.T, ts *sandboxtest.Server, token, folder, subject 
 }
 
 func TestMailFoldersWellKnownBothDialects(t *testing.T) {
-	ts := newTestServer(t, sandbox.Options{})
+	ts := sandboxtest.New(t, sandboxtest.Options{})
 	tok := ts.AliceToken(t)
 	r := ts.Do(t, tok, "GET", "/v1.0/me/mailFolders?$top=20", nil).WantStatus(t, 200)
 	byName := map[string]map[string]any{}
@@ -69,7 +68,7 @@ func TestMailFoldersWellKnownBothDialects(t *testing.T) {
 }
 
 func TestMailSendMailDelivers(t *testing.T) {
-	ts := newTestServer(t, sandbox.Options{})
+	ts := sandboxtest.New(t, sandboxtest.Options{})
 	alice := ts.AliceToken(t)
 	bob := ts.UserToken(t, demo.PublicClientID, demo.Bob)
 	send := func(subject string, save any, extra map[string]any) *sandboxtest.Response {
@@ -131,7 +130,7 @@ func TestMailSendMailDelivers(t *testing.T) {
 }
 
 func TestMailDraftsReplyForward(t *testing.T) {
-	ts := newTestServer(t, sandbox.Options{})
+	ts := sandboxtest.New(t, sandboxtest.Options{})
 	alice := ts.AliceToken(t)
 	bob := ts.UserToken(t, demo.PublicClientID, demo.Bob)
 	d := ts.Do(t, alice, "POST", "/v1.0/me/messages", map[string]any{
@@ -184,7 +183,7 @@ func TestMailDraftsReplyForward(t *testing.T) {
 }
 
 func TestMailUploadSessionProtocol(t *testing.T) {
-	ts := newTestServer(t, sandbox.Options{})
+	ts := sandboxtest.New(t, sandboxtest.Options{})
 	tok := ts.AliceToken(t)
 	id := ts.Do(t, tok, "POST", "/v1.0/me/messages", map[string]any{"subject": "big"}).WantStatus(t, 201).JSON["id"].(string)
 	const size = 5<<20 + 123
@@ -241,7 +240,7 @@ func TestMailUploadSessionProtocol(t *testing.T) {
 }
 
 func TestMailValueIsRFC5322(t *testing.T) {
-	ts := newTestServer(t, sandbox.Options{})
+	ts := sandboxtest.New(t, sandboxtest.Options{})
 	tok := ts.AliceToken(t)
 	bob := ts.UserToken(t, demo.PublicClientID, demo.Bob)
 	ts.Do(t, tok, "POST", "/v1.0/me/sendMail", map[string]any{"message": map[string]any{
@@ -293,7 +292,7 @@ func TestMailValueIsRFC5322(t *testing.T) {
 }
 
 func TestMailPermissions(t *testing.T) {
-	ts := newTestServer(t, sandbox.Options{})
+	ts := sandboxtest.New(t, sandboxtest.Options{})
 	limited := ts.UserToken(t, demo.LimitedClientID, demo.User)
 	ts.Do(t, limited, "GET", "/v1.0/users/"+demo.Shared+"/messages", nil).WantError(t, 403, "ErrorAccessDenied")
 	ts.Do(t, limited, "GET", "/v1.0/users/"+demo.Shared+"/mailFolders/inbox/messages", nil).WantError(t, 403, "ErrorAccessDenied")
@@ -307,7 +306,7 @@ func TestMailPermissions(t *testing.T) {
 }
 
 func TestMailDeltaAndBatch(t *testing.T) {
-	ts := newTestServer(t, sandbox.Options{})
+	ts := sandboxtest.New(t, sandboxtest.Options{})
 	tok := ts.AliceToken(t)
 	r := ts.Do(t, tok, "GET", "/v1.0/me/mailFolders/inbox/messages/delta?$select=subject", nil, "Prefer", "odata.maxpagesize=2").WantStatus(t, 200)
 	n := len(sandboxtest.Values(t, r))
@@ -350,7 +349,7 @@ func TestMailDeltaAndBatch(t *testing.T) {
 }
 
 func TestMailSettingsValidation(t *testing.T) {
-	ts := newTestServer(t, sandbox.Options{})
+	ts := sandboxtest.New(t, sandboxtest.Options{})
 	tok := ts.AliceToken(t)
 	ts.Do(t, tok, "PATCH", "/v1.0/me/mailboxSettings", map[string]any{"automaticRepliesSetting": map[string]any{"status": "sometimes"}}).WantError(t, 400, "BadRequest")
 	ts.Do(t, tok, "PATCH", "/v1.0/me/mailboxSettings", map[string]any{"automaticRepliesSetting": map[string]any{"status": "scheduled",
@@ -367,8 +366,8 @@ func TestMailSettingsValidation(t *testing.T) {
 }
 
 func TestMailSeedSize(t *testing.T) {
-	a := newTestServer(t, sandbox.Options{SeedSize: sandbox.SeedSize{MessagesPerInbox: 40}})
-	b := newTestServer(t, sandbox.Options{SeedSize: sandbox.SeedSize{MessagesPerInbox: 40}})
+	a := sandboxtest.New(t, sandboxtest.Options{Sizes: map[string]int{"mail.messagesPerInbox": 40}})
+	b := sandboxtest.New(t, sandboxtest.Options{Sizes: map[string]int{"mail.messagesPerInbox": 40}})
 	ra := a.Do(t, a.AliceToken(t), "GET", "/v1.0/me/mailFolders/inbox/messages?$top=50&$select=subject", nil).WantStatus(t, 200)
 	rb := b.Do(t, b.AliceToken(t), "GET", "/v1.0/me/mailFolders/inbox/messages?$top=50&$select=subject", nil).WantStatus(t, 200)
 	va, vb := sandboxtest.Values(t, ra), sandboxtest.Values(t, rb)
@@ -397,7 +396,7 @@ func TestMailDelayedDelivery(t *testing.T) {
 	var mu sync.Mutex
 	now := time.Now().UTC().Truncate(time.Second)
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	ts := newTestServer(t, sandbox.Options{Clock: clock})
+	ts := sandboxtest.New(t, sandboxtest.Options{Clock: clock})
 	alice := ts.AliceToken(t)
 	bob := ts.UserToken(t, demo.PublicClientID, demo.Bob)
 	at := now.Add(10 * time.Minute).Format(time.RFC3339)
@@ -426,7 +425,7 @@ func TestMailDelayedDelivery(t *testing.T) {
 }
 
 func TestMailChangeNotifications(t *testing.T) {
-	ts := newTestServer(t, sandbox.Options{})
+	ts := sandboxtest.New(t, sandboxtest.Options{})
 	bob := ts.UserToken(t, demo.PublicClientID, demo.Bob)
 	rc := sandboxtest.NewReceiver(t, true)
 	exp := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
@@ -449,7 +448,7 @@ func TestMailChangeNotifications(t *testing.T) {
 // TestMailMalformedInput sends bodies and paths that must be refused with a
 // 4xx and leave the mailbox as it was.
 func TestMailMalformedInput(t *testing.T) {
-	ts := newTestServer(t, sandbox.Options{})
+	ts := sandboxtest.New(t, sandboxtest.Options{})
 	tok := ts.AliceToken(t)
 	id := ts.Do(t, tok, "POST", "/v1.0/me/messages", map[string]any{"subject": "keep"}).WantStatus(t, 201).JSON["id"].(string)
 	before := ts.Do(t, tok, "GET", "/v1.0/me/messages?$top=100", nil).WantStatus(t, 200).Raw

@@ -1,13 +1,19 @@
-package sandbox
+package core_test
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/o365go/o365/sandbox/internal/core"
+	"github.com/o365go/o365/sandbox/internal/demo"
+	"github.com/o365go/o365/sandbox/internal/sandboxtest"
+	"github.com/o365go/o365/sandbox/internal/testarea"
 )
 
 func TestForcedFaults(t *testing.T) {
-	ts := newTestServer(t, Options{})
+	ts := sandboxtest.New(t, sandboxtest.Options{}, testarea.Area())
 	tok := ts.AliceToken(t)
 	r := ts.Do(t, tok, "GET", "/v1.0/me", nil, "X-Sandbox-Fault", "429;retry-after=3")
 	r.WantError(t, 429, "TooManyRequests")
@@ -29,7 +35,7 @@ func TestForcedFaults(t *testing.T) {
 		t.Fatalf("reset fault answered %d", resp.StatusCode)
 	}
 	// The header also works on identity endpoints.
-	req, _ = http.NewRequest("GET", ts.URL+"/"+DemoTenantID+"/v2.0/.well-known/openid-configuration", nil)
+	req, _ = http.NewRequest("GET", ts.URL+"/"+demo.TenantID+"/v2.0/.well-known/openid-configuration", nil)
 	req.Header.Set("X-Sandbox-Fault", "503")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -42,17 +48,17 @@ func TestForcedFaults(t *testing.T) {
 }
 
 func TestRateFaultsSpareIdentity(t *testing.T) {
-	ts := newTestServer(t, Options{Faults: "503=100%"})
+	ts := sandboxtest.New(t, sandboxtest.Options{Faults: "503=100%"}, testarea.Area())
 	tok := ts.AliceToken(t) // the token endpoint is not faulted
 	ts.Do(t, tok, "GET", "/v1.0/me", nil).WantError(t, 503, "serviceNotAvailable")
-	if err := ts.srv.SetFaults("bogus=1%"); err == nil {
+	if err := ts.Engine.SetFaults("bogus=1%"); err == nil {
 		t.Fatal("bad spec accepted")
 	}
-	if err := ts.srv.SetFaults(""); err != nil {
+	if err := ts.Engine.SetFaults(""); err != nil {
 		t.Fatal(err)
 	}
 	ts.Do(t, tok, "GET", "/v1.0/me", nil).WantStatus(t, 200)
-	if _, err := New(Options{Faults: "429=5"}); err == nil || !strings.Contains(err.Error(), "percentage") {
+	if _, err := core.New(context.Background(), core.Config{Faults: "429=5"}); err == nil || !strings.Contains(err.Error(), "percentage") {
 		t.Fatalf("New with bad faults: %v", err)
 	}
 }
@@ -60,7 +66,7 @@ func TestRateFaultsSpareIdentity(t *testing.T) {
 // TestDropFault checks that "drop" does the work and loses the answer: the
 // client sees a broken connection, yet the change is in the store.
 func TestDropFault(t *testing.T) {
-	ts := newTestServer(t, Options{})
+	ts := sandboxtest.New(t, sandboxtest.Options{}, testarea.Area())
 	tok := ts.AliceToken(t)
 	req, _ := http.NewRequest("PATCH", ts.URL+"/v1.0/me", strings.NewReader(`{"jobTitle":"Chief Dropper"}`))
 	req.Header.Set("Authorization", "Bearer "+tok)
@@ -75,7 +81,7 @@ func TestDropFault(t *testing.T) {
 	if r.JSON["jobTitle"] != "Chief Dropper" {
 		t.Fatalf("the dropped request was not processed: %s", r.Raw)
 	}
-	if got := ts.srv.FaultsInjected()["drop"]; got != 1 {
+	if got := ts.Engine.FaultsInjected()["drop"]; got != 1 {
 		t.Fatalf("FaultsInjected()[drop] = %d, want 1", got)
 	}
 }

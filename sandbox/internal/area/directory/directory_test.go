@@ -1,4 +1,4 @@
-package sandbox
+package directory_test
 
 import (
 	"bytes"
@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/o365go/o365/sandbox/internal/core"
+	"github.com/o365go/o365/sandbox/internal/demo"
 	"github.com/o365go/o365/sandbox/internal/sandboxtest"
 )
 
@@ -21,7 +22,7 @@ func valueIDs(t testing.TB, r *sandboxtest.Response) []string {
 }
 
 func TestUsersList(t *testing.T) {
-	ts := newTestServer(t, Options{SeedSize: SeedSize{ExtraUsers: 3}})
+	ts := sandboxtest.New(t, sandboxtest.Options{Sizes: map[string]int{"directory.extraUsers": 3}})
 	tok := ts.AliceToken(t)
 	r := ts.Do(t, tok, "GET", "/v1.0/users?$select=displayName", nil).WantStatus(t, 200)
 	if got := len(r.JSON["value"].([]any)); got != 8 {
@@ -39,11 +40,11 @@ func TestUsersList(t *testing.T) {
 		t.Errorf("message %q", msg)
 	}
 	r = ts.Do(t, tok, "GET", `/v1.0/users?$search="displayName:bob"&$count=true`, nil, "ConsistencyLevel", "eventual").WantStatus(t, 200)
-	if ids := valueIDs(t, r); !reflect.DeepEqual(ids, []string{DemoBobID}) || r.JSON["@odata.count"] != float64(1) {
+	if ids := valueIDs(t, r); !reflect.DeepEqual(ids, []string{demo.BobID}) || r.JSON["@odata.count"] != float64(1) {
 		t.Fatalf("search bob: %s", r.Raw)
 	}
 	r = ts.Do(t, tok, "GET", "/v1.0/users?$filter=department eq 'Engineering'&$orderby=displayName desc&$select=id", nil).WantStatus(t, 200)
-	if ids := valueIDs(t, r); !reflect.DeepEqual(ids, []string{DemoCarolID, DemoBobID, DemoUserID}) {
+	if ids := valueIDs(t, r); !reflect.DeepEqual(ids, []string{demo.CarolID, demo.BobID, demo.UserID}) {
 		t.Fatalf("filter/orderby: %v", ids)
 	}
 	// ne, not and endsWith are advanced queries: header and $count=true.
@@ -51,7 +52,7 @@ func TestUsersList(t *testing.T) {
 		ts.Do(t, tok, "GET", "/v1.0/users?$filter="+url.QueryEscape(f), nil, "ConsistencyLevel", "eventual").WantError(t, 400, "Request_UnsupportedQuery")
 	}
 	r = ts.Do(t, tok, "GET", "/v1.0/users?$count=true&$select=id&$filter="+url.QueryEscape("department ne 'Engineering'"), nil, "ConsistencyLevel", "eventual").WantStatus(t, 200)
-	if ids := valueIDs(t, r); !reflect.DeepEqual(ids, []string{DemoDanID, DemoSharedID, core.SeedID("user", "user00001@"+DemoTenantDomain), core.SeedID("user", "user00002@"+DemoTenantDomain), core.SeedID("user", "user00003@"+DemoTenantDomain)}) || r.JSON["@odata.count"] != float64(5) {
+	if ids := valueIDs(t, r); !reflect.DeepEqual(ids, []string{demo.DanID, demo.SharedID, core.SeedID("user", "user00001@"+demo.TenantDomain), core.SeedID("user", "user00002@"+demo.TenantDomain), core.SeedID("user", "user00003@"+demo.TenantDomain)}) || r.JSON["@odata.count"] != float64(5) {
 		t.Fatalf("ne filter: %s", r.Raw)
 	}
 	r = ts.Do(t, tok, "GET", "/v1.0/users/$count", nil)
@@ -65,28 +66,28 @@ func TestUsersList(t *testing.T) {
 }
 
 func TestGroupsAndLinks(t *testing.T) {
-	ts := newTestServer(t, Options{})
+	ts := sandboxtest.New(t, sandboxtest.Options{})
 	tok := ts.AliceToken(t)
-	r := ts.Do(t, tok, "GET", "/v1.0/groups/"+DemoEngineeringGroupID+"/members?$select=displayName", nil).WantStatus(t, 200)
+	r := ts.Do(t, tok, "GET", "/v1.0/groups/"+demo.EngineeringGroupID+"/members?$select=displayName", nil).WantStatus(t, 200)
 	want := []any{
-		map[string]any{"@odata.type": "#microsoft.graph.user", "id": DemoUserID, "displayName": "Alice Adams"},
-		map[string]any{"@odata.type": "#microsoft.graph.user", "id": DemoBobID, "displayName": "Bob Baker"},
-		map[string]any{"@odata.type": "#microsoft.graph.user", "id": DemoCarolID, "displayName": "Carol Clark"},
-		map[string]any{"@odata.type": "#microsoft.graph.user", "id": DemoDanID, "displayName": "Dan Davis"},
+		map[string]any{"@odata.type": "#microsoft.graph.user", "id": demo.UserID, "displayName": "Alice Adams"},
+		map[string]any{"@odata.type": "#microsoft.graph.user", "id": demo.BobID, "displayName": "Bob Baker"},
+		map[string]any{"@odata.type": "#microsoft.graph.user", "id": demo.CarolID, "displayName": "Carol Clark"},
+		map[string]any{"@odata.type": "#microsoft.graph.user", "id": demo.DanID, "displayName": "Dan Davis"},
 	}
 	if !reflect.DeepEqual(r.JSON["value"], want) {
 		t.Fatalf("members = %s", r.Raw)
 	}
-	r = ts.Do(t, tok, "GET", "/v1.0/groups/"+DemoEngineeringGroupID+"/members/$count", nil, "ConsistencyLevel", "eventual").WantStatus(t, 200)
+	r = ts.Do(t, tok, "GET", "/v1.0/groups/"+demo.EngineeringGroupID+"/members/$count", nil, "ConsistencyLevel", "eventual").WantStatus(t, 200)
 	if string(r.Raw) != "4" {
 		t.Fatalf("members/$count = %q", r.Raw)
 	}
-	r = ts.Do(t, tok, "GET", "/v1.0/groups/"+DemoEngineeringGroupID+"/owners", nil).WantStatus(t, 200)
-	if ids := valueIDs(t, r); !reflect.DeepEqual(ids, []string{DemoUserID}) {
+	r = ts.Do(t, tok, "GET", "/v1.0/groups/"+demo.EngineeringGroupID+"/owners", nil).WantStatus(t, 200)
+	if ids := valueIDs(t, r); !reflect.DeepEqual(ids, []string{demo.UserID}) {
 		t.Fatalf("owners %v", ids)
 	}
 	ts.Do(t, tok, "GET", "/v1.0/groups/nope/members", nil).WantError(t, 404, "Request_ResourceNotFound")
-	r = ts.Do(t, tok, "GET", "/v1.0/groups/"+DemoAllStaffGroupID, nil).WantStatus(t, 200)
+	r = ts.Do(t, tok, "GET", "/v1.0/groups/"+demo.AllStaffGroupID, nil).WantStatus(t, 200)
 	if r.JSON["displayName"] != "All Staff" || r.JSON["securityEnabled"] != true {
 		t.Fatalf("group %s", r.Raw)
 	}
@@ -95,40 +96,40 @@ func TestGroupsAndLinks(t *testing.T) {
 		t.Fatalf("memberOf %s", r.Raw)
 	}
 	// Manager chain: Carol -> Bob -> Alice.
-	r = ts.Do(t, tok, "GET", "/v1.0/users/"+DemoCarol+"/manager?$select=displayName", nil).WantStatus(t, 200)
-	if r.JSON["id"] != DemoBobID || r.JSON["displayName"] != "Bob Baker" {
+	r = ts.Do(t, tok, "GET", "/v1.0/users/"+demo.Carol+"/manager?$select=displayName", nil).WantStatus(t, 200)
+	if r.JSON["id"] != demo.BobID || r.JSON["displayName"] != "Bob Baker" {
 		t.Fatalf("manager %s", r.Raw)
 	}
 	ts.Do(t, tok, "GET", "/v1.0/me/manager", nil).WantError(t, 404, "Request_ResourceNotFound")
-	r = ts.Do(t, tok, "GET", "/v1.0/users/"+DemoBobID+"/directReports?$orderby=displayName", nil).WantStatus(t, 200)
-	if ids := valueIDs(t, r); !reflect.DeepEqual(ids, []string{DemoCarolID, DemoDanID}) {
+	r = ts.Do(t, tok, "GET", "/v1.0/users/"+demo.BobID+"/directReports?$orderby=displayName", nil).WantStatus(t, 200)
+	if ids := valueIDs(t, r); !reflect.DeepEqual(ids, []string{demo.CarolID, demo.DanID}) {
 		t.Fatalf("directReports %v", ids)
 	}
 	// $expand of directory links, with nested $select.
-	r = ts.Do(t, tok, "GET", "/v1.0/users/"+DemoCarolID+"?$select=displayName&$expand=manager($select=displayName)", nil).WantStatus(t, 200)
-	wantCarol := map[string]any{"@odata.context": ts.URL + "/v1.0/$metadata#users/$entity", "id": DemoCarolID, "displayName": "Carol Clark",
-		"manager": map[string]any{"@odata.type": "#microsoft.graph.user", "id": DemoBobID, "displayName": "Bob Baker"}}
+	r = ts.Do(t, tok, "GET", "/v1.0/users/"+demo.CarolID+"?$select=displayName&$expand=manager($select=displayName)", nil).WantStatus(t, 200)
+	wantCarol := map[string]any{"@odata.context": ts.URL + "/v1.0/$metadata#users/$entity", "id": demo.CarolID, "displayName": "Carol Clark",
+		"manager": map[string]any{"@odata.type": "#microsoft.graph.user", "id": demo.BobID, "displayName": "Bob Baker"}}
 	if !reflect.DeepEqual(r.JSON, wantCarol) {
 		t.Fatalf("expand manager %s", r.Raw)
 	}
 	r = ts.Do(t, tok, "GET", "/v1.0/groups?$filter=displayName eq 'Engineering'&$select=id&$expand=owners($select=id)", nil).WantStatus(t, 200)
 	g := r.JSON["value"].([]any)[0].(map[string]any)
-	if !reflect.DeepEqual(g["owners"], []any{map[string]any{"@odata.type": "#microsoft.graph.user", "id": DemoUserID}}) {
+	if !reflect.DeepEqual(g["owners"], []any{map[string]any{"@odata.type": "#microsoft.graph.user", "id": demo.UserID}}) {
 		t.Fatalf("expand owners %s", r.Raw)
 	}
 	ts.Do(t, tok, "GET", "/v1.0/users?$expand=nothing", nil).WantError(t, 400, "BadRequest")
 	r = ts.Do(t, tok, "GET", "/v1.0/organization", nil).WantStatus(t, 200)
 	org := r.JSON["value"].([]any)[0].(map[string]any)
-	if org["id"] != DemoTenantID || org["displayName"] != DemoTenantName {
+	if org["id"] != demo.TenantID || org["displayName"] != demo.TenantName {
 		t.Fatalf("organization %s", r.Raw)
 	}
 	// The limited app has User.ReadBasic.All: reading Bob is fine.
-	ts.Do(t, ts.UserToken(t, DemoLimitedClientID, DemoCarol), "GET", "/v1.0/users/"+DemoBob, nil).WantStatus(t, 200)
+	ts.Do(t, ts.UserToken(t, demo.LimitedClientID, demo.Carol), "GET", "/v1.0/users/"+demo.Bob, nil).WantStatus(t, 200)
 	ts.Do(t, tok, "GET", "/v1.0/users/nobody", nil).WantError(t, 404, "Request_ResourceNotFound")
 }
 
 func TestPhoto(t *testing.T) {
-	ts := newTestServer(t, Options{})
+	ts := sandboxtest.New(t, sandboxtest.Options{})
 	tok := ts.AliceToken(t)
 	ts.Do(t, tok, "GET", "/v1.0/me/photo/$value", nil).WantError(t, 404, "ImageNotFound")
 	img := bytes.Repeat([]byte{0xff, 0xd8, 0x01}, 1000)
@@ -142,14 +143,14 @@ func TestPhoto(t *testing.T) {
 	if !bytes.Equal(r.Raw, img[:2]) {
 		t.Fatalf("range %x", r.Raw)
 	}
-	r = ts.Do(t, ts.AppToken(t), "GET", "/v1.0/users/"+DemoUser+"/photo", nil).WantStatus(t, 200)
+	r = ts.Do(t, ts.AppToken(t), "GET", "/v1.0/users/"+demo.User+"/photo", nil).WantStatus(t, 200)
 	if r.JSON["@odata.mediaContentType"] != "image/jpeg" || r.JSON["id"] != "default" {
 		t.Fatalf("photo meta %s", r.Raw)
 	}
 }
 
 func TestUsersDelta(t *testing.T) {
-	ts := newTestServer(t, Options{})
+	ts := sandboxtest.New(t, sandboxtest.Options{})
 	tok := ts.AliceToken(t)
 	// First round, two per page.
 	var seen []string
@@ -170,7 +171,7 @@ func TestUsersDelta(t *testing.T) {
 			t.Fatalf("page has both or neither links: %s", r.Raw)
 		}
 	}
-	if want := []string{DemoUserID, DemoBobID, DemoCarolID, DemoDanID, DemoSharedID}; !reflect.DeepEqual(seen, want) {
+	if want := []string{demo.UserID, demo.BobID, demo.CarolID, demo.DanID, demo.SharedID}; !reflect.DeepEqual(seen, want) {
 		t.Fatalf("first round %v", seen)
 	}
 	// Nothing changed yet.
@@ -181,13 +182,13 @@ func TestUsersDelta(t *testing.T) {
 	deltaLink = r.JSON["@odata.deltaLink"].(string)
 	// Change Bob twice and delete Dan: Bob once, Dan removed.
 	app := ts.AppToken(t)
-	ts.Do(t, app, "PATCH", "/v1.0/users/"+DemoBob, map[string]any{"jobTitle": "VP"}).WantStatus(t, 204)
-	ts.Do(t, app, "PATCH", "/v1.0/users/"+DemoBob, map[string]any{"displayName": "Robert Baker"}).WantStatus(t, 204)
-	ts.Do(t, app, "DELETE", "/v1.0/users/"+DemoDanID, nil).WantStatus(t, 204)
+	ts.Do(t, app, "PATCH", "/v1.0/users/"+demo.Bob, map[string]any{"jobTitle": "VP"}).WantStatus(t, 204)
+	ts.Do(t, app, "PATCH", "/v1.0/users/"+demo.Bob, map[string]any{"displayName": "Robert Baker"}).WantStatus(t, 204)
+	ts.Do(t, app, "DELETE", "/v1.0/users/"+demo.DanID, nil).WantStatus(t, 204)
 	r = ts.Do(t, tok, "GET", deltaLink, nil).WantStatus(t, 200)
 	want := []any{
-		map[string]any{"id": DemoBobID, "displayName": "Robert Baker"},
-		map[string]any{"id": DemoDanID, "@removed": map[string]any{"reason": "deleted"}},
+		map[string]any{"id": demo.BobID, "displayName": "Robert Baker"},
+		map[string]any{"id": demo.DanID, "@removed": map[string]any{"reason": "deleted"}},
 	}
 	if !reflect.DeepEqual(r.JSON["value"], want) {
 		t.Fatalf("second round %s", r.Raw)
@@ -208,53 +209,12 @@ func TestUsersDelta(t *testing.T) {
 	ts.Do(t, tok, "GET", "/v1.0/groups/delta?$deltatoken="+url.QueryEscape(tokv), nil).WantError(t, http.StatusGone, "SyncStateNotFound")
 }
 
-func TestTestItemsDeltaMovesAndPages(t *testing.T) {
-	ts := newTestServer(t, Options{})
-	tok := ts.AliceToken(t)
-	var ids []string
-	for i := range 3 {
-		r := ts.Do(t, tok, "POST", "/v1.0/me/testItems", map[string]any{"n": i}).WantStatus(t, 201)
-		ids = append(ids, r.JSON["id"].(string))
-	}
-	pages := 0
-	round := func(link string) (items []any, deltaLink string) {
-		pages = 0
-		for link != "" {
-			pages++
-			r := ts.Do(t, tok, "GET", link, nil).WantStatus(t, 200)
-			items = append(items, r.JSON["value"].([]any)...)
-			link, _ = r.JSON["@odata.nextLink"].(string)
-			deltaLink, _ = r.JSON["@odata.deltaLink"].(string)
-		}
-		return items, deltaLink
-	}
-	items, dl := round("/v1.0/me/testItems/delta?$top=1")
-	if len(items) != 3 || pages != 3 {
-		t.Fatalf("first round: %d pages, %v", pages, items)
-	}
-	ts.Do(t, tok, "PATCH", "/v1.0/me/testItems/"+ids[1], map[string]any{"n": 10}).WantStatus(t, 200)
-	ts.Do(t, tok, "DELETE", "/v1.0/me/testItems/"+ids[0], nil).WantStatus(t, 204)
-	r := ts.Do(t, tok, "POST", "/v1.0/me/testItems", map[string]any{"n": 3}).WantStatus(t, 201)
-	items, dl2 := round(dl)
-	want := []any{
-		map[string]any{"id": ids[1], "n": float64(10)},
-		map[string]any{"id": ids[0], "@removed": map[string]any{"reason": "deleted"}},
-		map[string]any{"id": r.JSON["id"], "n": float64(3)},
-	}
-	if !reflect.DeepEqual(items, want) {
-		t.Fatalf("second round %v", items)
-	}
-	if items, _ := round(dl2); len(items) != 0 {
-		t.Fatalf("third round %v", items)
-	}
-}
-
 func TestDemoTenantIsDeterministic(t *testing.T) {
 	dump := func() string {
-		ts := newTestServer(t, Options{SeedSize: SeedSize{ExtraUsers: 2}})
+		ts := sandboxtest.New(t, sandboxtest.Options{Sizes: map[string]int{"directory.extraUsers": 2}})
 		app := ts.AppToken(t)
 		var out []byte
-		for _, p := range []string{"/v1.0/users", "/v1.0/groups", "/v1.0/organization", "/v1.0/groups/" + DemoAllStaffGroupID + "/members"} {
+		for _, p := range []string{"/v1.0/users", "/v1.0/groups", "/v1.0/organization", "/v1.0/groups/" + demo.AllStaffGroupID + "/members"} {
 			r := ts.Do(t, app, "GET", p, nil).WantStatus(t, 200)
 			out = append(out, bytes.ReplaceAll(r.Raw, []byte(ts.URL), nil)...)
 		}

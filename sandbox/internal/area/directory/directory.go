@@ -1,4 +1,12 @@
-package sandbox
+// Package directory is the sandbox's directory area: users, groups and
+// their links (members, owners, manager, direct reports), the
+// organization, profile photos, and the demo tenant's people, groups and
+// registered apps.
+//
+// Storage: users are core.UsersCollection objects (tenant-wide, owner ""),
+// groups "groups" objects; each link is one object per edge in a "links.*"
+// collection, owned by its source, with the target as id.
+package directory
 
 import (
 	"bytes"
@@ -186,9 +194,8 @@ func linkSpec(kind, from string) core.ListSpec {
 	return spec
 }
 
-// directoryArea is the directory: users, groups and their links, the
-// organization, profile photos, and the demo tenant's people and apps.
-func directoryArea() core.Area {
+// Area is the directory area, to serve with core.Config.Areas.
+func Area() core.Area {
 	return core.Area{
 		Name: "directory",
 		Routes: append([]core.Route{

@@ -1,12 +1,15 @@
-package sandbox
+package core_test
 
 import (
 	"reflect"
 	"testing"
+
+	"github.com/o365go/o365/sandbox/internal/sandboxtest"
+	"github.com/o365go/o365/sandbox/internal/testarea"
 )
 
 func TestLocalizeOnTheWire(t *testing.T) {
-	ts := newTestServer(t, Options{})
+	ts := sandboxtest.New(t, sandboxtest.Options{}, testarea.Area())
 	tok := ts.AliceToken(t)
 	r := ts.Do(t, tok, "POST", "/v1.0/me/testItems", map[string]any{
 		"start": map[string]any{"dateTime": "2026-01-05T17:00:00.0000000", "timeZone": "UTC"},

@@ -1,14 +1,17 @@
-package sandbox
+package core_test
 
 import (
 	"encoding/base64"
 	"fmt"
 	"reflect"
 	"testing"
+
+	"github.com/o365go/o365/sandbox/internal/sandboxtest"
+	"github.com/o365go/o365/sandbox/internal/testarea"
 )
 
 func TestBatch(t *testing.T) {
-	ts := newTestServer(t, Options{})
+	ts := sandboxtest.New(t, sandboxtest.Options{}, testarea.Area())
 	tok := ts.AliceToken(t)
 	img := []byte{0xff, 0xd8, 0xff, 0x00, 0x10}
 	body := map[string]any{"requests": []any{
@@ -65,7 +68,7 @@ func TestBatch(t *testing.T) {
 }
 
 func TestBatchEnvelopeErrors(t *testing.T) {
-	ts := newTestServer(t, Options{})
+	ts := sandboxtest.New(t, sandboxtest.Options{}, testarea.Area())
 	tok := ts.AliceToken(t)
 	item := func(id string, deps ...string) map[string]any {
 		m := map[string]any{"id": id, "method": "GET", "url": "/me"}
@@ -112,7 +115,7 @@ func TestBatchEnvelopeErrors(t *testing.T) {
 }
 
 func TestBatchItemsThrottledByRate(t *testing.T) {
-	ts := newTestServer(t, Options{Faults: "429=100%,retry-after=4"})
+	ts := sandboxtest.New(t, sandboxtest.Options{Faults: "429=100%,retry-after=4"}, testarea.Area())
 	tok := ts.AliceToken(t)
 	body := map[string]any{"requests": []any{
 		map[string]any{"id": "a", "method": "GET", "url": "/me"},
@@ -129,4 +132,19 @@ func TestBatchItemsThrottledByRate(t *testing.T) {
 	}
 	// A forced fault still applies to the envelope.
 	ts.Do(t, tok, "POST", "/v1.0/$batch", body, "X-Sandbox-Fault", "503").WantError(t, 503, "serviceNotAvailable")
+}
+
+func FuzzBatch(f *testing.F) {
+	ts := sandboxtest.New(f, sandboxtest.Options{}, testarea.Area())
+	tok := ts.AliceToken(f)
+	f.Add(`{"requests":[{"id":"1","method":"GET","url":"/me"}]}`)
+	f.Add(`{"requests":[{"id":"1","method":"POST","url":"/me/testItems","headers":{"Content-Type":"text/plain"},"body":"!!"}]}`)
+	f.Add(`{"requests":[{"id":"1","method":"GET","url":"/me","dependsOn":["1"]}]}`)
+	f.Add(`{"requests":null}`)
+	f.Fuzz(func(t *testing.T, body string) {
+		r := ts.Do(t, tok, "POST", "/v1.0/$batch", body)
+		if r.Status >= 500 {
+			t.Fatalf("$batch %q: %d %s", body, r.Status, r.Raw)
+		}
+	})
 }

@@ -1,17 +1,20 @@
-package sandbox
+package directory_test
 
 import (
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"testing"
+
+	"github.com/o365go/o365/sandbox/internal/demo"
+	"github.com/o365go/o365/sandbox/internal/sandboxtest"
 )
 
 // benchGET serves path through the full handler (faults, auth, routing,
 // store, JSON) without a network round trip.
-func benchGET(b *testing.B, ts *testServer, path string) {
+func benchGET(b *testing.B, ts *sandboxtest.Server, path string) {
 	tok := ts.AliceToken(b)
-	h := ts.srv.Handler()
+	h := ts.Engine.Handler()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
@@ -30,16 +33,16 @@ func benchGET(b *testing.B, ts *testServer, path string) {
 }
 
 func BenchmarkPointRead(b *testing.B) {
-	ts := newTestServer(b, Options{})
-	benchGET(b, ts, "/v1.0/users/"+DemoBobID)
+	ts := sandboxtest.New(b, sandboxtest.Options{})
+	benchGET(b, ts, "/v1.0/users/"+demo.BobID)
 }
 
 func BenchmarkPageOf100(b *testing.B) {
-	ts := newTestServer(b, Options{SeedSize: SeedSize{ExtraUsers: 500}})
+	ts := sandboxtest.New(b, sandboxtest.Options{Sizes: map[string]int{"directory.extraUsers": 500}})
 	benchGET(b, ts, "/v1.0/users?$top=100")
 }
 
 func BenchmarkPageOf100Filtered(b *testing.B) {
-	ts := newTestServer(b, Options{SeedSize: SeedSize{ExtraUsers: 500}})
+	ts := sandboxtest.New(b, sandboxtest.Options{Sizes: map[string]int{"directory.extraUsers": 500}})
 	benchGET(b, ts, "/v1.0/users?$top=100&$filter=startswith(displayName,'User')&$count=true")
 }

@@ -1,21 +1,24 @@
-package sandbox
+package core_test
 
 import (
 	"fmt"
-	"net/http"
 	"reflect"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/o365go/o365/sandbox/internal/demo"
+	"github.com/o365go/o365/sandbox/internal/sandboxtest"
+	"github.com/o365go/o365/sandbox/internal/testarea"
 )
 
 func TestUnauthenticated(t *testing.T) {
-	ts := newTestServer(t, Options{})
+	ts := sandboxtest.New(t, sandboxtest.Options{}, testarea.Area())
 	for _, tok := range []string{"", "not-a-jwt", "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0."} {
 		r := ts.Do(t, tok, "GET", "/v1.0/me", nil, "client-request-id", "abc-123")
 		r.WantError(t, 401, "InvalidAuthenticationToken")
-		wantAuth := fmt.Sprintf(`Bearer realm="", authorization_uri="%s/%s/oauth2/v2.0/authorize", client_id="00000003-0000-0000-c000-000000000000"`, ts.URL, DemoTenantID)
+		wantAuth := fmt.Sprintf(`Bearer realm="", authorization_uri="%s/%s/oauth2/v2.0/authorize", client_id="00000003-0000-0000-c000-000000000000"`, ts.URL, demo.TenantID)
 		if got := r.Header.Get("WWW-Authenticate"); got != wantAuth {
 			t.Errorf("WWW-Authenticate %q, want %q", got, wantAuth)
 		}
@@ -32,13 +35,13 @@ func TestUnauthenticated(t *testing.T) {
 }
 
 func TestMe(t *testing.T) {
-	ts := newTestServer(t, Options{})
+	ts := sandboxtest.New(t, sandboxtest.Options{}, testarea.Area())
 	r := ts.Do(t, ts.AliceToken(t), "GET", "/v1.0/me?$select=displayName,mail", nil).WantStatus(t, 200)
 	want := map[string]any{
 		"@odata.context": ts.URL + "/v1.0/$metadata#users/$entity",
-		"id":             DemoUserID,
+		"id":             demo.UserID,
 		"displayName":    "Alice Adams",
-		"mail":           DemoUser,
+		"mail":           demo.User,
 	}
 	if !reflect.DeepEqual(r.JSON, want) {
 		t.Fatalf("GET /me = %v\nwant %v", r.JSON, want)
@@ -49,27 +52,27 @@ func TestMe(t *testing.T) {
 }
 
 func TestMeAppOnly(t *testing.T) {
-	ts := newTestServer(t, Options{})
+	ts := sandboxtest.New(t, sandboxtest.Options{}, testarea.Area())
 	r := ts.Do(t, ts.AppToken(t), "GET", "/v1.0/me", nil)
 	r.WantError(t, 400, "BadRequest")
 	if msg := r.JSON["error"].(map[string]any)["message"]; msg != "/me request is only valid with delegated authentication flow." {
 		t.Errorf("message %q", msg)
 	}
 	// The same user by id works with the User.Read.All role.
-	r = ts.Do(t, ts.AppToken(t), "GET", "/v1.0/users/"+DemoUser, nil).WantStatus(t, 200)
-	if r.JSON["id"] != DemoUserID {
+	r = ts.Do(t, ts.AppToken(t), "GET", "/v1.0/users/"+demo.User, nil).WantStatus(t, 200)
+	if r.JSON["id"] != demo.UserID {
 		t.Errorf("users/{upn} resolved to %v", r.JSON["id"])
 	}
 }
 
 func TestSharedScopes(t *testing.T) {
-	ts := newTestServer(t, Options{})
+	ts := sandboxtest.New(t, sandboxtest.Options{}, testarea.Area())
 	alice := ts.AliceToken(t)
-	limited := ts.UserToken(t, DemoLimitedClientID, DemoUser)
-	bobItems := "/v1.0/users/" + DemoBob + "/testItems"
+	limited := ts.UserToken(t, demo.LimitedClientID, demo.User)
+	bobItems := "/v1.0/users/" + demo.Bob + "/testItems"
 	// Alice's own items: both apps may.
 	ts.Do(t, limited, "GET", "/v1.0/me/testItems", nil).WantStatus(t, 200)
-	ts.Do(t, limited, "GET", "/v1.0/users/"+DemoUserID+"/testItems", nil).WantStatus(t, 200)
+	ts.Do(t, limited, "GET", "/v1.0/users/"+demo.UserID+"/testItems", nil).WantStatus(t, 200)
 	// Bob's items need Mail.Read.Shared, which only the full app has.
 	ts.Do(t, limited, "GET", bobItems, nil).WantError(t, 403, "ErrorAccessDenied")
 	ts.Do(t, alice, "GET", bobItems, nil).WantStatus(t, 200)
@@ -79,7 +82,7 @@ func TestSharedScopes(t *testing.T) {
 }
 
 func TestRoutingErrors(t *testing.T) {
-	ts := newTestServer(t, Options{})
+	ts := sandboxtest.New(t, sandboxtest.Options{}, testarea.Area())
 	tok := ts.AliceToken(t)
 	ts.Do(t, tok, "GET", "/v1.0/nothingHere", nil).WantError(t, 400, "BadRequest")
 	r := ts.Do(t, tok, "DELETE", "/v1.0/users", nil)
@@ -93,7 +96,7 @@ func TestRoutingErrors(t *testing.T) {
 // TestMalformedInput sends a corpus of bad requests: each must be a 4xx in
 // Graph's error shape and leave the store as it was.
 func TestMalformedInput(t *testing.T) {
-	ts := newTestServer(t, Options{})
+	ts := sandboxtest.New(t, sandboxtest.Options{}, testarea.Area())
 	tok := ts.AliceToken(t)
 	before := ts.Do(t, tok, "GET", "/v1.0/users?$select=id,displayName", nil, "ConsistencyLevel", "eventual").WantStatus(t, 200)
 	huge := `{"subject":"` + strings.Repeat("a", 4<<20) + `"}`
@@ -140,15 +143,18 @@ func TestMalformedInput(t *testing.T) {
 	if n := len(ts.Do(t, tok, "GET", "/v1.0/me/testItems", nil).JSON["value"].([]any)); n != 0 {
 		t.Fatalf("%d test items were created by bad requests", n)
 	}
+	if check, err := ts.Engine.Store().IntegrityCheck(t.Context()); err != nil || check != "ok" {
+		t.Fatalf("integrity_check = %q, %v", check, err)
+	}
 }
 
 func TestItemsCRUDAndPaging(t *testing.T) {
-	ts := newTestServer(t, Options{})
+	ts := sandboxtest.New(t, sandboxtest.Options{}, testarea.Area())
 	tok := ts.AliceToken(t)
 	var ids []string
 	for i := range 5 {
 		r := ts.Do(t, tok, "POST", "/v1.0/me/testItems", map[string]any{"subject": fmt.Sprintf("item %d", i), "n": i}).WantStatus(t, 201)
-		if r.JSON["@odata.context"] != ts.URL+"/v1.0/$metadata#users('"+DemoUserID+"')/testItems/$entity" {
+		if r.JSON["@odata.context"] != ts.URL+"/v1.0/$metadata#users('"+demo.UserID+"')/testItems/$entity" {
 			t.Fatalf("context %v", r.JSON["@odata.context"])
 		}
 		ids = append(ids, r.JSON["id"].(string))
@@ -206,13 +212,13 @@ func TestItemsCRUDAndPaging(t *testing.T) {
 }
 
 func TestOutlookDialect(t *testing.T) {
-	ts := newTestServer(t, Options{})
+	ts := sandboxtest.New(t, sandboxtest.Options{}, testarea.Area())
 	tok := ts.AliceToken(t)
 	r := ts.Do(t, tok, "POST", "/api/v2.0/me/testItems", map[string]any{
 		"Subject": "from outlook", "Attachment": map[string]any{"@odata.type": "#Microsoft.OutlookServices.FileAttachment", "ContentBytes": "AA=="},
 	}).WantStatus(t, 201)
 	id := r.JSON["Id"].(string)
-	if r.JSON["Subject"] != "from outlook" || r.JSON["@odata.context"] != ts.URL+"/api/v2.0/$metadata#Users('"+DemoUserID+"')/TestItems/$entity" {
+	if r.JSON["Subject"] != "from outlook" || r.JSON["@odata.context"] != ts.URL+"/api/v2.0/$metadata#Users('"+demo.UserID+"')/TestItems/$entity" {
 		t.Fatalf("outlook answer %s", r.Raw)
 	}
 	// Stored in Graph's canonical form, read back through Graph.
@@ -222,33 +228,18 @@ func TestOutlookDialect(t *testing.T) {
 		t.Fatalf("graph view %s", r.Raw)
 	}
 	// Outlook REST's users('{oid}@{tenant}') addressing and PascalCase $select.
-	r = ts.Do(t, tok, "GET", "/api/v2.0/Users('"+DemoUserID+"@"+DemoTenantID+"')/TestItems?$select=Subject", nil).WantStatus(t, 200)
+	r = ts.Do(t, tok, "GET", "/api/v2.0/Users('"+demo.UserID+"@"+demo.TenantID+"')/TestItems?$select=Subject", nil).WantStatus(t, 200)
 	item := r.JSON["value"].([]any)[0].(map[string]any)
 	if item["Subject"] != "from outlook" || item["Id"] != id || len(item) != 2 {
 		t.Fatalf("outlook list item %v", item)
 	}
 }
 
-func TestHandlerPanicsAre500(t *testing.T) {
-	s, err := New(Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if _, err := New(Options{Seed: "bogus"}); err == nil || !strings.Contains(err.Error(), `unknown seed "bogus"`) {
-		t.Fatalf("bad seed accepted: %v", err)
-	}
-	if _, err := New(Options{TenantID: "contoso"}); err == nil {
-		t.Fatal("non-GUID tenant accepted")
-	}
-	_ = http.StatusOK
-}
-
 func TestExpiredToken(t *testing.T) {
 	var mu sync.Mutex
 	now := time.Now()
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	ts := newTestServer(t, Options{Clock: clock, AccessTokenTTL: 10 * time.Minute})
+	ts := sandboxtest.New(t, sandboxtest.Options{Clock: clock, AccessTokenTTL: 10 * time.Minute}, testarea.Area())
 	tok := ts.AliceToken(t)
 	ts.Do(t, tok, "GET", "/v1.0/me", nil).WantStatus(t, 200)
 	mu.Lock()

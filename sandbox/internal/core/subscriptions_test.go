@@ -1,14 +1,16 @@
-package sandbox
+package core_test
 
 import (
 	"testing"
 	"time"
 
+	"github.com/o365go/o365/sandbox/internal/demo"
 	"github.com/o365go/o365/sandbox/internal/sandboxtest"
+	"github.com/o365go/o365/sandbox/internal/testarea"
 )
 
 func TestSubscriptions(t *testing.T) {
-	ts := newTestServer(t, Options{})
+	ts := sandboxtest.New(t, sandboxtest.Options{}, testarea.Area())
 	tok := ts.AliceToken(t)
 	rc := sandboxtest.NewReceiver(t, true)
 	exp := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
@@ -16,7 +18,7 @@ func TestSubscriptions(t *testing.T) {
 		"resource": "me/testItems", "expirationDateTime": exp, "clientState": "s3cret"}
 	r := ts.Do(t, tok, "POST", "/v1.0/subscriptions", body).WantStatus(t, 201)
 	subID := r.JSON["id"].(string)
-	if r.JSON["resource"] != "me/testItems" || r.JSON["applicationId"] != DemoPublicClientID || r.JSON["clientState"] != "s3cret" {
+	if r.JSON["resource"] != "me/testItems" || r.JSON["applicationId"] != demo.PublicClientID || r.JSON["clientState"] != "s3cret" {
 		t.Fatalf("subscription %s", r.Raw)
 	}
 	item := ts.Do(t, tok, "POST", "/v1.0/me/testItems", map[string]any{"subject": "hi"}).WantStatus(t, 201)
@@ -26,8 +28,8 @@ func TestSubscriptions(t *testing.T) {
 		id := item.JSON["id"].(string)
 		want := map[string]any{
 			"subscriptionId": subID, "subscriptionExpirationDateTime": r.JSON["expirationDateTime"], "clientState": "s3cret",
-			"changeType": "created", "tenantId": DemoTenantID, "resource": "Users/" + DemoUserID + "/TestItems/" + id,
-			"resourceData": map[string]any{"@odata.type": "#Microsoft.Graph.TestItem", "@odata.id": "Users/" + DemoUserID + "/TestItems/" + id, "id": id},
+			"changeType": "created", "tenantId": demo.TenantID, "resource": "Users/" + demo.UserID + "/TestItems/" + id,
+			"resourceData": map[string]any{"@odata.type": "#Microsoft.Graph.TestItem", "@odata.id": "Users/" + demo.UserID + "/TestItems/" + id, "id": id},
 		}
 		if len(v) != len(want) {
 			t.Fatalf("notification %v", v)
@@ -58,7 +60,7 @@ func TestSubscriptions(t *testing.T) {
 }
 
 func TestSubscriptionRejections(t *testing.T) {
-	ts := newTestServer(t, Options{})
+	ts := sandboxtest.New(t, sandboxtest.Options{}, testarea.Area())
 	tok := ts.AliceToken(t)
 	good := sandboxtest.NewReceiver(t, true)
 	bad := sandboxtest.NewReceiver(t, false)
@@ -82,6 +84,6 @@ func TestSubscriptionRejections(t *testing.T) {
 		})
 	}
 	// Bob's items need Mail.Read.Shared: the limited app cannot subscribe.
-	limited := ts.UserToken(t, DemoLimitedClientID, DemoUser)
-	ts.Do(t, limited, "POST", "/v1.0/subscriptions", sub(good.URL, "users/"+DemoBob+"/testItems", "created", exp)).WantError(t, 403, "ErrorAccessDenied")
+	limited := ts.UserToken(t, demo.LimitedClientID, demo.User)
+	ts.Do(t, limited, "POST", "/v1.0/subscriptions", sub(good.URL, "users/"+demo.Bob+"/testItems", "created", exp)).WantError(t, 403, "ErrorAccessDenied")
 }
