@@ -50,8 +50,9 @@ func Knobs() []Knob {
 	return out
 }
 
-// sizes is z as knob values by name.
-func (z SeedSize) sizes() map[string]int {
+// Sizes are the knob values z sets, by name: Knobs with MessagesPerInbox
+// and ExtraUsers applied.
+func (z SeedSize) Sizes() map[string]int {
 	out := map[string]int{}
 	for k, v := range z.Knobs {
 		out[k] = v
@@ -77,7 +78,7 @@ func (s *Server) Seed(ctx context.Context, name string) error {
 	if err := s.adoptLegacySeed(ctx); err != nil {
 		return err
 	}
-	return s.eng.Seed(ctx, s.opts.SeedSize.sizes())
+	return s.eng.Seed(ctx, s.opts.SeedSize.Sizes())
 }
 
 // legacySeedMarker is where databases seeded before areas kept their own
@@ -103,7 +104,7 @@ func (s *Server) adoptLegacySeed(ctx context.Context) error {
 	}
 	if json.Unmarshal(old, &mark) == nil && mark.Name == "demo" {
 		size := SeedSize{MessagesPerInbox: mark.Size.MessagesPerInbox, ExtraUsers: mark.Size.ExtraUsers}
-		if err := s.eng.MarkSeeded(ctx, []string{"directory", "mail"}, size.sizes()); err != nil {
+		if err := s.eng.MarkSeeded(ctx, []string{"directory", "mail"}, size.Sizes()); err != nil {
 			return err
 		}
 	}
