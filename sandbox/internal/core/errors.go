@@ -18,6 +18,7 @@ type Error struct {
 	Inner   map[string]any // extra innerError members
 }
 
+// Error describes e for logs: status, code and message.
 func (e *Error) Error() string { return fmt.Sprintf("%d %s: %s", e.Status, e.Code, e.Message) }
 
 // Errorf builds an Error with a formatted message.

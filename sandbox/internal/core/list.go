@@ -568,7 +568,7 @@ func (c *Call) PatchEntity(ctx context.Context, sc Scope, id string, readOnly ..
 	return c.Entity(http.StatusOK, o.Data)
 }
 
-// PatchStored is patchEntity without the answer: it returns the patched
+// PatchStored is PatchEntity without the answer: it returns the patched
 // object.
 func (c *Call) PatchStored(ctx context.Context, sc Scope, id string, readOnly ...string) (*Object, error) {
 	var patch map[string]any

@@ -21,9 +21,11 @@ func (c *Call) preferredBodyType() (string, bool) {
 	return v, true
 }
 
-// withBodyType returns doc with its itemBody property (e.g. "body") in the
+// WithBodyType returns doc with its itemBody property (e.g. "body") in the
 // content type want ("text" or "html"), converting as Outlook does. doc
-// itself is not modified.
+// itself is not modified. Documents sent through Entity, List, GetEntity
+// and Delta get this for "body" and "uniqueBody" when the request prefers
+// outlook.body-content-type.
 func WithBodyType(doc map[string]any, prop, want string) map[string]any {
 	body, ok := doc[prop].(map[string]any)
 	if !ok {
@@ -57,8 +59,8 @@ var (
 	blankLines = regexp.MustCompile(`\n{3,}`)
 )
 
-// htmlToText renders HTML as plain text: tags dropped, line breaks kept,
-// entities decoded.
+// HTMLToText renders HTML as plain text, as Outlook does: tags dropped,
+// line breaks kept, entities decoded.
 func HTMLToText(s string) string {
 	s = htmlHidden.ReplaceAllString(s, "")
 	s = htmlBreaks.ReplaceAllString(s, "\n")
