@@ -57,6 +57,14 @@ type Route struct {
 	segs []string
 }
 
+// On returns a route for another request with r's permissions (Scopes,
+// SharedScopes, Roles, Public): an area keeps one Route per set of
+// permissions and derives its routes from it.
+func (r Route) On(method, pattern string, h HandlerFunc) Route {
+	r.Method, r.Pattern, r.Handle, r.segs = method, pattern, h, nil
+	return r
+}
+
 // Knob is one size setting of an area's part of the demo tenant, for
 // benchmarks and big tenants: sandbox.SeedSize.Knobs and
 // `o365 sandbox seed --size NAME=N` set it by name; zero is the default,

@@ -221,17 +221,14 @@ func (a *Attachments) Present(c *Call, doc map[string]any) map[string]any {
 // .../attachments/createUploadSession. GETs take read's permissions, the
 // others write's (only their Scopes, SharedScopes and Roles are used).
 func (a *Attachments) Routes(prefix string, read, write Route) []Route {
-	r := func(perm Route, method, pattern string, h HandlerFunc) Route {
-		perm.Method, perm.Pattern, perm.Handle = method, prefix+"/attachments"+pattern, h
-		return perm
-	}
+	p := prefix + "/attachments"
 	return []Route{
-		r(read, http.MethodGet, "", a.list),
-		r(write, http.MethodPost, "", a.create),
-		r(write, http.MethodPost, "/createUploadSession", a.createUploadSession),
-		r(read, http.MethodGet, "/{att}", a.get),
-		r(write, http.MethodDelete, "/{att}", a.delete),
-		r(read, http.MethodGet, "/{att}/$value", a.value),
+		read.On(http.MethodGet, p, a.list),
+		write.On(http.MethodPost, p, a.create),
+		write.On(http.MethodPost, p+"/createUploadSession", a.createUploadSession),
+		read.On(http.MethodGet, p+"/{att}", a.get),
+		write.On(http.MethodDelete, p+"/{att}", a.delete),
+		read.On(http.MethodGet, p+"/{att}/$value", a.value),
 	}
 }
 

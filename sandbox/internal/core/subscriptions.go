@@ -60,15 +60,13 @@ func builtinArea(areas []Area) Area {
 			anyRole = appendNew(anyRole, r.Roles...)
 		}
 	}
-	gate := func(method, pattern string, h HandlerFunc) Route {
-		return Route{Method: method, Pattern: pattern, Scopes: anyScope, Roles: anyRole, Handle: h}
-	}
+	gate := Route{Scopes: anyScope, Roles: anyRole}
 	routes := []Route{
-		gate(http.MethodPost, "subscriptions", createSubscription),
-		gate(http.MethodGet, "subscriptions", listSubscriptions),
-		gate(http.MethodGet, "subscriptions/{id}", getSubscription),
-		gate(http.MethodPatch, "subscriptions/{id}", patchSubscription),
-		gate(http.MethodDelete, "subscriptions/{id}", deleteSubscription),
+		gate.On(http.MethodPost, "subscriptions", createSubscription),
+		gate.On(http.MethodGet, "subscriptions", listSubscriptions),
+		gate.On(http.MethodGet, "subscriptions/{id}", getSubscription),
+		gate.On(http.MethodPatch, "subscriptions/{id}", patchSubscription),
+		gate.On(http.MethodDelete, "subscriptions/{id}", deleteSubscription),
 	}
 	return Area{Name: "core", Routes: append(routes, attachmentSessionRoutes()...)}
 }

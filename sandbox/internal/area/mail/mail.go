@@ -65,26 +65,20 @@ var messageAttachments = &core.Attachments{
 
 // Area is the mail area, to serve with core.Config.Areas.
 func Area() core.Area {
-	type r = core.Route
-	readPerm := r{Scopes: mailReadScopes, Roles: mailReadRoles}
-	writePerm := r{Scopes: mailWriteScopes, Roles: mailWriteRoles}
-	route := func(perm r, method, pattern string, h core.HandlerFunc) r {
-		perm.Method, perm.Pattern, perm.Handle = method, pattern, h
-		return perm
-	}
-	read := func(method, pattern string, h core.HandlerFunc) r { return route(readPerm, method, pattern, h) }
-	write := func(method, pattern string, h core.HandlerFunc) r { return route(writePerm, method, pattern, h) }
-	send := func(method, pattern string, h core.HandlerFunc) r {
-		return route(r{Scopes: mailSendScopes, Roles: mailSendRoles}, method, pattern, h)
-	}
-	msgRoutes := func(prefix string) []r {
-		return []r{
+	readPerm := core.Route{Scopes: mailReadScopes, Roles: mailReadRoles}
+	writePerm := core.Route{Scopes: mailWriteScopes, Roles: mailWriteRoles}
+	read, write := readPerm.On, writePerm.On
+	send := core.Route{Scopes: mailSendScopes, Roles: mailSendRoles}.On
+	msgRoutes := func(prefix string) []core.Route {
+		return []core.Route{
 			read(http.MethodGet, prefix+"messages/{id}", getMessage),
 			write(http.MethodPatch, prefix+"messages/{id}", patchMessage),
 			write(http.MethodDelete, prefix+"messages/{id}", deleteMessage),
 		}
 	}
-	routes := []r{
+	settings := core.Route{Scopes: mailSetScopes, Roles: mailSetRoles}
+	settingsRead := core.Route{Scopes: mailSetReadScope, Roles: mailSetReadRoles}
+	routes := []core.Route{
 		read(http.MethodGet, "{user}/mailFolders", listMailFolders),
 		write(http.MethodPost, "{user}/mailFolders", createMailFolder),
 		read(http.MethodGet, "{user}/mailFolders/delta", deltaMailFolders),
@@ -111,8 +105,8 @@ func Area() core.Area {
 		write(http.MethodPost, "{user}/messages/{id}/move", moveMessage),
 		write(http.MethodPost, "{user}/messages/{id}/copy", copyMessage),
 		send(http.MethodPost, "{user}/sendMail", sendMail),
-		{Method: http.MethodGet, Pattern: "{user}/mailboxSettings", Scopes: mailSetReadScope, Roles: mailSetReadRoles, Handle: getMailboxSettings},
-		{Method: http.MethodPatch, Pattern: "{user}/mailboxSettings", Scopes: mailSetScopes, Roles: mailSetRoles, Handle: patchMailboxSettings},
+		settingsRead.On(http.MethodGet, "{user}/mailboxSettings", getMailboxSettings),
+		settings.On(http.MethodPatch, "{user}/mailboxSettings", patchMailboxSettings),
 	}
 	routes = append(routes, messageAttachments.Routes("{user}/messages/{id}", readPerm, writePerm)...)
 	routes = append(routes, msgRoutes("{user}/")...)
