@@ -96,6 +96,27 @@ func Serve(t testing.TB, h http.Handler) *Server {
 	return &Server{URL: ts.URL, Handler: h}
 }
 
+// RegisterApp registers app with the sandbox New started, e.g. a client
+// granted exactly the permissions a test needs; AppToken-like tokens for it
+// come from Token with its client id and secret.
+func (s *Server) RegisterApp(t testing.TB, app core.App) {
+	t.Helper()
+	ctx := context.Background()
+	if err := s.Engine.Store().Write(ctx, func(tx *core.Tx) error { return core.PutApp(ctx, tx, app) }); err != nil {
+		t.Fatalf("sandboxtest: register app: %v", err)
+	}
+}
+
+// AppTokenFor is the app-only token of a confidential app registered with
+// RegisterApp.
+func (s *Server) AppTokenFor(t testing.TB, clientID, secret string) string {
+	t.Helper()
+	return s.Token(t, url.Values{
+		"grant_type": {"client_credentials"}, "client_id": {clientID}, "client_secret": {secret},
+		"scope": {"https://graph.microsoft.com/.default"},
+	})
+}
+
 // Token gets an access token from the sandbox's own token endpoint for
 // the form's grant, caching it.
 func (s *Server) Token(t testing.TB, form url.Values) string {
@@ -150,10 +171,7 @@ func (s *Server) AliceToken(t testing.TB) string {
 // AppToken is the demo daemon's app-only token.
 func (s *Server) AppToken(t testing.TB) string {
 	t.Helper()
-	return s.Token(t, url.Values{
-		"grant_type": {"client_credentials"}, "client_id": {demo.DaemonClientID}, "client_secret": {demo.DaemonSecret},
-		"scope": {"https://graph.microsoft.com/.default"},
-	})
+	return s.AppTokenFor(t, demo.DaemonClientID, demo.DaemonSecret)
 }
 
 // BenchGET measures GET path with token through Handler (faults, auth,
