@@ -4,10 +4,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/o365go/o365/sandbox/internal/testarea/notes"
 	"github.com/o365go/o365/sandbox/internal/core"
 	"github.com/o365go/o365/sandbox/internal/demo"
 	"github.com/o365go/o365/sandbox/internal/sandboxtest"
+	"github.com/o365go/o365/sandbox/internal/testarea/notes"
 )
 
 func TestNotes(t *testing.T) {
