@@ -26,7 +26,8 @@ type SeedSize struct {
 	// users in the directory.
 	ExtraUsers int
 	// Knobs sets any area's knob by its name, e.g.
-	// {"mail.messagesPerInbox": 1000}; an unknown name is an error at New.
+	// {"mail.messagesPerInbox": 1000}; an unknown name is an error when
+	// seeding.
 	// The fields above, when not zero, win over the same knobs here.
 	Knobs map[string]int
 }
