@@ -394,6 +394,19 @@ func TestSandboxCommands(t *testing.T) {
 	if r := h.run("sandbox", "seed", "big"); r.code != ExitUsage {
 		t.Errorf("seed big: exit %d, want 2", r.code)
 	}
+	r = h.mustRun("--json", "sandbox", "seed", "--size", "4", "--size", "directory.extraUsers=2")
+	if !strings.Contains(r.stdout, `"size":4`) || !strings.Contains(r.stdout, `"users":2`) ||
+		!strings.Contains(r.stdout, `"knobs":{"directory.extraUsers":2,"mail.messagesPerInbox":4}`) {
+		t.Errorf("seed with sizes printed %q", r.stdout)
+	}
+	for _, bad := range []string{"mail.nope=1", "-1", "mail.messagesPerInbox=x", "directory.extraUsers=-3"} {
+		if r := h.run("sandbox", "seed", "--size", bad); r.code != ExitUsage || !strings.Contains(r.stderr, "mail.messagesPerInbox") {
+			t.Errorf("seed --size %s: exit %d, want 2 naming the knobs (%s)", bad, r.code, r.stderr)
+		}
+	}
+	if r := h.mustRun("sandbox", "seed", "--help"); !strings.Contains(r.stdout, "directory.extraUsers") {
+		t.Errorf("seed --help does not list the knobs:\n%s", r.stdout)
+	}
 	if r := h.run("sandbox", "serve", "--db", ":memory:", "--faults", "nonsense"); r.code != ExitUsage {
 		t.Errorf("serve --faults nonsense: exit %d, want 2 (%s)", r.code, r.stderr)
 	}

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -360,26 +361,38 @@ func newSandboxResetCommand(s *Session) *cobra.Command {
 
 func newSandboxSeedCommand(s *Session) *cobra.Command {
 	var db string
-	var size, users int
+	var sizes []string
+	var users int
+	var knobs strings.Builder
+	for _, k := range sandbox.Knobs() {
+		fmt.Fprintf(&knobs, "\n  %-24s %s", k.Name, k.Doc)
+	}
 	cmd := &cobra.Command{
 		Use:   "seed [demo]",
 		Short: "Seed the sandbox with the demo tenant",
 		Long: `Seed the sandbox with the demo tenant (users, groups, apps and data in every
-area). Seeding again with the same size changes nothing. --size and --users
-add generated data, for benchmarks.`,
+area). Seeding again with the same sizes changes nothing; an area whose size
+changed is seeded again. --size and --users add generated data, for
+benchmarks: --size KNOB=N sets one of the areas' knobs (repeat it, or
+separate several with commas), --size N alone is the number of generated
+messages in the demo user's inbox, and --users N the number of generated
+users. The knobs are:` + knobs.String(),
+		Example: `  o365 sandbox seed --size 100000
+  o365 sandbox seed --size mail.messagesPerInbox=1000,directory.extraUsers=500`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 && args[0] != "demo" {
 				return UsageError("unknown seed %q: the only seed is \"demo\"", args[0])
 			}
-			if size < 0 || users < 0 {
-				return UsageError("--size and --users cannot be negative")
+			size, err := parseSeedSize(sizes, users)
+			if err != nil {
+				return err
 			}
 			path, err := s.sandboxDBPath(db)
 			if err != nil {
 				return err
 			}
-			srv, _, err := openSandbox(cmd.Context(), path, sandbox.Options{SeedSize: sandbox.SeedSize{MessagesPerInbox: size, ExtraUsers: users}})
+			srv, _, err := openSandbox(cmd.Context(), path, sandbox.Options{SeedSize: size})
 			if err != nil {
 				return err
 			}
@@ -387,15 +400,55 @@ add generated data, for benchmarks.`,
 			if err := srv.Seed(cmd.Context(), "demo"); err != nil {
 				return err
 			}
-			return s.Out().Print(map[string]any{"seeded": "demo", "db": path, "size": size, "users": users}, func() *Table {
+			set := size.Sizes()
+			return s.Out().Print(map[string]any{"seeded": "demo", "db": path, "size": set["mail.messagesPerInbox"],
+				"users": set["directory.extraUsers"], "knobs": set}, func() *Table {
 				return KeyValues([2]string{"Seeded", "demo"}, [2]string{"Database", path})
 			})
 		},
 	}
 	cmd.Flags().StringVar(&db, "db", "", "database file (default $XDG_DATA_HOME/o365/sandbox.db)")
-	cmd.Flags().IntVar(&size, "size", 0, "generated messages in the demo user's inbox (one folder)")
+	cmd.Flags().StringArrayVar(&sizes, "size", nil, "KNOB=N sets a seed knob (repeatable, or comma-separated); N alone is generated messages in the demo user's inbox")
 	cmd.Flags().IntVar(&users, "users", 0, "generated extra users")
 	return cmd
+}
+
+// parseSeedSize reads the --size values (KNOB=N, or N for the demo user's
+// inbox) and --users into a seed size, checking knob names and numbers.
+func parseSeedSize(values []string, users int) (sandbox.SeedSize, error) {
+	size := sandbox.SeedSize{ExtraUsers: users, Knobs: map[string]int{}}
+	if users < 0 {
+		return size, UsageError("--users cannot be negative")
+	}
+	known := map[string]bool{}
+	var names []string
+	for _, k := range sandbox.Knobs() {
+		known[k.Name] = true
+		names = append(names, k.Name)
+	}
+	for _, v := range values {
+		for _, part := range strings.Split(v, ",") {
+			part = strings.TrimSpace(part)
+			name, num, isKnob := strings.Cut(part, "=")
+			if !isKnob {
+				name, num = "", part
+			}
+			n, err := strconv.Atoi(strings.TrimSpace(num))
+			if err != nil || n < 0 {
+				return size, UsageError("--size %q: want a number of 0 or more, or KNOB=N with one of %s", part, strings.Join(names, ", "))
+			}
+			name = strings.TrimSpace(name)
+			switch {
+			case !isKnob:
+				size.MessagesPerInbox = n
+			case known[name]:
+				size.Knobs[name] = n
+			default:
+				return size, UsageError("--size %q: unknown knob %q; the knobs are %s", part, name, strings.Join(names, ", "))
+			}
+		}
+	}
+	return size, nil
 }
 
 // sandboxUser is the part of a user `sandbox users` shows.
