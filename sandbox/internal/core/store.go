@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -140,6 +141,9 @@ func openStore(ctx context.Context, path string, now func() time.Time) (*Store, 
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 			return nil, fmt.Errorf("sandbox: create database directory: %w", err)
 		}
+		if err := restrictDatabaseFiles(path); err != nil {
+			return nil, err
+		}
 		q := url.Values{}
 		q.Add("_pragma", "journal_mode(WAL)")
 		q.Add("_pragma", "busy_timeout(10000)")
@@ -168,12 +172,33 @@ func openStore(ctx context.Context, path string, now func() time.Time) (*Store, 
 		return nil, err
 	}
 	if !memory {
-		if err := os.Chmod(path, 0o600); err != nil {
+		if err := restrictDatabaseFiles(path); err != nil {
 			db.Close()
-			return nil, fmt.Errorf("sandbox: restrict database file mode: %w", err)
+			return nil, err
 		}
 	}
 	return st, nil
+}
+
+// restrictDatabaseFiles gives the database and its -wal and -shm side files
+// mode 0600, creating the database file empty if it is missing. SQLite
+// creates the side files with the database's mode, so a database made 0600
+// first never has readable ones; the side files of a database from before
+// are changed too. The WAL holds recent writes, among them the identity
+// platform's signing key: another local user who could read it could forge
+// tokens.
+func restrictDatabaseFiles(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("sandbox: open database file: %w", err)
+	}
+	f.Close()
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("sandbox: restrict the mode of %s: %w", p, err)
+		}
+	}
+	return nil
 }
 
 func (st *Store) close() error { return st.db.Close() }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -51,6 +52,53 @@ func TestStoreMigrations(t *testing.T) {
 	if _, err := openStore(ctx, path, time.Now); err == nil || !strings.Contains(err.Error(), "newer than this sandbox supports") {
 		t.Fatalf("newer schema opened: %v", err)
 	}
+}
+
+// The WAL holds the identity platform's signing key until a checkpoint:
+// the side files must be as private as the database.
+func TestDatabaseSideFileModes(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no Unix file modes")
+	}
+	check := func(path string) {
+		t.Helper()
+		for _, p := range []string{path, path + "-wal", path + "-shm"} {
+			fi, err := os.Stat(p)
+			if err != nil {
+				t.Fatalf("%s: %v", filepath.Base(p), err)
+			}
+			if fi.Mode().Perm() != 0o600 {
+				t.Errorf("%s has mode %v, want 0600", filepath.Base(p), fi.Mode().Perm())
+			}
+		}
+	}
+	ctx := context.Background()
+	write := func(st *Store) {
+		t.Helper()
+		if err := st.Write(ctx, func(tx *Tx) error { return tx.KVPut(ctx, "k", []byte("v"), time.Time{}) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// A new database: SQLite creates the side files as it opens it.
+	path := filepath.Join(t.TempDir(), "new.db")
+	st := openTestStore(t, path)
+	write(st)
+	check(path)
+
+	// A database left with readable files by an older version.
+	old := filepath.Join(t.TempDir(), "old.db")
+	for _, p := range []string{old, old + "-wal", old + "-shm"} {
+		if err := os.WriteFile(p, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(p, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st = openTestStore(t, old)
+	write(st)
+	check(old)
 }
 
 func TestStoreObjectsAndChanges(t *testing.T) {

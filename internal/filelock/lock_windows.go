@@ -1,6 +1,6 @@
 //go:build windows
 
-package auth
+package filelock
 
 import (
 	"errors"
@@ -9,9 +9,9 @@ import (
 	"golang.org/x/sys/windows"
 )
 
-// tryLockFile takes an exclusive LockFileEx lock on the first byte without
+// tryLock takes an exclusive LockFileEx lock on the first byte without
 // blocking. Windows releases it when the handle is closed or the process ends.
-func tryLockFile(f *os.File) (bool, error) {
+func tryLock(f *os.File) (bool, error) {
 	ol := new(windows.Overlapped)
 	err := windows.LockFileEx(windows.Handle(f.Fd()), windows.LOCKFILE_EXCLUSIVE_LOCK|windows.LOCKFILE_FAIL_IMMEDIATELY, 0, 1, 0, ol)
 	switch {
@@ -23,6 +23,6 @@ func tryLockFile(f *os.File) (bool, error) {
 	return false, err
 }
 
-func unlockFile(f *os.File) error {
+func release(f *os.File) error {
 	return windows.UnlockFileEx(windows.Handle(f.Fd()), 0, 1, 0, new(windows.Overlapped))
 }

@@ -1,6 +1,6 @@
 //go:build unix
 
-package auth
+package filelock
 
 import (
 	"errors"
@@ -9,10 +9,10 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// tryLockFile takes an exclusive flock without blocking. flock locks belong to
+// tryLock takes an exclusive flock without blocking. flock locks belong to
 // the open file, so two opens in one process exclude each other too, and the
 // kernel drops the lock when the process exits or dies.
-func tryLockFile(f *os.File) (bool, error) {
+func tryLock(f *os.File) (bool, error) {
 	for {
 		err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB)
 		switch {
@@ -27,4 +27,4 @@ func tryLockFile(f *os.File) (bool, error) {
 	}
 }
 
-func unlockFile(f *os.File) error { return unix.Flock(int(f.Fd()), unix.LOCK_UN) }
+func release(f *os.File) error { return unix.Flock(int(f.Fd()), unix.LOCK_UN) }
