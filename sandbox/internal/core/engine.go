@@ -250,11 +250,16 @@ func (s *Engine) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("OData-Version", "4.0")
 	ctx := r.Context()
-	segs, err := SplitPath(rest)
+	path, err := parsePath(rest)
 	if err != nil {
 		writeError(w, s.now(), BadRequest("Invalid request path: %v.", err))
 		return
 	}
+	if aerr := inflateBody(r); aerr != nil {
+		writeError(w, s.now(), aerr)
+		return
+	}
+	segs := path.segs
 	if len(segs) == 1 && segs[0] == "$batch" && r.Method == http.MethodPost {
 		if _, aerr := s.authenticate(ctx, r); aerr != nil {
 			writeError(w, s.now(), aerr)
@@ -279,14 +284,14 @@ func (s *Engine) serveAPI(w http.ResponseWriter, r *http.Request) {
 				"The HTTP method '%s' is not supported for this resource; use %s.", r.Method, strings.Join(allowed, " or ")))
 			return
 		}
-		last := "/"
+		unknown := "/"
 		if len(segs) > 0 {
-			last = segs[len(segs)-1]
+			unknown = segs[min(s.router.resolved(segs), len(segs)-1)]
 		}
-		writeError(w, s.now(), BadRequest("Resource not found for the segment '%s'.", last))
+		writeError(w, s.now(), BadRequest("Resource not found for the segment '%s'.", unknown))
 		return
 	}
-	c := &Call{W: w, R: r, s: s, root: root, route: m.route, params: m.params, Claims: claims}
+	c := &Call{W: w, R: r, s: s, root: root, route: m.route, params: m.params, args: path.args, Claims: claims}
 	if err := s.dispatch(ctx, c, m); err != nil {
 		ae := asError(err)
 		if ae.Status >= 500 {

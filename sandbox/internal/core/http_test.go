@@ -1,6 +1,9 @@
 package core_test
 
 import (
+	"bytes"
+	"compress/gzip"
+	"compress/zlib"
 	"fmt"
 	"reflect"
 	"strings"
@@ -249,5 +252,155 @@ func TestExpiredToken(t *testing.T) {
 	r.WantError(t, 401, "InvalidAuthenticationToken")
 	if msg := r.JSON["error"].(map[string]any)["message"]; msg != "Lifetime validation failed, the token is expired." {
 		t.Fatalf("message %q", msg)
+	}
+}
+
+func gzipped(t *testing.T, s string) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	if _, err := zw.Write([]byte(s)); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// TestRequestBodies checks how bodies are read: compressed ones inflated as
+// msgraph-sdk-go sends them, and Graph's answers to the ones it refuses.
+func TestRequestBodies(t *testing.T) {
+	ts := sandboxtest.New(t, sandboxtest.Options{}, testarea.Area())
+	tok := ts.AliceToken(t)
+	r := ts.Do(t, tok, "POST", "/v1.0/me/testItems", gzipped(t, `{"subject":"zipped"}`), "Content-Encoding", "gzip").WantStatus(t, 201)
+	if r.JSON["subject"] != "zipped" {
+		t.Fatalf("gzip body: %s", r.Raw)
+	}
+	var zl bytes.Buffer
+	zw := zlib.NewWriter(&zl)
+	zw.Write([]byte(`{"subject":"deflated"}`))
+	zw.Close()
+	r = ts.Do(t, tok, "POST", "/v1.0/me/testItems", zl.Bytes(), "Content-Encoding", "deflate").WantStatus(t, 201)
+	if r.JSON["subject"] != "deflated" {
+		t.Fatalf("deflate body: %s", r.Raw)
+	}
+	// A compressed $batch, whose items then carry their own bodies.
+	batch := `{"requests":[{"id":"1","method":"POST","url":"/me/testItems","headers":{"Content-Type":"application/json"},"body":{"subject":"in batch"}}]}`
+	r = ts.Do(t, tok, "POST", "/v1.0/$batch", gzipped(t, batch), "Content-Encoding", "gzip").WantStatus(t, 200)
+	if item := r.JSON["responses"].([]any)[0].(map[string]any); item["status"] != float64(201) {
+		t.Fatalf("batch item %v", item)
+	}
+
+	cases := []struct {
+		name       string
+		body       any
+		headers    []string
+		status     int
+		code, msg  string
+		wantStored bool
+	}{
+		{"brotli", `{"subject":"x"}`, []string{"Content-Encoding", "br"}, 415, "UnsupportedMediaType", "", false},
+		{"corrupt gzip", "\x1f\x8b\x08\x00garbage", []string{"Content-Encoding", "gzip"}, 400, "BadRequest", "", false},
+		{"gzip of nothing", []byte{}, []string{"Content-Encoding", "gzip"}, 400, "BadRequest", "Empty Payload. JSON content expected.", false},
+		{"null", "null", nil, 400, "RequestBodyRead",
+			"An unexpected 'PrimitiveValue' node was found when reading from the JSON reader. A 'StartObject' node was expected.", false},
+		{"array", `[{"subject":"x"}]`, nil, 400, "RequestBodyRead",
+			"An unexpected 'StartArray' node was found when reading from the JSON reader. A 'StartObject' node was expected.", false},
+		{"string", `"x"`, nil, 400, "RequestBodyRead", "", false},
+		{"text/plain", `{"subject":"x"}`, []string{"Content-Type", "text/plain"}, 415, "RequestBodyRead", "", false},
+		{"invalid utf-8", "{\"subject\":\"\xff\xfe\"}", nil, 400, "BadRequest",
+			"Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.", false},
+		{"gzip uncompressed by mistake", `{"subject":"x"}`, []string{"Content-Encoding", "gzip"}, 400, "BadRequest", "", false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := ts.Do(t, tok, "POST", "/v1.0/me/testItems", c.body, c.headers...)
+			r.WantError(t, c.status, c.code)
+			if msg := r.JSON["error"].(map[string]any)["message"]; c.msg != "" && msg != c.msg {
+				t.Errorf("message %q, want %q", msg, c.msg)
+			}
+		})
+	}
+	if r := ts.Do(t, tok, "GET", "/v1.0/me/testItems?$select=subject&$orderby=subject", nil).WantStatus(t, 200); len(sandboxtest.Values(t, r)) != 3 {
+		t.Fatalf("refused bodies stored items: %s", r.Raw)
+	}
+}
+
+// TestActionParameters checks that action bodies are read as Graph's OData
+// reader reads them.
+func TestActionParameters(t *testing.T) {
+	ts := sandboxtest.New(t, sandboxtest.Options{}, testarea.Area())
+	tok := ts.AliceToken(t)
+	id := ts.Do(t, tok, "POST", "/v1.0/me/testItems", map[string]any{"subject": "s"}).WantStatus(t, 201).JSON["id"].(string)
+	tag := "/v1.0/me/testItems/" + id + "/tag"
+	r := ts.Do(t, tok, "POST", tag, `{"label":"a","PINNED":"false","weight":"12","Due":"2026-01-05T09:00:00Z",
+		"owner":{"EmailAddress":{"Address":"bob@x.com","Name":"Bob"}},"ccRecipients":[{"emailAddress":{"address":"c@x.com"}}],
+		"colors":["preset0"],"@odata.type":"#microsoft.graph.tagParameters"}`).WantStatus(t, 200)
+	want := map[string]any{"Label": "a", "Pinned": false, "Weight": float64(12), "Due": "2026-01-05T09:00:00Z",
+		"Owner":        map[string]any{"emailAddress": map[string]any{"address": "bob@x.com", "name": "Bob"}},
+		"CcRecipients": []any{map[string]any{"emailAddress": map[string]any{"address": "c@x.com"}}},
+		"Colors":       []any{"preset0"}}
+	if !reflect.DeepEqual(r.JSON, want) {
+		t.Fatalf("decoded %v\nwant %v", r.JSON, want)
+	}
+	// The Outlook dialect, and no body at all.
+	r = ts.Do(t, tok, "POST", "/api/v2.0/me/testItems/"+id+"/tag", map[string]any{"Pinned": true, "Label": "b"}).WantStatus(t, 200)
+	if r.JSON["Pinned"] != true || r.JSON["Label"] != "b" {
+		t.Fatalf("outlook dialect: %s", r.Raw)
+	}
+	ts.Do(t, tok, "POST", tag, nil).WantStatus(t, 200)
+	ts.Do(t, tok, "POST", tag, "null").WantError(t, 400, "RequestBodyRead")
+	refused := []struct{ body, msg string }{
+		{`{"label":"a","colour":"red"}`, "The parameter 'colour' in the request payload is not a valid parameter for the operation 'tag'."},
+		{`{"pinned":"yes"}`, "Cannot convert a primitive value to the expected type 'Edm.Boolean'. See the inner exception for more details."},
+		{`{"pinned":1}`, "Cannot convert the literal '1' to the expected type 'Edm.Boolean'."},
+		{`{"weight":1.5}`, "Cannot convert the literal '1.5' to the expected type 'Edm.Int32'."},
+		{`{"label":5}`, "Cannot convert the literal '5' to the expected type 'Edm.String'."},
+		{`{"owner":"bob@x.com"}`, "An unexpected 'PrimitiveValue' node was found when reading from the JSON reader. A 'StartObject' node was expected for the parameter 'Owner'."},
+		{`{"ccRecipients":{"emailAddress":{}}}`, "An unexpected 'StartObject' node was found when reading from the JSON reader. A 'StartArray' node was expected for the parameter 'CcRecipients'."},
+		{`{"label":"a","Label":"b"}`, ""},
+	}
+	for _, c := range refused {
+		r := ts.Do(t, tok, "POST", tag, c.body)
+		r.WantError(t, 400, "RequestBodyRead")
+		if msg := r.JSON["error"].(map[string]any)["message"]; c.msg != "" && msg != c.msg {
+			t.Errorf("%s: message %q, want %q", c.body, msg, c.msg)
+		}
+	}
+}
+
+// TestFunctionSyntaxAndUnknownSegments checks OData function call syntax
+// and the segment Graph names for a path that resolves to nothing.
+func TestFunctionSyntaxAndUnknownSegments(t *testing.T) {
+	ts := sandboxtest.New(t, sandboxtest.Options{}, testarea.Area())
+	tok := ts.AliceToken(t)
+	ts.Do(t, tok, "POST", "/v1.0/me/testItems", map[string]any{"subject": "s"}).WantStatus(t, 201)
+	for _, p := range []string{"delta", "delta()", "delta%28%29", "microsoft.graph.delta()", "Microsoft.Graph.Delta"} {
+		r := ts.Do(t, tok, "GET", "/v1.0/me/testItems/"+p, nil).WantStatus(t, 200)
+		if _, ok := r.JSON["@odata.deltaLink"]; !ok {
+			t.Errorf("%s did not route to delta: %s", p, r.Raw)
+		}
+	}
+	r := ts.Do(t, tok, "GET", "/v1.0/me/testItems/find(subject='it''s')", nil).WantStatus(t, 200)
+	if r.JSON["subject"] != "it's" || r.JSON["given"] != true {
+		t.Fatalf("function argument: %s", r.Raw)
+	}
+	r = ts.Do(t, tok, "GET", "/v1.0/me/testItems/find(subject=@s)?@s='aliased'", nil).WantStatus(t, 200)
+	if r.JSON["subject"] != "aliased" {
+		t.Fatalf("parameter alias: %s", r.Raw)
+	}
+	for path, seg := range map[string]string{
+		"/v1.0/me/foo/bar":                 "foo",
+		"/v1.0/me/testItems/x/y/z":         "y",
+		"/v1.0/nothingHere/at/all":         "nothingHere",
+		"/v1.0/users/" + demo.Bob + "/foo": "foo",
+		"/api/v2.0/Me/Foo":                 "Foo",
+	} {
+		r := ts.Do(t, tok, "GET", path, nil)
+		r.WantError(t, 400, "BadRequest")
+		if msg := r.JSON["error"].(map[string]any)["message"]; msg != "Resource not found for the segment '"+seg+"'." {
+			t.Errorf("%s: %q, want segment %q", path, msg, seg)
+		}
 	}
 }

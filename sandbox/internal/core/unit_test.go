@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"encoding/json"
 	"net/http/httptest"
 	"reflect"
 	"strings"
@@ -184,11 +185,95 @@ func TestSplitPath(t *testing.T) {
 		{"me/.", nil, true},
 		{"me/%zz", nil, true},
 		{"me/messages('..')", nil, true},
+		{"me/mailFolders/inbox/messages/delta()", []string{"me", "mailFolders", "inbox", "messages", "delta"}, false},
+		{"me/mailFolders/inbox/messages/delta%28%29", []string{"me", "mailFolders", "inbox", "messages", "delta"}, false},
+		{"me/drive/root/delta(token='a,b')", []string{"me", "drive", "root", "delta"}, false},
+		{"me/drive/root:/report(2).txt:", []string{"me", "drive", "root:", "report(2).txt:"}, false},
+		{"me/drive/items/copy(1)", []string{"me", "drive", "items", "copy(1)"}, false},
+		{"me/x(..=1)", []string{"me", "x(..=1)"}, false},
 	}
 	for _, c := range cases {
 		got, err := SplitPath(c.in)
 		if (err != nil) != c.bad || (!c.bad && !reflect.DeepEqual(got, c.want)) {
 			t.Errorf("SplitPath(%q) = %q, %v; want %q, bad=%v", c.in, got, err, c.want, c.bad)
+		}
+	}
+}
+
+func TestFunctionCalls(t *testing.T) {
+	cases := []struct {
+		in   string
+		args map[string]string
+	}{
+		{"me/messages/delta()", nil},
+		{"me/outlook/supportedTimeZones(TimeZoneStandard=microsoft.graph.timeZoneStandard'Iana')",
+			map[string]string{"TimeZoneStandard": "microsoft.graph.timeZoneStandard'Iana'"}},
+		{"me/drive/root/delta(token='it''s, here')", map[string]string{"token": "'it''s, here'"}},
+		{"me/calendarView/delta(startDateTime=2026-01-01T00:00:00Z,endDateTime=@e)",
+			map[string]string{"startDateTime": "2026-01-01T00:00:00Z", "endDateTime": "@e"}},
+	}
+	for _, c := range cases {
+		p, err := parsePath(c.in)
+		if err != nil || (len(c.args) > 0 || len(p.args) > 0) && !reflect.DeepEqual(p.args, c.args) {
+			t.Errorf("parsePath(%q).args = %v, %v; want %v", c.in, p.args, err, c.args)
+		}
+	}
+	literals := map[string]string{
+		"microsoft.graph.timeZoneStandard'Iana'": "Iana", "'Iana'": "Iana", "'it''s'": "it's", "42": "42", "true": "true", "x'y": "x'y",
+	}
+	for in, want := range literals {
+		if got := functionLiteral(in); got != want {
+			t.Errorf("functionLiteral(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestConvertPrimitive(t *testing.T) {
+	refuse := func(format string, v ...any) error { return BadRequest(format, v...) }
+	ok := []struct {
+		typ  string
+		in   any
+		want any
+	}{
+		{"Edm.Boolean", true, true},
+		{"Edm.Boolean", "false", false},
+		{"Edm.Boolean", " true ", true},
+		{"Edm.Boolean", "1", true},
+		{"Edm.Boolean", "0", false},
+		{"Edm.Int32", json.Number("10"), 10.0},
+		{"Edm.Int32", "-7", -7.0},
+		{"Edm.Int64", "123", 123.0},
+		{"Edm.Double", "1.5", 1.5},
+		{"Edm.Double", json.Number("2e3"), 2000.0},
+		{"Edm.String", "x", "x"},
+		{"Edm.DateTimeOffset", "2026-01-05T09:00:00Z", "2026-01-05T09:00:00Z"},
+		{"Edm.Guid", "a11ce000-0000-4000-8000-000000000001", "a11ce000-0000-4000-8000-000000000001"},
+	}
+	for _, c := range ok {
+		got, err := convertPrimitive(c.typ, false, c.in, refuse)
+		if err != nil || got != c.want {
+			t.Errorf("convertPrimitive(%s, %#v) = %#v, %v; want %#v", c.typ, c.in, got, err, c.want)
+		}
+	}
+	bad := []struct {
+		typ string
+		in  any
+		msg string
+	}{
+		{"Edm.Boolean", "False", "Cannot convert a primitive value to the expected type 'Edm.Boolean'. See the inner exception for more details."},
+		{"Edm.Boolean", "yes", "Cannot convert a primitive value to the expected type 'Edm.Boolean'. See the inner exception for more details."},
+		{"Edm.Boolean", json.Number("0"), "Cannot convert the literal '0' to the expected type 'Edm.Boolean'."},
+		{"Edm.Int32", json.Number("1.5"), "Cannot convert the literal '1.5' to the expected type 'Edm.Int32'."},
+		{"Edm.Int32", "3000000000", "Cannot convert a primitive value to the expected type 'Edm.Int32'. See the inner exception for more details."},
+		{"Edm.Int32", true, "Cannot convert the literal 'true' to the expected type 'Edm.Int32'."},
+		{"Edm.String", json.Number("5"), "Cannot convert the literal '5' to the expected type 'Edm.String'."},
+		{"Edm.DateTimeOffset", "yesterday", "Cannot convert a primitive value to the expected type 'Edm.DateTimeOffset'. See the inner exception for more details."},
+		{"Edm.Guid", "not-a-guid", "Cannot convert a primitive value to the expected type 'Edm.Guid'. See the inner exception for more details."},
+	}
+	for _, c := range bad {
+		_, err := convertPrimitive(c.typ, false, c.in, refuse)
+		if ae, isAE := err.(*Error); !isAE || ae.Message != c.msg {
+			t.Errorf("convertPrimitive(%s, %#v) = %v; want %q", c.typ, c.in, err, c.msg)
 		}
 	}
 }

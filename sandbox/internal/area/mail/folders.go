@@ -208,9 +208,9 @@ func deleteMailFolder(ctx context.Context, c *core.Call) error {
 	return c.NoContent()
 }
 
-// destination reads {"destinationId": "..."} and resolves the folder.
-func destination(ctx context.Context, c *core.Call, tx *core.Tx, in map[string]any) (*core.Object, error) {
-	dest, _ := in["destinationId"].(string)
+// destination resolves the DestinationId of a move or copy.
+func destination(ctx context.Context, c *core.Call, tx *core.Tx, args core.ActionArgs) (*core.Object, error) {
+	dest := args.String("DestinationId")
 	if dest == "" {
 		return nil, core.BadRequest("The destinationId is required.")
 	}
@@ -218,15 +218,15 @@ func destination(ctx context.Context, c *core.Call, tx *core.Tx, in map[string]a
 }
 
 func moveMailFolder(ctx context.Context, c *core.Call) error {
-	var in map[string]any
-	if err := c.Decode(&in); err != nil {
+	args, err := c.DecodeAction(actionMove)
+	if err != nil {
 		return err
 	}
 	if err := mailbox(ctx, c); err != nil {
 		return err
 	}
 	var f *core.Object
-	err := c.Store().Write(ctx, func(tx *core.Tx) error {
+	err = c.Store().Write(ctx, func(tx *core.Tx) error {
 		var err error
 		if f, err = mailboxFolders.Get(ctx, tx, c.User.ID, c.Param("folder")); err != nil {
 			return err
@@ -234,7 +234,7 @@ func moveMailFolder(ctx context.Context, c *core.Call) error {
 		if core.IsWellKnownFolder(f) {
 			return core.Errorf(http.StatusForbidden, "ErrorMoveDistinguishedFolder", "Distinguished folders cannot be moved.")
 		}
-		dest, err := destination(ctx, c, tx, in)
+		dest, err := destination(ctx, c, tx, args)
 		if err != nil {
 			return err
 		}
@@ -255,20 +255,20 @@ func moveMailFolder(ctx context.Context, c *core.Call) error {
 }
 
 func copyMailFolder(ctx context.Context, c *core.Call) error {
-	var in map[string]any
-	if err := c.Decode(&in); err != nil {
+	args, err := c.DecodeAction(actionCopy)
+	if err != nil {
 		return err
 	}
 	if err := mailbox(ctx, c); err != nil {
 		return err
 	}
 	var top *core.Object
-	err := c.Store().Write(ctx, func(tx *core.Tx) error {
+	err = c.Store().Write(ctx, func(tx *core.Tx) error {
 		src, err := mailboxFolders.Get(ctx, tx, c.User.ID, c.Param("folder"))
 		if err != nil {
 			return err
 		}
-		dest, err := destination(ctx, c, tx, in)
+		dest, err := destination(ctx, c, tx, args)
 		if err != nil {
 			return err
 		}

@@ -549,20 +549,24 @@ func copyMessage(ctx context.Context, c *core.Call) error {
 }
 
 func moveOrCopy(ctx context.Context, c *core.Call, move bool) error {
-	var in map[string]any
-	if err := c.Decode(&in); err != nil {
+	action := actionCopy
+	if move {
+		action = actionMove
+	}
+	args, err := c.DecodeAction(action)
+	if err != nil {
 		return err
 	}
 	if err := mailbox(ctx, c); err != nil {
 		return err
 	}
 	var out *core.Object
-	err := c.Store().Write(ctx, func(tx *core.Tx) error {
+	err = c.Store().Write(ctx, func(tx *core.Tx) error {
 		m, err := messageInFolder(ctx, c, tx)
 		if err != nil {
 			return err
 		}
-		dest, err := destination(ctx, c, tx, in)
+		dest, err := destination(ctx, c, tx, args)
 		if err != nil {
 			return err
 		}
@@ -725,6 +729,9 @@ func keepSentCopy(doc map[string]any) bool {
 }
 
 func sendDraft(ctx context.Context, c *core.Call) error {
+	if _, err := c.DecodeAction(actionSend); err != nil {
+		return err
+	}
 	if err := mailbox(ctx, c); err != nil {
 		return err
 	}
@@ -753,18 +760,15 @@ func sendMail(ctx context.Context, c *core.Call) error {
 	if strings.HasPrefix(ct, "text/plain") {
 		return sendMIME(ctx, c)
 	}
-	var in struct {
-		Message         map[string]any `json:"message"`
-		SaveToSentItems *bool          `json:"saveToSentItems"`
-	}
-	if err := c.Decode(&in); err != nil {
+	args, err := c.DecodeAction(actionSendMail)
+	if err != nil {
 		return err
 	}
-	if in.Message == nil {
+	msg := args.Object("Message")
+	if msg == nil {
 		return core.Errorf(http.StatusBadRequest, "ErrorInvalidParameter", "The value of the parameter 'Message' is empty.")
 	}
-	save := in.SaveToSentItems == nil || *in.SaveToSentItems
-	return sendNew(ctx, c, in.Message, nil, save)
+	return sendNew(ctx, c, msg, nil, args.Bool("SaveToSentItems", true))
 }
 
 // sendNew stores msg as a draft with its attachments and delivers it, all in
@@ -916,15 +920,14 @@ func orEmpty(list []any) []any {
 }
 
 // createResponseTx stores the response draft for the addressed message.
-func createResponseTx(ctx context.Context, c *core.Call, tx *core.Tx, kind string, in map[string]any) (*core.Object, error) {
+func createResponseTx(ctx context.Context, c *core.Call, tx *core.Tx, kind string, args core.ActionArgs) (*core.Object, error) {
 	orig, err := messageInFolder(ctx, c, tx)
 	if err != nil {
 		return nil, err
 	}
 	now := c.Now()
-	comment, _ := in["comment"].(string)
-	doc := responseDoc(c, orig.Data, kind, comment, now)
-	if part, ok := in["message"].(map[string]any); ok {
+	doc := responseDoc(c, orig.Data, kind, args.String("Comment"), now)
+	if part := args.Object("Message"); part != nil {
 		if err := checkMessageInput(part); err != nil {
 			return nil, err
 		}
@@ -938,7 +941,7 @@ func createResponseTx(ctx context.Context, c *core.Call, tx *core.Tx, kind strin
 			}
 		}
 	}
-	if to, ok := in["toRecipients"].([]any); ok {
+	if to := args.List("ToRecipients"); to != nil {
 		if err := checkMessageInput(map[string]any{"toRecipients": to}); err != nil {
 			return nil, err
 		}
@@ -967,17 +970,17 @@ func createResponseTx(ctx context.Context, c *core.Call, tx *core.Tx, kind strin
 
 func respondDraft(kind string) func(context.Context, *core.Call) error {
 	return func(ctx context.Context, c *core.Call) error {
-		var in map[string]any
-		if err := c.DecodeOptional(&in); err != nil {
+		args, err := c.DecodeAction(responseActions[kind][false])
+		if err != nil {
 			return err
 		}
 		if err := mailbox(ctx, c); err != nil {
 			return err
 		}
 		var d *core.Object
-		err := c.Store().Write(ctx, func(tx *core.Tx) error {
+		err = c.Store().Write(ctx, func(tx *core.Tx) error {
 			var err error
-			d, err = createResponseTx(ctx, c, tx, kind, in)
+			d, err = createResponseTx(ctx, c, tx, kind, args)
 			return err
 		})
 		if err != nil {
@@ -989,22 +992,20 @@ func respondDraft(kind string) func(context.Context, *core.Call) error {
 
 func respondDirect(kind string) func(context.Context, *core.Call) error {
 	return func(ctx context.Context, c *core.Call) error {
-		var in map[string]any
-		if err := c.DecodeOptional(&in); err != nil {
+		args, err := c.DecodeAction(responseActions[kind][true])
+		if err != nil {
 			return err
 		}
 		if err := mailbox(ctx, c); err != nil {
 			return err
 		}
 		if kind == "forward" {
-			to, _ := in["toRecipients"].([]any)
-			part, _ := in["message"].(map[string]any)
-			if len(to) == 0 && part["toRecipients"] == nil {
+			if len(args.List("ToRecipients")) == 0 && args.Object("Message")["toRecipients"] == nil {
 				return core.Errorf(http.StatusBadRequest, "ErrorInvalidRecipients", "At least one recipient is required to forward a message.")
 			}
 		}
-		err := c.Store().Write(ctx, func(tx *core.Tx) error {
-			d, err := createResponseTx(ctx, c, tx, kind, in)
+		err = c.Store().Write(ctx, func(tx *core.Tx) error {
+			d, err := createResponseTx(ctx, c, tx, kind, args)
 			if err != nil {
 				return err
 			}
