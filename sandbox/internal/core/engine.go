@@ -170,7 +170,14 @@ func (s *Engine) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
 
 func (s *Engine) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	start := s.now()
-	rec := &statusRecorder{ResponseWriter: w}
+	identityPath := s.idp.Owns(r.URL.Path)
+	out := w
+	if !identityPath {
+		var finish func()
+		out, finish = compressResponse(w, r)
+		defer finish() // after the answer, panics included, is written
+	}
+	rec := &statusRecorder{ResponseWriter: out}
 	h := w.Header()
 	rid := uuid.NewString()
 	h.Set("request-id", rid)
@@ -194,7 +201,6 @@ func (s *Engine) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.log.Info("sandbox request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
 			"request-id", h.Get("request-id"), "duration", s.now().Sub(start))
 	}()
-	identityPath := s.idp.Owns(r.URL.Path)
 	proceed, drop := s.applyFaults(rec, r, identityPath)
 	if !proceed {
 		return

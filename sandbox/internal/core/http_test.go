@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"compress/gzip"
 	"compress/zlib"
+	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"reflect"
 	"strings"
 	"sync"
@@ -402,5 +405,114 @@ func TestFunctionSyntaxAndUnknownSegments(t *testing.T) {
 		if msg := r.JSON["error"].(map[string]any)["message"]; msg != "Resource not found for the segment '"+seg+"'." {
 			t.Errorf("%s: %q, want segment %q", path, msg, seg)
 		}
+	}
+}
+
+// rawGet sends GET path with token and extra headers through a transport
+// that leaves compression to the test, and returns the answer with its
+// body read as sent.
+func rawGet(t *testing.T, ts *sandboxtest.Server, token, method, path string, body string, headers ...string) (*http.Response, []byte) {
+	t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, ts.URL+path, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := (&http.Transport{DisableCompression: true}).RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, raw
+}
+
+func gunzip(t *testing.T, b []byte) []byte {
+	t.Helper()
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatalf("not gzip: %v", err)
+	}
+	out, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestResponseCompression checks that answers are gzip-compressed when
+// the client accepts it, and left alone where compressing would be wrong.
+func TestResponseCompression(t *testing.T) {
+	ts := sandboxtest.New(t, sandboxtest.Options{}, testarea.Area())
+	tok := ts.AliceToken(t)
+	for i := range 10 {
+		ts.Do(t, tok, "POST", "/v1.0/me/testItems", map[string]any{"subject": fmt.Sprintf("item %d %s", i, strings.Repeat("x", 200))}).WantStatus(t, 201)
+	}
+	plainResp, plain := rawGet(t, ts, tok, "GET", "/v1.0/me/testItems?$select=subject&$orderby=subject", "")
+	if plainResp.Header.Get("Content-Encoding") != "" || plainResp.Header.Get("Content-Length") != fmt.Sprint(len(plain)) {
+		t.Fatalf("compressed without Accept-Encoding: %v", plainResp.Header)
+	}
+	resp, zipped := rawGet(t, ts, tok, "GET", "/v1.0/me/testItems?$select=subject&$orderby=subject", "", "Accept-Encoding", "br;q=1, gzip;q=0.5")
+	if cl := resp.Header.Get("Content-Length"); resp.Header.Get("Content-Encoding") != "gzip" || resp.Header.Get("Vary") != "Accept-Encoding" ||
+		(cl != "" && cl != fmt.Sprint(len(zipped))) {
+		t.Fatalf("headers %v", resp.Header)
+	}
+	if got := gunzip(t, zipped); !bytes.Equal(got, plain) || len(zipped) >= len(plain) {
+		t.Fatalf("gzip body (%d bytes) inflates to %d bytes, want the %d plain ones", len(zipped), len(got), len(plain))
+	}
+	// Small answers, refusals and errors.
+	for _, c := range []struct{ path, accept string }{
+		{"/v1.0/me?$select=id", "gzip"},
+		{"/v1.0/me/testItems", "gzip;q=0"},
+		{"/v1.0/me/testItems", "identity"},
+		{"/v1.0/me/nothing", "gzip"},
+	} {
+		resp, _ := rawGet(t, ts, tok, "GET", c.path, "", "Accept-Encoding", c.accept)
+		if resp.Header.Get("Content-Encoding") != "" {
+			t.Errorf("%s with %q compressed", c.path, c.accept)
+		}
+	}
+	// The Outlook dialect is compressed too.
+	if resp, body := rawGet(t, ts, tok, "GET", "/api/v2.0/me/testItems", "", "Accept-Encoding", "gzip"); resp.Header.Get("Content-Encoding") != "gzip" ||
+		!bytes.Contains(gunzip(t, body), []byte(`"Subject"`)) {
+		t.Fatalf("Outlook dialect: %v", resp.Header)
+	}
+	// $batch: the envelope is compressed, its items are plain JSON.
+	batch := `{"requests":[{"id":"1","method":"GET","url":"/me/testItems","headers":{"Accept-Encoding":"gzip"}}]}`
+	resp, body := rawGet(t, ts, tok, "POST", "/v1.0/$batch", batch, "Accept-Encoding", "gzip")
+	if resp.Header.Get("Content-Encoding") != "gzip" {
+		t.Fatalf("batch envelope not compressed: %v", resp.Header)
+	}
+	var env struct {
+		Responses []struct {
+			Headers map[string]string
+			Body    map[string]any
+		}
+	}
+	if err := json.Unmarshal(gunzip(t, body), &env); err != nil || len(env.Responses) != 1 || len(env.Responses[0].Body["value"].([]any)) != 10 ||
+		env.Responses[0].Headers["Content-Encoding"] != "" {
+		t.Fatalf("batch items %+v %v", env, err)
+	}
+	// Range requests get the stored bytes; binary content is never compressed.
+	msgs := ts.Do(t, tok, "GET", "/v1.0/me/messages?$filter=subject eq 'Quarterly report'&$select=id", nil).WantStatus(t, 200)
+	mid := sandboxtest.Values(t, msgs)[0]["id"].(string)
+	atts := ts.Do(t, tok, "GET", "/v1.0/me/messages/"+mid+"/attachments?$select=id", nil).WantStatus(t, 200)
+	value := "/v1.0/me/messages/" + mid + "/attachments/" + sandboxtest.Values(t, atts)[0]["id"].(string) + "/$value"
+	resp, part := rawGet(t, ts, tok, "GET", value, "", "Accept-Encoding", "gzip", "Range", "bytes=8-14")
+	if resp.StatusCode != 206 || resp.Header.Get("Content-Encoding") != "" || string(part) != "revenue" {
+		t.Fatalf("Range answer %d %v %q", resp.StatusCode, resp.Header, part)
 	}
 }
