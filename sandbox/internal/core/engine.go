@@ -267,7 +267,7 @@ func (s *Engine) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	segs := path.segs
 	if len(segs) == 1 && segs[0] == "$batch" && r.Method == http.MethodPost {
-		if _, aerr := s.authenticate(ctx, r); aerr != nil {
+		if _, aerr := s.authenticate(ctx, r, root); aerr != nil {
 			writeError(w, s.now(), aerr)
 			return
 		}
@@ -278,7 +278,7 @@ func (s *Engine) serveAPI(w http.ResponseWriter, r *http.Request) {
 	var claims *identity.Claims
 	if m == nil || !m.route.Public {
 		var aerr *Error
-		if claims, aerr = s.authenticate(ctx, r); aerr != nil {
+		if claims, aerr = s.authenticate(ctx, r, root); aerr != nil {
 			writeError(w, s.now(), aerr)
 			return
 		}

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"compress/gzip"
 	"compress/zlib"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"reflect"
 	"strings"
 	"sync"
@@ -220,7 +222,8 @@ func TestItemsCRUDAndPaging(t *testing.T) {
 func TestOutlookDialect(t *testing.T) {
 	ts := sandboxtest.New(t, sandboxtest.Options{}, testarea.Area())
 	tok := ts.AliceToken(t)
-	r := ts.Do(t, tok, "POST", "/api/v2.0/me/testItems", map[string]any{
+	outlook := ts.AliceOutlookToken(t)
+	r := ts.Do(t, outlook, "POST", "/api/v2.0/me/testItems", map[string]any{
 		"Subject": "from outlook", "Attachment": map[string]any{"@odata.type": "#Microsoft.OutlookServices.FileAttachment", "ContentBytes": "AA=="},
 	}).WantStatus(t, 201)
 	id := r.JSON["Id"].(string)
@@ -234,7 +237,7 @@ func TestOutlookDialect(t *testing.T) {
 		t.Fatalf("graph view %s", r.Raw)
 	}
 	// Outlook REST's users('{oid}@{tenant}') addressing and PascalCase $select.
-	r = ts.Do(t, tok, "GET", "/api/v2.0/Users('"+demo.UserID+"@"+demo.TenantID+"')/TestItems?$select=Subject", nil).WantStatus(t, 200)
+	r = ts.Do(t, outlook, "GET", "/api/v2.0/Users('"+demo.UserID+"@"+demo.TenantID+"')/TestItems?$select=Subject", nil).WantStatus(t, 200)
 	item := r.JSON["value"].([]any)[0].(map[string]any)
 	if item["Subject"] != "from outlook" || item["Id"] != id || len(item) != 2 {
 		t.Fatalf("outlook list item %v", item)
@@ -348,7 +351,7 @@ func TestActionParameters(t *testing.T) {
 		t.Fatalf("decoded %v\nwant %v", r.JSON, want)
 	}
 	// The Outlook dialect, and no body at all.
-	r = ts.Do(t, tok, "POST", "/api/v2.0/me/testItems/"+id+"/tag", map[string]any{"Pinned": true, "Label": "b"}).WantStatus(t, 200)
+	r = ts.Do(t, ts.AliceOutlookToken(t), "POST", "/api/v2.0/me/testItems/"+id+"/tag", map[string]any{"Pinned": true, "Label": "b"}).WantStatus(t, 200)
 	if r.JSON["Pinned"] != true || r.JSON["Label"] != "b" {
 		t.Fatalf("outlook dialect: %s", r.Raw)
 	}
@@ -400,6 +403,10 @@ func TestFunctionSyntaxAndUnknownSegments(t *testing.T) {
 		"/v1.0/users/" + demo.Bob + "/foo": "foo",
 		"/api/v2.0/Me/Foo":                 "Foo",
 	} {
+		tok := tok
+		if strings.HasPrefix(path, "/api/") {
+			tok = ts.AliceOutlookToken(t)
+		}
 		r := ts.Do(t, tok, "GET", path, nil)
 		r.WantError(t, 400, "BadRequest")
 		if msg := r.JSON["error"].(map[string]any)["message"]; msg != "Resource not found for the segment '"+seg+"'." {
@@ -486,7 +493,7 @@ func TestResponseCompression(t *testing.T) {
 		}
 	}
 	// The Outlook dialect is compressed too.
-	if resp, body := rawGet(t, ts, tok, "GET", "/api/v2.0/me/testItems", "", "Accept-Encoding", "gzip"); resp.Header.Get("Content-Encoding") != "gzip" ||
+	if resp, body := rawGet(t, ts, ts.AliceOutlookToken(t), "GET", "/api/v2.0/me/testItems", "", "Accept-Encoding", "gzip"); resp.Header.Get("Content-Encoding") != "gzip" ||
 		!bytes.Contains(gunzip(t, body), []byte(`"Subject"`)) {
 		t.Fatalf("Outlook dialect: %v", resp.Header)
 	}
@@ -515,4 +522,82 @@ func TestResponseCompression(t *testing.T) {
 	if resp.StatusCode != 206 || resp.Header.Get("Content-Encoding") != "" || string(part) != "revenue" {
 		t.Fatalf("Range answer %d %v %q", resp.StatusCode, resp.Header, part)
 	}
+}
+
+// jwtClaims decodes a token's payload.
+func jwtClaims(t *testing.T, tok string) map[string]any {
+	t.Helper()
+	parts := strings.Split(tok, ".")
+	if len(parts) != 3 {
+		t.Fatalf("not a JWT")
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var claims map[string]any
+	if err := json.Unmarshal(raw, &claims); err != nil {
+		t.Fatal(err)
+	}
+	return claims
+}
+
+// TestTokenAudience checks that each API root takes only tokens issued for
+// its service, as Graph and Exchange Online do, and that tokens carry the
+// audience of the scopes asked for.
+func TestTokenAudience(t *testing.T) {
+	ts := sandboxtest.New(t, sandboxtest.Options{}, testarea.Area())
+	token := func(scope string) string {
+		return ts.Token(t, url.Values{"grant_type": {"password"}, "client_id": {demo.PublicClientID},
+			"username": {demo.User}, "password": {demo.Password}, "scope": {scope}})
+	}
+	graph := token("https://graph.microsoft.com/Mail.Read")
+	bare := token("Mail.Read User.Read")
+	outlook := token("https://outlook.office.com/Mail.Read")
+	outlook365 := token("https://outlook.office365.com/Mail.Read")
+	for tok, aud := range map[string]string{graph: "https://graph.microsoft.com", bare: "https://graph.microsoft.com",
+		outlook: "https://outlook.office.com", outlook365: "https://outlook.office365.com"} {
+		if got := jwtClaims(t, tok)["aud"]; got != aud {
+			t.Errorf("aud %v, want %s", got, aud)
+		}
+	}
+	outlookApp := ts.AppTokenOn(t, sandboxtest.OutlookResource, demo.DaemonClientID, demo.DaemonSecret)
+	graphChallenge := fmt.Sprintf(`Bearer realm="", authorization_uri="%s/%s/oauth2/v2.0/authorize", client_id="00000003-0000-0000-c000-000000000000"`, ts.URL, demo.TenantID)
+	exchangeChallenge := fmt.Sprintf(`Bearer client_id="00000002-0000-0ff1-ce00-000000000000", trusted_issuers="00000001-0000-0000-c000-000000000000@*", token_types="app_asserted_user_v1 service_asserted_app_v1", authorization_uri="%s/%s/oauth2/v2.0/authorize", error="invalid_token",Basic Realm=""`, ts.URL, demo.TenantID)
+	// Graph refuses Outlook tokens, delegated and app-only, $batch included.
+	for _, c := range []struct{ tok, method, path string }{
+		{outlook, "GET", "/v1.0/me/testItems"},
+		{outlook365, "GET", "/beta/me/testItems"},
+		{outlookApp, "GET", "/v1.0/users/" + demo.Bob + "/testItems"},
+		{outlook, "POST", "/v1.0/$batch"},
+	} {
+		r := ts.Do(t, c.tok, c.method, c.path, `{"requests":[{"id":"1","method":"GET","url":"/me"}]}`)
+		r.WantError(t, 401, "InvalidAuthenticationToken")
+		if msg := r.JSON["error"].(map[string]any)["message"]; msg != "Access token validation failure. Invalid audience." {
+			t.Errorf("%s: message %q", c.path, msg)
+		}
+		if got := r.Header.Get("WWW-Authenticate"); got != graphChallenge {
+			t.Errorf("%s: WWW-Authenticate %q", c.path, got)
+		}
+	}
+	// Outlook refuses Graph tokens with Exchange's answer.
+	for _, tok := range []string{graph, bare, ts.AppToken(t)} {
+		r := ts.Do(t, tok, "GET", "/api/v2.0/me/testItems?$top=1", nil)
+		r.WantError(t, 401, "InvalidAudienceForResource")
+		msg := r.JSON["error"].(map[string]any)["message"]
+		if want := "The audience claim value is invalid for current resource. Audience claim is 'https://graph.microsoft.com', request url is '" +
+			ts.URL + "/api/v2.0/me/testItems?$top=1' and resource type is 'Exchange'."; msg != want {
+			t.Errorf("message %q\nwant %q", msg, want)
+		}
+		if got := r.Header.Get("WWW-Authenticate"); got != exchangeChallenge {
+			t.Errorf("WWW-Authenticate %q", got)
+		}
+	}
+	ts.Do(t, "", "GET", "/api/v2.0/me/testItems", nil).WantError(t, 401, "InvalidAuthenticationToken")
+	// Each token works where it belongs.
+	ts.Do(t, graph, "GET", "/v1.0/me/testItems", nil).WantStatus(t, 200)
+	ts.Do(t, bare, "GET", "/beta/me/testItems", nil).WantStatus(t, 200)
+	ts.Do(t, outlook, "GET", "/api/v2.0/me/testItems", nil).WantStatus(t, 200)
+	ts.Do(t, outlook365, "GET", "/api/v2.0/me/testItems", nil).WantStatus(t, 200)
+	ts.Do(t, outlookApp, "GET", "/api/v2.0/users/"+demo.Bob+"/testItems", nil).WantStatus(t, 200)
 }

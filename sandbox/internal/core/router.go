@@ -354,21 +354,25 @@ func prefixMatch(r *Route, segs []string) int {
 	return i
 }
 
-// authenticate verifies the bearer token of r.
-func (s *Engine) authenticate(ctx context.Context, r *http.Request) (*identity.Claims, *Error) {
+// authenticate verifies the bearer token of r for root: signature,
+// lifetime and an audience the root accepts.
+func (s *Engine) authenticate(ctx context.Context, r *http.Request, root apiRoot) (*identity.Claims, *Error) {
 	// The scheme is case-insensitive (RFC 9110); the identity provider
-	// checks issuer, tenant, audience, signature and lifetime.
+	// checks issuer, tenant, signature and lifetime.
 	scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
 	token = strings.TrimSpace(token)
 	if !strings.EqualFold(scheme, "Bearer") || token == "" {
-		return nil, s.unauthenticated(r, "Access token is empty.")
+		return nil, s.unauthenticated(r, root, "Access token is empty.")
 	}
 	claims, err := s.verify(ctx, token)
 	if err != nil {
 		if errors.Is(err, identity.ErrTokenExpired) {
-			return nil, s.unauthenticated(r, "Lifetime validation failed, the token is expired.")
+			return nil, s.unauthenticated(r, root, "Lifetime validation failed, the token is expired.")
 		}
-		return nil, s.unauthenticated(r, "Access token validation failure. Invalid audience or signature.")
+		return nil, s.unauthenticated(r, root, "Access token validation failure. Invalid audience or signature.")
+	}
+	if !slices.Contains(root.Audiences, claims.Audience) {
+		return nil, s.wrongAudience(r, root, claims.Audience)
 	}
 	return claims, nil
 }
@@ -398,10 +402,33 @@ func (s *Engine) verify(ctx context.Context, token string) (*identity.Claims, er
 	return c, nil
 }
 
-func (s *Engine) unauthenticated(r *http.Request, msg string) *Error {
-	return Errorf(http.StatusUnauthorized, "InvalidAuthenticationToken", "%s", msg).WithHeader("WWW-Authenticate",
-		fmt.Sprintf(`Bearer realm="", authorization_uri="%s/%s/oauth2/v2.0/authorize", client_id="00000003-0000-0000-c000-000000000000"`,
-			baseURL(r), s.tenantID))
+// unauthenticated is the 401 of root for a missing or invalid token, with
+// the service's challenge: Graph names its own app id, Exchange its own.
+func (s *Engine) unauthenticated(r *http.Request, root apiRoot, msg string) *Error {
+	return Errorf(http.StatusUnauthorized, "InvalidAuthenticationToken", "%s", msg).WithHeader("WWW-Authenticate", s.challenge(r, root))
+}
+
+// challenge is root's WWW-Authenticate, pointing at the sandbox's own
+// authorize endpoint where the real services name login.microsoftonline.com.
+func (s *Engine) challenge(r *http.Request, root apiRoot) string {
+	authorize := fmt.Sprintf("%s/%s/oauth2/v2.0/authorize", baseURL(r), s.tenantID)
+	if root.Dialect == dialectOutlook {
+		return fmt.Sprintf(`Bearer client_id="00000002-0000-0ff1-ce00-000000000000", trusted_issuers="00000001-0000-0000-c000-000000000000@*", token_types="app_asserted_user_v1 service_asserted_app_v1", authorization_uri="%s", error="invalid_token",Basic Realm=""`, authorize)
+	}
+	return fmt.Sprintf(`Bearer realm="", authorization_uri="%s", client_id="00000003-0000-0000-c000-000000000000"`, authorize)
+}
+
+// wrongAudience is the 401 for a valid token of another service: Graph's
+// InvalidAuthenticationToken, or Exchange's InvalidAudienceForResource.
+func (s *Engine) wrongAudience(r *http.Request, root apiRoot, aud string) *Error {
+	if root.Dialect != dialectOutlook {
+		return s.unauthenticated(r, root, "Access token validation failure. Invalid audience.")
+	}
+	e := Errorf(http.StatusUnauthorized, "InvalidAudienceForResource",
+		"The audience claim value is invalid for current resource. Audience claim is '%s', request url is '%s%s' and resource type is 'Exchange'.",
+		aud, baseURL(r), r.URL.RequestURI()).WithHeader("WWW-Authenticate", s.challenge(r, root))
+	e.Inner = map[string]any{"errorUrl": "https://aka.ms/autherrors#error-InvalidResource"}
+	return e
 }
 
 // authorize checks that claims grant route r; other says a {user} route
