@@ -137,13 +137,13 @@ func TestAppendLineErrors(t *testing.T) {
 func TestFolding(t *testing.T) {
 	for _, value := range []string{
 		strings.Repeat("a", 200),
-		strings.Repeat("ä", 100),                // 2-byte sequences
-		strings.Repeat("€", 70),                 // 3-byte sequences
-		strings.Repeat("😀", 60),                 // 4-byte sequences
+		strings.Repeat("ä", 100),            // 2-byte sequences
+		strings.Repeat("€", 70),             // 3-byte sequences
+		strings.Repeat("😀", 60),             // 4-byte sequences
 		"x" + strings.Repeat("日本語テキスト", 20), // shifted by one byte
-		strings.Repeat("a", 69),                 // "NOTE:" + 69 = 74: no fold
-		strings.Repeat("a", 70),                 // 75: no fold
-		strings.Repeat("a", 71),                 // 76: one fold
+		strings.Repeat("a", 69),             // "NOTE:" + 69 = 74: no fold
+		strings.Repeat("a", 70),             // 75: no fold
+		strings.Repeat("a", 71),             // 76: one fold
 	} {
 		out, err := AppendLine(nil, "", "NOTE", nil, value)
 		if err != nil {
