@@ -162,10 +162,17 @@ func (r *Reader) next() (contentline.Line, int, error) {
 		text, start = t, n
 		break
 	}
-	encoding, headDone := "", false
+	buf := []byte(text)
+	// The encoding, which decides how the value continues, is known once
+	// the name and parameters parse. Parsing is tried only when a ':' has
+	// come in, and a few times at most, so that a hostile line folded into
+	// many pieces costs linear time.
+	encoding, headDone, tries := "", false, 0
+	colon := strings.Contains(text, ":")
 	for {
-		if !headDone {
-			if l, err := contentline.Parse(text, true); err == nil {
+		if !headDone && colon && tries < 8 {
+			tries++
+			if l, err := contentline.Parse(string(buf), true); err == nil {
 				headDone = true
 				encoding = lineEncoding(l)
 			}
@@ -175,28 +182,29 @@ func (r *Reader) next() (contentline.Line, int, error) {
 			break
 		}
 		switch {
-		case encoding == "QUOTED-PRINTABLE" && strings.HasSuffix(text, "="):
-			text = text[:len(text)-1] + next
+		case encoding == "QUOTED-PRINTABLE" && len(buf) > 0 && buf[len(buf)-1] == '=':
+			buf = append(buf[:len(buf)-1], next...)
 		case contentline.IsFolded(next):
-			text += next[1:]
+			buf = append(buf, next[1:]...)
 		case (encoding == "BASE64" || encoding == "B") && isBase64Line(next):
-			text += next
+			buf = append(buf, next...)
 		default:
-			l, err := contentline.Parse(text, true)
-			if err != nil {
-				return l, start, &Error{start, err}
-			}
-			return l, start, nil
+			return r.parse(buf, start)
 		}
 		if _, n, err := r.sc.Next(); err != nil {
 			return contentline.Line{}, n, r.wrap(n, err)
 		}
-		if len(text) > r.MaxLineBytes {
+		colon = strings.Contains(next, ":")
+		if len(buf) > r.MaxLineBytes {
 			return contentline.Line{}, start, &Error{start, fmt.Errorf("%w: the unfolded line is longer than %d bytes", ErrLimit, r.MaxLineBytes)}
 		}
 	}
 	// End of input, or an error Next will report on the next call.
-	l, err := contentline.Parse(text, true)
+	return r.parse(buf, start)
+}
+
+func (r *Reader) parse(buf []byte, start int) (contentline.Line, int, error) {
+	l, err := contentline.Parse(string(buf), true)
 	if err != nil {
 		return l, start, &Error{start, err}
 	}
