@@ -39,9 +39,7 @@ func NewTimezone(tzid string, loc *time.Location, from, to time.Time) (*Componen
 	ts := transitions(loc, from, end)
 	tz := &Component{Name: "VTIMEZONE"}
 	tz.Add(NewText("TZID", tzid))
-	for _, b := range observances(ts, to, end) {
-		tz.Components = append(tz.Components, b)
-	}
+	tz.Components = append(tz.Components, observances(ts, to, end)...)
 	return tz, nil
 }
 
@@ -61,6 +59,12 @@ type transition struct {
 func transitions(loc *time.Location, from, end time.Time) []transition {
 	at := from.In(loc)
 	start, next := at.ZoneBounds()
+	// Step back over boundaries that change nothing but the zone record
+	// (Go reports one at each year end in the rule-based years), to the
+	// transition that really began the offset in effect at from.
+	for i := 0; i < 1000 && !start.IsZero() && sameZone(loc, at, start.Add(-time.Second)); i++ {
+		start, _ = start.Add(-time.Second).In(loc).ZoneBounds()
+	}
 	name, off := at.Zone()
 	first := transition{toOff: off, fromOff: off, isDST: at.IsDST(), name: name}
 	if start.IsZero() {
@@ -77,7 +81,7 @@ func transitions(loc *time.Location, from, end time.Time) []transition {
 	for !next.IsZero() && !next.After(end) {
 		t := next.In(loc)
 		name, off := t.Zone()
-		_, next = t.ZoneBounds()
+		next = nextBound(loc, t)
 		if off == cur.toOff && t.IsDST() == cur.isDST {
 			continue
 		}
@@ -88,6 +92,46 @@ func transitions(loc *time.Location, from, end time.Time) []transition {
 		out[i].wall = out[i].at.Add(time.Duration(out[i].fromOff) * time.Second)
 	}
 	return out
+}
+
+// nextBound returns the end of the zone period that t is in: the next
+// instant at which loc may change, or the zero Time if it never does.
+//
+// It trusts time.Time.ZoneBounds, except where ZoneBounds makes no
+// progress: in the rule-based years past a zone's last listed transition,
+// Go (1.26) reports a pseudo-boundary at the end of each year and, in leap
+// years, puts it a day early, so that the bound it returns at that instant
+// is the instant itself. There it steps past the pseudo-boundary and, if
+// the offset changed meanwhile, finds the change by bisection.
+func nextBound(loc *time.Location, t time.Time) time.Time {
+	_, end := t.ZoneBounds()
+	if end.IsZero() || end.After(t) {
+		return end
+	}
+	probe := t.Add(time.Hour)
+	if sameZone(loc, t, probe) {
+		_, end = probe.In(loc).ZoneBounds()
+		if end.IsZero() || end.After(probe) {
+			return end
+		}
+		return probe.Add(time.Hour) // give up on ZoneBounds here; the caller probes on
+	}
+	lo, hi := t, probe // the change is in (lo, hi]
+	for hi.Sub(lo) > time.Second {
+		mid := lo.Add(hi.Sub(lo) / 2).Truncate(time.Second)
+		if sameZone(loc, t, mid) {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return hi
+}
+
+func sameZone(loc *time.Location, a, b time.Time) bool {
+	_, oa := a.In(loc).Zone()
+	_, ob := b.In(loc).Zone()
+	return oa == ob && a.In(loc).IsDST() == b.In(loc).IsDST()
 }
 
 // run is a sequence of transitions of one kind in consecutive years that
