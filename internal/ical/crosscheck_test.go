@@ -189,6 +189,36 @@ func text(t *testing.T, c *ical.Component) string {
 	return buf.String()
 }
 
+// expand returns the occurrences of an event as read by go-ical, expanded
+// by rrule-go from its DTSTART, RRULE and EXDATEs; floating and DATE values
+// are placed in loc.
+func expand(t *testing.T, ev goical.Event, loc *time.Location) []time.Time {
+	t.Helper()
+	dtstart, err := ev.DateTimeStart(loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt, err := rrule.StrToROption(ev.Props.Get("RRULE").Value)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt.Dtstart = dtstart
+	r, err := rrule.NewRRule(*opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := rrule.Set{}
+	set.RRule(r)
+	for _, p := range ev.Props.Values("EXDATE") {
+		ex, err := p.DateTime(loc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		set.ExDate(ex)
+	}
+	return set.All()
+}
+
 // TestSeriesExpansion writes a weekly meeting series that crosses the
 // change to summer time, with a deleted and a moved occurrence, and checks
 // the occurrences that rrule-go expands from the text go-ical read.
@@ -240,30 +270,8 @@ func TestSeriesExpansion(t *testing.T) {
 		t.Errorf("ATTENDEE = %+v", att)
 	}
 
-	dtstart, err := ev.DateTimeStart(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	opt, err := rrule.StrToROption(ev.Props.Get("RRULE").Value)
-	if err != nil {
-		t.Fatal(err)
-	}
-	opt.Dtstart = dtstart
-	r, err := rrule.NewRRule(*opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	set := rrule.Set{}
-	set.RRule(r)
-	for _, p := range ev.Props.Values("EXDATE") {
-		ex, err := p.DateTime(nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		set.ExDate(ex)
-	}
 	var got []string
-	for _, at := range set.All() {
+	for _, at := range expand(t, ev, nil) {
 		got = append(got, at.UTC().Format("01-02T15:04Z"))
 	}
 	// 10:00 in Berlin is 09:00 UTC before 29 March and 08:00 UTC after;
@@ -338,21 +346,8 @@ func TestPatternsExpansion(t *testing.T) {
 			if tt.date {
 				loc = time.UTC
 			}
-			dtstart, err := e.DateTimeStart(loc)
-			if err != nil {
-				t.Fatal(err)
-			}
-			opt, err := rrule.StrToROption(e.Props.Get("RRULE").Value)
-			if err != nil {
-				t.Fatal(err)
-			}
-			opt.Dtstart = dtstart
-			r, err := rrule.NewRRule(*opt)
-			if err != nil {
-				t.Fatal(err)
-			}
 			var got []string
-			for _, at := range r.All() {
+			for _, at := range expand(t, e, loc) {
 				got = append(got, at.In(loc).Format("2006-01-02 15:04"))
 			}
 			if s := strings.Join(got, ", "); s != tt.want {

@@ -47,17 +47,7 @@ func ReadAll(r io.Reader) ([]*Component, error) {
 // ReadAll reads the remaining top-level components. On any error it
 // returns none.
 func (r *Reader) ReadAll() ([]*Component, error) {
-	var out []*Component
-	for {
-		c, err := r.Read()
-		if err == io.EOF {
-			return out, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
+	return contentline.Collect(r.Read)
 }
 
 // Read returns the next top-level component, or io.EOF when there is none.

@@ -19,18 +19,9 @@ import (
 // invalid name or a value that cannot be written (a raw line break, a
 // control character, invalid UTF-8) is an error naming where it is.
 func Write(w io.Writer, cs ...*Component) error {
-	var buf []byte
-	for i, c := range cs {
-		var err error
-		buf, err = appendComponent(buf[:0], c, "")
-		if err != nil {
-			return fmt.Errorf("ical: component %d: %w", i+1, err)
-		}
-		if _, err := w.Write(buf); err != nil {
-			return err
-		}
-	}
-	return nil
+	return contentline.WriteEach(w, cs, "ical: ", "component", func(dst []byte, c *Component) ([]byte, error) {
+		return appendComponent(dst, c, "")
+	})
 }
 
 func appendComponent(dst []byte, c *Component, path string) ([]byte, error) {

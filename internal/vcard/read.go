@@ -54,17 +54,7 @@ func ReadAll(r io.Reader) ([]*Card, error) {
 
 // ReadAll reads the remaining cards. On any error it returns no cards.
 func (r *Reader) ReadAll() ([]*Card, error) {
-	var cards []*Card
-	for {
-		c, err := r.Read()
-		if err == io.EOF {
-			return cards, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		cards = append(cards, c)
-	}
+	return contentline.Collect(r.Read)
 }
 
 // Read returns the next card, or io.EOF when there is none. Errors are

@@ -20,18 +20,7 @@ import (
 // character, invalid UTF-8) is an error naming the card and the property,
 // and the cards before it have been written.
 func Write(w io.Writer, cards ...*Card) error {
-	var buf []byte
-	for i, c := range cards {
-		var err error
-		buf, err = appendCard(buf[:0], c)
-		if err != nil {
-			return fmt.Errorf("vcard: card %d: %w", i+1, err)
-		}
-		if _, err := w.Write(buf); err != nil {
-			return err
-		}
-	}
-	return nil
+	return contentline.WriteEach(w, cards, "vcard: ", "card", appendCard)
 }
 
 func appendCard(dst []byte, c *Card) ([]byte, error) {
