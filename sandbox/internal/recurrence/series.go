@@ -19,6 +19,12 @@ type Master struct {
 	// series at range.startDate. End may be in another zone (Graph allows
 	// end.timeZone to differ); the occurrence's length is End's wall clock
 	// minus Start's, both read in Start's zone.
+	//
+	// The time of day is the one Start shows. A start the clock skips
+	// (02:30 on a spring-forward day) cannot be a time.Time: time.Date
+	// moves it, and the series repeats at the moved time, as it would from
+	// any other instant. A caller that means the skipped time gives a start
+	// on another day.
 	Start, End time.Time
 	// RangeZone is the zone Recurrence.Range.RecurrenceTimeZone names,
 	// resolved by the caller. Nil means Start's zone, which is also what
