@@ -1,6 +1,7 @@
 package recurrence
 
 import (
+	"cmp"
 	"fmt"
 	"strconv"
 	"time"
@@ -49,14 +50,7 @@ func (d Date) IsZero() bool { return d == Date{} }
 
 // Compare returns -1, 0 or +1 as d is before, equal to or after e.
 func (d Date) Compare(e Date) int {
-	a, b := d.days(), e.days()
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
+	return cmp.Compare(d.days(), e.days())
 }
 
 // AddDays returns the date n days after d (before, for negative n).
@@ -141,7 +135,9 @@ func monthIndex(y int, m time.Month) int { return y*12 + int(m) - 1 }
 // monthOfIndex is the inverse of monthIndex.
 func monthOfIndex(i int) (int, time.Month) { return floorDiv(i, 12), time.Month(floorMod(i, 12) + 1) }
 
-func floorDiv(a, b int) int {
+// floorDiv divides rounding down (towards minus infinity), as calendar
+// arithmetic before 1970 needs.
+func floorDiv[T int | int64](a, b T) T {
 	q := a / b
 	if (a%b != 0) && ((a < 0) != (b < 0)) {
 		q--
@@ -149,4 +145,5 @@ func floorDiv(a, b int) int {
 	return q
 }
 
-func floorMod(a, b int) int { return a - floorDiv(a, b)*b }
+// floorMod is the remainder of floorDiv, never negative for positive b.
+func floorMod[T int | int64](a, b T) T { return a - floorDiv(a, b)*b }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -43,7 +44,7 @@ func FromJSON(v any) (PatternedRecurrence, error) {
 	if err != nil {
 		return r, err
 	}
-	for _, k := range sortedKeys(obj) {
+	for _, k := range slices.Sorted(maps.Keys(obj)) {
 		val := obj[k]
 		switch {
 		case isAnnotation(k):
@@ -74,7 +75,7 @@ func decodePattern(v any) (Pattern, error) {
 	if err != nil {
 		return p, err
 	}
-	for _, k := range sortedKeys(obj) {
+	for _, k := range slices.Sorted(maps.Keys(obj)) {
 		val := obj[k]
 		switch name := strings.ToLower(k); {
 		case isAnnotation(k):
@@ -122,7 +123,7 @@ func decodeRange(v any) (Range, error) {
 	if err != nil {
 		return r, err
 	}
-	for _, k := range sortedKeys(obj) {
+	for _, k := range slices.Sorted(maps.Keys(obj)) {
 		val := obj[k]
 		switch name := strings.ToLower(k); {
 		case isAnnotation(k):
@@ -303,13 +304,4 @@ func nodeError(v any, want, member string) *Error {
 		got = "StartArray"
 	}
 	return bodyError(member, "An unexpected '"+got+"' node was found when reading from the JSON reader. A '"+want+"' node was expected.")
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

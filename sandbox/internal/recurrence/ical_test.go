@@ -125,19 +125,6 @@ func TestICalendarProperties(t *testing.T) {
 	}
 }
 
-func TestRRuleUntilInTheRangeZone(t *testing.T) {
-	tokyo := mustZone(t, "Asia/Tokyo")
-	rec := PatternedRecurrence{Pattern{Type: Daily, Interval: 1},
-		Range{Type: EndDate, StartDate: Date{2024, 3, 5}, EndDate: Date{2024, 3, 8}, RecurrenceTimeZone: "UTC"}}
-	s, err := NewSeries(Master{Recurrence: rec, Start: time.Date(2024, 3, 5, 8, 0, 0, 0, tokyo), End: time.Date(2024, 3, 5, 9, 0, 0, 0, tokyo), RangeZone: time.UTC})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := s.RRule(); got != "FREQ=DAILY;INTERVAL=1;UNTIL=20240308T235959Z" {
-		t.Errorf("RRule = %s: UNTIL is the end of the range's last day in the range's zone", got)
-	}
-}
-
 // TestICalendarReadBackByRRuleGo parses the properties Series.ICalendar
 // writes with rrule-go's RFC 5545 parser and checks that they yield the
 // series' occurrences, exceptions included, for every pattern and range of

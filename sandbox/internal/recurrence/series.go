@@ -308,20 +308,23 @@ func (s *Series) inRange(p pos, z int) bool {
 	return z <= maxDate.days() && s.rangeDay(z) <= s.endDay
 }
 
-// build makes the occurrence at p, on day z, as the pattern places it.
-func (s *Series) build(p pos, z int) Occurrence {
+// build makes the occurrence at p, on day z, as the pattern places it. c
+// may be nil.
+func (s *Series) build(p pos, z int, c *zoneCache) Occurrence {
+	if c == nil {
+		c = new(zoneCache)
+	}
 	wall := int64(z)*86400 + s.startSec
-	start := resolveWall(wall, s.startNsec, s.loc)
+	start, shown := c.resolve(wall, s.startNsec, s.loc)
 	// A start the clock skipped moves forward (see WallTime); the whole
 	// occurrence moves with it, keeping its length.
-	_, off := start.Zone()
-	shift := start.Unix() + int64(off) - wall
+	end, _ := c.resolve(shown+s.durSec, s.endNsec, s.loc)
 	return Occurrence{
 		Index:         s.index(p),
 		OriginalDate:  dateOfDays(z),
 		OriginalStart: start.UTC(),
 		Start:         start,
-		End:           resolveWall(wall+shift+s.durSec, s.endNsec, s.loc),
+		End:           end,
 	}
 }
 
@@ -338,7 +341,7 @@ func (s *Series) Location() *time.Location { return s.loc }
 // start does not fit its pattern moves the master to First's Start and End.
 func (s *Series) First() Occurrence {
 	p := pos{0, s.skip}
-	return s.build(p, s.day(p))
+	return s.build(p, s.day(p), nil)
 }
 
 // Last returns the series' last occurrence as the pattern places it, or
@@ -348,7 +351,7 @@ func (s *Series) Last() (Occurrence, bool) {
 	case Numbered:
 		p := s.posOf(s.count)
 		if z := s.day(p); s.inRange(p, z) {
-			return s.build(p, z), true
+			return s.build(p, z, nil), true
 		}
 		// The series reaches the calendar's end before its count.
 		fallthrough
@@ -362,7 +365,7 @@ func (s *Series) Last() (Occurrence, bool) {
 		for i := s.index(p) - 1; i >= 1; i-- {
 			q := s.posOf(i)
 			if z := s.day(q); s.inRange(q, z) {
-				return s.build(q, z), true
+				return s.build(q, z, nil), true
 			}
 		}
 	}
@@ -411,6 +414,7 @@ func (s *Series) Between(from, to time.Time) iter.Seq[Occurrence] {
 		if !from.IsZero() {
 			z = DateOf(from.In(s.loc)).days() - int(s.durSec/86400) - 2
 		}
+		var zc zoneCache
 		for p := s.seek(z); ; p = s.next(p) {
 			d := s.day(p)
 			if !s.inRange(p, d) {
@@ -421,7 +425,7 @@ func (s *Series) Between(from, to time.Time) iter.Seq[Occurrence] {
 					continue
 				}
 			}
-			o := s.build(p, d)
+			o := s.build(p, d, &zc)
 			if !o.Start.Before(to) {
 				break
 			}
@@ -477,7 +481,7 @@ func (s *Series) regular(z int) (Occurrence, bool) {
 	if s.day(p) != z || !s.inRange(p, z) {
 		return Occurrence{}, false
 	}
-	return s.build(p, z), true
+	return s.build(p, z, nil), true
 }
 
 func (s *Series) applyException(o Occurrence) (Occurrence, error) {

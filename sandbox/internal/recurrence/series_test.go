@@ -26,6 +26,16 @@ func series(t testing.TB, zone, body string, hh, mm int, exceptions ...Exception
 	return s
 }
 
+// newSeries compiles a series from a recurrence and the master's times.
+func newSeries(t testing.TB, rec PatternedRecurrence, start, end time.Time, exceptions ...Exception) *Series {
+	t.Helper()
+	s, err := NewSeries(Master{Recurrence: rec, Start: start, End: end, Exceptions: exceptions})
+	if err != nil {
+		t.Fatalf("NewSeries: %v", err)
+	}
+	return s
+}
+
 // starts renders occurrence starts as wall clock and offset, one word each.
 func starts(seq func(func(Occurrence) bool)) string {
 	var out []string
@@ -199,10 +209,7 @@ func TestOccurrenceLengthIsWallClock(t *testing.T) {
 	// (MS-OXOCAL keeps start and end as minutes after local midnight).
 	ber := mustZone(t, "Europe/Berlin")
 	rec := PatternedRecurrence{Pattern{Type: Daily, Interval: 1}, Range{Type: NoEnd, StartDate: Date{2024, 3, 30}}}
-	s, err := NewSeries(Master{Recurrence: rec, Start: time.Date(2024, 3, 30, 1, 0, 0, 0, ber), End: time.Date(2024, 3, 30, 4, 0, 0, 0, ber)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := newSeries(t, rec, time.Date(2024, 3, 30, 1, 0, 0, 0, ber), time.Date(2024, 3, 30, 4, 0, 0, 0, ber))
 	for _, c := range []struct {
 		d    Date
 		want time.Duration
@@ -217,10 +224,7 @@ func TestOccurrenceLengthIsWallClock(t *testing.T) {
 	}
 	// A master whose end is given in another zone: its length is read in
 	// the start's zone.
-	s, err = NewSeries(Master{Recurrence: rec, Start: time.Date(2024, 3, 30, 10, 0, 0, 0, ber), End: time.Date(2024, 3, 30, 10, 30, 0, 0, time.UTC)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s = newSeries(t, rec, time.Date(2024, 3, 30, 10, 0, 0, 0, ber), time.Date(2024, 3, 30, 10, 30, 0, 0, time.UTC))
 	if o, _ := s.Occurrence(Date{2024, 4, 2}); o.End.Format("15:04") != "11:30" {
 		t.Errorf("end in another zone: occurrence ends %s, want 11:30 Berlin", o.End)
 	}
@@ -298,10 +302,7 @@ func TestWindowSelectsOverlappingOccurrences(t *testing.T) {
 	// its end.
 	loc := mustZone(t, "Asia/Tokyo")
 	rec := PatternedRecurrence{Pattern{Type: Daily, Interval: 1}, Range{Type: NoEnd, StartDate: Date{2024, 5, 1}}}
-	s, err := NewSeries(Master{Recurrence: rec, Start: time.Date(2024, 5, 1, 23, 0, 0, 0, loc), End: time.Date(2024, 5, 2, 1, 0, 0, 0, loc)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := newSeries(t, rec, time.Date(2024, 5, 1, 23, 0, 0, 0, loc), time.Date(2024, 5, 2, 1, 0, 0, 0, loc))
 	got := dates(s.Between(time.Date(2024, 5, 10, 0, 30, 0, 0, loc), time.Date(2024, 5, 10, 23, 0, 0, 0, loc)))
 	if got != "2024-05-09" {
 		t.Errorf("window = %q, want the occurrence of 2024-05-09 only", got)
@@ -311,10 +312,7 @@ func TestWindowSelectsOverlappingOccurrences(t *testing.T) {
 		t.Errorf("window after an end = %q, want none", got)
 	}
 	// Zero-length occurrences at the window's start are inside it.
-	s, err = NewSeries(Master{Recurrence: rec, Start: time.Date(2024, 5, 1, 9, 0, 0, 0, loc), End: time.Date(2024, 5, 1, 9, 0, 0, 0, loc)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s = newSeries(t, rec, time.Date(2024, 5, 1, 9, 0, 0, 0, loc), time.Date(2024, 5, 1, 9, 0, 0, 0, loc))
 	if got := dates(s.Between(time.Date(2024, 5, 10, 9, 0, 0, 0, loc), time.Date(2024, 5, 11, 9, 0, 0, 0, loc))); got != "2024-05-10" {
 		t.Errorf("zero-length window = %q", got)
 	}
@@ -337,6 +335,9 @@ func TestRecurrenceTimeZone(t *testing.T) {
 	}
 	if l, _ := s.Last(); l.OriginalDate != (Date{2024, 3, 9}) {
 		t.Errorf("Last = %s", l.OriginalDate)
+	}
+	if got := s.RRule(); got != "FREQ=DAILY;INTERVAL=1;UNTIL=20240308T235959Z" {
+		t.Errorf("RRule = %s: UNTIL is the end of the range's last day in the range's zone", got)
 	}
 	// The same zone under two names is the same zone.
 	s, err = NewSeries(Master{Recurrence: rec, Start: time.Date(2024, 3, 5, 8, 0, 0, 0, tokyo), End: time.Date(2024, 3, 5, 9, 0, 0, 0, tokyo), RangeZone: mustZone(t, "Asia/Tokyo")})

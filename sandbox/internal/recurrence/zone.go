@@ -1,6 +1,9 @@
 package recurrence
 
-import "time"
+import (
+	"math"
+	"time"
+)
 
 // maxOffsetSwing bounds how far apart two readings of the same wall clock
 // can be: UTC offsets lie within -12h..+14h, so two instants showing the same
@@ -37,21 +40,49 @@ func WallTime(d Date, hour, minute, second, nsec int, loc *time.Location) time.T
 // resolveWall is WallTime on a wall clock given as seconds since
 // 1970-01-01T00:00 of the wall clock.
 func resolveWall(wall int64, nsec int, loc *time.Location) time.Time {
-	// Fast path: time.Date is right whenever no zone transition lies within
-	// maxOffsetSwing of the answer, which is the case for all but a few
-	// days a year.
-	d := dateOfDays(int(floorDiv64(wall, 86400)))
-	sod := int(floorMod64(wall, 86400))
+	var c zoneCache
+	t, _ := c.resolve(wall, nsec, loc)
+	return t
+}
+
+// zoneCache remembers one span of constant UTC offset of a zone, so that
+// resolving the wall times of a series, which mostly fall in the same span,
+// costs a subtraction. The zero value is empty. A zoneCache belongs to one
+// goroutine and one zone.
+type zoneCache struct {
+	start, end int64 // the span's instants, [start, end), shrunk by maxOffsetSwing on both sides
+	offset     int64
+	valid      bool
+}
+
+// resolve returns the instant for wall (see WallTime) and the wall time it
+// shows, which differs from wall only for a time the clock skips.
+func (c *zoneCache) resolve(wall int64, nsec int, loc *time.Location) (time.Time, int64) {
+	// Inside the span, away from its ends, the span's offset is the only
+	// reading of wall.
+	if u := wall - c.offset; c.valid && u >= c.start && u < c.end {
+		return time.Unix(u, int64(nsec)).In(loc), wall
+	}
+	d := dateOfDays(int(floorDiv(wall, 86400)))
+	sod := int(floorMod(wall, 86400))
 	t := time.Date(d.Year, d.Month, d.Day, sod/3600, sod/60%60, sod%60, nsec, loc)
 	_, off := t.Zone()
 	u := t.Unix()
-	if u+int64(off) == wall {
-		start, end := t.ZoneBounds()
-		if (start.IsZero() || u-start.Unix() > maxOffsetSwing) && (end.IsZero() || end.Unix()-u > maxOffsetSwing) {
-			return t
-		}
+	start, end := t.ZoneBounds()
+	c.valid, c.offset, c.start, c.end = true, int64(off), math.MinInt64, math.MaxInt64
+	if !start.IsZero() {
+		c.start = start.Unix() + maxOffsetSwing
 	}
-	return time.Unix(resolveNearTransition(wall, loc), int64(nsec)).In(loc)
+	if !end.IsZero() {
+		c.end = end.Unix() - maxOffsetSwing
+	}
+	if u+int64(off) == wall && u >= c.start && u < c.end {
+		return t, wall
+	}
+	// Near a change of offset: work it out.
+	t = time.Unix(resolveNearTransition(wall, loc), int64(nsec)).In(loc)
+	_, off = t.Zone()
+	return t, t.Unix() + int64(off)
 }
 
 // resolveNearTransition finds the instant for wall by walking the zone
@@ -101,13 +132,3 @@ func resolveNearTransition(wall int64, loc *time.Location) int64 {
 	// Unreachable for real zone data; fall back to the first period's offset.
 	return wall - periods[0].offset
 }
-
-func floorDiv64(a, b int64) int64 {
-	q := a / b
-	if (a%b != 0) && ((a < 0) != (b < 0)) {
-		q--
-	}
-	return q
-}
-
-func floorMod64(a, b int64) int64 { return a - floorDiv64(a, b)*b }
