@@ -101,5 +101,21 @@ func FuzzParse(f *testing.F) {
 		if last, ok := s.Last(); ok && (last.Index < first.Index || last.Start.Before(first.Start)) {
 			t.Fatalf("Last %+v is before First %+v", last, first)
 		}
+		// The end of the calendar: lookups past it fail, windows stop at it.
+		if _, err := s.Occurrence(maxDate.AddDays(1)); err == nil {
+			t.Fatal("an occurrence after 4500-08-31")
+		}
+		if o, err := s.Nth(1<<31 - 1); err == nil && o.OriginalDate.Compare(maxDate) > 0 {
+			t.Fatalf("Nth(2^31-1) = %+v", o)
+		}
+		n = 0
+		for o := range s.Between(time.Date(4500, 6, 1, 0, 0, 0, 0, time.UTC), time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)) {
+			if o.OriginalDate.Compare(maxDate) > 0 {
+				t.Fatalf("%+v is after the calendar's end", o)
+			}
+			if n++; n > 100 {
+				break
+			}
+		}
 	})
 }

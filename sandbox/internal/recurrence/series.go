@@ -234,17 +234,32 @@ func (s *Series) perPeriod() int {
 	return 1
 }
 
-// day returns the day number of the occurrence at p.
+// day returns the day number of the occurrence at p, or beyond for one
+// past the end of the calendar (whose day number could overflow: interval
+// and numberOfOccurrences go up to 2^31).
 func (s *Series) day(p pos) int {
+	maxDay := maxDate.days()
 	switch {
 	case s.rule.typ == Daily:
+		if p.period > (maxDay-s.first)/s.rule.interval+1 {
+			return beyond
+		}
 		return s.first + p.period*s.rule.interval
 	case s.rule.typ == Weekly:
+		if p.period > (maxDay-s.weekStart)/(7*s.rule.interval)+1 {
+			return beyond
+		}
 		return s.weekStart + 7*s.rule.interval*p.period + s.rule.offsets[p.slot]
+	}
+	if p.period > (monthIndex(maxDate.Year, maxDate.Month)-s.month0)/s.rule.stepMonths()+1 {
+		return beyond
 	}
 	y, m := monthOfIndex(s.month0 + p.period*s.rule.stepMonths())
 	return Date{y, m, s.rule.dayInMonth(y, m)}.days()
 }
+
+// beyond is the day number of every occurrence past the calendar's end.
+var beyond = maxDate.days() + 1
 
 // index returns the 1-based index of the occurrence at p.
 func (s *Series) index(p pos) int {
@@ -293,10 +308,12 @@ func (s *Series) seek(z int) pos {
 	if p.period == 0 {
 		p = first
 	}
-	for s.day(p) < z {
+	for {
+		if d := s.day(p); d >= z || d == beyond {
+			return p
+		}
 		p = s.next(p)
 	}
-	return p
 }
 
 // inRange reports whether the occurrence at p is part of the series (not

@@ -296,6 +296,37 @@ func TestBetweenDoesNotWalkFromTheStart(t *testing.T) {
 	}
 }
 
+func TestHugeIntervalsAndCounts(t *testing.T) {
+	// Interval and numberOfOccurrences are Int32s: the largest of both must
+	// neither overflow nor run past the calendar's end.
+	const max32 = 1<<31 - 1
+	for _, p := range []Pattern{
+		{Type: Daily, Interval: max32},
+		{Type: Weekly, Interval: max32, DaysOfWeek: []time.Weekday{time.Monday, time.Friday}},
+		{Type: RelativeMonthly, Interval: max32, DaysOfWeek: []time.Weekday{time.Monday}, Index: Last},
+		{Type: AbsoluteYearly, Interval: max32, Month: 2, DayOfMonth: 29},
+		{Type: Daily, Interval: 1},
+		{Type: Weekly, Interval: 1, DaysOfWeek: []time.Weekday{0, 1, 2, 3, 4, 5, 6}},
+	} {
+		rec := PatternedRecurrence{p, Range{Type: Numbered, StartDate: Date{2024, 1, 1}, NumberOfOccurrences: max32}}
+		s := newSeries(t, rec, time.Date(2024, 1, 1, 9, 0, 0, 0, time.UTC), time.Date(2024, 1, 1, 10, 0, 0, 0, time.UTC))
+		last, ok := s.Last()
+		if !ok || last.OriginalDate.Compare(maxDate) > 0 || last.OriginalDate.Compare(s.First().OriginalDate) < 0 {
+			t.Errorf("%+v: Last = %s #%d, %v", p, last.OriginalDate, last.Index, ok)
+		}
+		if _, err := s.Nth(max32); err == nil && p.Interval > 1 {
+			t.Errorf("%+v: Nth(2^31-1) exists past the calendar's end", p)
+		}
+		n := 0
+		for range s.Between(time.Date(4500, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)) {
+			n++
+		}
+		if p.Interval == 1 && n == 0 {
+			t.Errorf("%+v: nothing in 4500", p)
+		}
+	}
+}
+
 func TestWindowSelectsOverlappingOccurrences(t *testing.T) {
 	// 23:00 to 01:00 every day: the window [00:30, 23:00) of a day holds the
 	// occurrence that began the evening before and not the one beginning at
