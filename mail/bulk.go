@@ -2,7 +2,6 @@ package mail
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 
@@ -75,23 +74,14 @@ func (m *Mailbox) MoveMessages(ctx context.Context, ids []string, dest string) (
 	return newIDs, err
 }
 
-// DeleteMessages deletes messages; a message already gone counts as deleted.
+// DeleteMessages deletes messages. An id that is not there is reported in
+// the *BulkError (errors.Is(err, o365.ErrNotFound)); a message whose delete
+// was retried after a lost answer and is then gone counts as deleted (the
+// engine's rule for DELETE).
 func (m *Mailbox) DeleteMessages(ctx context.Context, ids []string) error {
-	err := m.bulk(ctx, ids, func(_ int, id string) (*o365.Request, any) {
+	return m.bulk(ctx, ids, func(_ int, id string) (*o365.Request, any) {
 		return m.request(http.MethodDelete, messagePath(id), nil), nil
 	})
-	var be *BulkError
-	if errors.As(err, &be) {
-		for id, e := range be.Failed {
-			if errors.Is(e, o365.ErrNotFound) {
-				delete(be.Failed, id)
-			}
-		}
-		if len(be.Failed) == 0 {
-			return nil
-		}
-	}
-	return err
 }
 
 // MarkMessages marks messages read (true) or unread (false).
