@@ -117,13 +117,13 @@ func NewTextList(name string, values ...string) Property {
 }
 
 // Text returns the value as one TEXT value, unescaped.
-func (p *Property) Text() string {
+func (p Property) Text() string {
 	return contentline.Unescape(p.Value)
 }
 
 // TextList returns the value as a comma-separated list of TEXT values,
 // each unescaped. An empty value is an empty list.
-func (p *Property) TextList() []string {
+func (p Property) TextList() []string {
 	if p.Value == "" {
 		return nil
 	}
@@ -230,7 +230,7 @@ func NewDates(name string, ts ...time.Time) Property {
 }
 
 // DateTime returns the property's single DATE or DATE-TIME value.
-func (p *Property) DateTime() (DateTime, error) {
+func (p Property) DateTime() (DateTime, error) {
 	ds, err := p.DateTimes()
 	if err != nil {
 		return DateTime{}, err
@@ -243,7 +243,7 @@ func (p *Property) DateTime() (DateTime, error) {
 
 // DateTimes returns the property's DATE or DATE-TIME values (a list for
 // EXDATE and RDATE). PERIOD values are not supported.
-func (p *Property) DateTimes() ([]DateTime, error) {
+func (p Property) DateTimes() ([]DateTime, error) {
 	kind := strings.ToUpper(p.Params.Get("VALUE"))
 	if kind != "" && kind != "DATE" && kind != "DATE-TIME" {
 		return nil, fmt.Errorf("ical: %s: VALUE=%s is not a date or date-time", p.Name, kind)
@@ -319,7 +319,7 @@ func formatDuration(d time.Duration) string {
 
 // Duration returns the property's DURATION value. Weeks and days count as 7
 // and 1 times 24 hours.
-func (p *Property) Duration() (time.Duration, error) {
+func (p Property) Duration() (time.Duration, error) {
 	d, err := parseDuration(p.Value)
 	if err != nil {
 		return 0, fmt.Errorf("ical: %s: %w", p.Name, err)
@@ -469,7 +469,7 @@ func participant(name string, a Participant) Property {
 // Participant reads an ATTENDEE or ORGANIZER property. The address is
 // the value without its "mailto:" (percent-decoded); other URI schemes are
 // an error.
-func (p *Property) Participant() (Participant, error) {
+func (p Property) Participant() (Participant, error) {
 	v := contentline.Unescape(p.Value) // some writers escape the value like TEXT
 	scheme, addr, ok := strings.Cut(v, ":")
 	if !ok || !strings.EqualFold(scheme, "mailto") {
@@ -495,6 +495,7 @@ type Error struct {
 	Err  error
 }
 
+// Error returns "ical: line N: " and the cause.
 func (e *Error) Error() string { return fmt.Sprintf("ical: line %d: %v", e.Line, e.Err) }
 
 // Unwrap returns the cause, so errors.Is(err, ErrLimit) works.

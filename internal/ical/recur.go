@@ -186,7 +186,7 @@ func NewRecur(name string, r Recur) (Property, error) {
 }
 
 // Recur parses the property's value as a recurrence rule.
-func (p *Property) Recur() (Recur, error) {
+func (p Property) Recur() (Recur, error) {
 	r, err := ParseRecur(p.Value)
 	if err != nil {
 		return r, fmt.Errorf("ical: %s: %w", p.Name, err)

@@ -8,7 +8,8 @@ import (
 )
 
 // FuzzRead checks that the reader never panics, that every error carries a
-// line number, and that whatever it accepts survives the writer: written
+// line number, that the accessors do not panic on what it accepts, and that
+// whatever it accepts survives the writer: written
 // and read again, the cards are the same, and writing them again gives the
 // same bytes.
 func FuzzRead(f *testing.F) {
@@ -28,6 +29,17 @@ func FuzzRead(f *testing.F) {
 				t.Fatalf("error without a line: %v", err)
 			}
 			return
+		}
+		for _, c := range cards {
+			for _, p := range c.Properties {
+				p.Text()
+				p.List()
+				p.Structured()
+				p.Component(2)
+				p.HasType("work")
+				p.Data()
+				p.Date()
+			}
 		}
 		var out bytes.Buffer
 		if err := Write(&out, cards...); err != nil {

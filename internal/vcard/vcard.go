@@ -92,13 +92,13 @@ func (c *Card) Add(ps ...Property) {
 }
 
 // Text returns the value as a single text value, unescaped.
-func (p *Property) Text() string {
+func (p Property) Text() string {
 	return contentline.Unescape(p.Value)
 }
 
 // List returns the value as a comma-separated list of text values
 // (CATEGORIES, NICKNAME), each unescaped. An empty value is an empty list.
-func (p *Property) List() []string {
+func (p Property) List() []string {
 	if p.Value == "" {
 		return nil
 	}
@@ -115,7 +115,7 @@ func (p *Property) List() []string {
 // extended address, street, locality, region, postal code and country;
 // ORG's are the organization name and its units. An empty component is an
 // empty list. Missing trailing components are not added: index with care.
-func (p *Property) Structured() [][]string {
+func (p Property) Structured() [][]string {
 	comps := contentline.Split(p.Value, ';')
 	out := make([][]string, len(comps))
 	for i, comp := range comps {
@@ -134,7 +134,7 @@ func (p *Property) Structured() [][]string {
 // Component returns the i-th component of a structured value with its list
 // values joined by ", ", or "" when it is absent: the common way to read a
 // single-valued field such as ADR's locality.
-func (p *Property) Component(i int) string {
+func (p Property) Component(i int) string {
 	s := p.Structured()
 	if i < 0 || i >= len(s) {
 		return ""
@@ -144,7 +144,7 @@ func (p *Property) Component(i int) string {
 
 // HasType reports whether the TYPE parameter holds t (any case). It looks
 // inside comma-joined quoted values too (TYPE="work,voice").
-func (p *Property) HasType(t string) bool {
+func (p Property) HasType(t string) bool {
 	for _, v := range p.Params["TYPE"] {
 		for _, one := range strings.Split(v, ",") {
 			if strings.EqualFold(strings.TrimSpace(one), t) {
@@ -159,7 +159,7 @@ func (p *Property) HasType(t string) bool {
 // LOGO, SOUND and KEY carry them (the reader turns vCard 3.0's and 2.1's
 // inline base64 into such a URI). It fails for any other value, such as an
 // https: link, which the caller may fetch itself.
-func (p *Property) Data() (mediaType string, data []byte, err error) {
+func (p Property) Data() (mediaType string, data []byte, err error) {
 	// Some writers escape the comma of a data: URI; a URI never holds a
 	// backslash, so unescaping is safe.
 	v := contentline.Unescape(p.Value)
@@ -235,6 +235,7 @@ type Error struct {
 	Err  error
 }
 
+// Error returns "vcard: line N: " and the cause.
 func (e *Error) Error() string { return fmt.Sprintf("vcard: line %d: %v", e.Line, e.Err) }
 
 // Unwrap returns the cause, so errors.Is(err, ErrLimit) works.
