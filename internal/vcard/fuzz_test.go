@@ -9,9 +9,8 @@ import (
 
 // FuzzRead checks that the reader never panics, that every error carries a
 // line number, that the accessors do not panic on what it accepts, and that
-// whatever it accepts survives the writer: written
-// and read again, the cards are the same, and writing them again gives the
-// same bytes.
+// whatever it accepts survives the writer: written and read again, the cards
+// are the same, and writing them again gives the same bytes.
 func FuzzRead(f *testing.F) {
 	for _, s := range []string{rfc6350Example, rfc2426Example, outlook21, android21, apple30, google30, thunderbird40,
 		"BEGIN:VCARD\nNOTE;ENCODING=QUOTED-PRINTABLE:a=\n=\nEND:VCARD\n",
