@@ -558,19 +558,20 @@ func mergeMembers(raw jsontext.Value, changed map[string]jsontext.Value, info *t
 	}
 	written := map[string]bool{}
 	for dec.PeekKind() == '"' {
-		name, err := dec.ReadToken()
+		tok, err := dec.ReadToken()
 		if err != nil {
 			return nil, err
 		}
+		name := tok.String() // read before the decoder moves on
 		val, err := dec.ReadValue()
 		if err != nil {
 			return nil, err
 		}
-		if c, ok := changed[name.String()]; ok {
+		if c, ok := changed[name]; ok {
 			val = c
-			written[name.String()] = true
+			written[name] = true
 		}
-		if err := enc.WriteToken(name); err != nil {
+		if err := enc.WriteToken(jsontext.String(name)); err != nil {
 			return nil, err
 		}
 		if err := enc.WriteValue(val); err != nil {

@@ -431,6 +431,9 @@ func (a *Account) baseHeader(req *Request, contentType string) http.Header {
 	for _, v := range req.Header.Values("Prefer") {
 		add(v)
 	}
+	for _, v := range a.prefer {
+		add(v)
+	}
 	if a.preferTZ != "" {
 		add(a.preferTZ)
 	}
@@ -652,6 +655,22 @@ func idempotent(method string) bool {
 		return true
 	}
 	return false
+}
+
+// NotProcessed reports whether err is an answer proving that the service did
+// not carry out the request: a refusal (a 4xx other than 408 Request
+// Timeout), or one of the answers after which Do repeats even a POST (429,
+// and 503 with Retry-After; see retryable). Anything else, a transport
+// failure, a 5xx or an ended context, may hide work done: Once then looks
+// for the work before trying again.
+func NotProcessed(err error) bool {
+	var apiErr *Error
+	if !errors.As(err, &apiErr) {
+		return false
+	}
+	s := apiErr.StatusCode
+	refused := s >= 400 && s < 500 && s != http.StatusRequestTimeout
+	return refused || retryable(false, s, apiErr.Header.Get("Retry-After") != "")
 }
 
 // retryable says whether an answer may be retried. 429 proves the request was not
