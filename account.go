@@ -32,7 +32,7 @@ type Account struct {
 	// account is built ("" when neither the account nor the protocol sets a zone).
 	preferTZ string
 	prefer   []string // WithPrefer values, sent with every request
-	err      error // set by With when an option was invalid
+	err      error    // set by With when an option was invalid
 	// resourceSet records that WithResource ran, so New keeps an explicit "me".
 	resourceSet bool
 }
