@@ -86,6 +86,11 @@ func (o *Object) Account() *Account { return o.acct }
 // it in; "" when unbound.
 func (o *Object) Path() string { return o.path }
 
+// Exists reports whether the object exists on the service: it was loaded,
+// or bound with Bind, or saved; false for one built by the program and not
+// created yet.
+func (o *Object) Exists() bool { return o.exists }
+
 // RawJSON returns the JSON the service sent for the object, in camelCase,
 // or nil for an object built by the program. Do not modify it.
 func (o *Object) RawJSON() jsontext.Value { return o.raw }
@@ -207,8 +212,8 @@ func boundObject(v any) (*Object, error) {
 // DecodeObject decodes the JSON object at d into v, a pointer to a model's
 // plain type (see Object), and keeps that JSON. A model being decoded again
 // (a Refresh, the answer of a Save) first has its JSON properties cleared, so
-// it holds exactly the new JSON; its binding is kept. A JSON null leaves v as
-// it is.
+// it holds exactly the new JSON; so does a bound one being created (the
+// answer of its POST). Its binding is kept. A JSON null leaves v as it is.
 //
 // When the decoder reads a buffer the client owns (every answer of the
 // engine), the object keeps a slice of it: the value is read once.
@@ -221,7 +226,7 @@ func DecodeObject(d *jsontext.Decoder, v any) error {
 		_, err := d.ReadToken()
 		return err
 	}
-	if o.raw != nil || o.exists {
+	if o.raw != nil || o.acct != nil {
 		clearFields(v)
 	}
 	if !ownsInput(d) {
@@ -456,6 +461,14 @@ func Call(ctx context.Context, v any, method, sub string, body, out any) error {
 		return err
 	}
 	_, err = o.acct.Do(ctx, o.Request(method, sub, body), out)
+	return err
+}
+
+// Ready returns nil when v, a pointer to a model, can make requests about
+// itself: it is bound and exists. Otherwise it returns ErrUnbound or
+// ErrNotCreated (or the error for a value that is not a model).
+func Ready(v any) error {
+	_, err := existing(v)
 	return err
 }
 

@@ -51,7 +51,7 @@ func loadMessage(ctx context.Context, s *Session, id string, fields ...string) (
 	if err != nil {
 		return nil, err
 	}
-	return mb.Message(ctx, id, o365.NewQuery().Select(fields...))
+	return mb.GetMessage(ctx, id, o365.NewQuery().Select(fields...))
 }
 
 // resolveFolder turns a well-known name, a display name or an id into a
@@ -62,14 +62,14 @@ func resolveFolder(ctx context.Context, mb *mail.Mailbox, name string) (string, 
 			return w, nil
 		}
 	}
-	f, err := mb.FolderByName(ctx, name)
+	f, err := mb.GetFolderByName(ctx, name)
 	if err == nil {
 		return f.ID, nil
 	}
 	if !errors.Is(err, mail.ErrFolderNotFound) {
 		return "", err
 	}
-	if _, gerr := mb.GetFolder(ctx, name); gerr != nil {
+	if _, gerr := mb.GetFolder(ctx, name, nil); gerr != nil {
 		return "", WithHint(fmt.Errorf("no folder named or with id %q: %w", name, gerr), "run `o365 mail folders` to see the folders")
 	}
 	return name, nil
@@ -87,11 +87,7 @@ func newMailFoldersCommand(s *Session) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			opts := []mail.FolderOption{mail.Recursive()}
-			if hidden {
-				opts = append(opts, mail.IncludeHidden())
-			}
-			folders, err := o365.Collect(mb.Folders(ctx, nil, opts...))
+			folders, err := o365.Collect(mb.ListFolders(ctx, nil, &mail.FolderOptions{Recursive: true, IncludeHidden: hidden}))
 			if err != nil {
 				return err
 			}
@@ -143,13 +139,13 @@ func newMailListCommand(s *Session) *cobra.Command {
 			if o.search != "" {
 				q.Search(o.search)
 			}
-			seq := mb.Messages(ctx, q)
+			seq := mb.ListMessages(ctx, q)
 			if o.folder != "" {
 				id, err := resolveFolder(ctx, mb, o.folder)
 				if err != nil {
 					return err
 				}
-				seq = mb.Folder(id).Messages(ctx, q)
+				seq = mb.Folder(id).ListMessages(ctx, q)
 			}
 			msgs, err := o365.Collect(seq)
 			if err != nil {
@@ -210,7 +206,7 @@ func newMailReadCommand(s *Session) *cobra.Command {
 			if !asHTML {
 				mb = mb.WithTextBodies()
 			}
-			m, err := mb.Message(ctx, args[0], o365.NewQuery().Expand("attachments($select=name,size)"))
+			m, err := mb.GetMessage(ctx, args[0], o365.NewQuery().Expand("attachments($select=name,size)"))
 			if err != nil {
 				return err
 			}
@@ -303,11 +299,7 @@ func newMailSendCommand(s *Session) *cobra.Command {
 				a.UploadProgress = p.Set
 				bars = append(bars, p)
 			}
-			var opts []mail.SendOption
-			if o.noSave {
-				opts = append(opts, mail.WithoutSentCopy())
-			}
-			err = msg.Send(ctx, opts...)
+			err = msg.Send(ctx, &mail.SendOptions{WithoutSentCopy: o.noSave})
 			for _, p := range bars {
 				p.Finish()
 			}
@@ -346,7 +338,7 @@ func respond(ctx context.Context, s *Session, draft *mail.Message, comment strin
 		text := "<p>" + strings.ReplaceAll(html.EscapeString(comment), "\n", "<br>") + "</p>"
 		draft.SetHTML(text + draft.Body.Content)
 	}
-	if err := draft.Send(ctx); err != nil {
+	if err := draft.Send(ctx, nil); err != nil {
 		return err
 	}
 	return s.Out().Print(map[string]any{"sent": true, "subject": draft.Subject}, func() *Table {
@@ -430,7 +422,7 @@ func newMailMoveCommand(s *Session) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			m, err := mb.Message(ctx, args[0], o365.NewQuery().Select("id", "subject"))
+			m, err := mb.GetMessage(ctx, args[0], o365.NewQuery().Select("id", "subject"))
 			if err != nil {
 				return err
 			}
@@ -457,7 +449,7 @@ func newMailDeleteCommand(s *Session) *cobra.Command {
 			}
 			if len(args) == 1 {
 				// One message: a missing id is "not found" (exit 4).
-				msg, err := mb.Message(ctx, args[0], o365.NewQuery().Select("id"))
+				msg, err := mb.GetMessage(ctx, args[0], o365.NewQuery().Select("id"))
 				if err != nil {
 					return err
 				}
@@ -573,14 +565,14 @@ func newMailExportCommand(s *Session) *cobra.Command {
 				return err
 			}
 			if file == "-" {
-				_, err := m.MIME(ctx, s.Out().Writer())
+				_, err := m.DownloadMIME(ctx, s.Out().Writer())
 				return err
 			}
 			f, err := os.OpenFile(file, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 			if err != nil {
 				return err
 			}
-			n, err := m.MIME(ctx, f)
+			n, err := m.DownloadMIME(ctx, f)
 			if cerr := f.Close(); err == nil {
 				err = cerr
 			}
@@ -602,6 +594,30 @@ func newMailExportCommand(s *Session) *cobra.Command {
 type syncOutput struct {
 	Changed []*mail.Message `json:"changed"`
 	Removed []string        `json:"removed"`
+}
+
+// syncResult is one delta round, gathered for printing.
+type syncResult struct {
+	Changed   []*mail.Message
+	Removed   []string
+	DeltaLink string
+}
+
+// syncRound runs one round of d.
+func syncRound(ctx context.Context, d *o365.DeltaQuery[mail.Message]) (*syncResult, error) {
+	res := &syncResult{}
+	for c, err := range d.Changes(ctx) {
+		if err != nil {
+			return nil, err
+		}
+		if c.Removed {
+			res.Removed = append(res.Removed, c.ID)
+		} else {
+			res.Changed = append(res.Changed, c.Item)
+		}
+	}
+	res.DeltaLink = d.DeltaLink()
+	return res, nil
 }
 
 func newMailSyncCommand(s *Session) *cobra.Command {
@@ -627,10 +643,10 @@ func newMailSyncCommand(s *Session) *cobra.Command {
 				return err
 			}
 			q := o365.NewQuery().Select("subject", "from", "receivedDateTime", "isRead")
-			res, err := mb.Sync(ctx, folder, strings.TrimSpace(string(link)), q)
+			res, err := syncRound(ctx, mb.SyncMessages(folder, strings.TrimSpace(string(link)), q))
 			if errors.Is(err, o365.ErrResyncRequired) {
 				s.Out().Notef("the saved sync state expired; starting over")
-				res, err = mb.Sync(ctx, folder, "", q)
+				res, err = syncRound(ctx, mb.SyncMessages(folder, "", q))
 			}
 			if err != nil {
 				return err
@@ -750,7 +766,7 @@ func showAutoReply(ctx context.Context, s *Session) error {
 	if err != nil {
 		return err
 	}
-	st, err := mb.Settings(ctx)
+	st, err := mb.GetSettings(ctx)
 	if err != nil {
 		return err
 	}
