@@ -192,4 +192,3 @@ func (msg *Message) ExtendedProperty(id string) string {
 func (msg *Message) DeferUntil(t time.Time) {
 	msg.SetExtendedProperty(PropDeferredSendTime, t.UTC().Format(time.RFC3339))
 }
-
