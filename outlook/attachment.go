@@ -560,6 +560,9 @@ func (a *Attachment) Download(ctx context.Context, w io.Writer) (int64, error) {
 // SafeFileName); an existing file is never overwritten: "name (1).ext" and
 // so on is used instead. Item attachments are saved as .eml. It returns the
 // path written.
+//
+// Graph: GET /me/messages/{id}/attachments/{id}/$value
+// (https://learn.microsoft.com/graph/api/attachment-get).
 func (a *Attachment) Save(ctx context.Context, dir string) (string, error) {
 	name := SafeFileName(a.Name)
 	if a.Kind() == KindItem && !strings.EqualFold(filepath.Ext(name), ".eml") {

@@ -440,6 +440,9 @@ func zeroJSON(t reflect.Type) string {
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
 		return `0`
 	case reflect.Slice:
+		if t.Elem().Kind() == reflect.Uint8 {
+			return `""` // base64
+		}
 		return `[]`
 	}
 	return `null`
