@@ -80,12 +80,12 @@ func (msg *Message) ListAttachments(ctx context.Context, q *o365.Query) iter.Seq
 	return outlook.List(ctx, msg, q)
 }
 
-// SaveAttachments saves every attachment of the message into dir (see
-// Attachment.Save) and returns the paths written.
+// DownloadAttachments saves every attachment of the message into dir (see
+// Attachment.DownloadTo) and returns the paths written.
 //
 // Graph: GET /me/messages/{id}/attachments/{id}/$value
 // (https://learn.microsoft.com/graph/api/attachment-get).
-func (msg *Message) SaveAttachments(ctx context.Context, dir string) ([]string, error) {
+func (msg *Message) DownloadAttachments(ctx context.Context, dir string) ([]string, error) {
 	var paths []string
 	for a, err := range msg.ListAttachments(ctx, nil) {
 		if err != nil {
@@ -94,7 +94,7 @@ func (msg *Message) SaveAttachments(ctx context.Context, dir string) ([]string, 
 		if a.Kind() == outlook.KindReference {
 			continue // a link, no content
 		}
-		p, err := a.Save(ctx, dir)
+		p, err := a.DownloadTo(ctx, dir)
 		if err != nil {
 			return paths, err
 		}

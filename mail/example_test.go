@@ -87,7 +87,7 @@ func ExampleFolder_ListMessages() {
 
 // Save every attachment of a message into a directory; names are made
 // safe and existing files are never overwritten.
-func ExampleMessage_SaveAttachments() {
+func ExampleMessage_DownloadAttachments() {
 	acct, done := demo(sandbox.DemoUser)
 	defer done()
 	ctx := context.Background()
@@ -107,7 +107,7 @@ func ExampleMessage_SaveAttachments() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		paths, err := m.SaveAttachments(ctx, dir)
+		paths, err := m.DownloadAttachments(ctx, dir)
 		if err != nil {
 			log.Fatal(err)
 		}

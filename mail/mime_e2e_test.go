@@ -101,9 +101,9 @@ func TestMIMESendExportAndItemAttachments(t *testing.T) {
 
 			// Save them: sanitised names, no overwrite.
 			dir := t.TempDir()
-			paths, err := in[0].SaveAttachments(ctx, dir)
+			paths, err := in[0].DownloadAttachments(ctx, dir)
 			must(t, err)
-			again, err := in[0].SaveAttachments(ctx, dir)
+			again, err := in[0].DownloadAttachments(ctx, dir)
 			must(t, err)
 			var names []string
 			for _, p := range append(paths, again...) {
@@ -140,7 +140,7 @@ func TestSaveAttachmentHostileNames(t *testing.T) {
 	bob := mailbox(t, srv, graph, sandbox.DemoBob)
 	got := collect(t, bob.Inbox().ListMessages(ctx, o365.NewQuery().Filter(o365.Eq("subject", "hostile"))))
 	dir := t.TempDir()
-	paths, err := got[0].SaveAttachments(ctx, dir)
+	paths, err := got[0].DownloadAttachments(ctx, dir)
 	must(t, err)
 	var names []string
 	for _, p := range paths {

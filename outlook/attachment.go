@@ -556,14 +556,14 @@ func (a *Attachment) Download(ctx context.Context, w io.Writer) (int64, error) {
 	return n, nil
 }
 
-// Save downloads the attachment into dir under its sanitised name (see
+// DownloadTo downloads the attachment into dir under its sanitised name (see
 // SafeFileName); an existing file is never overwritten: "name (1).ext" and
 // so on is used instead. Item attachments are saved as .eml. It returns the
 // path written.
 //
 // Graph: GET /me/messages/{id}/attachments/{id}/$value
 // (https://learn.microsoft.com/graph/api/attachment-get).
-func (a *Attachment) Save(ctx context.Context, dir string) (string, error) {
+func (a *Attachment) DownloadTo(ctx context.Context, dir string) (string, error) {
 	name := SafeFileName(a.Name)
 	if a.Kind() == KindItem && !strings.EqualFold(filepath.Ext(name), ".eml") {
 		name += ".eml"

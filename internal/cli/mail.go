@@ -532,7 +532,7 @@ func newMailAttachmentsCommand(s *Session) *cobra.Command {
 					continue
 				}
 				p := s.Out().NewProgress(a.Size, a.Name)
-				path, err := a.Save(ctx, dir)
+				path, err := a.DownloadTo(ctx, dir)
 				p.Finish()
 				if err != nil {
 					return err
