@@ -7,11 +7,11 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
-	"strings"
-	"sync"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/o365go/o365/internal/modelinfo"
 )
 
 // Object is the state every model embeds: the account and path the object is
@@ -271,7 +271,7 @@ func MarshalObject(v any) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	info := infoOf(reflect.TypeOf(v).Elem())
+	info := modelinfo.Of(reflect.TypeOf(v).Elem())
 	rv := reflect.ValueOf(v).Elem()
 	if o.raw == nil {
 		return encodeMembers(rv, info)
@@ -281,14 +281,14 @@ func MarshalObject(v any) ([]byte, error) {
 		return nil, err
 	}
 	changed := map[string]jsontext.Value{}
-	for i := range info.fields {
-		f := &info.fields[i]
-		cur, prev := rv.FieldByIndex(f.index), old.FieldByIndex(f.index)
+	for i := range info.Fields {
+		f := &info.Fields[i]
+		cur, prev := rv.FieldByIndex(f.Index), old.FieldByIndex(f.Index)
 		if same, err := equalValues(cur, prev); err != nil {
 			return nil, err
 		} else if !same {
-			if changed[f.name], err = encodeValue(cur); err != nil {
-				return nil, fmt.Errorf("o365: encoding %s: %w", f.name, err)
+			if changed[f.Name], err = encodeValue(cur); err != nil {
+				return nil, fmt.Errorf("o365: encoding %s: %w", f.Name, err)
 			}
 		}
 	}
@@ -313,7 +313,7 @@ func Changes(v any) (map[string]jsontext.Value, error) {
 		return nil, err
 	}
 	rv := reflect.ValueOf(v).Elem()
-	info := infoOf(rv.Type())
+	info := modelinfo.Of(rv.Type())
 	if !o.exists {
 		return setMembers(rv, info, true)
 	}
@@ -322,19 +322,19 @@ func Changes(v any) (map[string]jsontext.Value, error) {
 		return nil, err
 	}
 	out := map[string]jsontext.Value{}
-	for i := range info.fields {
-		f := &info.fields[i]
-		if f.readOnly || f.createOnly {
+	for i := range info.Fields {
+		f := &info.Fields[i]
+		if f.ReadOnly || f.CreateOnly {
 			continue
 		}
-		cur := rv.FieldByIndex(f.index)
-		same, err := equalValues(cur, old.FieldByIndex(f.index))
+		cur := rv.FieldByIndex(f.Index)
+		same, err := equalValues(cur, old.FieldByIndex(f.Index))
 		if err != nil {
 			return nil, err
 		}
 		if !same {
-			if out[f.name], err = encodeValue(cur); err != nil {
-				return nil, fmt.Errorf("o365: encoding %s: %w", f.name, err)
+			if out[f.Name], err = encodeValue(cur); err != nil {
+				return nil, fmt.Errorf("o365: encoding %s: %w", f.Name, err)
 			}
 		}
 	}
@@ -349,27 +349,27 @@ func Fields(v any) (map[string]jsontext.Value, error) {
 		return nil, err
 	}
 	rv := reflect.ValueOf(v).Elem()
-	return setMembers(rv, infoOf(rv.Type()), false)
+	return setMembers(rv, modelinfo.Of(rv.Type()), false)
 }
 
 // setMembers encodes the writable fields of rv that are set (not zero);
 // createonly ones too when creating.
-func setMembers(rv reflect.Value, info *typeInfo, creating bool) (map[string]jsontext.Value, error) {
+func setMembers(rv reflect.Value, info *modelinfo.Info, creating bool) (map[string]jsontext.Value, error) {
 	out := map[string]jsontext.Value{}
-	for i := range info.fields {
-		f := &info.fields[i]
-		if f.readOnly || (f.createOnly && !creating) {
+	for i := range info.Fields {
+		f := &info.Fields[i]
+		if f.ReadOnly || (f.CreateOnly && !creating) {
 			continue
 		}
-		cur := rv.FieldByIndex(f.index)
+		cur := rv.FieldByIndex(f.Index)
 		if cur.IsZero() {
 			continue
 		}
 		enc, err := encodeValue(cur)
 		if err != nil {
-			return nil, fmt.Errorf("o365: encoding %s: %w", f.name, err)
+			return nil, fmt.Errorf("o365: encoding %s: %w", f.Name, err)
 		}
-		out[f.name] = enc
+		out[f.Name] = enc
 	}
 	return out, nil
 }
@@ -528,26 +528,23 @@ func encodeValue(v reflect.Value) (jsontext.Value, error) {
 
 // encodeMembers writes the fields of rv that are set, in declaration order,
 // as one JSON object.
-func encodeMembers(rv reflect.Value, info *typeInfo) ([]byte, error) {
+func encodeMembers(rv reflect.Value, info *modelinfo.Info) ([]byte, error) {
 	var b bytes.Buffer
 	enc := jsontext.NewEncoder(&b, encodeOptions)
 	if err := enc.WriteToken(jsontext.BeginObject); err != nil {
 		return nil, err
 	}
-	for i := range info.fields {
-		f := &info.fields[i]
-		cur := rv.FieldByIndex(f.index)
+	for i := range info.Fields {
+		f := &info.Fields[i]
+		cur := rv.FieldByIndex(f.Index)
 		if cur.IsZero() {
 			continue
 		}
 		val, err := encodeValue(cur)
 		if err != nil {
-			return nil, fmt.Errorf("o365: encoding %s: %w", f.name, err)
+			return nil, fmt.Errorf("o365: encoding %s: %w", f.Name, err)
 		}
-		if err := enc.WriteToken(jsontext.String(f.name)); err != nil {
-			return nil, err
-		}
-		if err := enc.WriteValue(val); err != nil {
+		if err := writeMember(enc, f.Name, val); err != nil {
 			return nil, err
 		}
 	}
@@ -559,7 +556,7 @@ func encodeMembers(rv reflect.Value, info *typeInfo) ([]byte, error) {
 
 // mergeMembers writes raw with the members in changed replaced in place and
 // the changed members raw lacks appended in declaration order.
-func mergeMembers(raw jsontext.Value, changed map[string]jsontext.Value, info *typeInfo) ([]byte, error) {
+func mergeMembers(raw jsontext.Value, changed map[string]jsontext.Value, info *modelinfo.Info) ([]byte, error) {
 	var b bytes.Buffer
 	enc := jsontext.NewEncoder(&b, encodeOptions, jsontext.AllowDuplicateNames(true))
 	dec := jsontext.NewDecoder(bytes.NewReader(raw), decodeOptions)
@@ -584,20 +581,14 @@ func mergeMembers(raw jsontext.Value, changed map[string]jsontext.Value, info *t
 			val = c
 			written[name] = true
 		}
-		if err := enc.WriteToken(jsontext.String(name)); err != nil {
-			return nil, err
-		}
-		if err := enc.WriteValue(val); err != nil {
+		if err := writeMember(enc, name, val); err != nil {
 			return nil, err
 		}
 	}
-	for i := range info.fields {
-		name := info.fields[i].name
+	for i := range info.Fields {
+		name := info.Fields[i].Name
 		if c, ok := changed[name]; ok && !written[name] {
-			if err := enc.WriteToken(jsontext.String(name)); err != nil {
-				return nil, err
-			}
-			if err := enc.WriteValue(c); err != nil {
+			if err := writeMember(enc, name, c); err != nil {
 				return nil, err
 			}
 		}
@@ -608,13 +599,20 @@ func mergeMembers(raw jsontext.Value, changed map[string]jsontext.Value, info *t
 	return bytes.TrimRight(b.Bytes(), "\n"), nil
 }
 
+func writeMember(enc *jsontext.Encoder, name string, val jsontext.Value) error {
+	if err := enc.WriteToken(jsontext.String(name)); err != nil {
+		return err
+	}
+	return enc.WriteValue(val)
+}
+
 // clearFields zeroes the JSON properties of v, a pointer to a model, keeping
 // its binding and unexported state.
 func clearFields(v any) {
 	rv := reflect.ValueOf(v).Elem()
-	info := infoOf(rv.Type())
-	for i := range info.fields {
-		rv.FieldByIndex(info.fields[i].index).SetZero()
+	info := modelinfo.Of(rv.Type())
+	for i := range info.Fields {
+		rv.FieldByIndex(info.Fields[i].Index).SetZero()
 	}
 }
 
@@ -628,64 +626,9 @@ func idOf(v any) string {
 	if rv.Kind() != reflect.Struct {
 		return ""
 	}
-	info := infoOf(rv.Type())
-	if info.id == nil {
+	info := modelinfo.Of(rv.Type())
+	if info.ID == nil {
 		return ""
 	}
-	return rv.FieldByIndex(info.id).String()
-}
-
-// typeInfo is what the helpers know about a model type: its JSON properties.
-type typeInfo struct {
-	fields []fieldInfo
-	id     []int // index of the string "id" field, nil when none
-}
-
-type fieldInfo struct {
-	name       string
-	index      []int
-	readOnly   bool
-	createOnly bool
-}
-
-var typeInfos sync.Map // reflect.Type -> *typeInfo
-
-// infoOf returns the JSON properties of struct type t: its exported fields,
-// promoted ones included, other than embedded structs themselves (Object)
-// and fields tagged json:"-", named as the json tag says.
-func infoOf(t reflect.Type) *typeInfo {
-	if ti, ok := typeInfos.Load(t); ok {
-		return ti.(*typeInfo)
-	}
-	ti := &typeInfo{}
-	if t.Kind() == reflect.Struct {
-		for _, sf := range reflect.VisibleFields(t) {
-			if !sf.IsExported() || (sf.Anonymous && sf.Type.Kind() == reflect.Struct) {
-				continue
-			}
-			tag := sf.Tag.Get("json")
-			if tag == "-" {
-				continue
-			}
-			name, _, _ := strings.Cut(tag, ",")
-			if name == "" {
-				name = sf.Name
-			}
-			f := fieldInfo{name: name, index: sf.Index}
-			for opt := range strings.SplitSeq(sf.Tag.Get("o365"), ",") {
-				switch strings.TrimSpace(opt) {
-				case "readonly":
-					f.readOnly = true
-				case "createonly":
-					f.createOnly = true
-				}
-			}
-			if name == "id" && sf.Type.Kind() == reflect.String {
-				ti.id = sf.Index
-			}
-			ti.fields = append(ti.fields, f)
-		}
-	}
-	actual, _ := typeInfos.LoadOrStore(t, ti)
-	return actual.(*typeInfo)
+	return rv.FieldByIndex(info.ID).String()
 }

@@ -44,6 +44,7 @@ import (
 
 	"github.com/o365go/o365"
 	"github.com/o365go/o365/internal/csdl"
+	"github.com/o365go/o365/internal/modelinfo"
 )
 
 // Model describes one model type to check.
@@ -68,37 +69,9 @@ func Check(t *testing.T, m Model) {
 	t.Run(typ.Name()+"/roundtrip", func(t *testing.T) { checkRoundTrip(t, m, typ) })
 }
 
-// field is one JSON property of a struct.
-type field struct {
-	name       string
-	index      []int
-	typ        reflect.Type
-	readOnly   bool
-	createOnly bool
-}
-
 // fields lists the JSON properties of struct type t as o365's helpers see
 // them.
-func fields(t reflect.Type) []field {
-	var out []field
-	for _, sf := range reflect.VisibleFields(t) {
-		if !sf.IsExported() || (sf.Anonymous && sf.Type.Kind() == reflect.Struct) {
-			continue
-		}
-		tag := sf.Tag.Get("json")
-		if tag == "-" {
-			continue
-		}
-		name, _, _ := strings.Cut(tag, ",")
-		if name == "" {
-			name = sf.Name
-		}
-		opts := sf.Tag.Get("o365")
-		out = append(out, field{name: name, index: sf.Index, typ: sf.Type,
-			readOnly: strings.Contains(opts, "readonly"), createOnly: strings.Contains(opts, "createonly")})
-	}
-	return out
-}
+func fields(t reflect.Type) []modelinfo.Field { return modelinfo.Of(t).Fields }
 
 func checkSchema(t *testing.T, m Model, typ reflect.Type) {
 	schema := csdl.MustLoad()
@@ -141,16 +114,16 @@ func (c *schemaCheck) structure(typ reflect.Type, names []string, prefix string)
 	}
 	have := map[string]bool{}
 	for _, f := range fields(typ) {
-		have[f.name] = true
-		if strings.HasPrefix(f.name, "@") {
+		have[f.Name] = true
+		if strings.HasPrefix(f.Name, "@") {
 			continue // annotations: @odata.type
 		}
-		p, ok := props[f.name]
+		p, ok := props[f.Name]
 		if !ok {
-			c.t.Errorf("%s%s: no such property in %v", prefix, f.name, names)
+			c.t.Errorf("%s%s: no such property in %v", prefix, f.Name, names)
 			continue
 		}
-		c.fits(f.typ, p.Type, prefix+f.name)
+		c.fits(f.Type, p.Type, prefix+f.Name)
 	}
 	for _, name := range required {
 		if have[name] {
@@ -281,24 +254,24 @@ func checkWire(t *testing.T, m Model, typ reflect.Type) {
 		if err := o365.Bind(obj, acct, "items/x"); err != nil {
 			t.Fatal(err)
 		}
-		val, ok := sample(f.typ, 0)
+		val, ok := sample(f.Type, 0)
 		if !ok {
 			continue
 		}
-		reflect.ValueOf(obj).Elem().FieldByIndex(f.index).Set(val)
+		reflect.ValueOf(obj).Elem().FieldByIndex(f.Index).Set(val)
 		if err := o365.Save(ctx, obj); err != nil {
-			t.Fatalf("%s: Save: %v", f.name, err)
+			t.Fatalf("%s: Save: %v", f.Name, err)
 		}
 		reqs := rec.take()
 		switch {
-		case f.readOnly || f.createOnly:
+		case f.ReadOnly || f.CreateOnly:
 			if len(reqs) != 0 {
-				t.Errorf("%s is %s but Save sent %v", f.name, map[bool]string{true: "read-only", false: "create-only"}[f.readOnly], keys(reqs[0].body))
+				t.Errorf("%s is %s but Save sent %v", f.Name, map[bool]string{true: "read-only", false: "create-only"}[f.ReadOnly], keys(reqs[0].body))
 			}
 		case len(reqs) != 1 || reqs[0].method != http.MethodPatch:
-			t.Errorf("changing %s: Save sent %d requests, want one PATCH", f.name, len(reqs))
-		case !slices.Equal(keys(reqs[0].body), []string{f.name}):
-			t.Errorf("changing %s: the PATCH holds %v", f.name, keys(reqs[0].body))
+			t.Errorf("changing %s: Save sent %d requests, want one PATCH", f.Name, len(reqs))
+		case !slices.Equal(keys(reqs[0].body), []string{f.Name}):
+			t.Errorf("changing %s: the PATCH holds %v", f.Name, keys(reqs[0].body))
 		default:
 			// Saved: the object's JSON holds the change, so nothing is left
 			// to send.
@@ -306,7 +279,7 @@ func checkWire(t *testing.T, m Model, typ reflect.Type) {
 				t.Fatal(err)
 			}
 			if again := rec.take(); len(again) != 0 {
-				t.Errorf("changing %s: a second Save sent %v again", f.name, keys(again[0].body))
+				t.Errorf("changing %s: a second Save sent %v again", f.Name, keys(again[0].body))
 			}
 		}
 	}
@@ -318,13 +291,13 @@ func checkWire(t *testing.T, m Model, typ reflect.Type) {
 	}
 	var want []string
 	for _, f := range all {
-		val, ok := sample(f.typ, 0)
+		val, ok := sample(f.Type, 0)
 		if !ok {
 			continue
 		}
-		reflect.ValueOf(obj).Elem().FieldByIndex(f.index).Set(val)
-		if !f.readOnly {
-			want = append(want, f.name)
+		reflect.ValueOf(obj).Elem().FieldByIndex(f.Index).Set(val)
+		if !f.ReadOnly {
+			want = append(want, f.Name)
 		}
 	}
 	slices.Sort(want)
@@ -343,8 +316,8 @@ func checkWire(t *testing.T, m Model, typ reflect.Type) {
 	}
 }
 
-func hasID(fs []field) bool {
-	return slices.ContainsFunc(fs, func(f field) bool { return f.name == "id" })
+func hasID(fs []modelinfo.Field) bool {
+	return slices.ContainsFunc(fs, func(f modelinfo.Field) bool { return f.Name == "id" })
 }
 
 func keys(m map[string]jsontext.Value) []string {
@@ -409,9 +382,9 @@ func sample(t reflect.Type, depth int) (reflect.Value, bool) {
 	case reflect.Struct:
 		set := false
 		for _, f := range fields(t) {
-			e, ok := sample(f.typ, depth+1)
+			e, ok := sample(f.Type, depth+1)
 			if ok {
-				v.FieldByIndex(f.index).Set(e)
+				v.FieldByIndex(f.Index).Set(e)
 				set = true
 			}
 		}
@@ -452,13 +425,13 @@ func checkRoundTrip(t *testing.T, m Model, typ reflect.Type) {
 	var b bytes.Buffer
 	b.WriteString(`{"@odata.etag":"W/\"1\"","futureProperty":{"nested":[1,null,false,""],"n":0}`)
 	for i, f := range fields(typ) {
-		fmt.Fprintf(&b, ",%q:", f.name)
+		fmt.Fprintf(&b, ",%q:", f.Name)
 		if i%2 == 0 {
-			b.WriteString(zeroJSON(f.typ))
+			b.WriteString(zeroJSON(f.Type))
 			continue
 		}
 		// The other half hold values, as Graph writes them.
-		val, ok := sample(f.typ, 0)
+		val, ok := sample(f.Type, 0)
 		if !ok {
 			b.WriteString("null")
 			continue
@@ -494,10 +467,10 @@ func checkRoundTrip(t *testing.T, m Model, typ reflect.Type) {
 	}
 	// A change is merged into the JSON: the rest stays as received.
 	for _, f := range fields(typ) {
-		if f.typ.Kind() != reflect.String || f.readOnly {
+		if f.Type.Kind() != reflect.String || f.ReadOnly {
 			continue
 		}
-		reflect.ValueOf(obj).Elem().FieldByIndex(f.index).SetString("changed")
+		reflect.ValueOf(obj).Elem().FieldByIndex(f.Index).SetString("changed")
 		out, err := json.Marshal(obj)
 		if err != nil {
 			t.Fatal(err)
@@ -506,8 +479,8 @@ func checkRoundTrip(t *testing.T, m Model, typ reflect.Type) {
 		if err := json.Unmarshal(out, &got); err != nil {
 			t.Fatal(err)
 		}
-		if string(got[f.name]) != `"changed"` || got["futureProperty"] == nil || got["@odata.etag"] == nil {
-			t.Errorf("after changing %s the JSON is %s", f.name, out)
+		if string(got[f.Name]) != `"changed"` || got["futureProperty"] == nil || got["@odata.etag"] == nil {
+			t.Errorf("after changing %s the JSON is %s", f.Name, out)
 		}
 		break
 	}
