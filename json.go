@@ -40,12 +40,14 @@ type ownedMarker struct{}
 var ownedDecodeOptions = json.JoinOptions(decodeOptions, json.WithMarshalers(ownedInput))
 
 // encodeOptions write JSON as Graph reads it: no HTML escaping, invalid UTF-8
-// replaced, and `omitempty` with encoding/json's meaning (false, 0, nil and
-// empty values are left out) so that users' request structs behave as they
-// did with the standard library. The library's own types use omitzero.
+// replaced, map keys sorted (bodies are the same on every run, as with
+// encoding/json), and `omitempty` with encoding/json's meaning (false, 0, nil
+// and empty values are left out) so that users' request structs behave as
+// they did with the standard library. The library's own types use omitzero.
 var encodeOptions = json.JoinOptions(
 	jsontext.AllowInvalidUTF8(true),
 	jsontext.EscapeForHTML(false),
+	json.Deterministic(true),
 	jsonv1.OmitEmptyWithLegacySemantics(true),
 )
 
