@@ -15,6 +15,15 @@ const (
 	restricted = "needs a premium licence or an extra permission to read; kept in the JSON"
 )
 
+// TestComplexTypes checks the shared complex types no model of this package
+// holds (mail.Message holds the others, and its test checks them).
+func TestComplexTypes(t *testing.T) {
+	modeltest.CheckComplex(t, o365.IdentitySet{}, "identitySet", nil)
+	modeltest.CheckComplex(t, o365.TimeSlot{}, "timeSlot", nil)
+	modeltest.CheckComplex(t, o365.PatternedRecurrence{}, "patternedRecurrence", nil)
+	modeltest.CheckComplex(t, o365.Location{}, "location", nil)
+}
+
 func TestModels(t *testing.T) {
 	modeltest.Check(t, modeltest.Model{New: func() any { return new(o365.DirectoryObject) }, Types: []string{"directoryObject"}})
 	modeltest.Check(t, modeltest.Model{

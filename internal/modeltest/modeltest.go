@@ -73,6 +73,22 @@ func Check(t *testing.T, m Model) {
 // them.
 func fields(t reflect.Type) []modelinfo.Field { return modelinfo.Of(t).Fields }
 
+// CheckComplex checks a complex type (a struct without Object, such as
+// o365.IdentitySet) against the schema type of that name, as Check does for
+// the complex values a model holds; omitted names left-out properties
+// ("property") with the reason.
+func CheckComplex(t *testing.T, v any, schemaType string, omitted map[string]string) {
+	t.Helper()
+	used := map[string]bool{}
+	c := &schemaCheck{t: t, schema: csdl.MustLoad(), omitted: omitted, used: used}
+	c.structure(reflect.TypeOf(v), []string{schemaType}, "")
+	for k := range omitted {
+		if !used[k] {
+			t.Errorf("omitted[%q] names no property the schema has and the type lacks", k)
+		}
+	}
+}
+
 func checkSchema(t *testing.T, m Model, typ reflect.Type) {
 	schema := csdl.MustLoad()
 	used := map[string]bool{}
