@@ -27,6 +27,9 @@ type Page[T any] struct {
 // Each range over the iterator starts from the first page again; it never
 // resumes silently.
 func List[T any](ctx context.Context, a *Account, req *Request) iter.Seq2[*T, error] {
+	if req == nil {
+		req = &Request{}
+	}
 	return func(yield func(*T, error) bool) {
 		r := req.Clone()
 		if r.Method == "" {
@@ -90,11 +93,14 @@ func nextPage(r *Request, link string) *Request {
 	return next
 }
 
-// Get sends req (a GET when Method is empty) and decodes the answer into a new
-// T. A model is bound to a (with req.Resource, when set) at
+// Get sends req (a GET when Method is empty; nil means the resource itself,
+// such as /me) and decodes the answer into a new T. A model is bound to a (with req.Resource, when set) at
 // req.Collection/{id} when Collection is set, else at req.Path, so Save,
 // Delete and Call work on it.
 func Get[T any](ctx context.Context, a *Account, req *Request) (*T, error) {
+	if req == nil {
+		req = &Request{}
+	}
 	r := req
 	if r.Method == "" {
 		r = req.Clone()
