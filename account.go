@@ -26,6 +26,7 @@ type Account struct {
 	client    *http.Client // a copy that never follows redirects (see noRedirects)
 	log       *slog.Logger
 	retry     RetryPolicy
+	onRetry   func(RetryEvent) // nil: retries are only logged
 	tz        *time.Location
 	userAgent string
 	// preferTZ is the outlook.timezone Prefer value, worked out once when the
@@ -122,6 +123,19 @@ func WithRetry(p RetryPolicy) Option {
 			return fmt.Errorf("o365: WithRetry: MaxAttempts is %d, want at least 1 (1 means no retry)", p.MaxAttempts)
 		}
 		a.retry = p
+		return nil
+	}
+}
+
+// WithRetryNotify sets a function told about every retry before the engine
+// waits for it: a throttled or failing request, or $batch items sent again.
+// A command-line tool uses it to say why it is waiting ("throttled,
+// retrying in 2s (attempt 2 of 5)"). It may be called from several
+// goroutines at once ($batch envelopes run concurrently) and should return
+// quickly. Nil turns it off.
+func WithRetryNotify(fn func(RetryEvent)) Option {
+	return func(a *Account) error {
+		a.onRetry = fn
 		return nil
 	}
 }

@@ -68,7 +68,11 @@ type BatchOptions struct {
 // longest Retry-After they carried (else the retry policy's backoff), together
 // with the dependents that failed because of them, within the account's
 // RetryPolicy. Other failures are not retried. The envelope itself goes
-// through Do, which retries it when it is throttled.
+// through Do, which retries it when it is throttled, and, when its items can
+// all be repeated (GET, PUT, DELETE, or Request.Idempotent), after a
+// transport failure, 503 or 504 as well. As in Do, a DELETE answered 404
+// after an answer that may hide work done (its envelope's answer lost, its
+// own 503 without Retry-After, or 504) succeeded: its result is a 204.
 //
 // The results follow the order of items whatever order the service answers
 // in. The error is non-nil when the input is invalid (then there are no
@@ -318,8 +322,18 @@ func (a *Account) runEnvelope(ctx context.Context, items []*BatchItem, wires []b
 	policy := a.retry
 	var waited time.Duration
 	pending := env
+	// uncertain marks items whose earlier answer (a 503 without
+	// Retry-After, a 504) may hide work done.
+	uncertain := map[int]bool{}
 	for attempt := 1; ; attempt++ {
-		resps, err := a.sendEnvelope(ctx, wires, pending)
+		resps, envUncertain, err := a.sendEnvelope(ctx, items, wires, pending)
+		if envUncertain {
+			// The envelope was sent again after an answer that may hide
+			// work done: so may each of its items have been.
+			for _, i := range pending {
+				uncertain[i] = true
+			}
+		}
 		if err != nil {
 			err = fmt.Errorf("o365: $batch: %w", err)
 			for _, i := range pending {
@@ -329,11 +343,26 @@ func (a *Account) runEnvelope(ctx context.Context, items []*BatchItem, wires []b
 		}
 		var retry []int
 		var delay time.Duration
+		var why error
 		for _, i := range pending {
 			results[i] = a.batchResult(items[i], wires[i], resps[strings.ToLower(wires[i].ID)])
-			if e, ok := results[i].Err.(*Error); ok && retryable(idempotent(wires[i].Method) || items[i].Request.Idempotent, e.StatusCode, results[i].Header.Get("Retry-After") != "") {
+			if uncertain[i] && wires[i].Method == http.MethodDelete && results[i].StatusCode == http.StatusNotFound {
+				// As Do does: an earlier try may have deleted it.
+				results[i] = BatchResult{ID: wires[i].ID, StatusCode: http.StatusNoContent, Header: results[i].Header}
+				continue
+			}
+			e, ok := results[i].Err.(*Error)
+			if !ok {
+				continue
+			}
+			hasRetryAfter := results[i].Header.Get("Retry-After") != ""
+			if retryable(idempotent(wires[i].Method) || items[i].Request.Idempotent, e.StatusCode, hasRetryAfter) {
 				retry = append(retry, i)
+				if why == nil || e.RetryAfter > delay {
+					why = e
+				}
 				delay = max(delay, e.RetryAfter)
+				uncertain[i] = uncertain[i] || !provesNotDone(e.StatusCode, hasRetryAfter)
 			}
 		}
 		retry = withFailedDependents(wires, pending, results, retry)
@@ -347,6 +376,8 @@ func (a *Account) runEnvelope(ctx context.Context, items []*BatchItem, wires []b
 			return nil
 		}
 		a.log.DebugContext(ctx, "o365: retrying throttled batch items", "items", len(retry), "attempt", attempt, "delay", delay)
+		a.notifyRetry(RetryEvent{Method: commonMethod(wires, retry), Attempt: attempt + 1, MaxAttempts: policy.MaxAttempts,
+			Delay: delay, Err: why, Items: len(retry)})
 		if err := sleep(ctx, delay); err != nil {
 			err = fmt.Errorf("o365: $batch: waiting to retry: %w", err)
 			for _, i := range retry {
@@ -357,6 +388,17 @@ func (a *Account) runEnvelope(ctx context.Context, items []*BatchItem, wires []b
 		waited += delay
 		pending = retry
 	}
+}
+
+// commonMethod is the method the items at idx share, or "".
+func commonMethod(wires []batchRequest, idx []int) string {
+	m := wires[idx[0]].Method
+	for _, i := range idx[1:] {
+		if wires[i].Method != m {
+			return ""
+		}
+	}
+	return m
 }
 
 // withFailedDependents adds to retry the items that failed with 424 because
@@ -394,8 +436,11 @@ func withFailedDependents(wires []batchRequest, pending []int, results []BatchRe
 }
 
 // sendEnvelope POSTs one $batch through Do (so envelope-level throttling is
-// retried there) and indexes the answers by lower-cased id.
-func (a *Account) sendEnvelope(ctx context.Context, wires []batchRequest, idx []int) (map[string]*batchResponse, error) {
+// retried there) and indexes the answers by lower-cased id. When every item
+// can be repeated (GET, PUT, DELETE, or Request.Idempotent), so can the
+// envelope, after a transport failure or a 503 or 504 too; uncertain then
+// reports whether an envelope that may have been carried out was sent again.
+func (a *Account) sendEnvelope(ctx context.Context, items []*BatchItem, wires []batchRequest, idx []int) (_ map[string]*batchResponse, uncertain bool, _ error) {
 	in := make(map[string]bool, len(idx))
 	for _, i := range idx {
 		in[strings.ToLower(wires[i].ID)] = true
@@ -418,16 +463,22 @@ func (a *Account) sendEnvelope(ctx context.Context, wires []batchRequest, idx []
 		Requests []batchRequest `json:"requests"`
 	}{reqs})
 	if err != nil {
-		return nil, err
+		return nil, false, err
+	}
+	repeatable := true
+	for _, i := range idx {
+		repeatable = repeatable && (idempotent(wires[i].Method) || items[i].Request.Idempotent)
 	}
 	// The envelope is raw JSON: its keys are Graph's whatever the protocol's
 	// case, and the item bodies inside are already cased.
 	var buf bytes.Buffer
-	_, err = a.Do(ctx, &Request{Method: http.MethodPost, Path: "/$batch", Body: body, ContentType: "application/json"}, &buf)
-	if err != nil {
-		return nil, err
+	req := &Request{Method: http.MethodPost, Path: "/$batch", Body: body, ContentType: "application/json",
+		Idempotent: repeatable, uncertain: &uncertain}
+	if _, err = a.Do(ctx, req, &buf); err != nil {
+		return nil, uncertain, err
 	}
-	return parseBatchAnswer(buf.Bytes())
+	resps, err := parseBatchAnswer(buf.Bytes())
+	return resps, uncertain, err
 }
 
 // parseBatchAnswer indexes a $batch answer's responses by lower-cased id.

@@ -59,6 +59,9 @@ type Request struct {
 	Idempotent bool
 
 	eventual bool // keeps ConsistencyLevel on nextLink pages
+	// uncertain, when set, learns whether Do repeated an attempt that may
+	// have been carried out (see open); Batch reads it for its envelopes.
+	uncertain *bool
 }
 
 // NewRequest returns a request for method and path (see Request.Path) with body.
@@ -168,7 +171,9 @@ func encodeQuery(v url.Values) string {
 // Do sends req and decodes the answer into out: nil discards the body; an
 // io.Writer receives the raw body; anything else is JSON-decoded (keys converted
 // from the protocol's case). A non-2xx answer is an *Error. Throttling and
-// transient failures are retried as the account's RetryPolicy says.
+// transient failures are retried as the account's RetryPolicy says; a DELETE
+// whose retry finds the item gone succeeded (an earlier attempt deleted it
+// and its answer was lost), and answers 204.
 func (a *Account) Do(ctx context.Context, req *Request, out any) (*Response, error) {
 	if a.err != nil {
 		return nil, a.err
@@ -190,7 +195,7 @@ func (a *Account) Do(ctx context.Context, req *Request, out any) (*Response, err
 	}
 	header := a.baseHeader(req, contentType)
 	resp, err := a.open(ctx, exchange{method: method, target: target, header: header, body: body, replayable: replayable,
-		repeatable: req.Idempotent || idempotent(method), noAuth: req.NoAuth}, a.retry)
+		repeatable: req.Idempotent || idempotent(method), noAuth: req.NoAuth, uncertain: req.uncertain}, a.retry)
 	if err != nil {
 		var final finalError
 		if errors.As(err, &final) {
@@ -212,18 +217,31 @@ type exchange struct {
 	replayable     bool
 	repeatable     bool // sending it twice has no further effect
 	noAuth         bool
+	uncertain      *bool // set when an attempt that may have been carried out is repeated
 }
 
 // open sends x within policy and returns the live 2xx response for the caller
 // to read and close. It is the one retry loop of the request path: throttling
 // and transient failures are retried as policy says, and a 401 gets one token
-// refresh and one replay (which is not counted as a retry). A non-2xx answer
-// is an *Error, returned with the response (its body closed) for its status
-// and headers. Failures no retry can fix are a finalError.
+// refresh and one replay (which is not counted as a retry). A DELETE answered
+// 404 after an attempt that may have been carried out (its answer lost, or a
+// 503 without Retry-After, or a 504) succeeded: it gets a 204. A non-2xx
+// answer is an *Error, returned with the response (its body closed) for its
+// status and headers. Failures no retry can fix are a finalError.
 func (a *Account) open(ctx context.Context, x exchange, policy RetryPolicy) (*http.Response, error) {
 	method, target, header, body := x.method, x.target, x.header, x.body
 	start := time.Now()
 	refreshed := false
+	// uncertain records that an earlier attempt may have been carried out
+	// though its answer was lost or inconclusive (a transport failure, a
+	// 503 without Retry-After, a 504).
+	uncertain := false
+	setUncertain := func() {
+		uncertain = true
+		if x.uncertain != nil {
+			*x.uncertain = true
+		}
+	}
 	var waited time.Duration
 	for attempt := 1; ; attempt++ {
 		if attempt > 1 {
@@ -248,10 +266,12 @@ func (a *Account) open(ctx context.Context, x exchange, policy RetryPolicy) (*ht
 				return nil, err
 			}
 			a.log.DebugContext(ctx, "o365: retrying after transport error", "method", method, "url", redactURL(target), "attempt", attempt, "delay", delay)
+			a.notifyRetry(RetryEvent{Method: method, URL: redactURL(target), Attempt: attempt + 1, MaxAttempts: policy.MaxAttempts, Delay: delay, Err: err})
 			if err := sleep(ctx, delay); err != nil {
 				return nil, err
 			}
 			waited += delay
+			setUncertain()
 			continue
 		}
 		a.log.DebugContext(ctx, "o365: request", "method", method, "url", redactURL(target), "status", resp.StatusCode,
@@ -274,6 +294,13 @@ func (a *Account) open(ctx context.Context, x exchange, policy RetryPolicy) (*ht
 		if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 			return resp, nil
 		}
+		if resp.StatusCode == http.StatusNotFound && uncertain && method == http.MethodDelete {
+			// An earlier attempt may have deleted the item and lost its
+			// answer: the item being gone is what the caller asked for.
+			drain(resp)
+			a.log.DebugContext(ctx, "o365: DELETE answered 404 after an uncertain attempt; taken as done", "url", redactURL(target), "attempt", attempt)
+			return &http.Response{StatusCode: http.StatusNoContent, Status: "204 No Content", Header: resp.Header, Body: http.NoBody, Request: resp.Request}, nil
+		}
 		apiErr := ParseError(resp)
 		resp.Body.Close()
 		apiErr.Method, apiErr.URL = method, redactURL(target)
@@ -288,10 +315,14 @@ func (a *Account) open(ctx context.Context, x exchange, policy RetryPolicy) (*ht
 			return resp, apiErr
 		}
 		a.log.DebugContext(ctx, "o365: retrying", "method", method, "url", redactURL(target), "status", resp.StatusCode, "attempt", attempt, "delay", delay)
+		a.notifyRetry(RetryEvent{Method: method, URL: redactURL(target), Attempt: attempt + 1, MaxAttempts: policy.MaxAttempts, Delay: delay, Err: apiErr})
 		if err := sleep(ctx, delay); err != nil {
 			return nil, fmt.Errorf("o365: %s %s: waiting to retry: %w", method, redactURL(target), err)
 		}
 		waited += delay
+		if !provesNotDone(resp.StatusCode, resp.Header.Get("Retry-After") != "") {
+			setUncertain()
+		}
 	}
 }
 
@@ -660,7 +691,7 @@ func idempotent(method string) bool {
 // NotProcessed reports whether err is an answer proving that the service did
 // not carry out the request: a refusal (a 4xx other than 408 Request
 // Timeout), or one of the answers after which Do repeats even a POST (429,
-// and 503 with Retry-After; see retryable). Anything else, a transport
+// and 503 with Retry-After; see provesNotDone). Anything else, a transport
 // failure, a 5xx or an ended context, may hide work done: Once then looks
 // for the work before trying again.
 func NotProcessed(err error) bool {
@@ -670,7 +701,45 @@ func NotProcessed(err error) bool {
 	}
 	s := apiErr.StatusCode
 	refused := s >= 400 && s < 500 && s != http.StatusRequestTimeout
-	return refused || retryable(false, s, apiErr.Header.Get("Retry-After") != "")
+	return refused || provesNotDone(s, apiErr.Header.Get("Retry-After") != "")
+}
+
+// provesNotDone reports whether an answer proves the request was not
+// carried out: 429, or 503 with Retry-After.
+func provesNotDone(status int, hasRetryAfter bool) bool {
+	return status == http.StatusTooManyRequests || (status == http.StatusServiceUnavailable && hasRetryAfter)
+}
+
+// RetryEvent describes a retry the engine is about to wait for; see
+// WithRetryNotify.
+type RetryEvent struct {
+	// Method and URL name the request (the URL redacted as in logs); for
+	// $batch items, the items' method when they share one, else "".
+	Method, URL string
+	// Attempt is the attempt about to be made (2 for the first retry), out
+	// of the policy's MaxAttempts.
+	Attempt, MaxAttempts int
+	// Delay is the wait before it.
+	Delay time.Duration
+	// Err is why: an *Error for an answer such as 429 or 503, else the
+	// transport failure.
+	Err error
+	// Items is how many $batch items are sent again together; 0 for a
+	// single request.
+	Items int
+}
+
+// Throttled reports whether the retry follows a 429 answer.
+func (e RetryEvent) Throttled() bool {
+	var apiErr *Error
+	return errors.As(e.Err, &apiErr) && apiErr.StatusCode == http.StatusTooManyRequests
+}
+
+// notifyRetry tells the account's WithRetryNotify function, if any.
+func (a *Account) notifyRetry(e RetryEvent) {
+	if a.onRetry != nil {
+		a.onRetry(e)
+	}
 }
 
 // retryable says whether an answer may be retried. 429 proves the request was not
@@ -678,15 +747,10 @@ func NotProcessed(err error) bool {
 // so only repeatable requests (idempotent methods, or Request.Idempotent) are
 // sent again.
 func retryable(repeatable bool, status int, hasRetryAfter bool) bool {
-	switch status {
-	case http.StatusTooManyRequests:
+	if provesNotDone(status, hasRetryAfter) {
 		return true
-	case http.StatusServiceUnavailable:
-		return repeatable || hasRetryAfter
-	case http.StatusGatewayTimeout:
-		return repeatable
 	}
-	return false
+	return repeatable && (status == http.StatusServiceUnavailable || status == http.StatusGatewayTimeout)
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

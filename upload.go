@@ -75,8 +75,9 @@ type UploadOptions struct {
 	// multiple of 320 KiB (at least 320 KiB, at most 191 times that, under
 	// the 60 MiB limit); default 10 MiB. For Outlook the default is 3 MiB.
 	ChunkSize int64
-	// Progress, if set, is called after every chunk the service accepts with
-	// the bytes it holds and the total.
+	// Progress, if set, is called with the bytes the service holds and the
+	// total: once as the first chunk is about to be sent (so a rate can be
+	// timed from there), then after every chunk the service accepts.
 	Progress func(sent, total int64)
 	// KeepSession leaves the session open when the upload fails or ctx ends,
 	// to resume it later with ResumeUpload; by default it is deleted.
@@ -262,6 +263,9 @@ func (a *Account) upload(ctx context.Context, uploadURL string, start int64, src
 	// must not replay chunks on its own.
 	once := a.With(WithRetry(RetryPolicy{MaxAttempts: 1}))
 	policy := a.retry
+	if opts.Progress != nil {
+		opts.Progress(offset, size)
+	}
 	failures := 0
 	var waited time.Duration
 	for {

@@ -150,7 +150,7 @@ func TestUploadOneDriveChunks(t *testing.T) {
 	if res.StatusCode != 201 || item != (driveItem{"item-1", "big.bin", size}) {
 		t.Errorf("result %+v item %+v", res, item)
 	}
-	wantProgress := [][2]int64{{unit, size}, {2 * unit, size}, {3 * unit, size}, {size, size}}
+	wantProgress := [][2]int64{{0, size}, {unit, size}, {2 * unit, size}, {3 * unit, size}, {size, size}}
 	if !reflect.DeepEqual(progress, wantProgress) {
 		t.Errorf("progress %v", progress)
 	}
@@ -246,7 +246,7 @@ func TestUploadOutlookAttachment(t *testing.T) {
 	if res.StatusCode != 201 || res.Location != "https://outlook.office.com/api/v2.0/Users('a')/Messages('m')/Attachments('att-1')" {
 		t.Errorf("result %+v", res)
 	}
-	if !reflect.DeepEqual(progress, []int64{4 << 20, size}) || !bytes.Equal(fs.got.Bytes(), data) {
+	if !reflect.DeepEqual(progress, []int64{0, 4 << 20, size}) || !bytes.Equal(fs.got.Bytes(), data) {
 		t.Errorf("progress %v", progress)
 	}
 
@@ -312,7 +312,11 @@ func TestUploadCancelsOnFailure(t *testing.T) {
 	a, sess = uploadServer(t, fs)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	_, err = a.Upload(ctx, sess, bytes.NewReader(content(size)), size, UploadOptions{ChunkSize: unit, Progress: func(int64, int64) { cancel() }}, nil)
+	_, err = a.Upload(ctx, sess, bytes.NewReader(content(size)), size, UploadOptions{ChunkSize: unit, Progress: func(sent, _ int64) {
+		if sent > 0 {
+			cancel()
+		}
+	}}, nil)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled: %v", err)
 	}

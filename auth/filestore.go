@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"time"
+
+	"github.com/o365go/o365/internal/filelock"
 )
 
 // DefaultTokenFile is the file name python-o365 uses, in the current directory.
@@ -237,38 +239,9 @@ func (s *FileStore) Lock(ctx context.Context) (context.Context, func(), error) {
 		wait, cancel = context.WithTimeout(ctx, d)
 		defer cancel()
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, nil, fmt.Errorf("auth: creating the token directory: %w", err)
-	}
-	f, err := os.OpenFile(path+".lock", os.O_RDWR|os.O_CREATE, 0o600)
+	unlock, err := filelock.Lock(wait, path+".lock")
 	if err != nil {
-		return nil, nil, fmt.Errorf("auth: opening lock file: %w", err)
-	}
-	delay := 5 * time.Millisecond
-	for {
-		locked, err := tryLockFile(f)
-		if err != nil {
-			f.Close()
-			return nil, nil, fmt.Errorf("auth: locking %s.lock: %w", path, err)
-		}
-		if locked {
-			break
-		}
-		t := time.NewTimer(delay)
-		select {
-		case <-wait.Done():
-			t.Stop()
-			f.Close()
-			return nil, nil, fmt.Errorf("auth: waiting for lock file %s.lock held by another process: %w", path, wait.Err())
-		case <-t.C:
-		}
-		if delay < 100*time.Millisecond {
-			delay *= 2
-		}
-	}
-	unlock := func() {
-		_ = unlockFile(f)
-		f.Close()
+		return nil, nil, fmt.Errorf("auth: %w", err)
 	}
 	return context.WithValue(ctx, fileLockKey{path}, true), unlock, nil
 }

@@ -2,7 +2,6 @@ package mail
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 
@@ -79,26 +78,17 @@ func (m *Mailbox) MoveMessages(ctx context.Context, ids []string, dest string) (
 	return newIDs, err
 }
 
-// DeleteMessages deletes messages; a message already gone counts as deleted.
+// DeleteMessages deletes messages. An id that is not there is reported in
+// the *BulkError (errors.Is(err, o365.ErrNotFound)); a message whose delete
+// was retried after a lost answer and is then gone counts as deleted (the
+// engine's rule for DELETE).
 //
 // Graph: DELETE /me/messages/{id} in $batch
 // (https://learn.microsoft.com/graph/api/message-delete).
 func (m *Mailbox) DeleteMessages(ctx context.Context, ids []string) error {
-	err := m.bulk(ctx, ids, func(_ int, id string) (*o365.Request, any) {
+	return m.bulk(ctx, ids, func(_ int, id string) (*o365.Request, any) {
 		return &o365.Request{Method: http.MethodDelete, Path: messagePath(id)}, nil
 	})
-	var be *BulkError
-	if errors.As(err, &be) {
-		for id, e := range be.Failed {
-			if errors.Is(e, o365.ErrNotFound) {
-				delete(be.Failed, id)
-			}
-		}
-		if len(be.Failed) == 0 {
-			return nil
-		}
-	}
-	return err
 }
 
 // MarkMessages marks messages read (true) or unread (false).

@@ -449,7 +449,11 @@ func TestBulkThroughBatch(t *testing.T) {
 			t.Fatalf("bulk error %v", err)
 		}
 	}
-	must(t, mb.DeleteMessages(ctx, append(ids[10:], "already-gone")))
+	err = mb.DeleteMessages(ctx, append(ids[10:], "never-there"))
+	var be *mail.BulkError
+	if !errors.As(err, &be) || len(be.Failed) != 1 || !errors.Is(be.Failed["never-there"], o365.ErrNotFound) {
+		t.Fatalf("deleting a missing id: %v", err)
+	}
 	if n := len(collect(t, mb.Drafts().ListMessages(ctx, o365.NewQuery().Filter(o365.Eq("subject", "bulk"))))); n != 0 {
 		t.Fatalf("%d left after DeleteMessages", n)
 	}

@@ -594,15 +594,14 @@ func (a *Attachment) Delete(ctx context.Context) error {
 	return nil
 }
 
-// createUnique creates dir/name, or "name (N).ext" for the first free N,
-// without ever replacing a file.
+// createUnique creates dir/name, or "name (N).ext" for the first free N
+// (the name cut so that it still fits in 255 bytes), without ever replacing
+// a file.
 func createUnique(dir, name string) (*os.File, string, error) {
-	ext := filepath.Ext(name)
-	stem := strings.TrimSuffix(name, ext)
 	for i := 0; i < 10000; i++ {
 		cand := name
 		if i > 0 {
-			cand = fmt.Sprintf("%s (%d)%s", stem, i, ext)
+			cand = fitName(name, fmt.Sprintf(" (%d)", i), maxFileName)
 		}
 		p := filepath.Join(dir, cand)
 		f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)

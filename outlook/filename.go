@@ -19,11 +19,15 @@ var windowsReserved = map[string]bool{
 }
 
 // SafeFileName turns an attachment name chosen by a sender into a file name
-// that stays inside the directory it is saved to on every platform: only the
-// last path element is kept (both / and \ separate), control characters and
-// <>:"|?* become _, invalid UTF-8 is replaced, leading and trailing dots and
-// spaces are dropped, Windows device names get a leading _, and the name is
-// cut to 255 bytes keeping its extension. An empty result is "attachment".
+// that stays inside the directory it is saved to on every platform and says
+// what it is: only the last path element is kept (both / and \ separate),
+// control characters and <>:"|?* become _, invalid UTF-8 is replaced,
+// invisible formatting characters are dropped (bidirectional overrides such
+// as U+202E, which can show "exe.pdf" for "fdp.exe", zero-width spaces: the
+// Unicode format category Cf, except the joiners U+200C and U+200D that
+// scripts and emoji need), leading and trailing dots and spaces are
+// dropped, Windows device names get a leading _, and the name is cut to 255
+// bytes keeping its extension. An empty result is "attachment".
 func SafeFileName(name string) string {
 	name = strings.ToValidUTF8(name, "_")
 	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
@@ -31,6 +35,8 @@ func SafeFileName(name string) string {
 	}
 	name = strings.Map(func(r rune) rune {
 		switch {
+		case unicode.Is(unicode.Cf, r) && r != 0x200c && r != 0x200d:
+			return -1
 		case r < 0x20 || r == 0x7f || unicode.IsControl(r):
 			return '_'
 		case strings.ContainsRune(`<>:"|?*`, r):
@@ -51,20 +57,26 @@ func SafeFileName(name string) string {
 	if windowsReserved[strings.ToLower(strings.TrimSpace(stem))] {
 		name = "_" + name
 	}
-	if len(name) > maxFileName {
-		ext := filepath.Ext(name)
-		if len(ext) > 32 {
-			ext = ""
-		}
-		stem := name[:len(name)-len(ext)]
-		cut := maxFileName - len(ext)
+	if name = fitName(name, "", maxFileName); strings.Trim(name, ". ") == "" {
+		return "attachment"
+	}
+	return name
+}
+
+// fitName returns name with suffix before its extension ("report (1).pdf"),
+// the stem cut (on a character boundary) so that the whole fits in limit
+// bytes. An extension longer than 32 bytes counts as part of the stem.
+func fitName(name, suffix string, limit int) string {
+	ext := filepath.Ext(name)
+	if len(ext) > 32 {
+		ext = ""
+	}
+	stem := strings.TrimSuffix(name, ext)
+	if cut := limit - len(suffix) - len(ext); len(stem) > cut {
 		for cut > 0 && !utf8.RuneStart(stem[cut]) {
 			cut--
 		}
-		name = strings.TrimRight(stem[:cut], ". ") + ext
-		if strings.Trim(name, ". ") == "" {
-			return "attachment"
-		}
+		stem = strings.TrimRight(stem[:max(cut, 0)], ". ")
 	}
-	return name
+	return stem + suffix + ext
 }

@@ -8,8 +8,12 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/o365go/o365/sandbox/internal/core"
+	"github.com/o365go/o365/sandbox/internal/sandboxtest"
 )
 
 func TestStartTLSWithFileStore(t *testing.T) {
@@ -62,37 +66,144 @@ func TestStartTLSWithFileStore(t *testing.T) {
 	}
 }
 
+// deltaLinks starts delta rounds over the directory and Alice's mailbox
+// and returns their delta links.
+func (ts *testServer) deltaLinks(t *testing.T) []string {
+	t.Helper()
+	var links []string
+	for _, p := range []string{"/v1.0/users/delta", "/v1.0/groups/delta", "/v1.0/me/mailFolders/delta",
+		"/v1.0/me/mailFolders/inbox/messages/delta"} {
+		link := p
+		for link != "" {
+			r := ts.Do(t, ts.AliceToken(t), "GET", link, nil).WantStatus(t, 200)
+			link, _ = r.JSON["@odata.nextLink"].(string)
+			if dl, ok := r.JSON["@odata.deltaLink"].(string); ok {
+				// Relative, so that a server reopened on the same database
+				// can follow it.
+				links = append(links, strings.TrimPrefix(dl, ts.URL))
+			}
+		}
+	}
+	return links
+}
+
+// wantNoChanges fails when a delta link reports changes.
+func (ts *testServer) wantNoChanges(t *testing.T, links []string) {
+	t.Helper()
+	for _, l := range links {
+		r := ts.Do(t, ts.AliceToken(t), "GET", l, nil).WantStatus(t, 200)
+		if v := sandboxtest.Values(t, r); len(v) != 0 {
+			t.Fatalf("%s reports %d changes: %s", l, len(v), r.Raw)
+		}
+	}
+}
+
 func TestSeedIdempotentAndReset(t *testing.T) {
 	ts := newTestServer(t, Options{})
 	ctx := context.Background()
-	count := func() (objs, chs int) {
-		ts.st.db.QueryRow(`SELECT count(*) FROM objects`).Scan(&objs)
-		ts.st.db.QueryRow(`SELECT count(*) FROM changes`).Scan(&chs)
-		return
-	}
-	o1, c1 := count()
-	if err := ts.Seed(ctx, "demo"); err != nil {
+	links := ts.deltaLinks(t)
+	if err := ts.srv.Seed(ctx, "demo"); err != nil {
 		t.Fatal(err)
 	}
-	if o2, c2 := count(); o2 != o1 || c2 != c1 {
-		t.Fatalf("second seed changed the store: %d/%d -> %d/%d", o1, c1, o2, c2)
-	}
-	if err := ts.Seed(ctx, "big"); err == nil {
+	ts.wantNoChanges(t, links)
+	if err := ts.srv.Seed(ctx, "big"); err == nil {
 		t.Fatal("unknown seed accepted")
 	}
-	tok := ts.aliceToken(t)
-	if err := ts.Reset(ctx); err != nil {
+	tok := ts.AliceToken(t)
+	app := ts.AppToken(t)
+	if err := ts.srv.Reset(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if o, _ := count(); o != 0 {
-		t.Fatalf("%d objects after Reset", o)
+	for _, p := range []string{"/v1.0/users", "/v1.0/groups", "/v1.0/users/" + DemoBobID + "/messages"} {
+		r := ts.Do(t, app, "GET", p, nil)
+		if r.Status == 200 && len(sandboxtest.Values(t, r)) != 0 {
+			t.Fatalf("%s after Reset: %s", p, r.Raw)
+		}
 	}
 	// The signing key survived, the user did not.
-	ts.do(t, tok, "GET", "/v1.0/me", nil).wantError(t, 404, "Request_ResourceNotFound")
-	if err := ts.Seed(ctx, "demo"); err != nil {
+	ts.Do(t, tok, "GET", "/v1.0/me", nil).WantError(t, 404, "Request_ResourceNotFound")
+	if err := ts.srv.Seed(ctx, "demo"); err != nil {
 		t.Fatal(err)
 	}
-	ts.do(t, tok, "GET", "/v1.0/me", nil).wantStatus(t, 200)
+	ts.Do(t, tok, "GET", "/v1.0/me", nil).WantStatus(t, 200)
+}
+
+// TestSeedSizesAreChecked checks that knobs are known by name and that a
+// change of one area's knob seeds that area only.
+func TestSeedSizesAreChecked(t *testing.T) {
+	if _, err := New(Options{Seed: "demo", SeedSize: SeedSize{Knobs: map[string]int{"mail.nope": 1}}}); err == nil ||
+		!strings.Contains(err.Error(), `unknown seed size "mail.nope"`) || !strings.Contains(err.Error(), "mail.messagesPerInbox") {
+		t.Fatalf("unknown knob: %v", err)
+	}
+	if _, err := New(Options{Seed: "demo", SeedSize: SeedSize{ExtraUsers: -1}}); err == nil || !strings.Contains(err.Error(), "negative") {
+		t.Fatalf("negative knob: %v", err)
+	}
+	names := map[string]bool{}
+	for _, k := range Knobs() {
+		if k.Doc == "" {
+			t.Errorf("knob %s has no doc", k.Name)
+		}
+		names[k.Name] = true
+	}
+	if !names["mail.messagesPerInbox"] || !names["directory.extraUsers"] {
+		t.Fatalf("Knobs() = %v", Knobs())
+	}
+	db := filepath.Join(t.TempDir(), "sandbox.db")
+	open := func(size SeedSize) *testServer {
+		s, err := New(Options{DBPath: db, Seed: "demo", SeedSize: size})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return &testServer{Server: sandboxtest.Serve(t, s.Handler()), srv: s}
+	}
+	ts := open(SeedSize{})
+	links := ts.deltaLinks(t)
+	ts.srv.Close()
+	// The same size through the knob map: nothing is seeded again.
+	ts = open(SeedSize{Knobs: map[string]int{"mail.messagesPerInbox": 0}})
+	ts.wantNoChanges(t, links)
+	ts.srv.Close()
+	// More users: the directory changes, the mailbox does not.
+	ts = open(SeedSize{Knobs: map[string]int{"directory.extraUsers": 2}})
+	r := ts.Do(t, ts.AliceToken(t), "GET", links[0], nil).WantStatus(t, 200)
+	if n := len(sandboxtest.Values(t, r)); n < 2 {
+		t.Fatalf("users delta after 2 more users: %d changes", n)
+	}
+	ts.wantNoChanges(t, links[2:])
+}
+
+// TestLegacySeedRecord checks that a database seeded before areas kept
+// their own seed records is not seeded again.
+func TestLegacySeedRecord(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "sandbox.db")
+	s, err := New(Options{DBPath: db, Seed: "demo", SeedSize: SeedSize{MessagesPerInbox: 5}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	// Turn the areas' records into the one record an older sandbox wrote.
+	err = s.eng.Store().Write(ctx, func(tx *core.Tx) error {
+		for _, a := range []string{"directory", "mail"} {
+			if err := tx.KVDelete(ctx, "sandbox:seeded:"+a); err != nil {
+				return err
+			}
+		}
+		return tx.KVPut(ctx, legacySeedMarker, []byte(`{"Name":"demo","Size":{"MessagesPerInbox":5,"ExtraUsers":0}}`), time.Time{})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := &testServer{Server: sandboxtest.Serve(t, s.Handler()), srv: s}
+	links := ts.deltaLinks(t)
+	s.Close()
+	s, err = New(Options{DBPath: db, Seed: "demo", SeedSize: SeedSize{MessagesPerInbox: 5}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ts = &testServer{Server: sandboxtest.Serve(t, s.Handler()), srv: s}
+	ts.wantNoChanges(t, links)
 }
 
 func TestDefaultDBPath(t *testing.T) {
@@ -106,24 +217,24 @@ func TestRegisterApp(t *testing.T) {
 	ts := newTestServer(t, Options{})
 	ctx := context.Background()
 	const id = "0a0a0a0a-1111-4222-8333-444444444444"
-	if err := ts.RegisterApp(ctx, App{ClientID: "my-app", PublicClient: true}); err == nil {
+	if err := ts.srv.RegisterApp(ctx, App{ClientID: "my-app", PublicClient: true}); err == nil {
 		t.Fatal("non-GUID client id accepted")
 	}
-	if err := ts.RegisterApp(ctx, App{ClientID: id}); err == nil {
+	if err := ts.srv.RegisterApp(ctx, App{ClientID: id}); err == nil {
 		t.Fatal("confidential app without credentials accepted")
 	}
-	if err := ts.RegisterApp(ctx, App{ClientID: id, DisplayName: "mine", Secrets: []string{"s3cret"}, AppRoles: []string{"Group.Read.All"}}); err != nil {
+	if err := ts.srv.RegisterApp(ctx, App{ClientID: id, DisplayName: "mine", Secrets: []string{"s3cret"}, AppRoles: []string{"Group.Read.All"}}); err != nil {
 		t.Fatal(err)
 	}
-	tok := ts.token(t, url.Values{"grant_type": {"client_credentials"}, "client_id": {id}, "client_secret": {"s3cret"},
+	tok := ts.Token(t, url.Values{"grant_type": {"client_credentials"}, "client_id": {id}, "client_secret": {"s3cret"},
 		"scope": {"https://graph.microsoft.com/.default"}})
-	ts.do(t, tok, "GET", "/v1.0/groups", nil).wantStatus(t, 200)
-	ts.do(t, tok, "GET", "/v1.0/users", nil).wantError(t, 403, "ErrorAccessDenied")
+	ts.Do(t, tok, "GET", "/v1.0/groups", nil).WantStatus(t, 200)
+	ts.Do(t, tok, "GET", "/v1.0/users", nil).WantError(t, 403, "ErrorAccessDenied")
 }
 
 func TestDeviceCodeApproval(t *testing.T) {
 	ts := newTestServer(t, Options{DeviceCodeInterval: time.Millisecond})
-	resp, err := http.PostForm(ts.ts.URL+"/"+DemoTenantID+"/oauth2/v2.0/devicecode",
+	resp, err := http.PostForm(ts.URL+"/"+DemoTenantID+"/oauth2/v2.0/devicecode",
 		url.Values{"client_id": {DemoPublicClientID}, "scope": {"User.Read offline_access"}})
 	if err != nil {
 		t.Fatal(err)
@@ -138,7 +249,7 @@ func TestDeviceCodeApproval(t *testing.T) {
 		t.Fatalf("devicecode: %d", resp.StatusCode)
 	}
 	poll := url.Values{"grant_type": {"urn:ietf:params:oauth:grant-type:device_code"}, "client_id": {DemoPublicClientID}, "device_code": {dc.DeviceCode}}
-	resp, err = http.PostForm(ts.ts.URL+"/"+DemoTenantID+"/oauth2/v2.0/token", poll)
+	resp, err = http.PostForm(ts.URL+"/"+DemoTenantID+"/oauth2/v2.0/token", poll)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,15 +257,29 @@ func TestDeviceCodeApproval(t *testing.T) {
 	if resp.StatusCode != 400 {
 		t.Fatalf("pending poll: %d", resp.StatusCode)
 	}
-	if err := ts.ApproveDevice(context.Background(), "WRONG-CODE", DemoCarol); err == nil {
+	if err := ts.srv.ApproveDevice(context.Background(), "WRONG-CODE", DemoCarol); err == nil {
 		t.Fatal("unknown user code approved")
 	}
-	if err := ts.ApproveDevice(context.Background(), dc.UserCode, DemoCarol); err != nil {
+	if err := ts.srv.ApproveDevice(context.Background(), dc.UserCode, DemoCarol); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(2 * time.Millisecond) // respect the polling interval
-	tok := ts.token(t, poll)
-	if r := ts.do(t, tok, "GET", "/v1.0/me", nil).wantStatus(t, 200); r.JSON["id"] != DemoCarolID {
+	tok := ts.Token(t, poll)
+	if r := ts.Do(t, tok, "GET", "/v1.0/me", nil).WantStatus(t, 200); r.JSON["id"] != DemoCarolID {
 		t.Fatalf("device code token is for %v", r.JSON["id"])
+	}
+}
+
+func TestNewRefusesBadOptions(t *testing.T) {
+	s, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := New(Options{Seed: "bogus"}); err == nil || !strings.Contains(err.Error(), `unknown seed "bogus"`) {
+		t.Fatalf("bad seed accepted: %v", err)
+	}
+	if _, err := New(Options{TenantID: "contoso"}); err == nil {
+		t.Fatal("non-GUID tenant accepted")
 	}
 }

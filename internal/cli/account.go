@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/o365go/o365"
 	"github.com/o365go/o365/auth"
@@ -96,47 +97,89 @@ func (s *Session) accountOptions(p *o365.Protocol, resource string, cred o365.To
 	if s.app.Retry != nil {
 		opts = append(opts, o365.WithRetry(*s.app.Retry))
 	}
+	if s.flags.verbose || s.Out().ErrTerminal() {
+		// A person watching: say why the command waits.
+		opts = append(opts, o365.WithRetryNotify(func(e o365.RetryEvent) { s.Out().Notef("%s", retryNotice(e)) }))
+	}
 	return opts
 }
 
-// newSandboxCredential builds the public-client credential for the
-// in-process sandbox: the demo app, the sandbox token store, the device code
-// flow approved as the demo user through the sandbox's approval endpoint.
-func (s *Session) newSandboxCredential(srv *sandbox.Server, p *o365.Protocol, scopes []string) (o365.Authenticator, error) {
+// retryNotice says why a command waits: "throttled, retrying in 2s
+// (attempt 2 of 5)".
+func retryNotice(e o365.RetryEvent) string {
+	why := "connection lost"
+	var ae *o365.Error
+	switch {
+	case e.Throttled():
+		why = "throttled"
+	case errors.As(e.Err, &ae):
+		why = fmt.Sprintf("%s (%d)", strings.ToLower(http.StatusText(ae.StatusCode)), ae.StatusCode)
+	case e.Err != nil:
+		if t := asTransportError(e.Err); t != nil && t.kind != "closed" {
+			why = t.sentence()
+		}
+	}
+	what := "retrying"
+	if e.Items > 1 {
+		what = fmt.Sprintf("retrying %d requests", e.Items)
+	}
+	return fmt.Sprintf("%s, %s in %s (attempt %d of %d)", why, what, waitText(e.Delay), e.Attempt, e.MaxAttempts)
+}
+
+// waitText writes a wait for people: "2s", "1.5s", "250ms".
+func waitText(d time.Duration) string {
+	if d < time.Second {
+		return d.Round(time.Millisecond).String()
+	}
+	return d.Round(100 * time.Millisecond).String()
+}
+
+// newSandboxCredential builds the public-client credential for the sandbox:
+// the demo app and the sandbox token store, signed in as the demo user. The
+// embedded sandbox goes through the device code flow, approved in-process
+// as the demo user would approve it on the device page; a served one through
+// the username and password flow with the demo user's public password,
+// which signs in again by itself whenever the sandbox forgets the sign-in
+// (a restart with a new database).
+func (s *Session) newSandboxCredential(rt *sandboxRuntime, p *o365.Protocol, scopes []string) (o365.Authenticator, error) {
 	dir, err := configDir(s.app.Getenv)
 	if err != nil {
 		return nil, err
 	}
-	return newCredential(credentialSpec{
+	spec := credentialSpec{
 		flow:       flowDeviceCode,
 		clientID:   sandbox.DemoPublicClientID,
 		tenant:     sandbox.DemoTenantID,
-		authority:  srv.AuthorityURL(""),
+		authority:  rt.authority(),
 		protocol:   p,
 		scopes:     scopes,
 		storePath:  filepath.Join(dir, sandboxTokenFile),
 		username:   sandbox.DemoUser,
-		httpClient: srv.Client(),
+		httpClient: rt.client,
 		logger:     s.Logger(),
 		deviceCode: func(ctx context.Context, dc auth.DeviceCodeMessage) error {
 			s.Out().Notef("Signing in to the sandbox as %s (device code %s, approved automatically)", sandbox.DemoUser, dc.UserCode)
-			return approveSandboxDevice(ctx, srv, dc, sandbox.DemoUser)
+			return approveSandboxDevice(ctx, rt, dc, sandbox.DemoUser)
 		},
-	})
+	}
+	if rt.srv == nil {
+		spec.flow, spec.password = flowPassword, sandbox.DemoPassword
+	}
+	return newCredential(spec)
 }
 
-// sandboxSetup starts the sandbox and returns it with the run's protocol and
-// scopes there.
-func (s *Session) sandboxSetup(ctx context.Context) (*sandbox.Server, settings, *o365.Protocol, []string, error) {
+// sandboxSetup connects to the sandbox and returns it with the run's
+// protocol and scopes there.
+func (s *Session) sandboxSetup(ctx context.Context) (*sandboxRuntime, settings, *o365.Protocol, []string, error) {
 	st, err := s.settings()
 	if err != nil {
 		return nil, settings{}, nil, nil, err
 	}
-	srv, err := s.startSandbox(ctx)
+	rt, err := s.startSandbox(ctx)
 	if err != nil {
 		return nil, settings{}, nil, nil, err
 	}
-	p, err := sandboxProtocol(st.Protocol, srv.URL())
+	p, err := sandboxProtocol(st.Protocol, rt.base)
 	if err != nil {
 		return nil, settings{}, nil, nil, err
 	}
@@ -144,24 +187,59 @@ func (s *Session) sandboxSetup(ctx context.Context) (*sandbox.Server, settings, 
 	if st.Scopes != "" {
 		scopes = splitScopes(st.Scopes)
 	}
-	return srv, st, p, scopes, nil
+	return rt, st, p, scopes, nil
 }
 
 func (s *Session) sandboxAccount(ctx context.Context) (*o365.Account, error) {
-	srv, st, p, scopes, err := s.sandboxSetup(ctx)
+	rt, st, p, scopes, err := s.sandboxSetup(ctx)
 	if err != nil {
 		return nil, err
 	}
-	cred, err := s.newSandboxCredential(srv, p, scopes)
+	cred, err := s.newSandboxCredential(rt, p, scopes)
 	if err != nil {
 		return nil, err
 	}
-	if s.sb.fresh || !cred.IsAuthenticated(ctx) {
+	if rt.fresh || !cred.IsAuthenticated(ctx) {
 		if err := cred.Authenticate(ctx, scopes...); err != nil {
-			return nil, fmt.Errorf("signing in to the sandbox: %w", err)
+			return nil, rt.signInError(ctx, err)
 		}
 	}
-	return o365.New(s.accountOptions(p, st.Resource, cred, srv.Client())...)
+	return o365.New(s.accountOptions(p, st.Resource, cred, rt.client)...)
+}
+
+// signInError explains a failed sign-in to the sandbox. MSAL reports
+// network failures as text: when the sandbox cannot be reached at all, that
+// failure is returned instead, so that it reads as one.
+func (r *sandboxRuntime) signInError(ctx context.Context, err error) error {
+	if r.srv == nil {
+		req, rerr := http.NewRequestWithContext(ctx, http.MethodGet, r.authority()+"/v2.0/.well-known/openid-configuration", nil)
+		if rerr == nil {
+			resp, perr := r.client.Do(req)
+			if perr != nil {
+				return perr
+			}
+			resp.Body.Close()
+		}
+	}
+	return fmt.Errorf("signing in to the sandbox at %s: %w", r.base, err)
+}
+
+// protocol returns the run's protocol without signing in or sending
+// anything.
+func (s *Session) protocol(ctx context.Context) (*o365.Protocol, error) {
+	if s.Sandbox() {
+		_, _, p, _, err := s.sandboxSetup(ctx)
+		return p, err
+	}
+	st, ls, _, err := s.tenantLogin()
+	if err != nil {
+		return nil, err
+	}
+	name := st.Protocol
+	if ls != nil {
+		name = firstNonEmpty(st.Protocol, ls.Protocol)
+	}
+	return s.tenantProtocol(name)
 }
 
 // tenantLogin returns the settings and what `o365 login` remembered for the

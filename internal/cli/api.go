@@ -204,25 +204,51 @@ func runAPI(cmd *cobra.Command, s *Session, o *apiOptions, args []string) error 
 	return printBody(out, buf.Bytes(), o.raw)
 }
 
-// paginate streams the items of a collection.
+// paginate streams the items of a collection, following @odata.nextLink.
+// An answer that is not a collection (GET /me) is printed whole, as
+// "gh api --paginate" does.
 func paginate(cmd *cobra.Command, s *Session, acct *o365.Account, req *o365.Request) error {
+	ctx := cmd.Context()
 	out := s.Out()
-	for item, err := range o365.List[json.RawMessage](cmd.Context(), acct, req) {
+	var first bytes.Buffer
+	if _, err := acct.Do(ctx, req, &first); err != nil {
+		return err
+	}
+	var page struct {
+		ID       json.RawMessage   `json:"id"`
+		Value    []json.RawMessage `json:"value"`
+		NextLink string            `json:"@odata.nextLink"`
+	}
+	if json.Unmarshal(first.Bytes(), &page) != nil || page.Value == nil || page.ID != nil {
+		return printBody(out, first.Bytes(), false)
+	}
+	emit := func(item json.RawMessage) error {
+		if !out.JSONMode() {
+			return printBody(out, item, false)
+		}
+		var b bytes.Buffer
+		if err := json.Compact(&b, item); err != nil {
+			return fmt.Errorf("the service sent an item that is not JSON: %w", err)
+		}
+		b.WriteByte('\n')
+		_, err := out.Writer().Write(b.Bytes())
+		return err
+	}
+	for _, item := range page.Value {
+		if err := emit(item); err != nil {
+			return err
+		}
+	}
+	if page.NextLink == "" {
+		return nil
+	}
+	next := req.Clone()
+	next.Path, next.Body = page.NextLink, nil
+	for item, err := range o365.List[json.RawMessage](ctx, acct, next) {
 		if err != nil {
 			return err
 		}
-		if out.JSONMode() {
-			var b bytes.Buffer
-			if err := json.Compact(&b, *item); err != nil {
-				return fmt.Errorf("the service sent an item that is not JSON: %w", err)
-			}
-			b.WriteByte('\n')
-			if _, err := out.Writer().Write(b.Bytes()); err != nil {
-				return err
-			}
-			continue
-		}
-		if err := printBody(out, *item, false); err != nil {
+		if err := emit(*item); err != nil {
 			return err
 		}
 	}

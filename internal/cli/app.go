@@ -30,9 +30,10 @@ type App struct {
 	Getenv func(string) string
 	// Version is what `o365 version` prints; "" uses the build information.
 	Version string
-	// SandboxAddr is where --sandbox listens. "" tries 127.0.0.1:5366 first
-	// (a stable address lets later runs find the cached sign-in) and falls
-	// back to a random loopback port.
+	// SandboxAddr is the address the embedded sandbox (--sandbox) is known
+	// by, "" for 127.0.0.1:5366. It listens on no port: each run serves its
+	// requests in-process from the shared database. The address names it in
+	// links and tokens, and keys the sign-in cached for it.
 	SandboxAddr string
 	// Retry overrides the library's retry policy; nil keeps its default.
 	Retry *o365.RetryPolicy
@@ -79,34 +80,39 @@ func (a *App) Run(ctx context.Context, args []string) int {
 }
 
 // reportError prints err (and what to do next) to stderr and returns the exit
-// code. With --json it also prints the error as one JSON object on stderr.
+// code. With --json it prints the error as one JSON object on stderr instead.
 func (s *Session) reportError(err error) int {
 	code := ExitCode(err)
-	msg := strings.TrimPrefix(err.Error(), "o365: ")
-	if errors.Is(err, context.Canceled) {
-		msg = "interrupted"
-	}
-	h := hint(err, s.flags.sandbox || s.sandboxFromEnv())
+	msg, request := errorText(err)
+	h := hint(err, s.target())
 	if s.flags.json {
 		type jsonErr struct {
-			Error    string `json:"error"`
-			Hint     string `json:"hint,omitempty"`
-			ExitCode int    `json:"exitCode"`
-			Status   int    `json:"status,omitempty"`
-			Code     string `json:"code,omitempty"`
+			Error     string `json:"error"`
+			Hint      string `json:"hint,omitempty"`
+			ExitCode  int    `json:"exitCode"`
+			Status    int    `json:"status,omitempty"`
+			Code      string `json:"code,omitempty"`
+			Request   string `json:"request,omitempty"`
+			RequestID string `json:"requestId,omitempty"`
 		}
 		je := jsonErr{Error: msg, Hint: h, ExitCode: code}
 		var ae *o365.Error
 		if errors.As(err, &ae) {
-			je.Status, je.Code = ae.StatusCode, ae.Code
+			je.Status, je.Code, je.RequestID = ae.StatusCode, ae.Code, ae.RequestID
+			je.Request = strings.TrimSpace(ae.Method + " " + ae.URL)
+		} else {
+			je.Request = request
 		}
 		data, _ := json.Marshal(je)
-		fmt.Fprintf(s.app.Stderr, "%s\n", data)
+		s.Out().Notef("%s", data)
 		return code
 	}
-	fmt.Fprintf(s.app.Stderr, "o365: %s\n", msg)
+	s.Out().Notef("o365: %s", msg)
+	if request != "" {
+		s.Out().Notef("request: %s", request)
+	}
 	if h != "" {
-		fmt.Fprintf(s.app.Stderr, "hint: %s\n", h)
+		s.Out().Notef("hint: %s", h)
 	}
 	return code
 }
@@ -119,6 +125,8 @@ type globalFlags struct {
 	json     bool
 	verbose  bool
 	sandbox  bool
+	// sandboxURL is --sandbox-url: a sandbox served by `o365 sandbox serve`.
+	sandboxURL string
 }
 
 // Session is one run of the o365 command: the App, the global flags, and what
@@ -190,18 +198,29 @@ func (s *Session) Logger() *slog.Logger {
 	return s.logger
 }
 
-// sandboxFromEnv reports O365_SANDBOX=1 (or true/yes).
-func (s *Session) sandboxFromEnv() bool {
-	switch strings.ToLower(s.app.Getenv("O365_SANDBOX")) {
-	case "1", "true", "yes", "on":
-		return true
+// target is the sandbox the run works against, from --sandbox-url,
+// --sandbox and O365_SANDBOX (1, true, yes, on, or a URL), in that order.
+func (s *Session) target() sandboxTarget {
+	switch env := strings.TrimSpace(s.app.Getenv("O365_SANDBOX")); {
+	case s.flags.sandboxURL != "":
+		return sandboxTarget{url: s.flags.sandboxURL}
+	case s.flags.sandbox:
+		return sandboxTarget{embedded: true}
+	case strings.Contains(env, "://"):
+		return sandboxTarget{url: env}
+	default:
+		switch strings.ToLower(env) {
+		case "1", "true", "yes", "on":
+			return sandboxTarget{embedded: true}
+		}
 	}
-	return false
+	return sandboxTarget{}
 }
 
-// Sandbox reports whether the run works against the embedded sandbox
-// (--sandbox or O365_SANDBOX=1).
-func (s *Session) Sandbox() bool { return s.flags.sandbox || s.sandboxFromEnv() }
+// Sandbox reports whether the run works against a sandbox: the embedded one
+// (--sandbox or O365_SANDBOX=1) or a served one (--sandbox-url URL or
+// O365_SANDBOX=URL).
+func (s *Session) Sandbox() bool { return s.target().active() }
 
 // settings returns the config merged with the environment and the flags.
 func (s *Session) settings() (settings, error) {
@@ -245,12 +264,13 @@ Sign in to a real tenant with "o365 login" (see "o365 login --help").`,
 		SilenceErrors:     true,
 		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
 	}
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return asUsage(err) })
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return asFlagError(err) })
 	root.SetHelpTemplate(root.HelpTemplate() + "\n" + exitCodesUsage + `
 Environment:
   O365_PROFILE, O365_CLIENT_ID, O365_TENANT, O365_PROTOCOL, O365_RESOURCE,
   O365_SCOPES override the config file ($XDG_CONFIG_HOME/o365/config);
-  O365_SANDBOX=1 is --sandbox; NO_COLOR turns colour off.
+  O365_SANDBOX=1 is --sandbox, O365_SANDBOX=URL is --sandbox-url URL;
+  NO_COLOR turns colour off.
 `)
 
 	pf := root.PersistentFlags()
@@ -260,6 +280,7 @@ Environment:
 	pf.BoolVar(&s.flags.json, "json", false, "machine output: one JSON document (JSON lines for streamed lists)")
 	pf.BoolVarP(&s.flags.verbose, "verbose", "v", false, "log requests to stderr (tokens and secrets redacted)")
 	pf.BoolVar(&s.flags.sandbox, "sandbox", false, "work against the embedded sandbox (no tenant needed; also O365_SANDBOX=1)")
+	pf.StringVar(&s.flags.sandboxURL, "sandbox-url", "", "work against the sandbox `o365 sandbox serve --tls` serves at `URL` (also O365_SANDBOX=URL)")
 
 	for _, newCmd := range commands() {
 		root.AddCommand(newCmd(s))
@@ -297,7 +318,7 @@ func setUsageArgs(c *cobra.Command) {
 			if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
 				return WithHint(err, fmt.Sprintf("did you mean %q?", cmd.CommandPath()+" "+s[0]))
 			}
-			return err
+			return WithHint(err, helpHint)
 		}
 	}
 	args := c.Args
@@ -306,12 +327,12 @@ func setUsageArgs(c *cobra.Command) {
 	}
 	c.Args = func(cmd *cobra.Command, a []string) error {
 		if err := args(cmd, a); err != nil {
-			return asUsage(err)
+			return asFlagError(err)
 		}
 		if err := cmd.ValidateRequiredFlags(); err != nil {
-			return asUsage(err)
+			return asFlagError(err)
 		}
-		return asUsage(cmd.ValidateFlagGroups())
+		return asFlagError(cmd.ValidateFlagGroups())
 	}
 	for _, sub := range c.Commands() {
 		setUsageArgs(sub)

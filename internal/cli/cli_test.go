@@ -40,9 +40,9 @@ func newHarness(t *testing.T) *harness {
 		"XDG_CONFIG_HOME": filepath.Join(dir, "config"),
 		"XDG_DATA_HOME":   filepath.Join(dir, "data"),
 	}}
-	// A fixed port per test, so later runs find the cached sign-in as they do
-	// at the default address; below Linux's ephemeral range, so that client
-	// connections do not take it between runs.
+	// An address of its own per test for the embedded sandbox, which only
+	// names it (nothing listens): tests that start servers of their own
+	// take free ones, so a free one keeps the names apart.
 	for range 100 {
 		addr := fmt.Sprintf("127.0.0.1:%d", 20000+rand.IntN(10000))
 		if ln, err := net.Listen("tcp", addr); err == nil {
@@ -221,14 +221,16 @@ func TestExitCodesEndToEnd(t *testing.T) {
 		hint string
 	}{
 		{"usage: no path", []string{"--sandbox", "api"}, ExitUsage, "help"},
+		// The message says what to do: no generic hint to "o365 help".
 		{"usage: bad protocol", []string{"--sandbox", "--protocol", "nope", "whoami"}, ExitUsage, ""},
-		{"usage: bad resource", []string{"--sandbox", "--resource", "user:", "whoami"}, ExitUsage, ""},
-		{"usage: unknown flag", []string{"whoami", "--nope"}, ExitUsage, ""},
+		{"usage: bad resource", []string{"--sandbox", "--resource", "user:", "whoami"}, ExitUsage, "--resource takes me, user:NAME@DOMAIN"},
+		{"usage: unknown resource kind", []string{"--sandbox", "--resource", "bad:x", "mail", "list"}, ExitUsage, "group:ID"},
+		{"usage: unknown flag", []string{"whoami", "--nope"}, ExitUsage, "help"},
 		{"usage: flags that exclude each other", []string{"login", "--device-code", "--browser"}, ExitUsage, "help"},
 		{"usage: required flag", []string{"--sandbox", "mail", "reply", "some-id"}, ExitUsage, "help"},
 		{"usage: unknown subcommand", []string{"mail", "lst"}, ExitUsage, `did you mean "o365 mail list"?`},
 		{"usage: unknown subcommand, no suggestion", []string{"sandbox", "zzzzzz"}, ExitUsage, "help"},
-		{"not found", []string{"--sandbox", "api", "/users/nobody@contoso.onmicrosoft.com"}, ExitNotFound, ""},
+		{"not found", []string{"--sandbox", "api", "/users/nobody@contoso.onmicrosoft.com"}, ExitNotFound, "check the id"},
 		{"throttled", []string{"--sandbox", "api", "/me", "-H", "X-Sandbox-Fault: 429"}, ExitThrottled, "throttling"},
 		{"sign-in needed", []string{"whoami"}, ExitSignIn, "o365 login"},
 		{"login without client id", []string{"login", "--device-code"}, ExitUsage, "client_id"},
@@ -238,8 +240,15 @@ func TestExitCodesEndToEnd(t *testing.T) {
 			t.Errorf("%s: o365 %s: exit %d, want %d\nstderr: %s", tc.name, strings.Join(tc.args, " "), r.code, tc.code, r.stderr)
 			continue
 		}
-		if _, after, ok := strings.Cut(r.stderr, "hint: "); !ok || !strings.Contains(after, tc.hint) {
+		_, after, ok := strings.Cut(r.stderr, "hint: ")
+		switch {
+		case tc.hint == "" && ok:
+			t.Errorf("%s: stderr %q has a hint, want none", tc.name, r.stderr)
+		case tc.hint != "" && (!ok || !strings.Contains(after, tc.hint)):
 			t.Errorf("%s: stderr %q lacks a hint containing %q", tc.name, r.stderr, tc.hint)
+		}
+		if strings.Contains(r.stderr, "o365: o365") || strings.Count(r.stderr, "o365: ") > 1 {
+			t.Errorf("%s: the error does not read once: %q", tc.name, r.stderr)
 		}
 	}
 
@@ -384,6 +393,19 @@ func TestSandboxCommands(t *testing.T) {
 	}
 	if r := h.run("sandbox", "seed", "big"); r.code != ExitUsage {
 		t.Errorf("seed big: exit %d, want 2", r.code)
+	}
+	r = h.mustRun("--json", "sandbox", "seed", "--size", "4", "--size", "directory.extraUsers=2")
+	if !strings.Contains(r.stdout, `"size":4`) || !strings.Contains(r.stdout, `"users":2`) ||
+		!strings.Contains(r.stdout, `"knobs":{"directory.extraUsers":2,"mail.messagesPerInbox":4}`) {
+		t.Errorf("seed with sizes printed %q", r.stdout)
+	}
+	for _, bad := range []string{"mail.nope=1", "-1", "mail.messagesPerInbox=x", "directory.extraUsers=-3"} {
+		if r := h.run("sandbox", "seed", "--size", bad); r.code != ExitUsage || !strings.Contains(r.stderr, "mail.messagesPerInbox") {
+			t.Errorf("seed --size %s: exit %d, want 2 naming the knobs (%s)", bad, r.code, r.stderr)
+		}
+	}
+	if r := h.mustRun("sandbox", "seed", "--help"); !strings.Contains(r.stdout, "directory.extraUsers") {
+		t.Errorf("seed --help does not list the knobs:\n%s", r.stdout)
 	}
 	if r := h.run("sandbox", "serve", "--db", ":memory:", "--faults", "nonsense"); r.code != ExitUsage {
 		t.Errorf("serve --faults nonsense: exit %d, want 2 (%s)", r.code, r.stderr)

@@ -11,7 +11,6 @@ import (
 
 	"github.com/o365go/o365"
 	"github.com/o365go/o365/auth"
-	"github.com/o365go/o365/sandbox"
 )
 
 // credentialSpec says which auth credential to build.
@@ -27,6 +26,7 @@ type credentialSpec struct {
 	httpClient *http.Client
 	logger     *slog.Logger
 
+	password        string // flowPassword
 	secret          string // flowClientSecret
 	certFile        string // flowCertificate
 	certPassword    string
@@ -63,6 +63,8 @@ func newCredential(spec credentialSpec) (o365.Authenticator, error) {
 		cred, err = auth.NewDeviceCode(cfg, prompt)
 	case flowBrowser:
 		cred, err = auth.NewBrowser(cfg, auth.BrowserOptions{OpenURL: spec.openBrowser})
+	case flowPassword:
+		cred, err = auth.NewUsernamePassword(cfg, spec.username, spec.password)
 	case flowClientSecret:
 		cred, err = auth.NewClientSecret(cfg, spec.secret)
 	case flowCertificate:
@@ -100,14 +102,14 @@ func certificateHint(spec credentialSpec, err error) string {
 	return ""
 }
 
-// approveSandboxDevice approves a device code in the sandbox as login (a demo
-// user), as the person at the verification page would. It refuses a flow that
-// points anywhere but the sandbox.
-func approveSandboxDevice(ctx context.Context, srv *sandbox.Server, dc auth.DeviceCodeMessage, login string) error {
-	if dc.VerificationURL != "" && !strings.HasPrefix(dc.VerificationURL, srv.URL()+"/") {
+// approveSandboxDevice approves a device code in the embedded sandbox as
+// login (a demo user), as the person at the verification page would. It
+// refuses a flow that points anywhere but the sandbox.
+func approveSandboxDevice(ctx context.Context, rt *sandboxRuntime, dc auth.DeviceCodeMessage, login string) error {
+	if dc.VerificationURL != "" && !strings.HasPrefix(dc.VerificationURL, rt.base+"/") {
 		return fmt.Errorf("the device code flow points at %q, not the sandbox", dc.VerificationURL)
 	}
-	if err := srv.ApproveDevice(ctx, dc.UserCode, login); err != nil {
+	if err := rt.srv.ApproveDevice(ctx, dc.UserCode, login); err != nil {
 		return fmt.Errorf("the sandbox did not approve the device code: %w", err)
 	}
 	return nil

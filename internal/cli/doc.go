@@ -38,7 +38,7 @@
 //			Args:  cobra.NoArgs,
 //			RunE: func(cmd *cobra.Command, args []string) error {
 //				ctx := cmd.Context() // cancelled on Ctrl-C
-//				acct, err := s.Account(ctx) // honours --resource, --protocol, --sandbox, --profile
+//				acct, err := s.Account(ctx) // honours --resource, --protocol, --sandbox(-url), --profile
 //				if err != nil {
 //					return err
 //				}
@@ -64,9 +64,11 @@
 // Rules:
 //
 //   - Get the Account with s.Account(ctx): it applies the global flags, signs
-//     in silently (or, with --sandbox, through the sandbox's identity flow)
-//     and returns an error with exit code 3 when a sign-in is needed. Use only
-//     the library's public API on it (service packages, acct.Do, o365.List).
+//     in silently (or, with --sandbox or --sandbox-url, through the sandbox's
+//     identity flow) and returns an error with exit code 3 when a sign-in is
+//     needed. Use only the library's public API on it (service packages,
+//     acct.Do, o365.List). It announces retries on stderr by itself (on a
+//     terminal or with --verbose).
 //   - Print results with s.Out(): Print(v, table) writes v as one JSON
 //     document with --json and the table otherwise; JSONLine streams one item
 //     per line for long lists printed as they arrive; KeyValues(...) is a
@@ -75,11 +77,21 @@
 //   - Transfers show progress with s.Out().NewProgress(total, name): a bar on
 //     stderr when it is a terminal (never with --json), a no-op otherwise.
 //     Its Set(done, total) method fits the library's progress callbacks.
-//   - Return errors, do not print them: Run prints "o365: <error>" and a hint
-//     and picks the exit code (ExitCode): the library's errors map by
-//     themselves (o365.ErrNotFound is 4, o365.ErrThrottled 5,
-//     o365.ErrUnauthorized 3). Return UsageError(...) for bad input (exit 2)
-//     and wrap with WithHint(err, "what to do next") when you know better.
+//   - Tables are for people: sizes with humanSize ("57 MB"; bytes stay in
+//     JSON), no 150-character ids. Number the rows of items that later
+//     commands act on, record them with s.rememberHandles(ids), and read
+//     arguments with s.messageIDs(args), which turns numbers back into ids
+//     (handles.go). A bulk command reports each item's outcome
+//     (printOutcomes) and exits 4 when some were not found.
+//   - Return errors, do not print them: Run prints "o365: <error>" (the
+//     library's wrapped "o365: " prefixes removed, a service answer as its
+//     message with status and code, a network failure as a sentence), the
+//     request that failed and a hint, and picks the exit code (ExitCode): the
+//     library's errors map by themselves (o365.ErrNotFound is 4,
+//     o365.ErrThrottled 5, o365.ErrUnauthorized 3). Return UsageError(...)
+//     for bad input (exit 2) and wrap with WithHint(err, "what to do next")
+//     when you know better; errors in the command line's shape (flags,
+//     arguments) get the hint to read --help by themselves.
 //   - Positional-argument errors (cobra.ExactArgs ...), flag errors, missing
 //     required flags (MarkFlagRequired) and flag-group violations
 //     (MarkFlagsOneRequired, MarkFlagsMutuallyExclusive,

@@ -61,6 +61,9 @@ demo user.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if s.Sandbox() {
+				if err := sandboxLoginFlags(cmd, s); err != nil {
+					return err
+				}
 				return loginSandbox(cmd.Context(), s)
 			}
 			return login(cmd.Context(), s, &o)
@@ -80,21 +83,38 @@ demo user.`,
 	return cmd
 }
 
+// sandboxLoginFlags refuses the login flags a sandbox sign-in cannot honour:
+// it always signs in the demo user with the demo app, by itself, so another
+// flow, app or tenant would be silently replaced.
+func sandboxLoginFlags(cmd *cobra.Command, s *Session) error {
+	for _, name := range []string{"browser", "client-secret-env", "client-secret-stdin", "certificate", "certificate-password-env", "tenant", "client-id", "scopes"} {
+		if cmd.Flags().Changed(name) {
+			return WithHint(UsageError("--%s does not apply to the sandbox: %q signs in its demo user %s by itself", name, s.target().loginCommand(), sandbox.DemoUser),
+				fmt.Sprintf("drop --%s; to try the other sign-in flows on the sandbox, serve it (o365 sandbox serve --tls) and point your own program at its authority, with the demo apps it prints", name))
+		}
+	}
+	return nil
+}
+
 // loginSandbox signs in to the sandbox as the demo user, again even when a
 // sign-in is cached.
 func loginSandbox(ctx context.Context, s *Session) error {
-	srv, _, p, scopes, err := s.sandboxSetup(ctx)
+	rt, _, p, scopes, err := s.sandboxSetup(ctx)
 	if err != nil {
 		return err
 	}
-	cred, err := s.newSandboxCredential(srv, p, scopes)
+	cred, err := s.newSandboxCredential(rt, p, scopes)
 	if err != nil {
 		return err
 	}
 	if err := cred.Authenticate(ctx, scopes...); err != nil {
-		return fmt.Errorf("signing in to the sandbox: %w", err)
+		return rt.signInError(ctx, err)
 	}
-	return printSignedIn(s, firstNonEmpty(cred.Username(), sandbox.DemoUser), "sandbox")
+	where := "sandbox"
+	if rt.srv == nil {
+		where = "sandbox at " + rt.base
+	}
+	return printSignedIn(s, firstNonEmpty(cred.Username(), sandbox.DemoUser), where)
 }
 
 // loginCommand is the sign-in command to suggest.
@@ -315,11 +335,11 @@ func newLogoutCommand(s *Session) *cobra.Command {
 // never ran).
 func (s *Session) storeCredential(ctx context.Context) (o365.Authenticator, *loginState, string, error) {
 	if s.Sandbox() {
-		srv, _, p, scopes, err := s.sandboxSetup(ctx)
+		rt, _, p, scopes, err := s.sandboxSetup(ctx)
 		if err != nil {
 			return nil, nil, "", err
 		}
-		cred, err := s.newSandboxCredential(srv, p, scopes)
+		cred, err := s.newSandboxCredential(rt, p, scopes)
 		return cred, nil, "", err
 	}
 	st, ls, dir, err := s.tenantLogin()
@@ -353,7 +373,14 @@ func newAccountsCommand(s *Session) *cobra.Command {
 					return fmt.Errorf("reading the token store: %w", err)
 				}
 				current := cred.Username()
+				seen := map[string]bool{}
 				for _, n := range names {
+					// One user signed in to several sandbox addresses (or
+					// clouds) is still one account.
+					if seen[strings.ToLower(n)] {
+						continue
+					}
+					seen[strings.ToLower(n)] = true
 					list = append(list, account{Username: n, Current: strings.EqualFold(n, current)})
 				}
 			}

@@ -50,7 +50,10 @@ func TestLoginDeviceCode(t *testing.T) {
 		if m == nil {
 			return
 		}
-		if err := approveSandboxDevice(context.Background(), srv, auth.DeviceCodeMessage{VerificationURL: string(m[1]), UserCode: string(m[2])}, as); err != nil {
+		if !strings.HasPrefix(string(m[1]), srv.URL()+"/") {
+			t.Errorf("the device code flow points at %s, not the sandbox", m[1])
+		}
+		if err := srv.ApproveDevice(context.Background(), string(m[2]), as); err != nil {
 			t.Errorf("approving the device code: %v", err)
 		}
 		approved++

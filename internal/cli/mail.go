@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"io/fs"
+	"net/url"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -23,7 +26,9 @@ func newMailCommand(s *Session) *cobra.Command {
 		Use:   "mail",
 		Short: "Read, send and organise mail",
 		Long: "Read, send and organise Outlook mail. Every command works on the signed-in user's\n" +
-			"mailbox, or another one with --resource user:shared@contoso.com, and prints JSON with --json.",
+			"mailbox, or another one with --resource user:shared@contoso.com, and prints JSON with --json.\n" +
+			"Commands that take a message ID also take its number (#) in the last table of \"mail list\"\n" +
+			"or \"mail sync\": o365 mail read 3.",
 	}
 	cmd.AddCommand(
 		newMailFoldersCommand(s), newMailListCommand(s), newMailReadCommand(s), newMailSendCommand(s),
@@ -34,19 +39,31 @@ func newMailCommand(s *Session) *cobra.Command {
 	return cmd
 }
 
-// mailbox returns the mailbox of the session's account.
+// mailbox returns the mailbox of the session's account. Groups and sites
+// have no mailbox of messages: they are refused before any request.
 func mailbox(ctx context.Context, s *Session) (*mail.Mailbox, error) {
 	acct, err := s.Account(ctx)
 	if err != nil {
 		return nil, err
 	}
+	switch r := acct.Resource(); r.Kind() {
+	case o365.KindGroup:
+		return nil, WithHint(UsageError("--resource %s: a group's mailbox holds conversations, not messages, and o365 mail reads messages", r),
+			fmt.Sprintf(`read the group's conversations with "o365 api /%s/conversations" (threads and posts below them)`, r))
+	case o365.KindSite:
+		return nil, UsageError("--resource %s: a SharePoint site has no mailbox", r)
+	}
 	return mail.New(acct), nil
 }
 
-// loadMessage loads a message of the session's mailbox with only the given
-// properties, so that a wrong id fails as "not found" (exit 4) before
-// anything else is done.
-func loadMessage(ctx context.Context, s *Session, id string, fields ...string) (*mail.Message, error) {
+// loadMessage loads a message of the session's mailbox (arg is its id or
+// its row number in the last list) with only the given properties, so that
+// a wrong id fails as "not found" (exit 4) before anything else is done.
+func loadMessage(ctx context.Context, s *Session, arg string, fields ...string) (*mail.Message, error) {
+	id, err := s.messageID(arg)
+	if err != nil {
+		return nil, err
+	}
 	mb, err := mailbox(ctx, s)
 	if err != nil {
 		return nil, err
@@ -151,20 +168,10 @@ func newMailListCommand(s *Session) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return s.Out().Print(msgs, func() *Table {
-				t := NewTable("Received", "From", "Subject", "", "ID")
-				for _, m := range msgs {
-					flags := ""
-					if !m.IsRead {
-						flags += "*"
-					}
-					if m.HasAttachments {
-						flags += "@"
-					}
-					t.Add(m.ReceivedDateTime, senderName(m), m.Subject, flags, m.ID)
-				}
-				return t
-			})
+			if s.Out().JSONMode() {
+				return s.Out().JSON(msgs)
+			}
+			return printMessageRows(s, msgs, nil)
 		},
 	}
 	f := cmd.Flags()
@@ -174,6 +181,48 @@ func newMailListCommand(s *Session) *cobra.Command {
 	f.StringVar(&o.search, "search", "", "search words (KQL, e.g. \"from:bob budget\")")
 	f.IntVar(&o.top, "top", 25, "how many messages")
 	return cmd
+}
+
+// printMessageRows prints messages as numbered rows (the numbers work as
+// ids in later commands, see handles.go), with a Flags column explained
+// below the table. change, when set, fills a first column.
+func printMessageRows(s *Session, msgs []*mail.Message, change func(i int) string) error {
+	header := []string{"#", "Received", "From", "Subject", "Flags"}
+	if change != nil {
+		header = append([]string{"Change"}, header...)
+	}
+	t := NewTable(header...)
+	ids := make([]string, len(msgs))
+	marked := false
+	for i, m := range msgs {
+		ids[i] = m.ID
+		flags := ""
+		if !m.IsRead {
+			flags += "*"
+		}
+		if m.HasAttachments {
+			flags += "@"
+		}
+		marked = marked || flags != ""
+		row := []any{i + 1, m.ReceivedDateTime, senderName(m), m.Subject, flags}
+		if change != nil {
+			row = append([]any{change(i)}, row...)
+		}
+		t.Add(row...)
+	}
+	if err := s.Out().Table(t); err != nil {
+		return err
+	}
+	if len(msgs) == 0 {
+		return nil
+	}
+	s.rememberHandles(ids)
+	legend := "# is the message's number for other mail commands (o365 mail read 1); --json shows full ids."
+	if marked {
+		legend = "Flags: * unread, @ has attachments. " + legend
+	}
+	s.Out().Notef("%s", legend)
+	return nil
 }
 
 func senderName(m *mail.Message) string {
@@ -194,7 +243,7 @@ func addressList(rs []o365.Recipient) string {
 func newMailReadCommand(s *Session) *cobra.Command {
 	var asHTML bool
 	cmd := &cobra.Command{
-		Use:   "read ID",
+		Use:   "read ID|#",
 		Short: "Show a message (as text unless --html)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -206,7 +255,11 @@ func newMailReadCommand(s *Session) *cobra.Command {
 			if !asHTML {
 				mb = mb.WithTextBodies()
 			}
-			m, err := mb.GetMessage(ctx, args[0], o365.NewQuery().Expand("attachments($select=name,size)"))
+			id, err := s.messageID(args[0])
+			if err != nil {
+				return err
+			}
+			m, err := mb.GetMessage(ctx, id, o365.NewQuery().Expand("attachments($select=name,size)"))
 			if err != nil {
 				return err
 			}
@@ -215,7 +268,7 @@ func newMailReadCommand(s *Session) *cobra.Command {
 			}
 			var names []string
 			for _, a := range m.Attachments {
-				names = append(names, fmt.Sprintf("%s (%d bytes)", a.Name, a.Size))
+				names = append(names, fmt.Sprintf("%s (%s)", a.Name, humanSize(int64(a.Size))))
 			}
 			pairs := [][2]string{
 				{"From", m.From.EmailAddress.String()}, {"To", addressList(m.ToRecipients)},
@@ -350,7 +403,7 @@ func newMailReplyCommand(s *Session) *cobra.Command {
 	var all bool
 	var body string
 	cmd := &cobra.Command{
-		Use:   "reply ID",
+		Use:   "reply ID|#",
 		Short: "Reply to a message (to everyone with --all)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -380,7 +433,7 @@ func newMailForwardCommand(s *Session) *cobra.Command {
 	var to []string
 	var body string
 	cmd := &cobra.Command{
-		Use:   "forward ID",
+		Use:   "forward ID|#",
 		Short: "Forward a message",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -409,7 +462,7 @@ func newMailForwardCommand(s *Session) *cobra.Command {
 
 func newMailMoveCommand(s *Session) *cobra.Command {
 	return &cobra.Command{
-		Use:   "move ID FOLDER",
+		Use:   "move ID|# FOLDER",
 		Short: "Move a message to a folder (well-known name, display name or id)",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -422,7 +475,11 @@ func newMailMoveCommand(s *Session) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			m, err := mb.GetMessage(ctx, args[0], o365.NewQuery().Select("id", "subject"))
+			id, err := s.messageID(args[0])
+			if err != nil {
+				return err
+			}
+			m, err := mb.GetMessage(ctx, id, o365.NewQuery().Select("id", "subject"))
 			if err != nil {
 				return err
 			}
@@ -438,59 +495,137 @@ func newMailMoveCommand(s *Session) *cobra.Command {
 
 func newMailDeleteCommand(s *Session) *cobra.Command {
 	return &cobra.Command{
-		Use:   "delete ID...",
-		Short: "Delete messages",
-		Args:  cobra.MinimumNArgs(1),
+		Use:   "delete ID|#...",
+		Short: "Delete messages (ids, or row numbers of the last list)",
+		Long: "Delete messages and report each one's outcome. The exit code is 4 when any of them\n" +
+			"was not found (the others are deleted), 1 for other failures.",
+		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
+			ids, err := s.messageIDs(args)
+			if err != nil {
+				return err
+			}
 			mb, err := mailbox(ctx, s)
 			if err != nil {
 				return err
 			}
-			if len(args) == 1 {
-				// One message: a missing id is "not found" (exit 4).
-				msg, err := mb.GetMessage(ctx, args[0], o365.NewQuery().Select("id"))
-				if err != nil {
-					return err
-				}
-				if err := msg.Delete(ctx); err != nil {
-					return err
-				}
-			} else if err := mb.DeleteMessages(ctx, args); err != nil {
-				return err
-			}
-			return s.Out().Print(map[string]any{"deleted": args}, func() *Table {
-				return KeyValues([2]string{"Deleted", strings.Join(args, ", ")})
-			})
+			ids, args = uniqueIDs(ids, args)
+			return printOutcomes(s, "deleted", args, ids, mb.DeleteMessages(ctx, ids))
 		},
 	}
 }
 
+// uniqueIDs drops repeated ids (and the arguments they came from).
+func uniqueIDs(ids, args []string) ([]string, []string) {
+	seen := map[string]bool{}
+	var outIDs, outArgs []string
+	for i, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			outIDs, outArgs = append(outIDs, id), append(outArgs, args[i])
+		}
+	}
+	return outIDs, outArgs
+}
+
+// outcome is one message's result in a bulk command.
+type outcome struct {
+	ID     string `json:"id"`
+	Done   bool   `json:"done"`
+	Result string `json:"result"` // e.g. "deleted", "not found"
+	Status int    `json:"status,omitempty"`
+	Error  string `json:"error,omitempty"`
+}
+
+// printOutcomes reports what a bulk command did to each message: a table of
+// the arguments as given (JSON: the full ids), then an error naming the ids
+// that failed. err is the bulk call's: nil, a *mail.BulkError, or a failure
+// of the whole call. The exit code is 4 when every failure is "not found",
+// else the code of the first other failure.
+func printOutcomes(s *Session, verb string, args, ids []string, err error) error {
+	var be *mail.BulkError
+	if err != nil && !errors.As(err, &be) {
+		return err
+	}
+	outs := make([]outcome, len(ids))
+	var missing, failed []string
+	var firstOther error
+	for i, id := range ids {
+		o := outcome{ID: id, Done: true, Result: verb}
+		if be != nil && be.Failed[id] != nil {
+			e := be.Failed[id]
+			o.Done = false
+			var ae *o365.Error
+			if errors.As(e, &ae) {
+				o.Status = ae.StatusCode
+			}
+			if errors.Is(e, o365.ErrNotFound) {
+				o.Result = "not found"
+				missing = append(missing, args[i])
+			} else {
+				msg, _ := errorText(e)
+				o.Result, o.Error = "failed: "+msg, msg
+				failed = append(failed, args[i])
+				if firstOther == nil {
+					firstOther = e
+				}
+			}
+		}
+		outs[i] = o
+	}
+	perr := s.Out().Print(outs, func() *Table {
+		t := NewTable("Message", "Result")
+		for i, o := range outs {
+			t.Add(args[i], o.Result)
+		}
+		return t
+	})
+	if perr != nil {
+		return perr
+	}
+	switch {
+	case firstOther != nil:
+		return WithHint(fmt.Errorf("%d of %d messages failed (%s), %d not found: %w", len(failed), len(ids), strings.Join(failed, ", "), len(missing), firstOther),
+			hint(firstOther, s.target()))
+	case len(missing) > 0:
+		return WithHint(notFoundError(fmt.Sprintf("%d of %d messages were not found: %s", len(missing), len(ids), strings.Join(missing, ", "))),
+			`check the ids, or list the messages with "o365 mail list"`)
+	}
+	return nil
+}
+
+// notFoundError is a message for people that exits with code 4.
+type notFoundError string
+
+func (e notFoundError) Error() string        { return string(e) }
+func (e notFoundError) Is(target error) bool { return target == o365.ErrNotFound }
+
 func newMailMarkCommand(s *Session) *cobra.Command {
 	var read, unread bool
 	cmd := &cobra.Command{
-		Use:   "mark ID... (--read | --unread)",
-		Short: "Mark messages read or unread",
+		Use:   "mark ID|#... (--read | --unread)",
+		Short: "Mark messages read or unread (ids, or row numbers of the last list)",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if read == unread {
 				return UsageError("give either --read or --unread")
 			}
 			ctx := cmd.Context()
+			ids, err := s.messageIDs(args)
+			if err != nil {
+				return err
+			}
 			mb, err := mailbox(ctx, s)
 			if err != nil {
 				return err
 			}
-			if err := mb.MarkMessages(ctx, args, read); err != nil {
-				return err
-			}
-			state := "unread"
+			ids, args = uniqueIDs(ids, args)
+			verb := "marked unread"
 			if read {
-				state = "read"
+				verb = "marked read"
 			}
-			return s.Out().Print(map[string]any{"marked": args, "read": read}, func() *Table {
-				return KeyValues([2]string{"Marked " + state, strings.Join(args, ", ")})
-			})
+			return printOutcomes(s, verb, args, ids, mb.MarkMessages(ctx, ids, read))
 		},
 	}
 	cmd.Flags().BoolVar(&read, "read", false, "mark read")
@@ -501,7 +636,7 @@ func newMailMarkCommand(s *Session) *cobra.Command {
 func newMailAttachmentsCommand(s *Session) *cobra.Command {
 	var dir string
 	cmd := &cobra.Command{
-		Use:   "attachments ID",
+		Use:   "attachments ID|#",
 		Short: "List a message's attachments, or save them with --save DIR",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -516,9 +651,9 @@ func newMailAttachmentsCommand(s *Session) *cobra.Command {
 			}
 			if dir == "" {
 				return s.Out().Print(atts, func() *Table {
-					t := NewTable("Name", "Size", "Type", "Inline", "ID")
+					t := NewTable("Name", "Size", "Type", "Inline")
 					for _, a := range atts {
-						t.Add(a.Name, a.Size, a.ContentType, a.IsInline, a.ID)
+						t.Add(a.Name, humanSize(int64(a.Size)), a.ContentType, a.IsInline)
 					}
 					return t
 				})
@@ -526,26 +661,31 @@ func newMailAttachmentsCommand(s *Session) *cobra.Command {
 			if err := os.MkdirAll(dir, 0o700); err != nil {
 				return err
 			}
-			var paths []string
+			paths := []string{}
+			var saveErr error
+			var failed string
 			for _, a := range atts {
 				if a.Kind() == "reference" {
-					continue
+					continue // a link: there is nothing to save
 				}
-				p := s.Out().NewProgress(a.Size, a.Name)
 				path, err := a.DownloadTo(ctx, dir)
-				p.Finish()
 				if err != nil {
-					return err
+					saveErr, failed = err, a.Name
+					break
 				}
 				paths = append(paths, path)
 			}
-			return s.Out().Print(paths, func() *Table {
+			perr := s.Out().Print(paths, func() *Table {
 				t := NewTable("Saved")
 				for _, p := range paths {
 					t.Add(p)
 				}
 				return t
 			})
+			if saveErr != nil {
+				return fmt.Errorf("saving %q failed after %d of %d attachments were saved (listed above): %w", failed, len(paths), len(atts), saveErr)
+			}
+			return perr
 		},
 	}
 	cmd.Flags().StringVar(&dir, "save", "", "save every attachment into this directory (names made safe, never overwriting)")
@@ -554,11 +694,18 @@ func newMailAttachmentsCommand(s *Session) *cobra.Command {
 
 func newMailExportCommand(s *Session) *cobra.Command {
 	var file string
+	var force bool
 	cmd := &cobra.Command{
-		Use:   "export ID --eml FILE",
+		Use:   "export ID|# --eml FILE",
 		Short: "Save a message as an .eml (MIME) file (- for stdout)",
+		Long:  "Save a message as an .eml (MIME) file. An existing FILE is kept unless --force replaces it.",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if file != "-" && !force {
+				if _, err := os.Lstat(file); err == nil {
+					return WithHint(UsageError("%s exists", file), "add --force to replace it, or choose another --eml file")
+				}
+			}
 			ctx := cmd.Context()
 			m, err := loadMessage(ctx, s, args[0], "id")
 			if err != nil {
@@ -568,30 +715,63 @@ func newMailExportCommand(s *Session) *cobra.Command {
 				_, err := m.DownloadMIME(ctx, s.Out().Writer())
 				return err
 			}
-			f, err := os.OpenFile(file, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+			n, err := exportMIME(ctx, m, file, force)
 			if err != nil {
-				return err
-			}
-			n, err := m.DownloadMIME(ctx, f)
-			if cerr := f.Close(); err == nil {
-				err = cerr
-			}
-			if err != nil {
-				os.Remove(file)
 				return err
 			}
 			return s.Out().Print(map[string]any{"file": file, "bytes": n}, func() *Table {
-				return KeyValues([2]string{"Saved", file}, [2]string{"Bytes", fmt.Sprint(n)})
+				return KeyValues([2]string{"Saved", file}, [2]string{"Size", humanSize(n)})
 			})
 		},
 	}
 	cmd.Flags().StringVar(&file, "eml", "", "the file to write")
+	cmd.Flags().BoolVar(&force, "force", false, "replace FILE if it exists")
 	_ = cmd.MarkFlagRequired("eml")
 	return cmd
 }
 
+// exportMIME writes the message's MIME text to a temporary file next to
+// path, then moves it into place: an interrupted export leaves no half
+// file, and an existing file is replaced only when force says so (and only
+// by a complete one).
+func exportMIME(ctx context.Context, m *mail.Message, path string, force bool) (int64, error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return 0, err
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp)
+	n, err := m.DownloadMIME(ctx, f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return n, err
+	}
+	if force {
+		return n, os.Rename(tmp, path)
+	}
+	// Link refuses to replace a file that appeared meanwhile.
+	err = os.Link(tmp, path)
+	if err != nil && !errors.Is(err, fs.ErrExist) {
+		// No hard links on this file system: look, then move.
+		if _, serr := os.Lstat(path); serr == nil {
+			err = fs.ErrExist
+		} else {
+			err = os.Rename(tmp, path)
+		}
+	}
+	if errors.Is(err, fs.ErrExist) {
+		return n, WithHint(UsageError("%s exists", path), "add --force to replace it, or choose another --eml file")
+	}
+	return n, err
+}
+
 // syncOutput is what `mail sync --json` prints.
 type syncOutput struct {
+	// Initial is set on a first round (no state yet, or the old one
+	// expired): Changed then holds every message of the folder.
+	Initial bool            `json:"initial"`
 	Changed []*mail.Message `json:"changed"`
 	Removed []string        `json:"removed"`
 }
@@ -625,11 +805,21 @@ func newMailSyncCommand(s *Session) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "sync FOLDER --state FILE",
 		Short: "Show what changed in a folder since the last sync (state kept in FILE)",
-		Long: "The first run lists every message and stores a delta link in FILE; later runs show only\n" +
-			"the messages created, changed or removed since. Delete FILE to start over.",
+		Long: "The first run lists every message (as \"new\") and stores a delta link in FILE; later runs show\n" +
+			"only the messages created, changed or removed since. Delete FILE to start over.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
+			// Read and check the state before any request, sign-in
+			// included: a link to another host is refused, never followed.
+			p, err := s.protocol(ctx)
+			if err != nil {
+				return err
+			}
+			link, err := readSyncState(state, p)
+			if err != nil {
+				return err
+			}
 			mb, err := mailbox(ctx, s)
 			if err != nil {
 				return err
@@ -638,14 +828,11 @@ func newMailSyncCommand(s *Session) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			link, err := os.ReadFile(state)
-			if err != nil && !errors.Is(err, os.ErrNotExist) {
-				return err
-			}
-			q := o365.NewQuery().Select("subject", "from", "receivedDateTime", "isRead")
-			res, err := syncRound(ctx, mb.SyncMessages(folder, strings.TrimSpace(string(link)), q))
+			q := o365.NewQuery().Select("subject", "from", "receivedDateTime", "isRead", "hasAttachments")
+			res, err := syncRound(ctx, mb.SyncMessages(folder, link, q))
 			if errors.Is(err, o365.ErrResyncRequired) {
 				s.Out().Notef("the saved sync state expired; starting over")
+				link = ""
 				res, err = syncRound(ctx, mb.SyncMessages(folder, "", q))
 			}
 			if err != nil {
@@ -654,28 +841,87 @@ func newMailSyncCommand(s *Session) *cobra.Command {
 			if err := writeFileAtomic(state, []byte(res.DeltaLink+"\n")); err != nil {
 				return err
 			}
-			out := syncOutput{Changed: res.Changed, Removed: res.Removed}
+			out := syncOutput{Initial: link == "", Changed: res.Changed, Removed: res.Removed}
 			if out.Changed == nil {
 				out.Changed = []*mail.Message{}
 			}
 			if out.Removed == nil {
 				out.Removed = []string{}
 			}
-			return s.Out().Print(out, func() *Table {
-				t := NewTable("Change", "Received", "From", "Subject", "ID")
-				for _, m := range res.Changed {
-					t.Add("changed", m.ReceivedDateTime, senderName(m), m.Subject, m.ID)
+			if s.Out().JSONMode() {
+				return s.Out().JSON(out)
+			}
+			if len(out.Changed)+len(out.Removed) == 0 {
+				if out.Initial {
+					s.Out().Notef("The folder is empty; the sync state is in %s.", state)
+				} else {
+					s.Out().Notef("No changes since the last sync.")
 				}
-				for _, id := range res.Removed {
-					t.Add("removed", "", "", "", id)
+				return nil
+			}
+			change := "changed"
+			if out.Initial {
+				change = "new"
+			}
+			if len(out.Changed) > 0 {
+				if err := printMessageRows(s, out.Changed, func(int) string { return change }); err != nil {
+					return err
 				}
-				return t
-			})
+			}
+			if len(out.Removed) > 0 {
+				t := NewTable("Change", "Message")
+				for _, id := range out.Removed {
+					t.Add("removed", id)
+				}
+				return s.Out().Table(t)
+			}
+			return nil
 		},
 	}
 	cmd.Flags().StringVar(&state, "state", "", "file holding the sync state (created if missing)")
 	_ = cmd.MarkFlagRequired("state")
 	return cmd
+}
+
+// readSyncState reads a `mail sync` state file: "" when it does not exist
+// yet, else the delta link it holds, which must be a delta link on the
+// protocol's own host: a file that holds something else is refused, and so
+// is a link elsewhere (it would be followed without a token, but it would
+// still be followed).
+func readSyncState(path string, p *o365.Protocol) (string, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	link := strings.TrimSpace(string(data))
+	notState := func(why string) error {
+		return WithHint(UsageError("%s does not hold a mail sync state: %s", path, why),
+			"give the --state file an earlier sync wrote, or a new file name to start over")
+	}
+	if link == "" {
+		return "", notState("it is empty")
+	}
+	u, err := url.Parse(link)
+	if err != nil || !u.IsAbs() || strings.ContainsAny(link, " \n") {
+		return "", notState("it is not a delta link")
+	}
+	q := u.Query()
+	if !strings.HasSuffix(strings.TrimSuffix(u.Path, "()"), "/delta") ||
+		(q.Get("$deltatoken") == "" && q.Get("$skiptoken") == "" && q.Get("$deltaToken") == "" && q.Get("$skipToken") == "") {
+		return "", notState("it is not a delta link")
+	}
+	base, err := url.Parse(p.BaseURL)
+	if err != nil {
+		return "", err
+	}
+	if !strings.EqualFold(u.Scheme, base.Scheme) || !strings.EqualFold(u.Host, base.Host) {
+		return "", WithHint(UsageError("%s points at %s, not at %s: refusing to follow it", path, u.Host, base.Host),
+			"a sync state belongs to the service (and sandbox) that wrote it: give a new --state file to start over here")
+	}
+	return link, nil
 }
 
 func newMailAutoReplyCommand(s *Session) *cobra.Command {

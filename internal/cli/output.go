@@ -8,7 +8,9 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
+	"unicode"
 
 	"github.com/mattn/go-isatty"
 	"github.com/rivo/uniseg"
@@ -21,11 +23,12 @@ import (
 // prompts) go to stderr through Notef and NewProgress.
 type Output struct {
 	out, err io.Writer
-	json     bool // --json
-	tty      bool // stdout is a terminal
-	errTTY   bool // stderr is a terminal
-	color    bool // stdout may carry ANSI colour
-	width    int  // columns available to a table; 0 is unlimited
+	errMu    sync.Mutex // Notef may be called from several goroutines (retry notices)
+	json     bool       // --json
+	tty      bool       // stdout is a terminal
+	errTTY   bool       // stderr is a terminal
+	color    bool       // stdout may carry ANSI colour
+	width    int        // columns available to a table; 0 is unlimited
 }
 
 // newOutput looks at the writers to learn whether they are terminals, how
@@ -112,8 +115,14 @@ func (o *Output) JSONLine(v any) error {
 // Notef writes a message for people to stderr (never with the results, so
 // pipes stay clean).
 func (o *Output) Notef(format string, args ...any) {
-	fmt.Fprintf(o.err, format+"\n", args...)
+	msg := fmt.Sprintf(format+"\n", args...)
+	o.errMu.Lock()
+	defer o.errMu.Unlock()
+	io.WriteString(o.err, msg)
 }
+
+// ErrTerminal reports whether stderr is a terminal (a person watches it).
+func (o *Output) ErrTerminal() bool { return o.errTTY }
 
 // Table is rows of cells under a header, printed aligned.
 type Table struct {
@@ -298,20 +307,58 @@ func truncate(s string, width int) string {
 	return b.String()
 }
 
-// sanitize replaces control characters (newlines, tabs, escapes) with spaces.
+// sanitize makes a cell safe to print: control characters (newlines, tabs,
+// escapes) become spaces, and characters that reorder or hide text
+// (bidirectional controls such as U+202E, zero-width spaces: see
+// isInvisible) are shown escaped as <U+202E>, so data can neither move the
+// cursor nor disguise itself.
 func sanitize(s string) string {
-	if !strings.ContainsFunc(s, isControl) {
+	if !strings.ContainsFunc(s, func(r rune) bool { return isControl(r) || isInvisible(r) }) {
 		return s
 	}
-	return strings.Map(func(r rune) rune {
-		if isControl(r) {
-			return ' '
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case isControl(r):
+			b.WriteByte(' ')
+		case isInvisible(r):
+			fmt.Fprintf(&b, "<U+%04X>", r)
+		default:
+			b.WriteRune(r)
 		}
-		return r
-	}, s)
+	}
+	return b.String()
 }
 
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }
+
+// isInvisible reports characters that change how the text around them
+// reads without showing themselves: Unicode's format characters (Cf), such
+// as the bidirectional controls U+202A-U+202E and U+2066-U+2069 and the
+// zero-width space, except the joiners U+200C and U+200D that scripts and
+// emoji need. mail.SafeFileName drops the same ones from file names.
+func isInvisible(r rune) bool {
+	return r >= 0xad && unicode.Is(unicode.Cf, r) && r != 0x200c && r != 0x200d
+}
+
+// humanSize formats a byte count for a table: "512 B", "57 MB", "1.2 GB"
+// (decimal units, as file managers show them).
+func humanSize(n int64) string {
+	if n < 1000 {
+		return fmt.Sprintf("%d B", n)
+	}
+	v := float64(n)
+	for _, unit := range []string{"kB", "MB", "GB", "TB", "PB"} {
+		v /= 1000
+		if v < 999.5 || unit == "PB" {
+			if v < 9.95 {
+				return fmt.Sprintf("%.1f %s", v, unit)
+			}
+			return fmt.Sprintf("%.0f %s", v, unit)
+		}
+	}
+	return fmt.Sprintf("%d B", n)
+}
 
 // Progress shows a transfer's progress on stderr when stderr is a terminal
 // (and not with --json); otherwise every method does nothing. A nil *Progress
@@ -342,11 +389,16 @@ func (o *Output) NewProgress(total int64, description string) *Progress {
 }
 
 // Set records that done bytes of total are transferred. Its signature fits
-// the library's progress callbacks: o365's transfers call it as they go.
+// the library's progress callbacks: o365's transfers call it with 0 as they
+// start, then with what the service has accepted. The rate is timed from
+// the first call, so call it with 0 before the first byte goes out (as the
+// library does): a first call after a chunk was sent would show that
+// chunk as sent in no time.
 func (p *Progress) Set(done, total int64) {
 	if p == nil || p.bar == nil {
 		return
 	}
+	p.bar.StartWithoutRender()
 	if total > 0 && total != p.bar.GetMax64() {
 		p.bar.ChangeMax64(total)
 	}

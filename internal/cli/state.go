@@ -36,6 +36,9 @@ const (
 	flowBrowser      = "browser"
 	flowClientSecret = "client-secret"
 	flowCertificate  = "certificate"
+	// flowPassword signs in to a served sandbox as its demo user; `o365
+	// login` never offers it.
+	flowPassword = "password"
 )
 
 const (

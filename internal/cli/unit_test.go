@@ -297,7 +297,7 @@ func TestCobraErrorsAreUsage(t *testing.T) {
 			if code := ExitCode(err); code != ExitUsage {
 				t.Errorf("exit code %d, want %d", code, ExitUsage)
 			}
-			if h := hint(err, false); h != `run "o365 help" or add --help to the command for its usage` {
+			if h := hint(err, sandboxTarget{}); h != helpHint {
 				t.Errorf("hint %q", h)
 			}
 			if ran {

@@ -1,0 +1,153 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+)
+
+// Message handles. Graph's message ids are about 150 characters: no one
+// types them, and a table column of them wraps every row. So the tables of
+// `mail list` and `mail sync` number their rows, remember which id each
+// number stands for, and every command that takes a message id also takes
+// the number: `o365 mail read 3`. --json prints the full ids.
+//
+// The numbers live in $XDG_STATE_HOME/o365/handles.json (0600), for the
+// mailbox they were listed from: a number from another profile, sandbox or
+// --resource is refused rather than taken for another message.
+
+const handlesFile = "handles.json"
+
+// maxHandleDigits bounds what is read as a row number: Graph's ids are never
+// that short, nor all digits.
+const maxHandleDigits = 6
+
+// handleList is what handles.json holds.
+type handleList struct {
+	// Mailbox names where the rows came from (see Session.handleMailbox).
+	Mailbox string    `json:"mailbox"`
+	Listed  time.Time `json:"listed"`
+	IDs     []string  `json:"ids"`
+}
+
+// stateDir returns $XDG_STATE_HOME/o365, else ~/.local/state/o365.
+func stateDir(getenv func(string) string) (string, error) {
+	return xdgDir(getenv, "XDG_STATE_HOME", filepath.Join(".local", "state"))
+}
+
+// handleMailbox names the mailbox the run reads: the profile, the sandbox
+// and the resource.
+func (s *Session) handleMailbox() (string, error) {
+	st, err := s.settings()
+	if err != nil {
+		return "", err
+	}
+	where := "tenant"
+	switch t := s.target(); {
+	case t.served():
+		where = "sandbox " + t.url
+	case t.embedded:
+		where = "sandbox"
+	}
+	return fmt.Sprintf("profile %s, %s, resource %s", profileKey(st.Profile), where, firstNonEmpty(st.Resource, "me")), nil
+}
+
+// rememberHandles records that rows 1..len(ids) of the table just printed
+// stand for ids. A failure to record them is reported, not fatal: the table
+// is printed already.
+func (s *Session) rememberHandles(ids []string) {
+	mailbox, err := s.handleMailbox()
+	if err == nil {
+		var dir string
+		if dir, err = stateDir(s.app.Getenv); err == nil {
+			var data []byte
+			if data, err = json.Marshal(handleList{Mailbox: mailbox, Listed: time.Now().UTC(), IDs: ids}); err == nil {
+				err = writeFileAtomic(filepath.Join(dir, handlesFile), append(data, '\n'))
+			}
+		}
+	}
+	if err != nil {
+		s.Out().Notef("note: the row numbers cannot be used in later commands: %v", err)
+	}
+}
+
+// isHandle reports whether arg is a row number rather than an id.
+func isHandle(arg string) bool {
+	if arg == "" || len(arg) > maxHandleDigits {
+		return false
+	}
+	for _, c := range arg {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// messageIDs turns each argument that is a row number of the last listed
+// table into its message id, and keeps the others (ids) as they are.
+func (s *Session) messageIDs(args []string) ([]string, error) {
+	var list *handleList
+	out := make([]string, len(args))
+	for i, arg := range args {
+		if !isHandle(arg) {
+			out[i] = arg
+			continue
+		}
+		if list == nil {
+			var err error
+			if list, err = s.loadHandles(); err != nil {
+				return nil, err
+			}
+		}
+		n, _ := strconv.Atoi(arg)
+		if n < 1 || n > len(list.IDs) {
+			return nil, UsageError("there is no row %s in the last list of messages (it had %d)", arg, len(list.IDs))
+		}
+		out[i] = list.IDs[n-1]
+	}
+	return out, nil
+}
+
+// messageID is messageIDs for one argument.
+func (s *Session) messageID(arg string) (string, error) {
+	ids, err := s.messageIDs([]string{arg})
+	if err != nil {
+		return "", err
+	}
+	return ids[0], nil
+}
+
+// loadHandles reads the numbers of the last list, for the run's mailbox.
+func (s *Session) loadHandles() (*handleList, error) {
+	dir, err := stateDir(s.app.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	data, err := os.ReadFile(filepath.Join(dir, handlesFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, WithHint(UsageError("no messages were listed yet, so row numbers mean nothing"),
+			`run "o365 mail list" and use the numbers of its # column, or give the message's id (--json shows it)`)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var list handleList
+	if err := json.Unmarshal(data, &list); err != nil {
+		return nil, WithHint(fmt.Errorf("%s is damaged: %w", filepath.Join(dir, handlesFile), err), `run "o365 mail list" again`)
+	}
+	mailbox, err := s.handleMailbox()
+	if err != nil {
+		return nil, err
+	}
+	if list.Mailbox != mailbox {
+		return nil, WithHint(UsageError("the row numbers are those of another mailbox's list (%s)", list.Mailbox),
+			`run "o365 mail list" with the same --resource, --profile and sandbox first, or give the message's id`)
+	}
+	return &list, nil
+}

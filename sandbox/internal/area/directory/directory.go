@@ -1,0 +1,425 @@
+// Package directory is the sandbox's directory area: users, groups and
+// their links (members, owners, manager, direct reports), the
+// organization, profile photos, and the demo tenant's people, groups and
+// registered apps.
+//
+// Storage: users are core.UsersCollection objects (tenant-wide, owner ""),
+// groups "groups" objects; each link is one object per edge in a "links.*"
+// collection, owned by its source, with the target as id.
+package directory
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/o365go/o365/sandbox/internal/core"
+	"github.com/o365go/o365/sandbox/internal/odata"
+)
+
+// Directory collections. Links are stored one object per edge: the owner
+// is the source (group or user) and the id the target.
+const (
+	collUsers        = core.UsersCollection
+	collGroups       = "groups"
+	collOrganization = "organization"
+	collPhotos       = "sandbox.photos" // photo metadata; the bytes are blob "photo:{user id}"
+
+	linkMember      = "links.member"       // group -> user
+	linkMemberOf    = "links.memberOf"     // user -> group (reverse of member)
+	linkOwner       = "links.owner"        // group -> user
+	linkManager     = "links.manager"      // user -> manager
+	linkDirectReprt = "links.directReport" // manager -> user (reverse of manager)
+)
+
+// maxPhotoSize caps profile photo uploads (Graph allows 4 MB).
+const maxPhotoSize = 4 << 20
+
+// linkReverse pairs each directory link kind with its reverse; owner links
+// have none.
+var linkReverse = map[string]string{
+	linkMember: linkMemberOf, linkMemberOf: linkMember,
+	linkManager: linkDirectReprt, linkDirectReprt: linkManager,
+}
+
+// addLink records a directory edge and its reverse where there is one.
+func addLink(ctx context.Context, tx *core.Tx, kind, from, to string) error {
+	if err := tx.Put(ctx, &core.Object{Collection: kind, Owner: from, ID: to, Data: map[string]any{}}); err != nil {
+		return err
+	}
+	if rev, ok := linkReverse[kind]; ok {
+		return tx.Put(ctx, &core.Object{Collection: rev, Owner: to, ID: from, Data: map[string]any{}})
+	}
+	return nil
+}
+
+// removeLink deletes a directory edge (wrapping ErrNotFound when it is
+// absent) and its reverse where there is one.
+func removeLink(ctx context.Context, tx *core.Tx, kind, from, to string) error {
+	if err := tx.Delete(ctx, kind, from, to); err != nil {
+		return err
+	}
+	if rev, ok := linkReverse[kind]; ok {
+		if err := tx.Delete(ctx, rev, to, from); err != nil && !core.IsNotFound(err) {
+			return err
+		}
+	}
+	return nil
+}
+
+// setManager makes manager the manager of user, replacing any other.
+func setManager(ctx context.Context, tx *core.Tx, user, manager string) error {
+	old, err := tx.List(ctx, core.Scope{Collection: linkManager, Owner: user}, false, 0, 0)
+	if err != nil {
+		return err
+	}
+	for _, o := range old {
+		if err := removeLink(ctx, tx, linkManager, user, o.ID); err != nil {
+			return err
+		}
+	}
+	return addLink(ctx, tx, linkManager, user, manager)
+}
+
+// linkedDocs loads the targets of the links of one source, tagged with
+// their @odata.type as Graph does in directoryObject collections.
+func linkedDocs(ctx context.Context, tx *core.Tx, kind, from string) ([]map[string]any, error) {
+	links, err := tx.List(ctx, core.Scope{Collection: kind, Owner: from}, false, 0, 0)
+	if err != nil {
+		return nil, err
+	}
+	var out []map[string]any
+	for _, l := range links {
+		coll, typ := collUsers, "#microsoft.graph.user"
+		if kind == linkMemberOf {
+			coll, typ = collGroups, "#microsoft.graph.group"
+		}
+		o, err := tx.Get(ctx, coll, "", l.ID)
+		if core.IsNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		o.Data["@odata.type"] = typ
+		out = append(out, o.Data)
+	}
+	return out, nil
+}
+
+// Permissions of the directory routes.
+var (
+	readSelfScopes  = []string{"User.Read", "User.ReadWrite", "User.ReadBasic.All", "User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}
+	readUsersScopes = []string{"User.ReadBasic.All", "User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}
+	readUsersRoles  = []string{"User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}
+	writeSelfScopes = []string{"User.ReadWrite", "User.ReadWrite.All", "Directory.ReadWrite.All"}
+	writeUsersScope = []string{"User.ReadWrite.All", "Directory.ReadWrite.All"}
+	writeUsersRoles = []string{"User.ReadWrite.All", "Directory.ReadWrite.All"}
+	readGroupScopes = []string{"Group.Read.All", "Group.ReadWrite.All", "GroupMember.Read.All", "Directory.Read.All", "Directory.ReadWrite.All"}
+	readGroupRoles  = []string{"Group.Read.All", "Group.ReadWrite.All", "GroupMember.Read.All", "Directory.Read.All", "Directory.ReadWrite.All"}
+	readOrgScopes   = []string{"User.Read", "Organization.Read.All", "Directory.Read.All", "Directory.ReadWrite.All"}
+	readOrgRoles    = []string{"Organization.Read.All", "Directory.Read.All", "Directory.ReadWrite.All"}
+)
+
+// directorySpec lists a directory collection with Graph's directory rules.
+func directorySpec(coll string) core.ListSpec {
+	spec := core.ListSpec{
+		Scope:        core.Scope{Collection: coll},
+		DefaultTop:   100,
+		MaxTop:       999,
+		Directory:    true,
+		SearchFields: []string{"displayName", "mail", "userPrincipalName", "givenName", "surname", "mailNickname", "description"},
+	}
+	switch coll {
+	case collUsers:
+		spec.Expand = map[string]core.Expander{
+			"manager":       expandLinks(linkManager, true),
+			"directReports": expandLinks(linkDirectReprt, false),
+			"memberOf":      expandLinks(linkMemberOf, false),
+		}
+	case collGroups:
+		spec.Expand = map[string]core.Expander{
+			"members": expandLinks(linkMember, false),
+			"owners":  expandLinks(linkOwner, false),
+		}
+	}
+	return spec
+}
+
+// expandLinks serves $expand of a directory link: a single object (nil when
+// absent) or a collection, each with the expand's own $select.
+func expandLinks(kind string, single bool) core.Expander {
+	return func(ctx context.Context, c *core.Call, doc map[string]any, item odata.ExpandItem) (any, error) {
+		id, _ := doc["id"].(string)
+		var docs []map[string]any
+		err := c.Store().Read(ctx, func(tx *core.Tx) error {
+			var err error
+			docs, err = linkedDocs(ctx, tx, kind, id)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		var sel []string
+		if item.Options != nil {
+			sel = item.Options.Select
+		}
+		out := make([]any, 0, len(docs))
+		for _, d := range docs {
+			out = append(out, odata.Project(d, sel))
+		}
+		if single {
+			if len(out) == 0 {
+				return nil, nil
+			}
+			return out[0], nil
+		}
+		return out, nil
+	}
+}
+
+// linkSpec lists the targets of a directory link, e.g. a group's members.
+func linkSpec(kind, from string) core.ListSpec {
+	spec := directorySpec("")
+	spec.Load = func(ctx context.Context, tx *core.Tx) ([]map[string]any, error) {
+		return linkedDocs(ctx, tx, kind, from)
+	}
+	return spec
+}
+
+// Area is the directory area, to serve with core.Config.Areas.
+func Area() core.Area {
+	return core.Area{
+		Name: "directory",
+		Routes: append([]core.Route{
+			{Method: http.MethodGet, Pattern: "{user}", Scopes: readSelfScopes, SharedScopes: readUsersScopes, Roles: readUsersRoles, Handle: getUser},
+			{Method: http.MethodPatch, Pattern: "{user}", Scopes: writeSelfScopes, SharedScopes: writeUsersScope, Roles: writeUsersRoles, Handle: patchUser},
+			{Method: http.MethodGet, Pattern: "users", Scopes: readUsersScopes, Roles: readUsersRoles, Handle: listUsers},
+			{Method: http.MethodGet, Pattern: "users/$count", Scopes: readUsersScopes, Roles: readUsersRoles, Handle: countUsers},
+			{Method: http.MethodGet, Pattern: "users/delta", Scopes: readUsersScopes, Roles: readUsersRoles, Handle: deltaUsers},
+			{Method: http.MethodGet, Pattern: "{user}/manager", Scopes: readUsersScopes, SharedScopes: readUsersScopes, Roles: readUsersRoles, Handle: getManager},
+			{Method: http.MethodGet, Pattern: "{user}/directReports", Scopes: readUsersScopes, SharedScopes: readUsersScopes, Roles: readUsersRoles, Handle: listDirectReports},
+			{Method: http.MethodGet, Pattern: "{user}/memberOf", Scopes: append(append([]string{}, readUsersScopes...), readGroupScopes...), SharedScopes: readGroupScopes, Roles: readGroupRoles, Handle: listMemberOf},
+			{Method: http.MethodGet, Pattern: "{user}/photo", Scopes: readSelfScopes, SharedScopes: readUsersScopes, Roles: readUsersRoles, Handle: getPhotoMeta},
+			{Method: http.MethodGet, Pattern: "{user}/photo/$value", Scopes: readSelfScopes, SharedScopes: readUsersScopes, Roles: readUsersRoles, Handle: getPhoto},
+			{Method: http.MethodPut, Pattern: "{user}/photo/$value", Scopes: writeSelfScopes, SharedScopes: writeUsersScope, Roles: writeUsersRoles, Handle: putPhoto},
+			{Method: http.MethodGet, Pattern: "groups", Scopes: readGroupScopes, Roles: readGroupRoles, Handle: listGroups},
+			{Method: http.MethodGet, Pattern: "groups/$count", Scopes: readGroupScopes, Roles: readGroupRoles, Handle: countGroups},
+			{Method: http.MethodGet, Pattern: "groups/delta", Scopes: readGroupScopes, Roles: readGroupRoles, Handle: deltaGroups},
+			{Method: http.MethodGet, Pattern: "groups/{id}", Scopes: readGroupScopes, Roles: readGroupRoles, Handle: getGroup},
+			{Method: http.MethodGet, Pattern: "groups/{id}/members", Scopes: readGroupScopes, Roles: readGroupRoles, Handle: listMembers},
+			{Method: http.MethodGet, Pattern: "groups/{id}/members/$count", Scopes: readGroupScopes, Roles: readGroupRoles, Handle: countMembers},
+			{Method: http.MethodGet, Pattern: "groups/{id}/owners", Scopes: readGroupScopes, Roles: readGroupRoles, Handle: listOwners},
+			{Method: http.MethodGet, Pattern: "organization", Scopes: readOrgScopes, Roles: readOrgRoles, Handle: listOrganization},
+		}, directoryWriteRoutes()...),
+		Knobs: []core.Knob{{Name: knobExtraUsers, Doc: "generated users in the directory"}},
+		Seed:  seedDirectory,
+		Subscriptions: []core.Subscribable{
+			{Pattern: "users", MaxExpiry: 41760 * time.Minute, ODataType: "#Microsoft.Graph.User",
+				Scope: func(context.Context, *core.Call) (core.Scope, error) { return core.Scope{Collection: collUsers}, nil }},
+			{Pattern: "groups", MaxExpiry: 41760 * time.Minute, ODataType: "#Microsoft.Graph.Group",
+				Scope: func(context.Context, *core.Call) (core.Scope, error) { return core.Scope{Collection: collGroups}, nil }},
+		},
+	}
+}
+
+func getUser(ctx context.Context, c *core.Call) error {
+	return c.GetEntity(ctx, directorySpec(collUsers), c.User.ID)
+}
+
+// userReadOnly are properties a PATCH of a user may not change.
+var userReadOnly = []string{"userPrincipalName", "mail", "createdDateTime", "userType"}
+
+// patchUser answers 204, as Graph does for users.
+func patchUser(ctx context.Context, c *core.Call) error {
+	if _, err := c.PatchStored(ctx, core.Scope{Collection: collUsers}, c.User.ID, userReadOnly...); err != nil {
+		return err
+	}
+	return c.NoContent()
+}
+
+func listUsers(ctx context.Context, c *core.Call) error { return c.List(ctx, directorySpec(collUsers)) }
+func countUsers(ctx context.Context, c *core.Call) error {
+	return c.CountOnly(ctx, directorySpec(collUsers))
+}
+func listGroups(ctx context.Context, c *core.Call) error {
+	return c.List(ctx, directorySpec(collGroups))
+}
+func countGroups(ctx context.Context, c *core.Call) error {
+	return c.CountOnly(ctx, directorySpec(collGroups))
+}
+
+func deltaUsers(ctx context.Context, c *core.Call) error {
+	return c.Delta(ctx, core.DeltaSpec{Scope: core.Scope{Collection: collUsers}, PageSize: 100})
+}
+
+func deltaGroups(ctx context.Context, c *core.Call) error {
+	return c.Delta(ctx, core.DeltaSpec{Scope: core.Scope{Collection: collGroups}, PageSize: 100})
+}
+
+func getGroup(ctx context.Context, c *core.Call) error {
+	err := c.GetEntity(ctx, directorySpec(collGroups), c.Param("id"))
+	if core.IsNotFound(err) {
+		return core.ResourceNotFound(c.Param("id"))
+	}
+	return err
+}
+
+// groupExists answers 404 in Graph's words for an unknown group.
+func groupExists(ctx context.Context, c *core.Call) error {
+	err := c.Store().Read(ctx, func(tx *core.Tx) error {
+		_, err := tx.Get(ctx, collGroups, "", c.Param("id"))
+		return err
+	})
+	if core.IsNotFound(err) {
+		return core.ResourceNotFound(c.Param("id"))
+	}
+	return err
+}
+
+func listMembers(ctx context.Context, c *core.Call) error {
+	if err := groupExists(ctx, c); err != nil {
+		return err
+	}
+	return c.List(ctx, linkSpec(linkMember, c.Param("id")))
+}
+
+func countMembers(ctx context.Context, c *core.Call) error {
+	if err := groupExists(ctx, c); err != nil {
+		return err
+	}
+	spec := directorySpec(linkMember)
+	spec.Scope.Owner = c.Param("id")
+	return c.CountOnly(ctx, spec)
+}
+
+func listOwners(ctx context.Context, c *core.Call) error {
+	if err := groupExists(ctx, c); err != nil {
+		return err
+	}
+	return c.List(ctx, linkSpec(linkOwner, c.Param("id")))
+}
+
+func listDirectReports(ctx context.Context, c *core.Call) error {
+	return c.List(ctx, linkSpec(linkDirectReprt, c.User.ID))
+}
+
+func listMemberOf(ctx context.Context, c *core.Call) error {
+	return c.List(ctx, linkSpec(linkMemberOf, c.User.ID))
+}
+
+func getManager(ctx context.Context, c *core.Call) error {
+	var docs []map[string]any
+	err := c.Store().Read(ctx, func(tx *core.Tx) error {
+		var err error
+		docs, err = linkedDocs(ctx, tx, linkManager, c.User.ID)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if len(docs) == 0 {
+		return core.ResourceNotFound("manager")
+	}
+	opts, err := c.QueryOptions()
+	if err != nil {
+		return err
+	}
+	out := odata.Project(docs[0], opts.Select)
+	out["@odata.context"] = c.RootURL() + "$metadata#directoryObjects/$entity"
+	return c.WriteJSON(http.StatusOK, out)
+}
+
+func listOrganization(ctx context.Context, c *core.Call) error {
+	return c.List(ctx, core.ListSpec{Scope: core.Scope{Collection: collOrganization}, DefaultTop: 100})
+}
+
+func errImageNotFound() *core.Error {
+	return core.Errorf(http.StatusNotFound, "ImageNotFound",
+		"Exception of type 'Microsoft.Fast.Profile.Core.Exception.ImageNotFoundException' was thrown.")
+}
+
+// photoMeta loads the metadata of the addressed user's photo: 404
+// ImageNotFound when there is none.
+func photoMeta(ctx context.Context, c *core.Call) (*core.Object, error) {
+	var o *core.Object
+	err := c.Store().Read(ctx, func(tx *core.Tx) error {
+		var err error
+		o, err = tx.Get(ctx, collPhotos, "", c.User.ID)
+		return err
+	})
+	if core.IsNotFound(err) {
+		return nil, errImageNotFound()
+	}
+	return o, err
+}
+
+func getPhotoMeta(ctx context.Context, c *core.Call) error {
+	o, err := photoMeta(ctx, c)
+	if err != nil {
+		return err
+	}
+	return c.Entity(http.StatusOK, map[string]any{
+		"id":                      "default",
+		"height":                  nil,
+		"width":                   nil,
+		"@odata.mediaContentType": o.Data["contentType"],
+		"@odata.mediaEtag":        o.Data["etag"],
+	})
+}
+
+func getPhoto(ctx context.Context, c *core.Call) error {
+	meta, err := photoMeta(ctx, c)
+	if err != nil {
+		return err
+	}
+	b, err := c.Store().OpenBlob(ctx, "photo:"+c.User.ID)
+	if err != nil {
+		return err
+	}
+	ct, _ := meta.Data["contentType"].(string)
+	c.W.Header().Set("Content-Type", ct)
+	if etag, ok := meta.Data["etag"].(string); ok {
+		c.W.Header().Set("ETag", etag)
+	}
+	http.ServeContent(c.W, c.R, "", time.Time{}, b)
+	return nil
+}
+
+func putPhoto(ctx context.Context, c *core.Call) error {
+	ct := c.R.Header.Get("Content-Type")
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil || !strings.HasPrefix(mt, "image/") {
+		return core.Errorf(http.StatusUnsupportedMediaType, "UnsupportedMediaType",
+			"Content-Type %q is not an image; send image/jpeg or image/png.", ct)
+	}
+	data, err := io.ReadAll(http.MaxBytesReader(c.W, c.R.Body, maxPhotoSize))
+	if err != nil {
+		return core.Errorf(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "Photos are limited to %d bytes.", maxPhotoSize)
+	}
+	if len(data) == 0 {
+		return core.BadRequest("The photo is empty; send the image bytes as the request body.")
+	}
+	sum := sha256.Sum256(data)
+	etag := `W/"` + hex.EncodeToString(sum[:8]) + `"`
+	err = c.Store().Write(ctx, func(tx *core.Tx) error {
+		if _, err := tx.WriteBlob(ctx, "photo:"+c.User.ID, 0, bytes.NewReader(data)); err != nil {
+			return err
+		}
+		return tx.Put(ctx, &core.Object{Collection: collPhotos, ID: c.User.ID, Data: map[string]any{
+			"contentType": mt, "etag": etag, "size": strconv.Itoa(len(data)),
+		}})
+	})
+	if err != nil {
+		return err
+	}
+	c.W.WriteHeader(http.StatusOK)
+	return nil
+}

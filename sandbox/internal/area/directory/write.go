@@ -1,0 +1,259 @@
+package directory
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/o365go/o365/sandbox/internal/core"
+)
+
+// Directory writes: creating and deleting users and groups, and group
+// membership through $ref, so clients can test delta and memberships.
+
+var (
+	writeGroupScopes  = []string{"Group.ReadWrite.All", "Directory.ReadWrite.All"}
+	writeMemberScopes = []string{"GroupMember.ReadWrite.All", "Group.ReadWrite.All", "Directory.ReadWrite.All"}
+)
+
+func directoryWriteRoutes() []core.Route {
+	return []core.Route{
+		{Method: http.MethodPost, Pattern: "users", Scopes: writeUsersScope, Roles: writeUsersRoles, Handle: createUser},
+		{Method: http.MethodDelete, Pattern: "users/{id}", Scopes: writeUsersScope, Roles: writeUsersRoles, Handle: deleteUser},
+		{Method: http.MethodPost, Pattern: "groups", Scopes: append([]string{"Group.Create"}, writeGroupScopes...), Roles: append([]string{"Group.Create"}, writeGroupScopes...), Handle: createGroup},
+		{Method: http.MethodDelete, Pattern: "groups/{id}", Scopes: writeGroupScopes, Roles: writeGroupScopes, Handle: deleteGroup},
+		{Method: http.MethodPost, Pattern: "groups/{id}/members/$ref", Scopes: writeMemberScopes, Roles: writeMemberScopes, Handle: addGroupLink(linkMember)},
+		{Method: http.MethodDelete, Pattern: "groups/{id}/members/{member}/$ref", Scopes: writeMemberScopes, Roles: writeMemberScopes, Handle: removeGroupLink(linkMember)},
+		{Method: http.MethodPost, Pattern: "groups/{id}/owners/$ref", Scopes: writeGroupScopes, Roles: writeGroupScopes, Handle: addGroupLink(linkOwner)},
+		{Method: http.MethodDelete, Pattern: "groups/{id}/owners/{member}/$ref", Scopes: writeGroupScopes, Roles: writeGroupScopes, Handle: removeGroupLink(linkOwner)},
+	}
+}
+
+func errDirectoryBadRequest(format string, args ...any) *core.Error {
+	return core.Errorf(http.StatusBadRequest, "Request_BadRequest", format, args...)
+}
+
+// userCreateRequired are the properties POST /users must have.
+var userCreateRequired = []string{"accountEnabled", "displayName", "mailNickname", "userPrincipalName", "passwordProfile"}
+
+func createUser(ctx context.Context, c *core.Call) error {
+	var body map[string]any
+	if err := c.Decode(&body); err != nil {
+		return err
+	}
+	for _, k := range userCreateRequired {
+		if _, ok := body[k]; !ok {
+			return errDirectoryBadRequest("Property '%s' is required when creating the user.", k)
+		}
+	}
+	upn, _ := body["userPrincipalName"].(string)
+	local, domain, ok := strings.Cut(upn, "@")
+	if !ok || local == "" || !strings.EqualFold(domain, c.Domain()) {
+		return errDirectoryBadRequest("Property userPrincipalName is invalid: use NAME@%s.", c.Domain())
+	}
+	pp, _ := body["passwordProfile"].(map[string]any)
+	password, _ := pp["password"].(string)
+	if password == "" {
+		return errDirectoryBadRequest("Property passwordProfile.password is required.")
+	}
+	doc := map[string]any{"businessPhones": []any{}, "mail": upn, "userType": "Member", "preferredLanguage": "en-US"}
+	core.PatchDocument(doc, body, "passwordProfile")
+	id := uuid.NewString()
+	doc["createdDateTime"] = c.Now().UTC().Format(time.RFC3339)
+	err := c.Store().Write(ctx, func(tx *core.Tx) error {
+		if _, err := core.LookupUser(ctx, tx, upn); err == nil {
+			return errDirectoryBadRequest("Another object with the same value for property userPrincipalName already exists.")
+		} else if !core.IsNotFound(err) {
+			return err
+		}
+		if err := tx.Put(ctx, &core.Object{Collection: collUsers, ID: id, Data: doc}); err != nil {
+			return err
+		}
+		return core.SetPassword(ctx, tx, id, password)
+	})
+	if err != nil {
+		return err
+	}
+	return c.Entity(http.StatusCreated, doc)
+}
+
+func deleteUser(ctx context.Context, c *core.Call) error {
+	err := c.Store().Write(ctx, func(tx *core.Tx) error {
+		u, err := core.LookupUser(ctx, tx, c.Param("id"))
+		if core.IsNotFound(err) {
+			return core.ResourceNotFound(c.Param("id"))
+		}
+		if err != nil {
+			return err
+		}
+		for _, kind := range []string{linkMemberOf, linkManager, linkDirectReprt} {
+			links, err := tx.List(ctx, core.Scope{Collection: kind, Owner: u.ID}, false, 0, 0)
+			if err != nil {
+				return err
+			}
+			for _, l := range links {
+				if err := removeLink(ctx, tx, kind, u.ID, l.ID); err != nil {
+					return err
+				}
+			}
+		}
+		if err := core.DeletePassword(ctx, tx, u.ID); err != nil {
+			return err
+		}
+		return tx.Delete(ctx, collUsers, "", u.ID)
+	})
+	if err != nil {
+		return err
+	}
+	return c.NoContent()
+}
+
+func createGroup(ctx context.Context, c *core.Call) error {
+	var body map[string]any
+	if err := c.Decode(&body); err != nil {
+		return err
+	}
+	for _, k := range []string{"displayName", "mailEnabled", "mailNickname", "securityEnabled"} {
+		if _, ok := body[k]; !ok {
+			return errDirectoryBadRequest("Property '%s' is required when creating the group.", k)
+		}
+	}
+	var refs [2][]string
+	for i, bind := range []string{"members@odata.bind", "owners@odata.bind"} {
+		list, _ := body[bind].([]any)
+		for _, v := range list {
+			s, _ := v.(string)
+			id, err := refID(s)
+			if err != nil {
+				return err
+			}
+			refs[i] = append(refs[i], id)
+		}
+		delete(body, bind)
+	}
+	doc := map[string]any{"groupTypes": []any{}, "visibility": nil, "description": nil}
+	core.PatchDocument(doc, body)
+	if nick, _ := doc["mailNickname"].(string); nick != "" && doc["mailEnabled"] == true {
+		doc["mail"] = nick + "@" + c.Domain()
+	}
+	doc["createdDateTime"] = c.Now().UTC().Format(time.RFC3339)
+	id := uuid.NewString()
+	err := c.Store().Write(ctx, func(tx *core.Tx) error {
+		if err := tx.Put(ctx, &core.Object{Collection: collGroups, ID: id, Data: doc}); err != nil {
+			return err
+		}
+		for i, kind := range []string{linkMember, linkOwner} {
+			for _, uid := range refs[i] {
+				if err := addUserLink(ctx, tx, kind, id, uid); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return c.Entity(http.StatusCreated, doc)
+}
+
+func deleteGroup(ctx context.Context, c *core.Call) error {
+	gid := c.Param("id")
+	err := c.Store().Write(ctx, func(tx *core.Tx) error {
+		if err := tx.Delete(ctx, collGroups, "", gid); core.IsNotFound(err) {
+			return core.ResourceNotFound(gid)
+		} else if err != nil {
+			return err
+		}
+		for _, kind := range []string{linkMember, linkOwner} {
+			links, err := tx.List(ctx, core.Scope{Collection: kind, Owner: gid}, false, 0, 0)
+			if err != nil {
+				return err
+			}
+			for _, l := range links {
+				if err := removeLink(ctx, tx, kind, gid, l.ID); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return c.NoContent()
+}
+
+// refID takes the object id out of a directoryObject reference such as
+// https://graph.microsoft.com/v1.0/directoryObjects/{id} or .../users('{id}').
+func refID(ref string) (string, error) {
+	u, err := url.Parse(ref)
+	if err != nil || ref == "" {
+		return "", errDirectoryBadRequest("Invalid object reference %q; use https://graph.microsoft.com/v1.0/directoryObjects/{id}.", ref)
+	}
+	segs, err := core.SplitPath(strings.TrimPrefix(u.EscapedPath(), "/"))
+	if err != nil || len(segs) < 2 {
+		return "", errDirectoryBadRequest("Invalid object reference %q; use https://graph.microsoft.com/v1.0/directoryObjects/{id}.", ref)
+	}
+	return segs[len(segs)-1], nil
+}
+
+// addUserLink links a group to an existing user.
+func addUserLink(ctx context.Context, tx *core.Tx, kind, gid, uid string) error {
+	u, err := core.LookupUser(ctx, tx, uid)
+	if core.IsNotFound(err) {
+		return core.ResourceNotFound(uid)
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := tx.Get(ctx, kind, gid, u.ID); err == nil {
+		return errDirectoryBadRequest("One or more added object references already exist for the following modified properties: '%s'.", strings.TrimPrefix(kind, "links."))
+	}
+	return addLink(ctx, tx, kind, gid, u.ID)
+}
+
+func addGroupLink(kind string) func(context.Context, *core.Call) error {
+	return func(ctx context.Context, c *core.Call) error {
+		var body map[string]any
+		if err := c.Decode(&body); err != nil {
+			return err
+		}
+		ref, _ := body["@odata.id"].(string)
+		uid, err := refID(ref)
+		if err != nil {
+			return err
+		}
+		err = c.Store().Write(ctx, func(tx *core.Tx) error {
+			if _, err := tx.Get(ctx, collGroups, "", c.Param("id")); core.IsNotFound(err) {
+				return core.ResourceNotFound(c.Param("id"))
+			} else if err != nil {
+				return err
+			}
+			return addUserLink(ctx, tx, kind, c.Param("id"), uid)
+		})
+		if err != nil {
+			return err
+		}
+		return c.NoContent()
+	}
+}
+
+func removeGroupLink(kind string) func(context.Context, *core.Call) error {
+	return func(ctx context.Context, c *core.Call) error {
+		err := c.Store().Write(ctx, func(tx *core.Tx) error {
+			err := removeLink(ctx, tx, kind, c.Param("id"), c.Param("member"))
+			if core.IsNotFound(err) {
+				return core.ResourceNotFound(c.Param("member"))
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		return c.NoContent()
+	}
+}

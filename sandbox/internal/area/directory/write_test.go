@@ -1,0 +1,58 @@
+package directory_test
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/o365go/o365/sandbox/internal/demo"
+	"github.com/o365go/o365/sandbox/internal/sandboxtest"
+)
+
+func TestDirectoryWrites(t *testing.T) {
+	ts := sandboxtest.New(t, sandboxtest.Options{})
+	app := ts.AppToken(t)
+	newUser := map[string]any{"accountEnabled": true, "displayName": "Erin Evans", "mailNickname": "erin",
+		"userPrincipalName": "erin@" + demo.TenantDomain, "passwordProfile": map[string]any{"password": demo.Password}}
+	r := ts.Do(t, app, "POST", "/v1.0/users", newUser).WantStatus(t, 201)
+	erin := r.JSON["id"].(string)
+	if _, leaked := r.JSON["passwordProfile"]; leaked || r.JSON["mail"] != "erin@"+demo.TenantDomain {
+		t.Fatalf("created user %s", r.Raw)
+	}
+	ts.Do(t, app, "POST", "/v1.0/users", newUser).WantError(t, 400, "Request_BadRequest")
+	bad := map[string]any{"accountEnabled": true, "displayName": "X", "mailNickname": "x", "userPrincipalName": "x@elsewhere.com", "passwordProfile": map[string]any{"password": "p"}}
+	ts.Do(t, app, "POST", "/v1.0/users", bad).WantError(t, 400, "Request_BadRequest")
+	ts.Do(t, app, "POST", "/v1.0/users", map[string]any{"displayName": "X"}).WantError(t, 400, "Request_BadRequest")
+	// Erin can sign in with the password she was created with.
+	if tok := ts.UserToken(t, demo.PublicClientID, "erin@"+demo.TenantDomain); tok == "" {
+		t.Fatal("no token for the new user")
+	}
+	// Delegated tokens without User.ReadWrite.All cannot create users.
+	ts.Do(t, ts.UserToken(t, demo.LimitedClientID, demo.User), "POST", "/v1.0/users", newUser).WantError(t, 403, "ErrorAccessDenied")
+
+	r = ts.Do(t, app, "POST", "/v1.0/groups", map[string]any{"displayName": "Project X", "mailEnabled": true, "mailNickname": "projx",
+		"securityEnabled": false, "groupTypes": []any{"Unified"},
+		"members@odata.bind": []any{"https://graph.microsoft.com/v1.0/directoryObjects/" + demo.BobID}}).WantStatus(t, 201)
+	gid := r.JSON["id"].(string)
+	if r.JSON["mail"] != "projx@"+demo.TenantDomain {
+		t.Fatalf("group %s", r.Raw)
+	}
+	members := func() []string {
+		return valueIDs(t, ts.Do(t, app, "GET", "/v1.0/groups/"+gid+"/members", nil).WantStatus(t, 200))
+	}
+	ts.Do(t, app, "POST", "/v1.0/groups/"+gid+"/members/$ref", map[string]any{"@odata.id": "https://graph.microsoft.com/v1.0/directoryObjects/" + erin}).WantStatus(t, 204)
+	ts.Do(t, app, "POST", "/v1.0/groups/"+gid+"/members/$ref", map[string]any{"@odata.id": "https://graph.microsoft.com/v1.0/directoryObjects/" + erin}).WantError(t, 400, "Request_BadRequest")
+	ts.Do(t, app, "POST", "/v1.0/groups/"+gid+"/members/$ref", map[string]any{"@odata.id": "https://graph.microsoft.com/v1.0/directoryObjects/nobody"}).WantError(t, 404, "Request_ResourceNotFound")
+	if got := members(); !reflect.DeepEqual(got, []string{demo.BobID, erin}) {
+		t.Fatalf("members %v", got)
+	}
+	ts.Do(t, app, "DELETE", "/v1.0/groups/"+gid+"/members/"+demo.BobID+"/$ref", nil).WantStatus(t, 204)
+	ts.Do(t, app, "DELETE", "/v1.0/groups/"+gid+"/members/"+demo.BobID+"/$ref", nil).WantError(t, 404, "Request_ResourceNotFound")
+	// Deleting Erin removes her from the group too.
+	ts.Do(t, app, "DELETE", "/v1.0/users/"+erin, nil).WantStatus(t, 204)
+	if got := members(); len(got) != 0 {
+		t.Fatalf("members after deleting the user %v", got)
+	}
+	ts.Do(t, app, "GET", "/v1.0/users/"+erin, nil).WantError(t, 404, "Request_ResourceNotFound")
+	ts.Do(t, app, "DELETE", "/v1.0/groups/"+gid, nil).WantStatus(t, 204)
+	ts.Do(t, app, "GET", "/v1.0/groups/"+gid, nil).WantError(t, 404, "Request_ResourceNotFound")
+}

@@ -1,0 +1,1019 @@
+package mail
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"html"
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+
+	"github.com/o365go/o365/sandbox/internal/core"
+	"github.com/o365go/o365/sandbox/internal/odata"
+)
+
+// messageWritable are the message properties a client sets.
+var messageWritable = []string{
+	"subject", "body", "importance", "categories", "isRead", "isDeliveryReceiptRequested",
+	"isReadReceiptRequested", "inferenceClassification", "from", "sender", "toRecipients",
+	"ccRecipients", "bccRecipients", "replyTo", "flag", "internetMessageHeaders",
+	"singleValueExtendedProperties", "multiValueExtendedProperties",
+}
+
+// sentWritable are the properties still writable once a message is sent.
+var sentWritable = []string{
+	"isRead", "categories", "flag", "importance", "inferenceClassification",
+	"singleValueExtendedProperties", "multiValueExtendedProperties",
+}
+
+// extendedProps are merged by id on PATCH instead of replaced.
+var extendedProps = []string{"singleValueExtendedProperties", "multiValueExtendedProperties"}
+
+// messageSearchFields are where unqualified $search terms look.
+var messageSearchFields = []string{
+	"subject", "body/content", "bodyPreview", "from/emailAddress/address", "from/emailAddress/name",
+	"toRecipients", "ccRecipients",
+}
+
+const (
+	propDeleteAfterSubmit = "Boolean 0x0E01"
+)
+
+// messageSort orders messages by received time (drafts by modification).
+func messageSort(doc map[string]any, fallback time.Time) string {
+	if t, err := time.Parse(time.RFC3339, core.Str(doc, "receivedDateTime")); err == nil {
+		return core.SortKey(t)
+	}
+	return core.SortKey(fallback)
+}
+
+// bodyPreview is the first 255 characters of the body as text.
+func bodyPreview(doc map[string]any) string {
+	b, _ := doc["body"].(map[string]any)
+	content, _ := b["content"].(string)
+	if strings.EqualFold(core.Str(b, "contentType"), "html") {
+		content = core.HTMLToText(content)
+	}
+	content = strings.Join(strings.Fields(content), " ")
+	if utf8.RuneCountInString(content) > 255 {
+		content = string([]rune(content)[:255])
+	}
+	return content
+}
+
+// presentMessage is what a client sees of a stored message.
+func presentMessage(c *core.Call, doc map[string]any) map[string]any {
+	out := core.PublicDoc(doc)
+	delete(out, "singleValueExtendedProperties")
+	delete(out, "multiValueExtendedProperties")
+	if v, ok := c.Preference("outlook.body-content-type"); ok {
+		want := strings.ToLower(v)
+		if want == "text" || want == "html" {
+			c.ApplyPreference(`outlook.body-content-type="` + want + `"`)
+			out = core.WithBodyType(out, "body", want)
+		}
+	}
+	if _, ok := c.Preference("IdType"); ok {
+		c.ApplyPreference(`IdType="ImmutableId"`)
+	}
+	return out
+}
+
+func immutableIDs(c *core.Call) bool {
+	v, ok := c.Preference("IdType")
+	return ok && strings.EqualFold(v, "ImmutableId")
+}
+
+func messageExpanders() map[string]core.Expander {
+	// Extended properties are not part of the presented document; they are
+	// read back from the stored message.
+	ext := func(name string) core.Expander {
+		return func(ctx context.Context, c *core.Call, doc map[string]any, item odata.ExpandItem) (any, error) {
+			var list []any
+			err := c.Store().Read(ctx, func(tx *core.Tx) error {
+				o, err := tx.Get(ctx, collMessages, c.User.ID, core.Str(doc, "id"))
+				if err == nil {
+					list, _ = o.Data[name].([]any)
+				}
+				return err
+			})
+			if err != nil {
+				return nil, err
+			}
+			return core.FilterExpanded(item, list), nil
+		}
+	}
+	return map[string]core.Expander{
+		"attachments": func(ctx context.Context, c *core.Call, doc map[string]any, _ odata.ExpandItem) (any, error) {
+			var out []any
+			err := c.Store().Read(ctx, func(tx *core.Tx) error {
+				atts, err := tx.List(ctx, messageAttachments.Scope(c.User.ID, core.Str(doc, "id")), false, 0, 0)
+				for _, a := range atts {
+					out = append(out, a.Data)
+				}
+				return err
+			})
+			if err != nil {
+				return nil, err
+			}
+			res := make([]any, 0, len(out))
+			for _, a := range out {
+				res = append(res, messageAttachments.Present(c, a.(map[string]any)))
+			}
+			return res, nil
+		},
+		"singleValueExtendedProperties": ext("singleValueExtendedProperties"),
+		"multiValueExtendedProperties":  ext("multiValueExtendedProperties"),
+	}
+}
+
+func messageListSpec(c *core.Call, sc core.Scope) core.ListSpec {
+	return core.ListSpec{
+		Scope:        sc,
+		Desc:         true,
+		DefaultTop:   10,
+		MaxTop:       1000,
+		SearchFields: messageSearchFields,
+		Present:      presentMessage,
+		Expand:       messageExpanders(),
+	}
+}
+
+func listFolderMessages(ctx context.Context, c *core.Call) error {
+	f, err := folder(ctx, c, c.Param("folder"))
+	if err != nil {
+		return err
+	}
+	return c.List(ctx, messageListSpec(c, core.Scope{Collection: collMessages, Owner: c.User.ID, Parent: f.ID, ByParent: true}))
+}
+
+func listAllMessages(ctx context.Context, c *core.Call) error {
+	if err := mailbox(ctx, c); err != nil {
+		return err
+	}
+	return c.List(ctx, messageListSpec(c, core.Scope{Collection: collMessages, Owner: c.User.ID}))
+}
+
+func deltaMessages(ctx context.Context, c *core.Call) error {
+	f, err := folder(ctx, c, c.Param("folder"))
+	if err != nil {
+		return err
+	}
+	return c.Delta(ctx, core.DeltaSpec{
+		Scope:    core.Scope{Collection: collMessages, Owner: c.User.ID, Parent: f.ID, ByParent: true},
+		PageSize: 10,
+		Present:  presentMessage,
+	})
+}
+
+// messageInFolder loads a message; with a {folder} in the route it must be
+// there.
+func messageInFolder(ctx context.Context, c *core.Call, tx *core.Tx) (*core.Object, error) {
+	o, err := tx.Get(ctx, collMessages, c.User.ID, c.Param("id"))
+	if core.IsNotFound(err) {
+		return nil, errMessageNotFound()
+	}
+	if err != nil {
+		return nil, err
+	}
+	if p := c.Param("folder"); p != "" && o.Parent != mailboxFolders.Resolve(c.User.ID, p) {
+		return nil, errMessageNotFound()
+	}
+	return o, nil
+}
+
+func getMessage(ctx context.Context, c *core.Call) error {
+	var parent string
+	err := c.Store().Read(ctx, func(tx *core.Tx) error {
+		o, err := messageInFolder(ctx, c, tx)
+		if err == nil {
+			parent = o.Parent
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	err = c.GetEntity(ctx, messageListSpec(c, core.Scope{Collection: collMessages, Owner: c.User.ID, Parent: parent, ByParent: true}), c.Param("id"))
+	if core.IsNotFound(err) {
+		return errMessageNotFound()
+	}
+	return err
+}
+
+// checkRecipients validates recipient collections and headers of input.
+func checkMessageInput(in map[string]any) error {
+	for _, k := range []string{"toRecipients", "ccRecipients", "bccRecipients", "replyTo"} {
+		v, ok := in[k]
+		if !ok || v == nil {
+			continue
+		}
+		list, ok := v.([]any)
+		if !ok {
+			return core.BadRequest("%s must be an array of recipients.", k)
+		}
+		for _, r := range list {
+			if !validRecipient(r) {
+				return core.Errorf(http.StatusBadRequest, "ErrorInvalidRecipients", "At least one recipient is not valid., Recipient '%v' is not resolved.", r)
+			}
+		}
+	}
+	for _, k := range []string{"from", "sender"} {
+		if v, ok := in[k]; ok && v != nil && !validRecipient(v) {
+			return core.Errorf(http.StatusBadRequest, "ErrorInvalidRecipients", "The %s address is not valid.", k)
+		}
+	}
+	if hs, ok := in["internetMessageHeaders"].([]any); ok {
+		for _, h := range hs {
+			m, _ := h.(map[string]any)
+			name := core.Str(m, "name")
+			if len(name) < 3 || !strings.EqualFold(name[:2], "x-") {
+				return core.Errorf(http.StatusBadRequest, "InvalidInternetMessageHeader",
+					"The internet message header name '%s' should start with 'x-' or 'X-'.", name)
+			}
+		}
+	}
+	if imp, ok := in["importance"]; ok && imp != nil {
+		if s, _ := imp.(string); !core.ContainsFold([]string{"low", "normal", "high"}, s) {
+			return core.BadRequest("importance must be low, normal or high.")
+		}
+	}
+	if b, ok := in["body"]; ok && b != nil {
+		m, isObj := b.(map[string]any)
+		content, hasContent := m["content"]
+		_, isStr := content.(string)
+		ct := core.Str(m, "contentType")
+		if !isObj || (hasContent && content != nil && !isStr) || (ct != "" && !core.ContainsFold([]string{"text", "html"}, ct)) {
+			return core.BadRequest("body must be an object with contentType text or html and a content string.")
+		}
+	}
+	for _, k := range []string{"isRead", "isDeliveryReceiptRequested", "isReadReceiptRequested"} {
+		if v, ok := in[k]; ok && v != nil {
+			if _, isBool := v.(bool); !isBool {
+				return core.BadRequest("%s must be true or false.", k)
+			}
+		}
+	}
+	if v, ok := in["subject"]; ok && v != nil {
+		if _, isStr := v.(string); !isStr {
+			return core.BadRequest("subject must be a string.")
+		}
+	}
+	if v, ok := in["categories"]; ok && v != nil {
+		list, isList := v.([]any)
+		for _, c := range list {
+			if _, isStr := c.(string); !isStr {
+				isList = false
+			}
+		}
+		if !isList {
+			return core.BadRequest("categories must be an array of strings.")
+		}
+	}
+	if v, ok := in["flag"]; ok && v != nil {
+		m, isObj := v.(map[string]any)
+		if !isObj || !core.ContainsFold([]string{"notFlagged", "flagged", "complete"}, core.Str(m, "flagStatus")) {
+			return core.BadRequest("flag.flagStatus must be notFlagged, flagged or complete.")
+		}
+	}
+	for _, k := range extendedProps {
+		if v, ok := in[k]; ok && v != nil {
+			list, isList := v.([]any)
+			for _, p := range list {
+				m, isObj := p.(map[string]any)
+				if !isObj || core.Str(m, "id") == "" {
+					isList = false
+				}
+			}
+			if !isList {
+				return core.BadRequest("%s must be an array of {id, value}.", k)
+			}
+		}
+	}
+	return nil
+}
+
+func validRecipient(v any) bool {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return false
+	}
+	e, ok := m["emailAddress"].(map[string]any)
+	if !ok {
+		return false
+	}
+	addr := core.Str(e, "address")
+	at := strings.IndexByte(addr, '@')
+	return at > 0 && at < len(addr)-1 && !strings.ContainsAny(addr, " \t\r\n<>")
+}
+
+// attachedMessage is the item of an item attachment: a message, stored as
+// sent.
+func attachedMessage(item map[string]any, now time.Time) (map[string]any, string, error) {
+	if err := checkMessageInput(item); err != nil {
+		return nil, "", err
+	}
+	doc := newMessageDoc(item, now, "")
+	doc["isDraft"] = false
+	delete(doc, "internetMessageId")
+	return doc, "message/rfc822", nil
+}
+
+// newMessageDoc builds a stored message from client input.
+func newMessageDoc(in map[string]any, now time.Time, domain string) map[string]any {
+	doc := map[string]any{
+		"createdDateTime":            core.ISOTime(now),
+		"lastModifiedDateTime":       core.ISOTime(now),
+		"changeKey":                  uuid.NewString(),
+		"categories":                 []any{},
+		"subject":                    "",
+		"importance":                 "normal",
+		"isRead":                     true,
+		"isDraft":                    true,
+		"isDeliveryReceiptRequested": false,
+		"isReadReceiptRequested":     false,
+		"hasAttachments":             false,
+		"inferenceClassification":    "focused",
+		"conversationId":             uuid.NewString(),
+		"internetMessageId":          "<" + uuid.NewString() + "@" + domain + ">",
+		"body":                       map[string]any{"contentType": "text", "content": ""},
+		"toRecipients":               []any{},
+		"ccRecipients":               []any{},
+		"bccRecipients":              []any{},
+		"replyTo":                    []any{},
+		"flag":                       map[string]any{"flagStatus": "notFlagged"},
+	}
+	for _, k := range messageWritable {
+		if v, ok := in[k]; ok && v != nil {
+			doc[k] = v
+		}
+	}
+	doc["bodyPreview"] = bodyPreview(doc)
+	return doc
+}
+
+func createDraft(ctx context.Context, c *core.Call) error {
+	if err := mailbox(ctx, c); err != nil {
+		return err
+	}
+	return createMessageIn(ctx, c, wellKnownID(c.User.ID, "drafts"))
+}
+
+func createFolderMessage(ctx context.Context, c *core.Call) error {
+	f, err := folder(ctx, c, c.Param("folder"))
+	if err != nil {
+		return err
+	}
+	return createMessageIn(ctx, c, f.ID)
+}
+
+func createMessageIn(ctx context.Context, c *core.Call, folder string) error {
+	var in map[string]any
+	if err := c.Decode(&in); err != nil {
+		return err
+	}
+	if err := checkMessageInput(in); err != nil {
+		return err
+	}
+	now := c.Now()
+	doc := newMessageDoc(in, now, c.Domain())
+	doc["parentFolderId"] = folder
+	o := &core.Object{Collection: collMessages, Owner: c.User.ID, ID: uuid.NewString(), Parent: folder, Data: doc}
+	o.Sort = messageSort(doc, now)
+	err := c.Store().Write(ctx, func(tx *core.Tx) error { return putNewMessageTx(ctx, tx, o, in, now) })
+	if err != nil {
+		return err
+	}
+	return c.Entity(http.StatusCreated, presentMessage(c, o.Data))
+}
+
+// putNewMessageTx stores a new message m built from the client's input in,
+// with the attachments the input carries.
+func putNewMessageTx(ctx context.Context, tx *core.Tx, m *core.Object, in map[string]any, now time.Time) error {
+	if err := tx.Put(ctx, m); err != nil {
+		return err
+	}
+	list, _ := in["attachments"].([]any)
+	for _, a := range list {
+		am, ok := a.(map[string]any)
+		if !ok {
+			return core.BadRequest("attachments must be an array of objects.")
+		}
+		if _, err := messageAttachments.Put(ctx, tx, m, am, now, ""); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// mergeExtended merges extended properties by id.
+func mergeExtended(cur, patch any) []any {
+	old, _ := cur.([]any)
+	out := append([]any(nil), old...)
+	add, _ := patch.([]any)
+	for _, p := range add {
+		pm, _ := p.(map[string]any)
+		replaced := false
+		for i, o := range out {
+			om, _ := o.(map[string]any)
+			if strings.EqualFold(core.Str(om, "id"), core.Str(pm, "id")) {
+				out[i] = pm
+				replaced = true
+			}
+		}
+		if !replaced {
+			out = append(out, pm)
+		}
+	}
+	return out
+}
+
+func patchMessage(ctx context.Context, c *core.Call) error {
+	var in map[string]any
+	if err := c.Decode(&in); err != nil {
+		return err
+	}
+	if err := checkMessageInput(in); err != nil {
+		return err
+	}
+	var o *core.Object
+	err := c.Store().Write(ctx, func(tx *core.Tx) error {
+		var err error
+		if o, err = messageInFolder(ctx, c, tx); err != nil {
+			return err
+		}
+		draft, _ := o.Data["isDraft"].(bool)
+		for k, v := range in {
+			if strings.HasPrefix(k, "@") {
+				continue
+			}
+			if !core.ContainsFold(messageWritable, k) {
+				return core.Errorf(http.StatusBadRequest, "ErrorInvalidProperty", "The property '%s' is read-only or does not exist.", k)
+			}
+			if !draft && !core.ContainsFold(sentWritable, k) {
+				return core.Errorf(http.StatusBadRequest, "ErrorInvalidPropertyUpdateSentMessage",
+					"Update operation is invalid for property of a sent message: '%s'.", k)
+			}
+			switch {
+			case core.ContainsFold(extendedProps, k):
+				o.Data[k] = mergeExtended(o.Data[k], v)
+			case v == nil:
+				delete(o.Data, k)
+			default:
+				o.Data[k] = v
+			}
+		}
+		now := c.Now()
+		o.Data["lastModifiedDateTime"] = core.ISOTime(now)
+		o.Data["changeKey"] = uuid.NewString()
+		o.Data["bodyPreview"] = bodyPreview(o.Data)
+		return tx.Put(ctx, o)
+	})
+	if err != nil {
+		return err
+	}
+	return c.Entity(http.StatusOK, presentMessage(c, o.Data))
+}
+
+// deleteMessageTx deletes a message and its attachments.
+func deleteMessageTx(ctx context.Context, tx *core.Tx, owner, id string) error {
+	if err := messageAttachments.DeleteAll(ctx, tx, owner, id); err != nil {
+		return err
+	}
+	return tx.Delete(ctx, collMessages, owner, id)
+}
+
+func deleteMessage(ctx context.Context, c *core.Call) error {
+	err := c.Store().Write(ctx, func(tx *core.Tx) error {
+		o, err := messageInFolder(ctx, c, tx)
+		if err != nil {
+			return err
+		}
+		return deleteMessageTx(ctx, tx, c.User.ID, o.ID)
+	})
+	if err != nil {
+		return err
+	}
+	return c.NoContent()
+}
+
+// copyMessageTx copies message m (of owner) into folder parent of newOwner,
+// with its attachments (sharing their blobs); edit, if set, adjusts the
+// copy's document before it is stored.
+func copyMessageTx(ctx context.Context, tx *core.Tx, owner string, m *core.Object, newOwner, parent string, edit func(doc map[string]any)) (*core.Object, error) {
+	doc := core.CloneDoc(m.Data)
+	delete(doc, "id")
+	doc["parentFolderId"] = parent
+	doc["changeKey"] = uuid.NewString()
+	if edit != nil {
+		edit(doc)
+	}
+	cp := &core.Object{Collection: collMessages, Owner: newOwner, ID: uuid.NewString(), Parent: parent, Data: doc, Created: m.Created}
+	cp.Sort = messageSort(doc, m.Created)
+	if err := tx.Put(ctx, cp); err != nil {
+		return nil, err
+	}
+	if err := messageAttachments.CopyAll(ctx, tx, owner, m.ID, newOwner, cp.ID); err != nil {
+		return nil, err
+	}
+	return cp, nil
+}
+
+// moveMessageTx moves a message to another folder: it keeps its id with
+// immutable ids, else gets a new one, as Exchange does.
+func moveMessageTx(ctx context.Context, tx *core.Tx, owner string, m *core.Object, dest string, immutable bool) (*core.Object, error) {
+	if immutable {
+		m.Parent = dest
+		m.Data["parentFolderId"] = dest
+		m.Data["changeKey"] = uuid.NewString()
+		return m, tx.Put(ctx, m)
+	}
+	cp, err := copyMessageTx(ctx, tx, owner, m, owner, dest, nil)
+	if err != nil {
+		return nil, err
+	}
+	return cp, deleteMessageTx(ctx, tx, owner, m.ID)
+}
+
+func moveMessage(ctx context.Context, c *core.Call) error {
+	return moveOrCopy(ctx, c, true)
+}
+
+func copyMessage(ctx context.Context, c *core.Call) error {
+	return moveOrCopy(ctx, c, false)
+}
+
+func moveOrCopy(ctx context.Context, c *core.Call, move bool) error {
+	var in map[string]any
+	if err := c.Decode(&in); err != nil {
+		return err
+	}
+	if err := mailbox(ctx, c); err != nil {
+		return err
+	}
+	var out *core.Object
+	err := c.Store().Write(ctx, func(tx *core.Tx) error {
+		m, err := messageInFolder(ctx, c, tx)
+		if err != nil {
+			return err
+		}
+		dest, err := destination(ctx, c, tx, in)
+		if err != nil {
+			return err
+		}
+		if move {
+			out, err = moveMessageTx(ctx, tx, c.User.ID, m, dest.ID, immutableIDs(c))
+		} else {
+			out, err = copyMessageTx(ctx, tx, c.User.ID, m, c.User.ID, dest.ID, nil)
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return c.Entity(http.StatusCreated, presentMessage(c, out.Data))
+}
+
+// Sending.
+
+// recipientAddresses lists the unique addresses of to, cc and bcc.
+func recipientAddresses(doc map[string]any) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, k := range []string{"toRecipients", "ccRecipients", "bccRecipients"} {
+		list, _ := doc[k].([]any)
+		for _, r := range list {
+			m, _ := r.(map[string]any)
+			e, _ := m["emailAddress"].(map[string]any)
+			a := strings.ToLower(core.Str(e, "address"))
+			if a != "" && !seen[a] {
+				seen[a] = true
+				out = append(out, a)
+			}
+		}
+	}
+	return out
+}
+
+func recipientOf(u *core.User) map[string]any {
+	addr := u.Mail
+	if addr == "" {
+		addr = u.UPN
+	}
+	return map[string]any{"emailAddress": map[string]any{"name": u.DisplayName, "address": addr}}
+}
+
+// deliver sends the message m of sender: a copy in each tenant recipient's
+// inbox, and m itself moved to Sent Items (or deleted when no copy is kept).
+// m must already be stored (a draft).
+func deliver(ctx context.Context, c *core.Call, tx *core.Tx, sender *core.User, m *core.Object, saveSent bool) error {
+	now := c.Now()
+	doc := m.Data
+	if len(recipientAddresses(doc)) == 0 {
+		return core.Errorf(http.StatusBadRequest, "ErrorInvalidRecipients", "At least one recipient is not valid., A message can't be sent because it contains no recipients.")
+	}
+	if at, ok := deferredSendTime(doc); ok && at.After(now) {
+		return parkDeferred(ctx, tx, sender, m, at, saveSent)
+	}
+	if r, ok := doc["from"].(map[string]any); !ok || !validRecipient(r) {
+		doc["from"] = recipientOf(sender)
+	}
+	doc["sender"] = recipientOf(sender)
+	doc["sentDateTime"] = core.ISOTime(now)
+	doc["receivedDateTime"] = core.ISOTime(now)
+	doc["isDraft"] = false
+	doc["lastModifiedDateTime"] = core.ISOTime(now)
+	doc["bodyPreview"] = bodyPreview(doc)
+	addrs := recipientAddresses(doc)
+	autoFrom := ""
+	if f, _ := doc["from"].(map[string]any); f != nil {
+		e, _ := f["emailAddress"].(map[string]any)
+		autoFrom = core.Str(e, "address")
+	}
+	delivered := map[string]bool{}
+	for _, a := range addrs {
+		u, err := core.LookupUser(ctx, tx, a)
+		if core.IsNotFound(err) {
+			continue // outside the tenant: gone to the internet
+		}
+		if err != nil {
+			return err
+		}
+		if delivered[u.ID] {
+			continue
+		}
+		delivered[u.ID] = true
+		if err := mailboxFolders.Ensure(ctx, tx, u.ID, now); err != nil {
+			return err
+		}
+		inbox := wellKnownID(u.ID, "inbox")
+		_, err = copyMessageTx(ctx, tx, sender.ID, m, u.ID, inbox, func(d map[string]any) {
+			d["isRead"] = false
+			d["bccRecipients"] = []any{}
+			d["flag"] = map[string]any{"flagStatus": "notFlagged"}
+			d["categories"] = []any{}
+			d["inferenceClassification"] = "focused"
+			delete(d, "singleValueExtendedProperties")
+			delete(d, "multiValueExtendedProperties")
+		})
+		if err != nil {
+			return err
+		}
+		if auto, _ := doc["_autoReply"].(bool); !auto && !strings.EqualFold(u.ID, sender.ID) {
+			if err := autoReply(ctx, c, tx, u, doc, autoFrom, now); err != nil {
+				return err
+			}
+		}
+	}
+	if !saveSent {
+		return deleteMessageTx(ctx, tx, sender.ID, m.ID)
+	}
+	sent := wellKnownID(sender.ID, "sentitems")
+	m.Sort = messageSort(doc, now)
+	if _, err := moveMessageTx(ctx, tx, sender.ID, m, sent, true); err != nil {
+		return err
+	}
+	return nil
+}
+
+// autoReply answers a delivered message once per sender while the
+// recipient's automatic replies are on.
+func autoReply(ctx context.Context, c *core.Call, tx *core.Tx, u *core.User, orig map[string]any, to string, now time.Time) error {
+	text, on := autoReplyActive(ctx, tx, c, u.ID, now)
+	if !on || to == "" {
+		return nil
+	}
+	key := "mail:autoreplied:" + u.ID + ":" + strings.ToLower(to)
+	if _, done, err := tx.KVGet(ctx, key); err != nil || done {
+		return err
+	}
+	if err := tx.KVPut(ctx, key, []byte("1"), now.Add(24*time.Hour)); err != nil {
+		return err
+	}
+	doc := newMessageDoc(map[string]any{
+		"subject":      "Automatic reply: " + core.Str(orig, "subject"),
+		"body":         map[string]any{"contentType": "html", "content": text},
+		"toRecipients": []any{map[string]any{"emailAddress": map[string]any{"address": to}}},
+	}, now, c.Domain())
+	doc["conversationId"] = orig["conversationId"]
+	doc["_inReplyTo"] = orig["internetMessageId"]
+	doc["_autoReply"] = true
+	drafts := wellKnownID(u.ID, "drafts")
+	doc["parentFolderId"] = drafts
+	m := &core.Object{Collection: collMessages, Owner: u.ID, ID: uuid.NewString(), Parent: drafts, Data: doc}
+	if err := tx.Put(ctx, m); err != nil {
+		return err
+	}
+	return deliver(ctx, c, tx, u, m, true)
+}
+
+// keepSentCopy reads PidTagDeleteAfterSubmit from a draft.
+func keepSentCopy(doc map[string]any) bool {
+	list, _ := doc["singleValueExtendedProperties"].([]any)
+	for _, p := range list {
+		m, _ := p.(map[string]any)
+		if strings.EqualFold(core.Str(m, "id"), propDeleteAfterSubmit) && strings.EqualFold(core.Str(m, "value"), "true") {
+			return false
+		}
+	}
+	return true
+}
+
+func sendDraft(ctx context.Context, c *core.Call) error {
+	if err := mailbox(ctx, c); err != nil {
+		return err
+	}
+	err := c.Store().Write(ctx, func(tx *core.Tx) error {
+		m, err := messageInFolder(ctx, c, tx)
+		if err != nil {
+			return err
+		}
+		if d, _ := m.Data["isDraft"].(bool); !d {
+			return core.Errorf(http.StatusBadRequest, "ErrorInvalidOperation", "Only draft messages can be sent; this message has been sent already.")
+		}
+		return deliver(ctx, c, tx, c.User, m, keepSentCopy(m.Data))
+	})
+	if err != nil {
+		return err
+	}
+	c.W.WriteHeader(http.StatusAccepted)
+	return nil
+}
+
+func sendMail(ctx context.Context, c *core.Call) error {
+	if err := mailbox(ctx, c); err != nil {
+		return err
+	}
+	ct := strings.ToLower(c.R.Header.Get("Content-Type"))
+	if strings.HasPrefix(ct, "text/plain") {
+		return sendMIME(ctx, c)
+	}
+	var in struct {
+		Message         map[string]any `json:"message"`
+		SaveToSentItems *bool          `json:"saveToSentItems"`
+	}
+	if err := c.Decode(&in); err != nil {
+		return err
+	}
+	if in.Message == nil {
+		return core.Errorf(http.StatusBadRequest, "ErrorInvalidParameter", "The value of the parameter 'Message' is empty.")
+	}
+	save := in.SaveToSentItems == nil || *in.SaveToSentItems
+	return sendNew(ctx, c, in.Message, nil, save)
+}
+
+// sendNew stores msg as a draft with its attachments and delivers it, all in
+// one transaction.
+func sendNew(ctx context.Context, c *core.Call, in map[string]any, files []core.MIMEFile, save bool) error {
+	if err := checkMessageInput(in); err != nil {
+		return err
+	}
+	now := c.Now()
+	drafts := wellKnownID(c.User.ID, "drafts")
+	doc := newMessageDoc(in, now, c.Domain())
+	doc["parentFolderId"] = drafts
+	if id, ok := in["internetMessageId"].(string); ok && id != "" {
+		doc["internetMessageId"] = id
+	}
+	m := &core.Object{Collection: collMessages, Owner: c.User.ID, ID: uuid.NewString(), Parent: drafts, Data: doc}
+	err := c.Store().Write(ctx, func(tx *core.Tx) error {
+		if err := putNewMessageTx(ctx, tx, m, in, now); err != nil {
+			return err
+		}
+		for _, f := range files {
+			am := map[string]any{
+				"@odata.type": core.TypeFileAttachment, "name": f.Name, "contentType": f.ContentType,
+				"isInline": f.Inline, "contentId": f.ContentID, "contentBytes": base64.StdEncoding.EncodeToString(f.Data),
+			}
+			if _, err := messageAttachments.Put(ctx, tx, m, am, now, ""); err != nil {
+				return err
+			}
+		}
+		return deliver(ctx, c, tx, c.User, m, save)
+	})
+	if err != nil {
+		return err
+	}
+	c.W.WriteHeader(http.StatusAccepted)
+	return nil
+}
+
+// Replies and forwards.
+
+var (
+	replyPrefix   = regexp.MustCompile(`(?i)^\s*re:\s*`)
+	forwardPrefix = regexp.MustCompile(`(?i)^\s*(fw|fwd):\s*`)
+)
+
+func responseSubject(kind, subject string) string {
+	if kind == "forward" {
+		if forwardPrefix.MatchString(subject) {
+			return subject
+		}
+		return "FW: " + subject
+	}
+	if replyPrefix.MatchString(subject) {
+		return subject
+	}
+	return "RE: " + subject
+}
+
+func addrOf(r any) string {
+	m, _ := r.(map[string]any)
+	e, _ := m["emailAddress"].(map[string]any)
+	return strings.ToLower(core.Str(e, "address"))
+}
+
+func formatRecipients(list []any) string {
+	var parts []string
+	for _, r := range list {
+		m, _ := r.(map[string]any)
+		e, _ := m["emailAddress"].(map[string]any)
+		if n := core.Str(e, "name"); n != "" {
+			parts = append(parts, html.EscapeString(n)+" &lt;"+html.EscapeString(core.Str(e, "address"))+"&gt;")
+		} else {
+			parts = append(parts, html.EscapeString(core.Str(e, "address")))
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// responseDoc builds the draft of a reply, reply-all or forward to orig.
+func responseDoc(c *core.Call, orig map[string]any, kind, comment string, now time.Time) map[string]any {
+	me := map[string]bool{strings.ToLower(c.User.Mail): true, strings.ToLower(c.User.UPN): true}
+	from := orig["from"]
+	if from == nil {
+		from = orig["sender"]
+	}
+	var to, cc []any
+	seen := map[string]bool{}
+	add := func(dst *[]any, r any) {
+		a := addrOf(r)
+		if a == "" || seen[a] || me[a] {
+			return
+		}
+		seen[a] = true
+		*dst = append(*dst, r)
+	}
+	origTo, _ := orig["toRecipients"].([]any)
+	origCc, _ := orig["ccRecipients"].([]any)
+	switch kind {
+	case "reply", "replyAll":
+		if replyTo, _ := orig["replyTo"].([]any); len(replyTo) > 0 {
+			for _, r := range replyTo {
+				add(&to, r)
+			}
+		} else if me[addrOf(from)] {
+			for _, r := range origTo {
+				add(&to, r)
+			}
+		} else {
+			add(&to, from)
+		}
+		if kind == "replyAll" {
+			for _, r := range origTo {
+				add(&to, r)
+			}
+			for _, r := range origCc {
+				add(&cc, r)
+			}
+		}
+	}
+	b, _ := orig["body"].(map[string]any)
+	quoted := core.Str(b, "content")
+	if !strings.EqualFold(core.Str(b, "contentType"), "html") {
+		quoted = "<pre>" + html.EscapeString(quoted) + "</pre>"
+	}
+	fromList := []any{from}
+	header := fmt.Sprintf(`<div id="divRplyFwdMsg"><b>From:</b> %s<br><b>Sent:</b> %s<br><b>To:</b> %s<br>`,
+		formatRecipients(fromList), html.EscapeString(core.Str(orig, "sentDateTime")), formatRecipients(origTo))
+	if len(origCc) > 0 {
+		header += "<b>Cc:</b> " + formatRecipients(origCc) + "<br>"
+	}
+	header += "<b>Subject:</b> " + html.EscapeString(core.Str(orig, "subject")) + "</div>"
+	content := "<html><body><div>" + html.EscapeString(comment) + "</div><hr>" + header + "<br>" + quoted + "</body></html>"
+	doc := newMessageDoc(map[string]any{
+		"subject":      responseSubject(kind, core.Str(orig, "subject")),
+		"body":         map[string]any{"contentType": "html", "content": content},
+		"toRecipients": orEmpty(to),
+		"ccRecipients": orEmpty(cc),
+	}, now, c.Domain())
+	doc["conversationId"] = orig["conversationId"]
+	doc["_inReplyTo"] = orig["internetMessageId"]
+	return doc
+}
+
+func orEmpty(list []any) []any {
+	if list == nil {
+		return []any{}
+	}
+	return list
+}
+
+// createResponseTx stores the response draft for the addressed message.
+func createResponseTx(ctx context.Context, c *core.Call, tx *core.Tx, kind string, in map[string]any) (*core.Object, error) {
+	orig, err := messageInFolder(ctx, c, tx)
+	if err != nil {
+		return nil, err
+	}
+	now := c.Now()
+	comment, _ := in["comment"].(string)
+	doc := responseDoc(c, orig.Data, kind, comment, now)
+	if part, ok := in["message"].(map[string]any); ok {
+		if err := checkMessageInput(part); err != nil {
+			return nil, err
+		}
+		for _, k := range messageWritable {
+			if v, ok := part[k]; ok && v != nil {
+				if k == "toRecipients" && kind != "forward" {
+					doc[k] = append(doc[k].([]any), v.([]any)...)
+					continue
+				}
+				doc[k] = v
+			}
+		}
+	}
+	if to, ok := in["toRecipients"].([]any); ok {
+		if err := checkMessageInput(map[string]any{"toRecipients": to}); err != nil {
+			return nil, err
+		}
+		doc["toRecipients"] = append(doc["toRecipients"].([]any), to...)
+	}
+	drafts := wellKnownID(c.User.ID, "drafts")
+	doc["parentFolderId"] = drafts
+	d := &core.Object{Collection: collMessages, Owner: c.User.ID, ID: uuid.NewString(), Parent: drafts, Data: doc}
+	d.Sort = messageSort(doc, now)
+	if err := tx.Put(ctx, d); err != nil {
+		return nil, err
+	}
+	if kind == "forward" {
+		if err := messageAttachments.CopyAll(ctx, tx, c.User.ID, orig.ID, c.User.ID, d.ID); err != nil {
+			return nil, err
+		}
+		if n, _ := tx.Count(ctx, messageAttachments.Scope(c.User.ID, d.ID)); n > 0 {
+			doc["hasAttachments"] = orig.Data["hasAttachments"]
+			if err := tx.Put(ctx, d); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return d, nil
+}
+
+func respondDraft(kind string) func(context.Context, *core.Call) error {
+	return func(ctx context.Context, c *core.Call) error {
+		var in map[string]any
+		if err := c.DecodeOptional(&in); err != nil {
+			return err
+		}
+		if err := mailbox(ctx, c); err != nil {
+			return err
+		}
+		var d *core.Object
+		err := c.Store().Write(ctx, func(tx *core.Tx) error {
+			var err error
+			d, err = createResponseTx(ctx, c, tx, kind, in)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		return c.Entity(http.StatusCreated, presentMessage(c, d.Data))
+	}
+}
+
+func respondDirect(kind string) func(context.Context, *core.Call) error {
+	return func(ctx context.Context, c *core.Call) error {
+		var in map[string]any
+		if err := c.DecodeOptional(&in); err != nil {
+			return err
+		}
+		if err := mailbox(ctx, c); err != nil {
+			return err
+		}
+		if kind == "forward" {
+			to, _ := in["toRecipients"].([]any)
+			part, _ := in["message"].(map[string]any)
+			if len(to) == 0 && part["toRecipients"] == nil {
+				return core.Errorf(http.StatusBadRequest, "ErrorInvalidRecipients", "At least one recipient is required to forward a message.")
+			}
+		}
+		err := c.Store().Write(ctx, func(tx *core.Tx) error {
+			d, err := createResponseTx(ctx, c, tx, kind, in)
+			if err != nil {
+				return err
+			}
+			return deliver(ctx, c, tx, c.User, d, true)
+		})
+		if err != nil {
+			return err
+		}
+		c.W.WriteHeader(http.StatusAccepted)
+		return nil
+	}
+}

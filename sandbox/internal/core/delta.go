@@ -1,0 +1,214 @@
+package core
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/o365go/o365/sandbox/internal/odata"
+)
+
+// deltaTokenTTL is how long a delta token stays valid (the directory's is
+// seven days); an older one answers 410 and the client must resync.
+const deltaTokenTTL = 7 * 24 * time.Hour
+
+// DeltaSpec says how a delta route tracks a scope of the change log.
+type DeltaSpec struct {
+	Scope Scope
+	// PageSize is used when the client sends no odata.maxpagesize or $top.
+	PageSize int
+	// Include, when set, hides documents the area does not report here.
+	Include func(doc map[string]any) bool
+	// Present, when set, turns a stored document into what is sent.
+	Present func(c *Call, doc map[string]any) map[string]any
+}
+
+// deltaState is what a delta round carries in its $skiptoken and
+// $deltatoken (signed, so clients cannot alter it).
+type deltaState struct {
+	Scope    string   `json:"sc"`            // Scope
+	Snapshot bool     `json:"sn,omitempty"`  // the first round lists everything
+	After    int64    `json:"af,omitempty"`  // changes after this sequence...
+	UpTo     int64    `json:"up,omitempty"`  // ...up to this one
+	CurSeq   int64    `json:"cs,omitempty"`  // paging cursor
+	CurID    string   `json:"ci,omitempty"`  // paging cursor (snapshot rounds)
+	Select   []string `json:"sel,omitempty"` // $select of the first request
+	Size     int      `json:"sz,omitempty"`  // page size of the round, when $top set it
+	Issued   int64    `json:"iat"`           // unix seconds
+}
+
+func (sc Scope) fingerprint() string {
+	fp := sc.Collection + "\x00" + sc.Owner
+	if sc.ByParent {
+		fp += "\x00" + sc.Parent
+	}
+	return fp
+}
+
+// Delta answers a delta GET: a first round of every document (paged with
+// @odata.nextLink, ending with @odata.deltaLink), later rounds of what
+// changed since, with {"id","@removed":{"reason"}} for documents that left
+// the scope. $deltatoken=latest starts from now. An unknown, altered or
+// expired token answers 410 with a Location to start over.
+func (c *Call) Delta(ctx context.Context, spec DeltaSpec) error {
+	opts, err := c.QueryOptions()
+	if err != nil {
+		return err
+	}
+	restart := baseURL(c.R) + c.R.URL.EscapedPath()
+	gone := func() error {
+		return Errorf(http.StatusGone, "SyncStateNotFound",
+			"The delta token is invalid or expired; start over at the Location URL.").WithHeader("Location", restart)
+	}
+	var st deltaState
+	fp := spec.Scope.fingerprint()
+	now := c.s.now()
+	decode := func(tok, kind string) error {
+		raw, err := odata.DecodeSkipToken(c.s.tokenKey, tok)
+		if err != nil || raw.Offset != 0 {
+			return gone()
+		}
+		var k string
+		payload, ok := cutKind(raw.Extra, &k)
+		if !ok || k != kind || json.Unmarshal([]byte(payload), &st) != nil || st.Scope != fp ||
+			now.Sub(time.Unix(st.Issued, 0)) > deltaTokenTTL {
+			return gone()
+		}
+		return nil
+	}
+	var maxSeq int64
+	if err := c.s.st.Read(ctx, func(tx *Tx) error {
+		maxSeq, err = tx.maxSeq(ctx)
+		return err
+	}); err != nil {
+		return err
+	}
+	switch {
+	case opts.DeltaToken == "latest":
+		st = deltaState{Scope: fp, After: maxSeq, Select: opts.Select, Issued: now.Unix()}
+		return c.writeDelta(nil, "", c.deltaLink(restart, st))
+	case opts.DeltaToken != "":
+		if err := decode(opts.DeltaToken, "d"); err != nil {
+			return err
+		}
+		st = deltaState{Scope: fp, After: st.After, UpTo: maxSeq, Select: st.Select, Issued: st.Issued}
+	case opts.SkipToken != "":
+		if err := decode(opts.SkipToken, "s"); err != nil {
+			return err
+		}
+	default:
+		st = deltaState{Scope: fp, Snapshot: true, UpTo: maxSeq, Select: opts.Select, Issued: now.Unix()}
+	}
+	size, err := c.pageSize(opts, spec.PageSize, 0)
+	if err != nil {
+		return err
+	}
+	if _, prefer := c.Preference("odata.maxpagesize"); !opts.HasTop && !prefer && st.Size > 0 {
+		size = st.Size // nextLinks carry only the token
+	} else if opts.HasTop {
+		st.Size = size
+	}
+	var items []any
+	more := false
+	err = c.s.st.Read(ctx, func(tx *Tx) error {
+		if st.Snapshot {
+			objs, err := tx.objectsUpTo(ctx, spec.Scope, st.UpTo, st.CurSeq, st.CurID, size+1)
+			if err != nil {
+				return err
+			}
+			if len(objs) > size {
+				objs, more = objs[:size], true
+			}
+			for _, o := range objs {
+				st.CurSeq, st.CurID = o.Seq, o.ID
+				if spec.Include == nil || spec.Include(o.Data) {
+					items = append(items, c.presentDelta(spec, o.Data, st.Select))
+				}
+			}
+			return nil
+		}
+		chs, err := tx.changesBetween(ctx, spec.Scope, st.After, st.UpTo, st.CurSeq, size+1)
+		if err != nil {
+			return err
+		}
+		if len(chs) > size {
+			chs, more = chs[:size], true
+		}
+		for _, ch := range chs {
+			st.CurSeq = ch.Seq
+			switch ch.Kind {
+			case changeDelete:
+				items = append(items, removed(ch.ID, "deleted"))
+			case changeRemove:
+				items = append(items, removed(ch.ID, "changed"))
+			default:
+				o, err := tx.GetIn(ctx, spec.Scope, ch.ID)
+				if IsNotFound(err) {
+					continue // a later change, reported in a later round, explains it
+				}
+				if err != nil {
+					return err
+				}
+				if spec.Include == nil || spec.Include(o.Data) {
+					items = append(items, c.presentDelta(spec, o.Data, st.Select))
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if more {
+		return c.writeDelta(items, c.signState(restart, "s", st, "$skiptoken"), "")
+	}
+	next := deltaState{Scope: fp, After: st.UpTo, Select: st.Select, Issued: now.Unix()}
+	return c.writeDelta(items, "", c.deltaLink(restart, next))
+}
+
+func removed(id, reason string) map[string]any {
+	return map[string]any{"id": id, "@removed": map[string]any{"reason": reason}}
+}
+
+func (c *Call) presentDelta(spec DeltaSpec, doc map[string]any, sel []string) map[string]any {
+	if spec.Present != nil {
+		doc = spec.Present(c, doc)
+	}
+	return odata.Project(c.localize(doc), sel)
+}
+
+func (c *Call) deltaLink(base string, st deltaState) string {
+	return c.signState(base, "d", st, "$deltatoken")
+}
+
+// signState encodes st as a signed token and returns base?param=token.
+func (c *Call) signState(base, kind string, st deltaState, param string) string {
+	payload, _ := json.Marshal(st)
+	tok := odata.EncodeSkipToken(c.s.tokenKey, odata.SkipState{Extra: kind + ":" + string(payload)})
+	return base + "?" + param + "=" + url.QueryEscape(tok)
+}
+
+// cutKind splits "k:payload".
+func cutKind(extra string, kind *string) (string, bool) {
+	if len(extra) < 2 || extra[1] != ':' {
+		return "", false
+	}
+	*kind = extra[:1]
+	return extra[2:], true
+}
+
+func (c *Call) writeDelta(items []any, nextLink, deltaLink string) error {
+	if items == nil {
+		items = []any{}
+	}
+	body := map[string]any{"@odata.context": c.contextURL(false), "value": items}
+	if nextLink != "" {
+		body["@odata.nextLink"] = nextLink
+	}
+	if deltaLink != "" {
+		body["@odata.deltaLink"] = deltaLink
+	}
+	return c.WriteJSON(http.StatusOK, body)
+}

@@ -1,0 +1,226 @@
+package core
+
+import (
+	"html"
+	"regexp"
+	"strings"
+	"time"
+	_ "time/tzdata" // zones for Prefer: outlook.timezone on hosts without zoneinfo
+)
+
+// preferredBodyType returns "text" or "html" when the request sent
+// Prefer: outlook.body-content-type with one of them, and records it in
+// Preference-Applied; ok is false otherwise (Graph's default is HTML).
+func (c *Call) preferredBodyType() (string, bool) {
+	v, ok := c.Preference("outlook.body-content-type")
+	v = strings.ToLower(v)
+	if !ok || (v != "text" && v != "html") {
+		return "", false
+	}
+	c.ApplyPreference(`outlook.body-content-type="` + v + `"`)
+	return v, true
+}
+
+// WithBodyType returns doc with its itemBody property (e.g. "body") in the
+// content type want ("text" or "html"), converting as Outlook does. doc
+// itself is not modified. Documents sent through Entity, List, GetEntity
+// and Delta get this for "body" and "uniqueBody" when the request prefers
+// outlook.body-content-type.
+func WithBodyType(doc map[string]any, prop, want string) map[string]any {
+	body, ok := doc[prop].(map[string]any)
+	if !ok {
+		return doc
+	}
+	have, _ := body["contentType"].(string)
+	content, _ := body["content"].(string)
+	if strings.EqualFold(have, want) {
+		return doc
+	}
+	switch want {
+	case "text":
+		content = HTMLToText(content)
+	case "html":
+		content = "<html><body>" + strings.ReplaceAll(html.EscapeString(content), "\n", "<br>") + "</body></html>"
+	default:
+		return doc
+	}
+	out := make(map[string]any, len(doc))
+	for k, v := range doc {
+		out[k] = v
+	}
+	out[prop] = map[string]any{"contentType": want, "content": content}
+	return out
+}
+
+var (
+	htmlBreaks = regexp.MustCompile(`(?i)<br\s*/?>|</p\s*>|</div\s*>|</li\s*>|</tr\s*>|</h[1-6]\s*>`)
+	htmlHidden = regexp.MustCompile(`(?is)<(head|style|script)\b.*?</(head|style|script)\s*>`)
+	htmlTags   = regexp.MustCompile(`(?s)<[^>]*>`)
+	blankLines = regexp.MustCompile(`\n{3,}`)
+)
+
+// HTMLToText renders HTML as plain text, as Outlook does: tags dropped,
+// line breaks kept, entities decoded.
+func HTMLToText(s string) string {
+	s = htmlHidden.ReplaceAllString(s, "")
+	s = htmlBreaks.ReplaceAllString(s, "\n")
+	s = htmlTags.ReplaceAllString(s, "")
+	s = html.UnescapeString(s)
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	return strings.TrimSpace(blankLines.ReplaceAllString(s, "\n\n"))
+}
+
+// windowsZones maps the Windows time zone names Outlook uses to IANA
+// zones, for the common zones; IANA names are accepted as they are.
+var windowsZones = map[string]string{
+	"UTC":                            "UTC",
+	"Coordinated Universal Time":     "UTC",
+	"Pacific Standard Time":          "America/Los_Angeles",
+	"Mountain Standard Time":         "America/Denver",
+	"US Mountain Standard Time":      "America/Phoenix",
+	"Central Standard Time":          "America/Chicago",
+	"Eastern Standard Time":          "America/New_York",
+	"Atlantic Standard Time":         "America/Halifax",
+	"Alaskan Standard Time":          "America/Anchorage",
+	"Hawaiian Standard Time":         "Pacific/Honolulu",
+	"E. South America Standard Time": "America/Sao_Paulo",
+	"GMT Standard Time":              "Europe/London",
+	"Greenwich Standard Time":        "Atlantic/Reykjavik",
+	"W. Europe Standard Time":        "Europe/Berlin",
+	"Romance Standard Time":          "Europe/Paris",
+	"Central Europe Standard Time":   "Europe/Budapest",
+	"Central European Standard Time": "Europe/Warsaw",
+	"E. Europe Standard Time":        "Europe/Chisinau",
+	"FLE Standard Time":              "Europe/Kiev",
+	"GTB Standard Time":              "Europe/Bucharest",
+	"Russian Standard Time":          "Europe/Moscow",
+	"Israel Standard Time":           "Asia/Jerusalem",
+	"Arabian Standard Time":          "Asia/Dubai",
+	"India Standard Time":            "Asia/Kolkata",
+	"China Standard Time":            "Asia/Shanghai",
+	"Singapore Standard Time":        "Asia/Singapore",
+	"Tokyo Standard Time":            "Asia/Tokyo",
+	"Korea Standard Time":            "Asia/Seoul",
+	"AUS Eastern Standard Time":      "Australia/Sydney",
+	"New Zealand Standard Time":      "Pacific/Auckland",
+	"South Africa Standard Time":     "Africa/Johannesburg",
+}
+
+// LoadZone loads a time zone by its Windows name (the common zones Outlook
+// uses, e.g. "Pacific Standard Time") or IANA name ("Europe/Paris", "UTC").
+func LoadZone(name string) (*time.Location, bool) {
+	iana := name
+	if z, known := LookupFold(windowsZones, name); known {
+		iana = z
+	}
+	loc, err := time.LoadLocation(iana)
+	return loc, err == nil
+}
+
+// preferredTimeZone returns the zone of Prefer: outlook.timezone (a
+// Windows or IANA name) and records it in Preference-Applied; ok is false
+// without the header or for an unknown zone (answers then stay in UTC).
+func (c *Call) preferredTimeZone() (name string, loc *time.Location, ok bool) {
+	v, ok := c.Preference("outlook.timezone")
+	if !ok || v == "" {
+		return "", nil, false
+	}
+	loc, ok = LoadZone(v)
+	if !ok {
+		return "", nil, false
+	}
+	c.ApplyPreference(`outlook.timezone="` + v + `"`)
+	return v, loc, true
+}
+
+// localize applies the Outlook preferences every area honours to a
+// document about to be sent: Prefer: outlook.timezone converts each
+// dateTimeTimeZone value ({"dateTime","timeZone"}) to that zone, and
+// Prefer: outlook.body-content-type converts "body" and "uniqueBody". Both
+// are then listed in Preference-Applied. doc itself is not modified.
+func (c *Call) localize(doc map[string]any) map[string]any {
+	if c.localizer == nil {
+		l := &localizer{}
+		l.zoneName, l.zone, l.hasZone = c.preferredTimeZone()
+		l.bodyType, l.hasBody = c.preferredBodyType()
+		c.localizer = l
+	}
+	l := c.localizer
+	if l.hasBody {
+		doc = WithBodyType(doc, "body", l.bodyType)
+		doc = WithBodyType(doc, "uniqueBody", l.bodyType)
+	}
+	if l.hasZone {
+		doc, _ = inZone(doc, l.zoneName, l.zone).(map[string]any)
+	}
+	return doc
+}
+
+// localizer caches the request's Outlook preferences.
+type localizer struct {
+	zoneName string
+	zone     *time.Location
+	hasZone  bool
+	bodyType string
+	hasBody  bool
+}
+
+// needsLocalize reports whether localize can change documents, so callers
+// can skip decoding them when it cannot.
+func (c *Call) needsLocalize() bool {
+	_, tz := c.Preference("outlook.timezone")
+	_, bt := c.Preference("outlook.body-content-type")
+	return tz || bt
+}
+
+// inZone copies v with every dateTimeTimeZone value moved to loc.
+func inZone(v any, name string, loc *time.Location) any {
+	switch v := v.(type) {
+	case map[string]any:
+		if dt, ok := v["dateTime"].(string); ok && len(v) == 2 {
+			if tz, ok := v["timeZone"].(string); ok {
+				if t, ok := parseDateTimeTimeZone(dt, tz); ok {
+					return DateTimeTimeZone(t, name, loc)
+				}
+			}
+		}
+		out := make(map[string]any, len(v))
+		for k, val := range v {
+			out[k] = inZone(val, name, loc)
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, val := range v {
+			out[i] = inZone(val, name, loc)
+		}
+		return out
+	default:
+		return v
+	}
+}
+
+// parseDateTimeTimeZone reads a stored dateTimeTimeZone value.
+func parseDateTimeTimeZone(dt, tz string) (time.Time, bool) {
+	loc, ok := LoadZone(tz)
+	if !ok {
+		return time.Time{}, false
+	}
+	for _, layout := range []string{graphDateTimeLayout, "2006-01-02T15:04:05", time.RFC3339Nano} {
+		if t, err := time.ParseInLocation(layout, dt, loc); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// graphDateTimeLayout is how Graph writes dateTimeTimeZone.dateTime.
+const graphDateTimeLayout = "2006-01-02T15:04:05.0000000"
+
+// DateTimeTimeZone renders t as Graph's {"dateTime","timeZone"} in the zone
+// loc named name. Store such values in UTC
+// ({"dateTime":"2026-01-05T17:00:00.0000000","timeZone":"UTC"}): answers move
+// them to the zone of Prefer: outlook.timezone.
+func DateTimeTimeZone(t time.Time, name string, loc *time.Location) map[string]any {
+	return map[string]any{"dateTime": t.In(loc).Format(graphDateTimeLayout), "timeZone": name}
+}

@@ -1,0 +1,137 @@
+package core
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/o365go/o365/sandbox/internal/identity"
+)
+
+// The tenant's principals: the users every {user} route resolves and the
+// identity platform signs in, their passwords, and the registered apps. The
+// directory area serves and seeds them; the core reads them.
+
+// UsersCollection holds the tenant's users (owner ""): documents with at
+// least userPrincipalName, mail and displayName.
+const UsersCollection = "users"
+
+// appsCollection holds app registrations, never served as Graph data.
+const appsCollection = "sandbox.apps"
+
+// User is the identity of a directory user, as routes need it.
+type User struct {
+	ID, UPN, Mail, DisplayName string
+}
+
+// userByLoginQuery finds a user id by UPN or mail. The literal collection
+// name lets SQLite use the partial indexes users_by_upn and users_by_mail.
+const userByLoginQuery = `SELECT id FROM objects WHERE collection = 'users' AND owner = '' AND
+	lower(json_extract(data, '$.userPrincipalName')) = lower(?1)
+	UNION ALL SELECT id FROM objects WHERE collection = 'users' AND owner = '' AND
+	lower(json_extract(data, '$.mail')) = lower(?1) LIMIT 1`
+
+// LookupUser finds a user by object id, UPN or mail (case-insensitive);
+// the error wraps ErrNotFound.
+func LookupUser(ctx context.Context, tx *Tx, login string) (*User, error) {
+	o, err := tx.Get(ctx, UsersCollection, "", login)
+	if IsNotFound(err) {
+		var id string
+		qerr := tx.q.QueryRowContext(ctx, userByLoginQuery, login).Scan(&id)
+		if errors.Is(qerr, sql.ErrNoRows) {
+			return nil, err
+		}
+		if qerr != nil {
+			return nil, fmt.Errorf("sandbox: look up user: %w", qerr)
+		}
+		o, err = tx.Get(ctx, UsersCollection, "", id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &User{ID: o.ID, UPN: Str(o.Data, "userPrincipalName"), Mail: Str(o.Data, "mail"), DisplayName: Str(o.Data, "displayName")}, nil
+}
+
+func passwordKey(userID string) string { return "sandbox:password:" + userID }
+
+// SetPassword sets the password a user signs in with (ROPC and the sign-in
+// page).
+func SetPassword(ctx context.Context, tx *Tx, userID, password string) error {
+	return tx.KVPut(ctx, passwordKey(userID), []byte(password), time.Time{})
+}
+
+// DeletePassword removes a user's password, so the user cannot sign in.
+func DeletePassword(ctx context.Context, tx *Tx, userID string) error {
+	return tx.KVDelete(ctx, passwordKey(userID))
+}
+
+// App is an application registration: who may sign in to the identity
+// endpoints and with which permissions.
+type App = identity.App
+
+// PutApp adds or replaces an application registration.
+func PutApp(ctx context.Context, tx *Tx, a App) error {
+	doc, err := ToDoc(a)
+	if err != nil {
+		return err
+	}
+	return tx.Put(ctx, &Object{Collection: appsCollection, ID: a.ClientID, Data: doc})
+}
+
+// idpDirectory lets the identity provider see the tenant's users and apps.
+type idpDirectory struct{ st *Store }
+
+func (d idpDirectory) UserByLogin(ctx context.Context, login string) (identity.User, error) {
+	var u identity.User
+	err := d.st.Read(ctx, func(tx *Tx) error {
+		du, err := LookupUser(ctx, tx, login)
+		if err != nil {
+			return err
+		}
+		pw, _, err := tx.KVGet(ctx, passwordKey(du.ID))
+		u = identity.User{ID: du.ID, UserPrincipalName: du.UPN, DisplayName: du.DisplayName, Mail: du.Mail, Password: string(pw)}
+		return err
+	})
+	if IsNotFound(err) {
+		return u, fmt.Errorf("user %q: %w", login, identity.ErrNotFound)
+	}
+	return u, err
+}
+
+func (d idpDirectory) App(ctx context.Context, clientID string) (identity.App, error) {
+	var a identity.App
+	err := d.st.Read(ctx, func(tx *Tx) error {
+		o, err := tx.Get(ctx, appsCollection, "", clientID)
+		if err != nil {
+			return err
+		}
+		return FromDoc(o.Data, &a)
+	})
+	if IsNotFound(err) {
+		return a, fmt.Errorf("app %q: %w", clientID, identity.ErrNotFound)
+	}
+	return a, err
+}
+
+// idpKV gives the identity provider its own key space in the store.
+type idpKV struct{ st *Store }
+
+const idpKVPrefix = "idp:"
+
+func (k idpKV) Get(ctx context.Context, key string) (val []byte, ok bool, err error) {
+	err = k.st.Read(ctx, func(tx *Tx) error {
+		val, ok, err = tx.KVGet(ctx, idpKVPrefix+key)
+		return err
+	})
+	return val, ok, err
+}
+
+func (k idpKV) Put(ctx context.Context, key string, val []byte, expires time.Time) error {
+	return k.st.Write(ctx, func(tx *Tx) error { return tx.KVPut(ctx, idpKVPrefix+key, val, expires) })
+}
+
+func (k idpKV) Delete(ctx context.Context, key string) error {
+	return k.st.Write(ctx, func(tx *Tx) error { return tx.KVDelete(ctx, idpKVPrefix+key) })
+}
