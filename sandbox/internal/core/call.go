@@ -41,6 +41,8 @@ type Call struct {
 	prefer  map[string]string
 	// localizer holds the Outlook preferences once localize has read them.
 	localizer *localizer
+	// access is the caller's access to User's mailbox, once known.
+	access *Access
 }
 
 // Param returns a path parameter of the route, e.g. c.Param("id"): already

@@ -327,7 +327,8 @@ func (s *Engine) dispatch(ctx context.Context, c *Call, m *match) error {
 
 // admit resolves the {user} of a non-public route r (login "" is me) into
 // c.User and checks that c.Claims grant r; a delegated call addressing
-// another user needs r's shared scopes.
+// another user needs r's shared scopes and, on a mailbox route, that
+// user's grant.
 func (s *Engine) admit(ctx context.Context, c *Call, r *Route, login string) error {
 	other := false
 	if r.isUserRoute() {
@@ -341,7 +342,15 @@ func (s *Engine) admit(ctx context.Context, c *Call, r *Route, login string) err
 	if err := authorize(c.Claims, r, other); err != nil {
 		return err
 	}
-	return nil
+	if r.Mailbox == NotMailbox || !r.isUserRoute() {
+		return nil
+	}
+	// Read the grants now, outside the handler's transactions.
+	a, err := c.MailboxAccess(ctx)
+	if err != nil {
+		return err
+	}
+	return checkMailbox(r.Mailbox, a)
 }
 
 // isUserRoute reports whether the route addresses a user through {user}.

@@ -306,3 +306,115 @@ func TestRouteTableChecks(t *testing.T) {
 		}
 	}
 }
+
+func TestFolderRoles(t *testing.T) {
+	inbox := &Object{ID: "f1", Data: map[string]any{"_wellKnown": "inbox"}}
+	other := &Object{ID: "f2", Data: map[string]any{}}
+	cases := []struct {
+		role       string
+		need       FolderRights
+		own, allow bool
+	}{
+		{"reviewer", ReadItems, false, true},
+		{"Reviewer", ReadItems | FolderVisible, false, true},
+		{"reviewer", CreateItems, false, false},
+		{"author", CreateItems | ReadItems, false, true},
+		{"author", EditAllItems, false, false},
+		{"author", EditAllItems, true, true},
+		{"author", DeleteAllItems, true, true},
+		{"nonEditingAuthor", EditAllItems, true, false},
+		{"nonEditingAuthor", DeleteAllItems, true, true},
+		{"editor", EditAllItems | DeleteAllItems, false, true},
+		{"editor", CreateSubfolders, false, false},
+		{"publishingEditor", CreateSubfolders, false, true},
+		{"owner", FolderOwner, false, true},
+		{"contributor", CreateItems, false, true},
+		{"contributor", ReadItems, false, false},
+		{"none", FolderVisible, false, true},
+		{"none", ReadItems, false, false},
+		{"availabilityOnly", FolderVisible, false, false},
+	}
+	for _, c := range cases {
+		rights, ok := RoleRights(c.role)
+		if !ok {
+			t.Fatalf("role %q unknown", c.role)
+		}
+		a := &Access{Grantee: "g", rights: map[MailboxRight]bool{}, folders: map[string]FolderRights{"inbox": rights}}
+		if got := a.CanItem(inbox, c.need, c.own); got != c.allow {
+			t.Errorf("%s on %b (own %v) = %v, want %v", c.role, c.need, c.own, got, c.allow)
+		}
+		if a.CanItem(other, ReadItems, true) {
+			t.Errorf("%s on inbox opened another folder", c.role)
+		}
+	}
+	if _, ok := RoleRights("superuser"); ok {
+		t.Error("unknown role accepted")
+	}
+	full := &Access{Grantee: "g", rights: map[MailboxRight]bool{FullAccess: true}}
+	if !full.Can(other, AllFolderRights) || !full.Any() {
+		t.Error("full access does not open every folder")
+	}
+	if ok, _ := full.CanSend(); ok {
+		t.Error("full access sends")
+	}
+	behalf := &Access{Grantee: "g", rights: map[MailboxRight]bool{SendOnBehalf: true}}
+	if ok, onBehalf := behalf.CanSend(); !ok || !onBehalf || behalf.Can(inbox, ReadItems) {
+		t.Error("send on behalf")
+	}
+	if ok, onBehalf := (&Access{Owner: true}).CanSend(); !ok || onBehalf {
+		t.Error("owner sends as itself")
+	}
+}
+
+func TestPutGrantChecks(t *testing.T) {
+	st, err := openStore(context.Background(), ":memory:", time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.close()
+	ctx := context.Background()
+	bad := []Grant{
+		{Grantee: "g", Right: FullAccess},
+		{Mailbox: "m", Right: FullAccess},
+		{Mailbox: "m", Grantee: "g"},
+		{Mailbox: "m", Grantee: "g", Right: "readEverything"},
+		{Mailbox: "m", Grantee: "g", Right: SendAs, Folder: "inbox"},
+		{Mailbox: "m", Grantee: "g", Folder: "inbox", Role: "boss"},
+	}
+	for _, g := range bad {
+		if err := st.Write(ctx, func(tx *Tx) error { return PutGrant(ctx, tx, g) }); err == nil {
+			t.Errorf("PutGrant(%+v) accepted", g)
+		}
+	}
+	err = st.Write(ctx, func(tx *Tx) error {
+		for _, g := range []Grant{
+			{Mailbox: "m", Grantee: "g", Folder: "Inbox", Role: "reviewer"},
+			{Mailbox: "m", Grantee: "g", Folder: "inbox", Role: "editor"}, // replaces the reviewer role
+			{Mailbox: "m", Grantee: "g", Right: SendOnBehalf},
+			{Mailbox: "m", Grantee: "h", Right: FullAccess},
+		} {
+			if err := PutGrant(ctx, tx, g); err != nil {
+				return err
+			}
+		}
+		a, err := AccessOf(ctx, tx, "m", "g")
+		if err != nil {
+			return err
+		}
+		inbox := &Object{ID: "x", Data: map[string]any{"_wellKnown": "inbox"}}
+		if !a.Can(inbox, EditAllItems) || a.Has(FullAccess) || !a.Has(SendOnBehalf) {
+			t.Errorf("access %+v", a)
+		}
+		if err := DeleteGrant(ctx, tx, Grant{Mailbox: "m", Grantee: "g", Folder: "INBOX"}); err != nil {
+			return err
+		}
+		grants, err := Grants(ctx, tx, "m")
+		if len(grants) != 2 {
+			t.Errorf("grants after delete: %+v", grants)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -115,6 +115,26 @@ const (
 	OutlookResource = "https://outlook.office.com"
 )
 
+// Grant records a mailbox permission (see core.Grant) in the sandbox New
+// started, e.g. core.Grant{Mailbox: demo.CarolID, Grantee: demo.UserID,
+// Folder: "inbox", Role: "editor"}.
+func (s *Server) Grant(t testing.TB, g core.Grant) {
+	t.Helper()
+	ctx := context.Background()
+	if err := s.Engine.Store().Write(ctx, func(tx *core.Tx) error { return core.PutGrant(ctx, tx, g) }); err != nil {
+		t.Fatalf("sandboxtest: grant: %v", err)
+	}
+}
+
+// Revoke removes a grant Grant (or the demo tenant) recorded.
+func (s *Server) Revoke(t testing.TB, g core.Grant) {
+	t.Helper()
+	ctx := context.Background()
+	if err := s.Engine.Store().Write(ctx, func(tx *core.Tx) error { return core.DeleteGrant(ctx, tx, g) }); err != nil {
+		t.Fatalf("sandboxtest: revoke: %v", err)
+	}
+}
+
 // AppTokenFor is the app-only Graph token of a confidential app registered
 // with RegisterApp.
 func (s *Server) AppTokenFor(t testing.TB, clientID, secret string) string {

@@ -59,16 +59,17 @@ var mailboxFolders = &core.Folders{
 var messageAttachments = &core.Attachments{
 	Collection:     "mailAttachments",
 	ItemCollection: collMessages,
-	Item:           messageInFolder,
+	Item:           attachmentItem,
 	ItemAttachment: attachedMessage,
 }
 
 // Area is the mail area, to serve with core.Config.Areas.
 func Area() core.Area {
-	readPerm := core.Route{Scopes: mailReadScopes, Roles: mailReadRoles}
-	writePerm := core.Route{Scopes: mailWriteScopes, Roles: mailWriteRoles}
+	readPerm := core.Route{Scopes: mailReadScopes, Roles: mailReadRoles, Mailbox: core.MailboxFolders}
+	writePerm := core.Route{Scopes: mailWriteScopes, Roles: mailWriteRoles, Mailbox: core.MailboxFolders}
 	read, write := readPerm.On, writePerm.On
-	send := core.Route{Scopes: mailSendScopes, Roles: mailSendRoles}.On
+	readAll := core.Route{Scopes: mailReadScopes, Roles: mailReadRoles, Mailbox: core.MailboxWhole}.On
+	send := core.Route{Scopes: mailSendScopes, Roles: mailSendRoles, Mailbox: core.MailboxSend}.On
 	msgRoutes := func(prefix string) []core.Route {
 		return []core.Route{
 			read(http.MethodGet, prefix+"messages/{id}", getMessage),
@@ -92,7 +93,7 @@ func Area() core.Area {
 		read(http.MethodGet, "{user}/mailFolders/{folder}/messages", listFolderMessages),
 		write(http.MethodPost, "{user}/mailFolders/{folder}/messages", createFolderMessage),
 		read(http.MethodGet, "{user}/mailFolders/{folder}/messages/delta", deltaMessages),
-		read(http.MethodGet, "{user}/messages", listAllMessages),
+		readAll(http.MethodGet, "{user}/messages", listAllMessages),
 		write(http.MethodPost, "{user}/messages", createDraft),
 		read(http.MethodGet, "{user}/messages/{id}/$value", getMessageMIME),
 		send(http.MethodPost, "{user}/messages/{id}/send", sendDraft),
@@ -119,7 +120,7 @@ func Area() core.Area {
 		Subscriptions: []core.Subscribable{
 			{Pattern: "{user}/mailFolders/{folder}/messages", MaxExpiry: 4230 * time.Minute, ODataType: "#Microsoft.Graph.Message",
 				Scope: func(ctx context.Context, c *core.Call) (core.Scope, error) {
-					f, err := folder(ctx, c, c.Param("folder"))
+					f, err := folder(ctx, c, c.Param("folder"), core.ReadItems)
 					if err != nil {
 						return core.Scope{}, err
 					}
@@ -158,16 +159,19 @@ func errMessageNotFound() *core.Error {
 	return core.ItemNotFound("The specified object was not found in the store.")
 }
 
-// folder loads a folder of the addressed user, creating the mailbox first.
-func folder(ctx context.Context, c *core.Call, param string) (*core.Object, error) {
+// folder loads a folder of the addressed user, creating the mailbox
+// first, and checks the caller's rights need on it.
+func folder(ctx context.Context, c *core.Call, param string, need core.FolderRights) (*core.Object, error) {
 	if err := mailbox(ctx, c); err != nil {
 		return nil, err
 	}
 	var o *core.Object
 	err := c.Store().Read(ctx, func(tx *core.Tx) error {
 		var err error
-		o, err = mailboxFolders.Get(ctx, tx, c.User.ID, param)
-		return err
+		if o, err = mailboxFolders.Get(ctx, tx, c.User.ID, param); err != nil {
+			return err
+		}
+		return permit(ctx, c, tx, o.ID, need, nil)
 	})
 	return o, err
 }

@@ -145,7 +145,7 @@ func messageListSpec(c *core.Call, sc core.Scope) core.ListSpec {
 }
 
 func listFolderMessages(ctx context.Context, c *core.Call) error {
-	f, err := folder(ctx, c, c.Param("folder"))
+	f, err := folder(ctx, c, c.Param("folder"), core.ReadItems)
 	if err != nil {
 		return err
 	}
@@ -160,7 +160,7 @@ func listAllMessages(ctx context.Context, c *core.Call) error {
 }
 
 func deltaMessages(ctx context.Context, c *core.Call) error {
-	f, err := folder(ctx, c, c.Param("folder"))
+	f, err := folder(ctx, c, c.Param("folder"), core.ReadItems)
 	if err != nil {
 		return err
 	}
@@ -171,9 +171,9 @@ func deltaMessages(ctx context.Context, c *core.Call) error {
 	})
 }
 
-// messageInFolder loads a message; with a {folder} in the route it must be
-// there.
-func messageInFolder(ctx context.Context, c *core.Call, tx *core.Tx) (*core.Object, error) {
+// messageInFolder loads the addressed message and checks the caller's
+// rights need on it; with a {folder} in the route it must be there.
+func messageInFolder(ctx context.Context, c *core.Call, tx *core.Tx, need core.FolderRights) (*core.Object, error) {
 	o, err := tx.Get(ctx, collMessages, c.User.ID, c.Param("id"))
 	if core.IsNotFound(err) {
 		return nil, errMessageNotFound()
@@ -184,13 +184,24 @@ func messageInFolder(ctx context.Context, c *core.Call, tx *core.Tx) (*core.Obje
 	if p := c.Param("folder"); p != "" && o.Parent != mailboxFolders.Resolve(c.User.ID, p) {
 		return nil, errMessageNotFound()
 	}
-	return o, nil
+	return o, permit(ctx, c, tx, o.Parent, need, o)
+}
+
+// attachmentItem is the message whose attachments a request reaches:
+// reading them needs read rights on it, adding or removing them edit
+// rights.
+func attachmentItem(ctx context.Context, c *core.Call, tx *core.Tx) (*core.Object, error) {
+	need := core.EditAllItems
+	if c.R.Method == http.MethodGet || c.R.Method == http.MethodHead {
+		need = core.ReadItems
+	}
+	return messageInFolder(ctx, c, tx, need)
 }
 
 func getMessage(ctx context.Context, c *core.Call) error {
 	var parent string
 	err := c.Store().Read(ctx, func(tx *core.Tx) error {
-		o, err := messageInFolder(ctx, c, tx)
+		o, err := messageInFolder(ctx, c, tx, core.ReadItems)
 		if err == nil {
 			parent = o.Parent
 		}
@@ -365,7 +376,7 @@ func createDraft(ctx context.Context, c *core.Call) error {
 }
 
 func createFolderMessage(ctx context.Context, c *core.Call) error {
-	f, err := folder(ctx, c, c.Param("folder"))
+	f, err := folder(ctx, c, c.Param("folder"), core.CreateItems)
 	if err != nil {
 		return err
 	}
@@ -383,9 +394,17 @@ func createMessageIn(ctx context.Context, c *core.Call, folder string) error {
 	now := c.Now()
 	doc := newMessageDoc(in, now, c.Domain())
 	doc["parentFolderId"] = folder
+	if err := markCreator(ctx, c, doc); err != nil {
+		return err
+	}
 	o := &core.Object{Collection: collMessages, Owner: c.User.ID, ID: uuid.NewString(), Parent: folder, Data: doc}
 	o.Sort = messageSort(doc, now)
-	err := c.Store().Write(ctx, func(tx *core.Tx) error { return putNewMessageTx(ctx, tx, o, in, now) })
+	err := c.Store().Write(ctx, func(tx *core.Tx) error {
+		if err := permit(ctx, c, tx, folder, core.CreateItems, nil); err != nil {
+			return err
+		}
+		return putNewMessageTx(ctx, tx, o, in, now)
+	})
 	if err != nil {
 		return err
 	}
@@ -444,7 +463,7 @@ func patchMessage(ctx context.Context, c *core.Call) error {
 	var o *core.Object
 	err := c.Store().Write(ctx, func(tx *core.Tx) error {
 		var err error
-		if o, err = messageInFolder(ctx, c, tx); err != nil {
+		if o, err = messageInFolder(ctx, c, tx, core.EditAllItems); err != nil {
 			return err
 		}
 		draft, _ := o.Data["isDraft"].(bool)
@@ -490,7 +509,7 @@ func deleteMessageTx(ctx context.Context, tx *core.Tx, owner, id string) error {
 
 func deleteMessage(ctx context.Context, c *core.Call) error {
 	err := c.Store().Write(ctx, func(tx *core.Tx) error {
-		o, err := messageInFolder(ctx, c, tx)
+		o, err := messageInFolder(ctx, c, tx, core.DeleteAllItems)
 		if err != nil {
 			return err
 		}
@@ -562,11 +581,15 @@ func moveOrCopy(ctx context.Context, c *core.Call, move bool) error {
 	}
 	var out *core.Object
 	err = c.Store().Write(ctx, func(tx *core.Tx) error {
-		m, err := messageInFolder(ctx, c, tx)
+		need := core.ReadItems
+		if move {
+			need = core.DeleteAllItems
+		}
+		m, err := messageInFolder(ctx, c, tx, need)
 		if err != nil {
 			return err
 		}
-		dest, err := destination(ctx, c, tx, args)
+		dest, err := destination(ctx, c, tx, args, core.CreateItems)
 		if err != nil {
 			return err
 		}
@@ -627,7 +650,9 @@ func deliver(ctx context.Context, c *core.Call, tx *core.Tx, sender *core.User, 
 	if r, ok := doc["from"].(map[string]any); !ok || !validRecipient(r) {
 		doc["from"] = recipientOf(sender)
 	}
-	doc["sender"] = recipientOf(sender)
+	if r, ok := doc["sender"].(map[string]any); !ok || !validRecipient(r) {
+		doc["sender"] = doc["from"]
+	}
 	doc["sentDateTime"] = core.ISOTime(now)
 	doc["receivedDateTime"] = core.ISOTime(now)
 	doc["isDraft"] = false
@@ -664,6 +689,7 @@ func deliver(ctx context.Context, c *core.Call, tx *core.Tx, sender *core.User, 
 			d["inferenceClassification"] = "focused"
 			delete(d, "singleValueExtendedProperties")
 			delete(d, "multiValueExtendedProperties")
+			delete(d, "_createdBy")
 		})
 		if err != nil {
 			return err
@@ -736,12 +762,15 @@ func sendDraft(ctx context.Context, c *core.Call) error {
 		return err
 	}
 	err := c.Store().Write(ctx, func(tx *core.Tx) error {
-		m, err := messageInFolder(ctx, c, tx)
+		m, err := messageInFolder(ctx, c, tx, core.EditAllItems)
 		if err != nil {
 			return err
 		}
 		if d, _ := m.Data["isDraft"].(bool); !d {
 			return core.Errorf(http.StatusBadRequest, "ErrorInvalidOperation", "Only draft messages can be sent; this message has been sent already.")
+		}
+		if err := sendingAs(ctx, c, tx, m.Data); err != nil {
+			return err
 		}
 		return deliver(ctx, c, tx, c.User, m, keepSentCopy(m.Data))
 	})
@@ -786,6 +815,9 @@ func sendNew(ctx context.Context, c *core.Call, in map[string]any, files []core.
 	}
 	m := &core.Object{Collection: collMessages, Owner: c.User.ID, ID: uuid.NewString(), Parent: drafts, Data: doc}
 	err := c.Store().Write(ctx, func(tx *core.Tx) error {
+		if err := sendingAs(ctx, c, tx, doc); err != nil {
+			return err
+		}
 		if err := putNewMessageTx(ctx, tx, m, in, now); err != nil {
 			return err
 		}
@@ -921,8 +953,12 @@ func orEmpty(list []any) []any {
 
 // createResponseTx stores the response draft for the addressed message.
 func createResponseTx(ctx context.Context, c *core.Call, tx *core.Tx, kind string, args core.ActionArgs) (*core.Object, error) {
-	orig, err := messageInFolder(ctx, c, tx)
+	orig, err := messageInFolder(ctx, c, tx, core.ReadItems)
 	if err != nil {
+		return nil, err
+	}
+	drafts := wellKnownID(c.User.ID, "drafts")
+	if err := permit(ctx, c, tx, drafts, core.CreateItems, nil); err != nil {
 		return nil, err
 	}
 	now := c.Now()
@@ -947,8 +983,10 @@ func createResponseTx(ctx context.Context, c *core.Call, tx *core.Tx, kind strin
 		}
 		doc["toRecipients"] = append(doc["toRecipients"].([]any), to...)
 	}
-	drafts := wellKnownID(c.User.ID, "drafts")
 	doc["parentFolderId"] = drafts
+	if err := markCreator(ctx, c, doc); err != nil {
+		return nil, err
+	}
 	d := &core.Object{Collection: collMessages, Owner: c.User.ID, ID: uuid.NewString(), Parent: drafts, Data: doc}
 	d.Sort = messageSort(doc, now)
 	if err := tx.Put(ctx, d); err != nil {
@@ -1007,6 +1045,9 @@ func respondDirect(kind string) func(context.Context, *core.Call) error {
 		err = c.Store().Write(ctx, func(tx *core.Tx) error {
 			d, err := createResponseTx(ctx, c, tx, kind, args)
 			if err != nil {
+				return err
+			}
+			if err := sendingAs(ctx, c, tx, d.Data); err != nil {
 				return err
 			}
 			return deliver(ctx, c, tx, c.User, d, true)
