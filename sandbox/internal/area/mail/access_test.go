@@ -136,8 +136,8 @@ func TestMailboxFolderPermissions(t *testing.T) {
 		return ts.Do(t, alice, "POST", "/v1.0/subscriptions", map[string]any{"changeType": "created", "notificationUrl": rc.URL,
 			"resource": resource, "expirationDateTime": "2099-01-01T00:00:00Z"})
 	}
-	sub("users/" + demo.Carol + "/mailFolders/inbox/messages").WantError(t, 403, "ErrorAccessDenied")
-	sub("users/" + demo.Bob + "/messages").WantError(t, 403, "ErrorAccessDenied")
+	sub("users/"+demo.Carol+"/mailFolders/inbox/messages").WantError(t, 403, "ErrorAccessDenied")
+	sub("users/"+demo.Bob+"/messages").WantError(t, 403, "ErrorAccessDenied")
 }
 
 // TestSendAs checks who may put another address in From, for delegated and

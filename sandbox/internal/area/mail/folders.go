@@ -342,7 +342,9 @@ func deltaMailFolders(ctx context.Context, c *core.Call) error {
 	return c.Delta(ctx, core.DeltaSpec{
 		Scope:    core.Scope{Collection: collMailFolders, Owner: c.User.ID},
 		PageSize: 100,
-		Include:  func(doc map[string]any) bool { return core.Str(doc, "id") != root && visibleFolder(c, core.Str(doc, "id"), doc) },
-		Present:  presentFolder,
+		Include: func(doc map[string]any) bool {
+			return core.Str(doc, "id") != root && visibleFolder(c, core.Str(doc, "id"), doc)
+		},
+		Present: presentFolder,
 	})
 }
