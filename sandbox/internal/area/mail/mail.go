@@ -108,6 +108,11 @@ func Area() core.Area {
 		send(http.MethodPost, "{user}/sendMail", sendMail),
 		settingsRead.On(http.MethodGet, "{user}/mailboxSettings", getMailboxSettings),
 		settings.On(http.MethodPatch, "{user}/mailboxSettings", patchMailboxSettings),
+		settingsRead.On(http.MethodGet, "{user}/mailFolders/{folder}/messageRules", listRules),
+		settings.On(http.MethodPost, "{user}/mailFolders/{folder}/messageRules", createRule),
+		settingsRead.On(http.MethodGet, "{user}/mailFolders/{folder}/messageRules/{rule}", getRule),
+		settings.On(http.MethodPatch, "{user}/mailFolders/{folder}/messageRules/{rule}", patchRule),
+		settings.On(http.MethodDelete, "{user}/mailFolders/{folder}/messageRules/{rule}", deleteRule),
 	}
 	routes = append(routes, messageAttachments.Routes("{user}/messages/{id}", readPerm, writePerm)...)
 	routes = append(routes, msgRoutes("{user}/")...)

@@ -681,7 +681,7 @@ func deliver(ctx context.Context, c *core.Call, tx *core.Tx, sender *core.User, 
 			return err
 		}
 		inbox := wellKnownID(u.ID, "inbox")
-		_, err = copyMessageTx(ctx, tx, sender.ID, m, u.ID, inbox, func(d map[string]any) {
+		cp, err := copyMessageTx(ctx, tx, sender.ID, m, u.ID, inbox, func(d map[string]any) {
 			d["isRead"] = false
 			d["bccRecipients"] = []any{}
 			d["flag"] = map[string]any{"flagStatus": "notFlagged"}
@@ -692,6 +692,9 @@ func deliver(ctx context.Context, c *core.Call, tx *core.Tx, sender *core.User, 
 			delete(d, "_createdBy")
 		})
 		if err != nil {
+			return err
+		}
+		if err := runRules(ctx, c, tx, u, cp); err != nil {
 			return err
 		}
 		if auto, _ := doc["_autoReply"].(bool); !auto && !strings.EqualFold(u.ID, sender.ID) {
