@@ -270,7 +270,9 @@ func ruleObject(ctx context.Context, c *core.Call, tx *core.Tx, v any, kinds map
 		if val == nil {
 			continue
 		}
-		bad := func() error { return errRuleValidation("%s.%s has a value of the wrong kind (%s expected).", typ, k, kind) }
+		bad := func() error {
+			return errRuleValidation("%s.%s has a value of the wrong kind (%s expected).", typ, k, kind)
+		}
 		switch kind {
 		case kindStrings, kindContains:
 			list, ok := val.([]any)
