@@ -70,41 +70,15 @@ func HTMLToText(s string) string {
 	return strings.TrimSpace(blankLines.ReplaceAllString(s, "\n\n"))
 }
 
-// windowsZones maps the Windows time zone names Outlook uses to IANA
-// zones, for the common zones; IANA names are accepted as they are.
-var windowsZones = map[string]string{
-	"UTC":                            "UTC",
-	"Coordinated Universal Time":     "UTC",
-	"Pacific Standard Time":          "America/Los_Angeles",
-	"Mountain Standard Time":         "America/Denver",
-	"US Mountain Standard Time":      "America/Phoenix",
-	"Central Standard Time":          "America/Chicago",
-	"Eastern Standard Time":          "America/New_York",
-	"Atlantic Standard Time":         "America/Halifax",
-	"Alaskan Standard Time":          "America/Anchorage",
-	"Hawaiian Standard Time":         "Pacific/Honolulu",
-	"E. South America Standard Time": "America/Sao_Paulo",
-	"GMT Standard Time":              "Europe/London",
-	"Greenwich Standard Time":        "Atlantic/Reykjavik",
-	"W. Europe Standard Time":        "Europe/Berlin",
-	"Romance Standard Time":          "Europe/Paris",
-	"Central Europe Standard Time":   "Europe/Budapest",
-	"Central European Standard Time": "Europe/Warsaw",
-	"E. Europe Standard Time":        "Europe/Chisinau",
-	"FLE Standard Time":              "Europe/Kiev",
-	"GTB Standard Time":              "Europe/Bucharest",
-	"Russian Standard Time":          "Europe/Moscow",
-	"Israel Standard Time":           "Asia/Jerusalem",
-	"Arabian Standard Time":          "Asia/Dubai",
-	"India Standard Time":            "Asia/Kolkata",
-	"China Standard Time":            "Asia/Shanghai",
-	"Singapore Standard Time":        "Asia/Singapore",
-	"Tokyo Standard Time":            "Asia/Tokyo",
-	"Korea Standard Time":            "Asia/Seoul",
-	"AUS Eastern Standard Time":      "Australia/Sydney",
-	"New Zealand Standard Time":      "Pacific/Auckland",
-	"South Africa Standard Time":     "Africa/Johannesburg",
-}
+// windowsZones maps Windows zone names to IANA ones: every Windows zone,
+// and the names Outlook also writes for UTC.
+var windowsZones = func() map[string]string {
+	m := map[string]string{"Coordinated Universal Time": "UTC", "Greenwich Mean Time": "Etc/GMT"}
+	for _, z := range windowsZoneTable {
+		m[z.Name] = z.IANA
+	}
+	return m
+}()
 
 // LoadZone loads a time zone by its Windows name (the common zones Outlook
 // uses, e.g. "Pacific Standard Time") or IANA name ("Europe/Paris", "UTC").

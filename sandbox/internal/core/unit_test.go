@@ -418,3 +418,28 @@ func TestPutGrantChecks(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestWindowsZones(t *testing.T) {
+	zones := WindowsZones()
+	if len(zones) != 139 || zones[0].Name != "Dateline Standard Time" || zones[len(zones)-1].Display != "(UTC+14:00) Kiritimati Island" {
+		t.Fatalf("%d zones, first %v", len(zones), zones[0])
+	}
+	seen := map[string]bool{}
+	for _, z := range zones {
+		if seen[z.Name] || z.Display == "" || !strings.HasPrefix(z.Display, "(UTC") {
+			t.Errorf("zone %+v", z)
+		}
+		seen[z.Name] = true
+		if _, err := time.LoadLocation(z.IANA); err != nil {
+			t.Errorf("%s: IANA zone %s: %v", z.Name, z.IANA, err)
+		}
+		if _, ok := LoadZone(z.Name); !ok {
+			t.Errorf("LoadZone(%q) failed", z.Name)
+		}
+	}
+	for _, name := range []string{"UTC", "Coordinated Universal Time", "pacific standard time", "Europe/Paris"} {
+		if _, ok := LoadZone(name); !ok {
+			t.Errorf("LoadZone(%q) failed", name)
+		}
+	}
+}

@@ -69,6 +69,10 @@ func Area() core.Area {
 	writePerm := core.Route{Scopes: mailWriteScopes, Roles: mailWriteRoles, Mailbox: core.MailboxFolders}
 	read, write := readPerm.On, writePerm.On
 	readAll := core.Route{Scopes: mailReadScopes, Roles: mailReadRoles, Mailbox: core.MailboxWhole}.On
+	writeAll := core.Route{Scopes: mailWriteScopes, Roles: mailWriteRoles, Mailbox: core.MailboxWhole}.On
+	// What any signed-in user may read of a mailbox's configuration.
+	profile := core.Route{Scopes: []string{"User.Read", "User.ReadBasic.All", "User.Read.All"}, SharedScopes: []string{"User.ReadBasic.All", "User.Read.All"},
+		Roles: []string{"User.Read.All"}}
 	send := core.Route{Scopes: mailSendScopes, Roles: mailSendRoles, Mailbox: core.MailboxSend}.On
 	msgRoutes := func(prefix string) []core.Route {
 		return []core.Route{
@@ -113,6 +117,18 @@ func Area() core.Area {
 		settingsRead.On(http.MethodGet, "{user}/mailFolders/{folder}/messageRules/{rule}", getRule),
 		settings.On(http.MethodPatch, "{user}/mailFolders/{folder}/messageRules/{rule}", patchRule),
 		settings.On(http.MethodDelete, "{user}/mailFolders/{folder}/messageRules/{rule}", deleteRule),
+		settingsRead.On(http.MethodGet, "{user}/mailboxSettings/{setting}", getMailboxSetting),
+		settingsRead.On(http.MethodGet, "{user}/outlook/masterCategories", listCategories),
+		settings.On(http.MethodPost, "{user}/outlook/masterCategories", createCategory),
+		settingsRead.On(http.MethodGet, "{user}/outlook/masterCategories/{category}", getCategory),
+		settings.On(http.MethodPatch, "{user}/outlook/masterCategories/{category}", patchCategory),
+		settings.On(http.MethodDelete, "{user}/outlook/masterCategories/{category}", deleteCategory),
+		profile.On(http.MethodGet, "{user}/outlook/supportedTimeZones", supportedTimeZones),
+		profile.On(http.MethodGet, "{user}/outlook/supportedLanguages", supportedLanguages),
+		readAll(http.MethodGet, "{user}/inferenceClassification/overrides", listOverrides),
+		writeAll(http.MethodPost, "{user}/inferenceClassification/overrides", createOverride),
+		writeAll(http.MethodPatch, "{user}/inferenceClassification/overrides/{override}", patchOverride),
+		writeAll(http.MethodDelete, "{user}/inferenceClassification/overrides/{override}", deleteOverride),
 	}
 	routes = append(routes, messageAttachments.Routes("{user}/messages/{id}", readPerm, writePerm)...)
 	routes = append(routes, msgRoutes("{user}/")...)

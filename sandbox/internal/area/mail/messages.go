@@ -681,12 +681,16 @@ func deliver(ctx context.Context, c *core.Call, tx *core.Tx, sender *core.User, 
 			return err
 		}
 		inbox := wellKnownID(u.ID, "inbox")
+		class, err := classification(ctx, tx, u, addrOf(doc["from"]))
+		if err != nil {
+			return err
+		}
 		cp, err := copyMessageTx(ctx, tx, sender.ID, m, u.ID, inbox, func(d map[string]any) {
 			d["isRead"] = false
 			d["bccRecipients"] = []any{}
 			d["flag"] = map[string]any{"flagStatus": "notFlagged"}
 			d["categories"] = []any{}
-			d["inferenceClassification"] = "focused"
+			d["inferenceClassification"] = class
 			delete(d, "singleValueExtendedProperties")
 			delete(d, "multiValueExtendedProperties")
 			delete(d, "_createdBy")
