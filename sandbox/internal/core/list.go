@@ -439,6 +439,20 @@ func checkExpand(spec ListSpec, opts *odata.Options) error {
 	return nil
 }
 
+// expandName is the navigation property of spec that path (as the client
+// spelled it) names: answers carry Graph's spelling.
+func expandName(spec ListSpec, path string) string {
+	if _, ok := spec.Expand[path]; ok {
+		return path
+	}
+	for k := range spec.Expand {
+		if strings.EqualFold(k, path) {
+			return k
+		}
+	}
+	return path
+}
+
 // present applies spec.Present, $expand and $select to one document.
 func (c *Call) present(ctx context.Context, spec ListSpec, doc map[string]any, opts *odata.Options) (map[string]any, error) {
 	if spec.Present != nil {
@@ -451,19 +465,19 @@ func (c *Call) present(ctx context.Context, spec ListSpec, doc map[string]any, o
 			cp[k] = v
 		}
 		for _, e := range opts.Expand {
-			exp, _ := LookupFold(spec.Expand, e.Path)
-			v, err := exp(ctx, c, doc, e)
+			name := expandName(spec, e.Path)
+			v, err := spec.Expand[name](ctx, c, doc, e)
 			if err != nil {
 				return nil, err
 			}
-			cp[e.Path] = v
+			cp[name] = v
 		}
 		doc = cp
 	}
 	sel := opts.Select
 	for _, e := range opts.Expand {
 		if len(sel) > 0 {
-			sel = append(slices.Clone(sel), e.Path)
+			sel = append(slices.Clone(sel), expandName(spec, e.Path))
 		}
 	}
 	return odata.Project(doc, sel), nil

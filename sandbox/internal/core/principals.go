@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/o365go/o365/sandbox/internal/identity"
@@ -52,6 +53,92 @@ func LookupUser(ctx context.Context, tx *Tx, login string) (*User, error) {
 		return nil, err
 	}
 	return &User{ID: o.ID, UPN: Str(o.Data, "userPrincipalName"), Mail: Str(o.Data, "mail"), DisplayName: Str(o.Data, "displayName")}, nil
+}
+
+// GroupsCollection holds the tenant's groups (owner ""): documents with at
+// least displayName, mail, mailEnabled, securityEnabled and groupTypes.
+const GroupsCollection = "groups"
+
+// MembersCollection holds group memberships, one object per edge: the owner
+// is the group, the id the member (a user or a group).
+const MembersCollection = "links.member"
+
+// Group is a directory group, as other areas need it (mail tips, delivery).
+type Group struct {
+	ID, Mail, DisplayName string
+	// Unified marks a Microsoft 365 group (groupTypes "Unified").
+	Unified bool
+}
+
+// LookupGroup finds a group by object id or mail address (case-insensitive);
+// the error wraps ErrNotFound.
+func LookupGroup(ctx context.Context, tx *Tx, idOrMail string) (*Group, error) {
+	o, err := tx.Get(ctx, GroupsCollection, "", idOrMail)
+	if IsNotFound(err) && strings.Contains(idOrMail, "@") {
+		var id string
+		qerr := tx.q.QueryRowContext(ctx, `SELECT id FROM objects WHERE collection = 'groups' AND owner = '' AND
+			lower(json_extract(data, '$.mail')) = lower(?1) LIMIT 1`, idOrMail).Scan(&id)
+		if errors.Is(qerr, sql.ErrNoRows) {
+			return nil, err
+		}
+		if qerr != nil {
+			return nil, fmt.Errorf("sandbox: look up group: %w", qerr)
+		}
+		o, err = tx.Get(ctx, GroupsCollection, "", id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	g := &Group{ID: o.ID, Mail: Str(o.Data, "mail"), DisplayName: Str(o.Data, "displayName")}
+	types, _ := o.Data["groupTypes"].([]any)
+	for _, t := range types {
+		if s, _ := t.(string); strings.EqualFold(s, "Unified") {
+			g.Unified = true
+		}
+	}
+	return g, nil
+}
+
+// Member is a member of a group: a user or a group.
+type Member struct {
+	ID    string
+	Group bool
+}
+
+// GroupMembers lists the members of a group in membership order; with
+// transitive, the members of its nested groups too (each once, the nested
+// groups themselves included, as Graph's transitiveMembers lists them).
+func GroupMembers(ctx context.Context, tx *Tx, groupID string, transitive bool) ([]Member, error) {
+	var out []Member
+	seen := map[string]bool{groupID: true}
+	queue := []string{groupID}
+	for len(queue) > 0 {
+		g := queue[0]
+		queue = queue[1:]
+		links, err := tx.List(ctx, Scope{Collection: MembersCollection, Owner: g}, false, 0, 0)
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range links {
+			if seen[l.ID] {
+				continue
+			}
+			seen[l.ID] = true
+			_, err := tx.Get(ctx, GroupsCollection, "", l.ID)
+			isGroup := err == nil
+			if err != nil && !IsNotFound(err) {
+				return nil, err
+			}
+			out = append(out, Member{ID: l.ID, Group: isGroup})
+			if isGroup && transitive {
+				queue = append(queue, l.ID)
+			}
+		}
+		if !transitive {
+			break
+		}
+	}
+	return out, nil
 }
 
 func passwordKey(userID string) string { return "sandbox:password:" + userID }

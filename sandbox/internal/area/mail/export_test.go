@@ -1,6 +1,10 @@
 package mail
 
-import "github.com/o365go/o365/sandbox/internal/core"
+import (
+	"context"
+
+	"github.com/o365go/o365/sandbox/internal/core"
+)
 
 // MessageSearchFields are where unqualified $search terms look in messages,
 // for tests that compute what a search must find.
@@ -22,4 +26,11 @@ var Actions = []BoundAction{
 	{"message", actionReply}, {"message", actionReplyAll}, {"message", actionForward},
 	{"message", actionCReply}, {"message", actionCReplyAll}, {"message", actionCForward},
 	{"mailFolder", actionMove}, {"mailFolder", actionCopy},
+	{"user", actionGetMailTips},
+}
+
+// SetMailboxQuota sets the size in bytes at which a user's mailbox is full
+// (0 removes it).
+func SetMailboxQuota(ctx context.Context, st *core.Store, userID string, bytes int64) error {
+	return st.Write(ctx, func(tx *core.Tx) error { return setMailboxQuota(ctx, tx, userID, bytes) })
 }

@@ -125,10 +125,19 @@ func Area() core.Area {
 		settings.On(http.MethodDelete, "{user}/outlook/masterCategories/{category}", deleteCategory),
 		profile.On(http.MethodGet, "{user}/outlook/supportedTimeZones", supportedTimeZones),
 		profile.On(http.MethodGet, "{user}/outlook/supportedLanguages", supportedLanguages),
+		core.Route{Scopes: []string{"Mail.Read", "Mail.ReadWrite"}, Roles: []string{"Mail.Read", "Mail.ReadWrite"}}.On(http.MethodPost, "{user}/getMailTips", getMailTips),
 		readAll(http.MethodGet, "{user}/inferenceClassification/overrides", listOverrides),
 		writeAll(http.MethodPost, "{user}/inferenceClassification/overrides", createOverride),
 		writeAll(http.MethodPatch, "{user}/inferenceClassification/overrides/{override}", patchOverride),
 		writeAll(http.MethodDelete, "{user}/inferenceClassification/overrides/{override}", deleteOverride),
+	}
+	for _, prefix := range []string{"{user}/", "{user}/mailFolders/{folder}/"} {
+		routes = append(routes,
+			read(http.MethodGet, prefix+"messages/{id}/extensions", listExtensions),
+			write(http.MethodPost, prefix+"messages/{id}/extensions", createExtension),
+			read(http.MethodGet, prefix+"messages/{id}/extensions/{ext}", getExtension),
+			write(http.MethodPatch, prefix+"messages/{id}/extensions/{ext}", patchExtension),
+			write(http.MethodDelete, prefix+"messages/{id}/extensions/{ext}", deleteExtension))
 	}
 	routes = append(routes, messageAttachments.Routes("{user}/messages/{id}", readPerm, writePerm)...)
 	routes = append(routes, msgRoutes("{user}/")...)

@@ -71,6 +71,7 @@ func presentMessage(c *core.Call, doc map[string]any) map[string]any {
 	out := core.PublicDoc(doc)
 	delete(out, "singleValueExtendedProperties")
 	delete(out, "multiValueExtendedProperties")
+	delete(out, "extensions")
 	if v, ok := c.Preference("outlook.body-content-type"); ok {
 		want := strings.ToLower(v)
 		if want == "text" || want == "html" {
@@ -129,6 +130,7 @@ func messageExpanders() map[string]core.Expander {
 		},
 		"singleValueExtendedProperties": ext("singleValueExtendedProperties"),
 		"multiValueExtendedProperties":  ext("multiValueExtendedProperties"),
+		"extensions":                    expandExtensions,
 	}
 }
 
@@ -391,15 +393,22 @@ func createMessageIn(ctx context.Context, c *core.Call, folder string) error {
 	if err := checkMessageInput(in); err != nil {
 		return err
 	}
+	exts, err := newMessageExtensions(in)
+	if err != nil {
+		return err
+	}
 	now := c.Now()
 	doc := newMessageDoc(in, now, c.Domain())
 	doc["parentFolderId"] = folder
+	if exts != nil {
+		doc["extensions"] = exts
+	}
 	if err := markCreator(ctx, c, doc); err != nil {
 		return err
 	}
 	o := &core.Object{Collection: collMessages, Owner: c.User.ID, ID: uuid.NewString(), Parent: folder, Data: doc}
 	o.Sort = messageSort(doc, now)
-	err := c.Store().Write(ctx, func(tx *core.Tx) error {
+	err = c.Store().Write(ctx, func(tx *core.Tx) error {
 		if err := permit(ctx, c, tx, folder, core.CreateItems, nil); err != nil {
 			return err
 		}
@@ -680,6 +689,16 @@ func deliver(ctx context.Context, c *core.Call, tx *core.Tx, sender *core.User, 
 		if err := mailboxFolders.Ensure(ctx, tx, u.ID, now); err != nil {
 			return err
 		}
+		if full, err := mailboxFull(ctx, tx, u.ID); err != nil {
+			return err
+		} else if full {
+			if ndr, _ := doc["_ndr"].(bool); !ndr {
+				if err := bounce(ctx, c, tx, sender, doc, u, "The recipient's mailbox is full and can't accept messages now. Please try resending this message later, or contact the recipient directly.", now); err != nil {
+					return err
+				}
+			}
+			continue
+		}
 		inbox := wellKnownID(u.ID, "inbox")
 		class, err := classification(ctx, tx, u, addrOf(doc["from"]))
 		if err != nil {
@@ -694,6 +713,7 @@ func deliver(ctx context.Context, c *core.Call, tx *core.Tx, sender *core.User, 
 			delete(d, "singleValueExtendedProperties")
 			delete(d, "multiValueExtendedProperties")
 			delete(d, "_createdBy")
+			delete(d, "extensions")
 		})
 		if err != nil {
 			return err

@@ -2,6 +2,7 @@ package mail_test
 
 import (
 	"encoding/base64"
+	"net/url"
 	"reflect"
 	"strings"
 	"testing"
@@ -23,6 +24,8 @@ func TestMessageRulesCRUD(t *testing.T) {
 	if raw, err := base64.StdEncoding.DecodeString(id); err != nil || len(raw) != 8 {
 		t.Fatalf("rule id %q is not Exchange's 8 bytes of base64", id)
 	}
+	// Exchange's rule ids are standard base64: '/' and '+' must be escaped.
+	ruleID := url.PathEscape(id)
 	want := map[string]any{"@odata.context": ts.URL + "/v1.0/$metadata#users('" + demo.UserID + "')/mailFolders('inbox')/messageRules/$entity",
 		"id": id, "displayName": "From partner", "sequence": float64(2), "isEnabled": true, "hasError": false, "isReadOnly": false,
 		"conditions": map[string]any{"senderContains": []any{"ADELE"}},
@@ -40,21 +43,21 @@ func TestMessageRulesCRUD(t *testing.T) {
 	if list[0]["actions"].(map[string]any)["moveToFolder"] == "archive" {
 		t.Fatalf("folder name not resolved to an id: %v", list[0])
 	}
-	r = ts.Do(t, tok, "PATCH", rules+"/"+id, map[string]any{"sequence": 0.5}).WantStatus(t, 400)
-	r = ts.Do(t, tok, "PATCH", rules+"/"+id, map[string]any{"displayName": "Renamed", "sequence": 1, "isEnabled": false,
+	r = ts.Do(t, tok, "PATCH", rules+"/"+ruleID, map[string]any{"sequence": 0.5}).WantStatus(t, 400)
+	r = ts.Do(t, tok, "PATCH", rules+"/"+ruleID, map[string]any{"displayName": "Renamed", "sequence": 1, "isEnabled": false,
 		"exceptions": map[string]any{"importance": "HIGH"}}).WantStatus(t, 200)
 	if r.JSON["displayName"] != "Renamed" || r.JSON["isEnabled"] != false ||
 		!reflect.DeepEqual(r.JSON["exceptions"], map[string]any{"importance": "high"}) || r.JSON["conditions"] == nil {
 		t.Fatalf("patched %v", r.JSON)
 	}
-	ts.Do(t, tok, "GET", "/v1.0/me/mailFolders('Inbox')/messageRules/"+id, nil).WantStatus(t, 200)
-	out := ts.Do(t, ts.AliceOutlookToken(t), "GET", "/api/v2.0/me/MailFolders/Inbox/MessageRules/"+id, nil).WantStatus(t, 200)
+	ts.Do(t, tok, "GET", "/v1.0/me/mailFolders('Inbox')/messageRules/"+ruleID, nil).WantStatus(t, 200)
+	out := ts.Do(t, ts.AliceOutlookToken(t), "GET", "/api/v2.0/me/MailFolders/Inbox/MessageRules/"+ruleID, nil).WantStatus(t, 200)
 	if out.JSON["DisplayName"] != "Renamed" || out.JSON["Conditions"].(map[string]any)["SenderContains"] == nil {
 		t.Fatalf("Outlook dialect: %s", out.Raw)
 	}
-	ts.Do(t, tok, "DELETE", rules+"/"+id, nil).WantStatus(t, 204)
-	ts.Do(t, tok, "GET", rules+"/"+id, nil).WantError(t, 404, "ErrorItemNotFound")
-	ts.Do(t, tok, "DELETE", rules+"/"+id, nil).WantError(t, 404, "ErrorItemNotFound")
+	ts.Do(t, tok, "DELETE", rules+"/"+ruleID, nil).WantStatus(t, 204)
+	ts.Do(t, tok, "GET", rules+"/"+ruleID, nil).WantError(t, 404, "ErrorItemNotFound")
+	ts.Do(t, tok, "DELETE", rules+"/"+ruleID, nil).WantError(t, 404, "ErrorItemNotFound")
 	for _, c := range []struct {
 		body map[string]any
 		code string

@@ -457,6 +457,7 @@ func ruleForwards(ctx context.Context, c *core.Call, tx *core.Tx, u *core.User, 
 			return err
 		}
 		item := core.PublicDoc(core.CloneDoc(m.Data))
+		delete(item, "extensions")
 		delete(item, "id")
 		delete(item, "parentFolderId")
 		if _, err := messageAttachments.Put(ctx, tx, d, map[string]any{"@odata.type": core.TypeItemAttachment,
@@ -628,6 +629,9 @@ func predicate(name string, want any, doc map[string]any, u *core.User) bool {
 		lo, hasLo := r["minimumSize"].(float64)
 		hi, hasHi := r["maximumSize"].(float64)
 		return (!hasLo || kb >= lo) && (!hasHi || kb <= hi)
+	case "isNonDeliveryReport":
+		ndr, _ := doc["_ndr"].(bool)
+		return flag(ndr)
 	case "messageActionFlag":
 		return false // the sandbox's messages carry no flag requests
 	}

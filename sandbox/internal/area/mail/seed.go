@@ -43,6 +43,9 @@ func seedMail(ctx context.Context, tx *core.Tx, sd *core.SeedContext) error {
 			return err
 		}
 	}
+	if err := tx.KVPut(ctx, customTipKey(demo.SharedID), []byte("This is the team's shared mailbox: everyone on the team reads what you send."), time.Time{}); err != nil {
+		return err
+	}
 	for ui, u := range people {
 		for i := range seedSamples {
 			o := seedMessage(sd, people, ui, i)
