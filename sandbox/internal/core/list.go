@@ -519,6 +519,15 @@ func (c *Call) CountOnly(ctx context.Context, spec ListSpec) error {
 	}
 	var n int
 	err := c.s.st.Read(ctx, func(tx *Tx) error {
+		if spec.Load != nil {
+			docs, err := spec.Load(ctx, tx)
+			for _, d := range docs {
+				if spec.Include == nil || spec.Include(d) {
+					n++
+				}
+			}
+			return err
+		}
 		if spec.Include == nil {
 			var err error
 			n, err = tx.Count(ctx, spec.Scope)

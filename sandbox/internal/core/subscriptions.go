@@ -67,6 +67,7 @@ func builtinArea(areas []Area) Area {
 		gate.On(http.MethodGet, "subscriptions/{id}", getSubscription),
 		gate.On(http.MethodPatch, "subscriptions/{id}", patchSubscription),
 		gate.On(http.MethodDelete, "subscriptions/{id}", deleteSubscription),
+		gate.On(http.MethodPost, "subscriptions/{id}/reauthorize", reauthorizeSubscription),
 	}
 	return Area{Name: "core", Routes: append(routes, attachmentSessionRoutes()...)}
 }
@@ -324,6 +325,26 @@ func patchSubscription(ctx context.Context, c *Call) error {
 		return err
 	}
 	return c.Entity(http.StatusOK, o.Data)
+}
+
+// reauthorizeSubscription answers POST subscriptions/{id}/reauthorize,
+// which a client sends after a reauthorizationRequired lifecycle event: the
+// caller's access to the resource is checked again (403 when it lost it;
+// the subscription then stays as it was) and the answer is 204. The
+// expiry does not change: PATCH renews it.
+func reauthorizeSubscription(ctx context.Context, c *Call) error {
+	if _, err := c.DecodeAction(Action{Name: "reauthorize"}); err != nil {
+		return err
+	}
+	o, err := mySubscription(ctx, c)
+	if err != nil {
+		return err
+	}
+	res, _ := o.Data["resource"].(string)
+	if _, _, _, err := c.s.resolveSubscription(ctx, c, res); err != nil {
+		return err
+	}
+	return c.NoContent()
 }
 
 func deleteSubscription(ctx context.Context, c *Call) error {
