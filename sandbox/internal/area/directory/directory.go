@@ -33,10 +33,10 @@ const (
 	collPhotos       = "sandbox.photos" // photo metadata; the bytes are blob "photo:{user id}"
 
 	linkMember      = core.MembersCollection // group -> user or group
-	linkMemberOf    = "links.memberOf"     // user or group -> group (reverse of member)
-	linkOwner       = "links.owner"        // group -> user
-	linkManager     = "links.manager"      // user -> manager
-	linkDirectReprt = "links.directReport" // manager -> user (reverse of manager)
+	linkMemberOf    = "links.memberOf"       // user or group -> group (reverse of member)
+	linkOwner       = "links.owner"          // group -> user
+	linkManager     = "links.manager"        // user -> manager
+	linkDirectReprt = "links.directReport"   // manager -> user (reverse of manager)
 )
 
 // maxPhotoSize caps profile photo uploads (Graph allows 4 MB).
