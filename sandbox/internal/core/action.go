@@ -112,10 +112,8 @@ func (c *Call) DecodeAction(a Action) (ActionArgs, error) {
 	if err := checkObject(body); err != nil {
 		return nil, err
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	var raw map[string]any
-	if err := dec.Decode(&raw); err != nil {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(body, &raw); err != nil {
 		return nil, BadRequest(unreadablePayload)
 	}
 	code := a.Code
@@ -126,7 +124,7 @@ func (c *Call) DecodeAction(a Action) (ActionArgs, error) {
 		return Errorf(http.StatusBadRequest, code, format, v...)
 	}
 	seen := map[string]string{}
-	for key, v := range raw {
+	for key, rawValue := range raw {
 		if strings.HasPrefix(key, "@") {
 			continue // instance annotations such as @odata.type
 		}
@@ -144,6 +142,10 @@ func (c *Call) DecodeAction(a Action) (ActionArgs, error) {
 			return nil, fail("Multiple parameters with the name '%s' were found in the request payload ('%s' and '%s'); send each parameter once.", p.Name, prev, key)
 		}
 		seen[p.Name] = key
+		v, err := decodeParam(*p, rawValue)
+		if err != nil {
+			return nil, BadRequest(unreadablePayload)
+		}
 		if v == nil {
 			continue
 		}
@@ -185,7 +187,7 @@ func convertParam(p ActionParam, v any, fail refusal) (any, error) {
 		if !ok {
 			return nil, fail("An unexpected '%s' node was found when reading from the JSON reader. A 'StartObject' node was expected for the parameter '%s'.", nodeKind(v), p.Name)
 		}
-		return graphCase(m), nil
+		return fromOutlook(m), nil
 	}
 	return convertPrimitive(p.Type, p.Enum, v, fail)
 }
@@ -321,33 +323,15 @@ func isGUID(s string) bool {
 	return true
 }
 
-// graphCase converts the property names of a complex value to Graph's
-// camelCase and its numbers to float64, as Decode delivers documents:
-// Graph matches property names without regard to the case of their first
-// letter, so Outlook REST's PascalCase bodies work on /v1.0 too.
-func graphCase(v any) any {
-	switch v := v.(type) {
-	case map[string]any:
-		out := make(map[string]any, len(v))
-		for k, val := range v {
-			if k == "@odata.type" {
-				if s, ok := val.(string); ok {
-					out[k] = graphType(s)
-					continue
-				}
-			}
-			out[convertKey(k, lowerFirst)] = graphCase(val)
-		}
-		return out
-	case []any:
-		out := make([]any, len(v))
-		for i, val := range v {
-			out[i] = graphCase(val)
-		}
-		return out
-	case json.Number:
-		f, _ := v.Float64()
-		return f
+// decodeParam decodes one parameter's JSON value: numbers of primitive
+// parameters as json.Number, so that the reader's conversions can tell 1
+// from 1.5; complex values as Decode delivers documents.
+func decodeParam(p ActionParam, raw json.RawMessage) (any, error) {
+	var v any
+	if strings.HasPrefix(p.Type, "Edm.") || p.Enum || strings.HasPrefix(p.Type, "Collection(Edm.") {
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.UseNumber()
+		return v, dec.Decode(&v)
 	}
-	return v
+	return v, json.Unmarshal(raw, &v)
 }

@@ -202,7 +202,7 @@ func (c *Call) ApplyPreference(token string) {
 func parsePrefer(values []string) map[string]string {
 	out := map[string]string{}
 	for _, v := range values {
-		for _, tok := range splitOutsideQuotes(v, ',') {
+		for _, tok := range splitOutside(v, ',', '"') {
 			tok = strings.TrimSpace(tok)
 			if tok == "" {
 				continue
@@ -214,13 +214,15 @@ func parsePrefer(values []string) map[string]string {
 	return out
 }
 
-func splitOutsideQuotes(s string, sep byte) []string {
+// splitOutside splits s at sep where it is not between two quote
+// characters (a doubled quote inside closes and reopens, so it stays in).
+func splitOutside(s string, sep, quote byte) []string {
 	var parts []string
 	quoted := false
 	start := 0
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
-		case '"':
+		case quote:
 			quoted = !quoted
 		case sep:
 			if !quoted {

@@ -60,8 +60,13 @@ func LookupUser(ctx context.Context, tx *Tx, login string) (*User, error) {
 const GroupsCollection = "groups"
 
 // MembersCollection holds group memberships, one object per edge: the owner
-// is the group, the id the member (a user or a group).
-const MembersCollection = "links.member"
+// is the group, the id the member (a user or a group). MemberOfCollection
+// holds the same edges the other way round (owner the member, id the
+// group); whoever writes one writes the other.
+const (
+	MembersCollection  = "links.member"
+	MemberOfCollection = "links.memberOf"
+)
 
 // Group is a directory group, as other areas need it (mail tips, delivery).
 type Group struct {
@@ -109,13 +114,30 @@ type Member struct {
 // transitive, the members of its nested groups too (each once, the nested
 // groups themselves included, as Graph's transitiveMembers lists them).
 func GroupMembers(ctx context.Context, tx *Tx, groupID string, transitive bool) ([]Member, error) {
+	return walkMemberships(ctx, tx, MembersCollection, groupID, transitive)
+}
+
+// GroupsOf lists the ids of the groups a user or group belongs to; with
+// transitive, through nested groups too, each once.
+func GroupsOf(ctx context.Context, tx *Tx, id string, transitive bool) ([]string, error) {
+	groups, err := walkMemberships(ctx, tx, MemberOfCollection, id, transitive)
+	ids := make([]string, len(groups))
+	for i, g := range groups {
+		ids[i] = g.ID
+	}
+	return ids, err
+}
+
+// walkMemberships follows membership edges of coll from start, breadth
+// first; only groups are followed further, and only when transitive.
+func walkMemberships(ctx context.Context, tx *Tx, coll, start string, transitive bool) ([]Member, error) {
 	var out []Member
-	seen := map[string]bool{groupID: true}
-	queue := []string{groupID}
+	seen := map[string]bool{start: true}
+	queue := []string{start}
 	for len(queue) > 0 {
-		g := queue[0]
+		cur := queue[0]
 		queue = queue[1:]
-		links, err := tx.List(ctx, Scope{Collection: MembersCollection, Owner: g}, false, 0, 0)
+		links, err := tx.List(ctx, Scope{Collection: coll, Owner: cur}, false, 0, 0)
 		if err != nil {
 			return nil, err
 		}

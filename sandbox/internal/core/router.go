@@ -127,7 +127,7 @@ func splitFunctionCall(seg string) (name string, args map[string]string, ok bool
 	if strings.TrimSpace(inner) == "" {
 		return seg[:open], args, true
 	}
-	for _, part := range splitOutsideSingleQuotes(inner, ',') {
+	for _, part := range splitOutside(inner, ',', '\'') {
 		k, v, found := strings.Cut(part, "=")
 		k = strings.TrimSpace(k)
 		if !found || !isIdentifier(k) {
@@ -150,26 +150,6 @@ func isIdentifier(s string) bool {
 		}
 	}
 	return true
-}
-
-// splitOutsideSingleQuotes splits s at sep outside OData string literals
-// (single quotes, doubled inside).
-func splitOutsideSingleQuotes(s string, sep byte) []string {
-	var parts []string
-	quoted := false
-	start := 0
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '\'':
-			quoted = !quoted
-		case sep:
-			if !quoted {
-				parts = append(parts, s[start:i])
-				start = i + 1
-			}
-		}
-	}
-	return append(parts, s[start:])
 }
 
 // functionLiteral reads an OData literal of a function argument: a string

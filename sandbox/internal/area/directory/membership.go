@@ -33,36 +33,6 @@ const (
 	castGroup = "microsoft.graph.group"
 )
 
-// memberOf lists the groups id (a user or a group) belongs to: directly,
-// or with transitive through nested groups too, each once.
-func memberOf(ctx context.Context, tx *core.Tx, id string, transitive bool) ([]string, error) {
-	var out []string
-	seen := map[string]bool{id: true}
-	queue := []string{id}
-	for len(queue) > 0 {
-		cur := queue[0]
-		queue = queue[1:]
-		links, err := tx.List(ctx, core.Scope{Collection: linkMemberOf, Owner: cur}, false, 0, 0)
-		if err != nil {
-			return nil, err
-		}
-		for _, l := range links {
-			if seen[l.ID] {
-				continue
-			}
-			seen[l.ID] = true
-			out = append(out, l.ID)
-			if transitive {
-				queue = append(queue, l.ID)
-			}
-		}
-		if !transitive {
-			break
-		}
-	}
-	return out, nil
-}
-
 // docsOf loads directory objects by id, tagged with their types and kept
 // to one type when cast is set.
 func docsOf(ctx context.Context, tx *core.Tx, ids []string, cast string) ([]map[string]any, error) {
@@ -82,14 +52,7 @@ func docsOf(ctx context.Context, tx *core.Tx, ids []string, cast string) ([]map[
 
 // castParam reads a type-cast segment: "microsoft.graph.user" or
 // "microsoft.graph.group" (any case); ok is false for anything else.
-func castParam(seg string) (string, bool) {
-	for _, c := range []string{castUser, castGroup} {
-		if strings.EqualFold(seg, c) {
-			return c, true
-		}
-	}
-	return "", false
-}
+func castParam(seg string) (string, bool) { return core.Canonical([]string{castUser, castGroup}, seg) }
 
 // relation is one directoryObject collection of a user or group: its
 // members (transitive or not) or the groups it is a member of.
@@ -113,7 +76,7 @@ func relationSpec(id string, rel relation, cast string) core.ListSpec {
 			}
 		} else {
 			var err error
-			if ids, err = memberOf(ctx, tx, id, rel.transitive); err != nil {
+			if ids, err = core.GroupsOf(ctx, tx, id, rel.transitive); err != nil {
 				return nil, err
 			}
 		}
@@ -131,20 +94,30 @@ func subject(ctx context.Context, c *core.Call) (string, error) {
 	return c.Param("id"), groupExists(ctx, c)
 }
 
+// relationRequest reads a relation route: the subject's id and the type
+// cast of its {cast} segment; seg is that segment when it is no cast (a
+// member's id).
+func relationRequest(ctx context.Context, c *core.Call) (id, cast, seg string, err error) {
+	if id, err = subject(ctx, c); err != nil {
+		return "", "", "", err
+	}
+	seg = c.Param("cast")
+	if cast, ok := castParam(seg); ok || seg == "" {
+		return id, cast, "", nil
+	}
+	return id, "", seg, nil
+}
+
 // listRelation serves a relation collection, with a type cast from the
-// {cast} segment when the route has one.
+// {cast} segment when the route has one, or one member by id.
 func listRelation(rel relation) core.HandlerFunc {
 	return func(ctx context.Context, c *core.Call) error {
-		id, err := subject(ctx, c)
+		id, cast, member, err := relationRequest(ctx, c)
 		if err != nil {
 			return err
 		}
-		cast := ""
-		if seg := c.Param("cast"); seg != "" {
-			var ok bool
-			if cast, ok = castParam(seg); !ok {
-				return getRelated(ctx, c, id, rel, seg)
-			}
+		if member != "" {
+			return getRelated(ctx, c, id, rel, member)
 		}
 		return c.List(ctx, relationSpec(id, rel, cast))
 	}
@@ -154,16 +127,12 @@ func listRelation(rel relation) core.HandlerFunc {
 // eventual required, as for every directory count).
 func countRelation(rel relation) core.HandlerFunc {
 	return func(ctx context.Context, c *core.Call) error {
-		id, err := subject(ctx, c)
+		id, cast, member, err := relationRequest(ctx, c)
 		if err != nil {
 			return err
 		}
-		cast := ""
-		if seg := c.Param("cast"); seg != "" {
-			var ok bool
-			if cast, ok = castParam(seg); !ok {
-				return core.BadRequest("Resource not found for the segment '%s'.", seg)
-			}
+		if member != "" {
+			return core.BadRequest("Resource not found for the segment '%s'.", member)
 		}
 		return c.CountOnly(ctx, relationSpec(id, rel, cast))
 	}
@@ -207,7 +176,7 @@ func getRelated(ctx context.Context, c *core.Call, id string, rel relation, memb
 // groupsOf are the groups (transitive) id is a member of, security groups
 // only with securityOnly.
 func groupsOf(ctx context.Context, tx *core.Tx, id string, securityOnly bool) ([]string, error) {
-	ids, err := memberOf(ctx, tx, id, true)
+	ids, err := core.GroupsOf(ctx, tx, id, true)
 	if err != nil || !securityOnly {
 		return ids, err
 	}
@@ -333,14 +302,14 @@ func patchGroup(ctx context.Context, c *core.Call) error {
 			if strings.HasPrefix(k, "@") {
 				continue
 			}
-			i := slices.IndexFunc(groupWritable, func(w string) bool { return strings.EqualFold(w, k) })
-			if i < 0 {
+			name, ok := core.Canonical(groupWritable, k)
+			if !ok {
 				if _, exists := g.Data[k]; exists || k == "id" {
 					return errDirectoryBadRequest("Property '%s' is read-only and cannot be set.", k)
 				}
 				return errDirectoryBadRequest("Property '%s' does not exist as a declared property or extension property.", k)
 			}
-			k = groupWritable[i]
+			k = name
 			if err := checkGroupProperty(k, v); err != nil {
 				return err
 			}
@@ -371,7 +340,7 @@ func checkGroupProperty(k string, v any) error {
 		}
 	case "visibility":
 		s, _ := v.(string)
-		if !slices.ContainsFunc([]string{"Private", "Public", "HiddenMembership"}, func(x string) bool { return strings.EqualFold(x, s) }) && v != nil {
+		if _, ok := core.Canonical([]string{"Private", "Public", "HiddenMembership"}, s); !ok && v != nil {
 			return errDirectoryBadRequest("Invalid value specified for property 'visibility' of resource 'Group'.")
 		}
 	case "mailEnabled", "securityEnabled", "allowExternalSenders", "autoSubscribeNewMembers", "hideFromAddressLists", "hideFromOutlookClients":

@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"html"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
@@ -117,12 +116,12 @@ func getMailTips(ctx context.Context, c *core.Call) error {
 		if f == "" {
 			continue
 		}
-		i := slices.IndexFunc(mailTipsTypes, func(t string) bool { return strings.EqualFold(t, f) })
-		if i < 0 {
+		t, ok := core.Canonical(mailTipsTypes, f)
+		if !ok {
 			return core.Errorf(http.StatusBadRequest, "RequestBodyRead",
 				"The value '%s' is not a valid mailTipsType; use %s.", f, strings.Join(mailTipsTypes, ", "))
 		}
-		want[mailTipsTypes[i]] = true
+		want[t] = true
 	}
 	if len(want) == 0 {
 		return core.Errorf(http.StatusBadRequest, "ErrorInvalidParameter", "The value of the parameter 'MailTipsOptions' is empty.")

@@ -43,7 +43,7 @@ func TestMessageRulesCRUD(t *testing.T) {
 	if list[0]["actions"].(map[string]any)["moveToFolder"] == "archive" {
 		t.Fatalf("folder name not resolved to an id: %v", list[0])
 	}
-	r = ts.Do(t, tok, "PATCH", rules+"/"+ruleID, map[string]any{"sequence": 0.5}).WantStatus(t, 400)
+	ts.Do(t, tok, "PATCH", rules+"/"+ruleID, map[string]any{"sequence": 0.5}).WantError(t, 400, "ErrorInboxRulesValidationError")
 	r = ts.Do(t, tok, "PATCH", rules+"/"+ruleID, map[string]any{"displayName": "Renamed", "sequence": 1, "isEnabled": false,
 		"exceptions": map[string]any{"importance": "HIGH"}}).WantStatus(t, 200)
 	if r.JSON["displayName"] != "Renamed" || r.JSON["isEnabled"] != false ||

@@ -96,17 +96,19 @@ func getCategory(ctx context.Context, c *core.Call) error {
 	return err
 }
 
-// checkColor validates an outlookCategory colour, returning Graph's
-// spelling of it.
-func checkColor(v any) (string, error) {
+// enumInput reads an enum value of a request body in any case, returning
+// Graph's spelling: 400 RequestBodyRead for a value the enum lacks.
+func enumInput(members []string, v any, enum string) (string, error) {
 	s, _ := v.(string)
-	i := slices.IndexFunc(categoryColors, func(c string) bool { return strings.EqualFold(c, s) })
-	if i < 0 {
+	m, ok := core.Canonical(members, s)
+	if !ok {
 		return "", core.Errorf(http.StatusBadRequest, "RequestBodyRead",
-			"The value '%v' is not a valid categoryColor; use none or preset0 to preset24.", v)
+			"The value '%v' is not a valid %s; use one of %s.", v, enum, strings.Join(members, ", "))
 	}
-	return categoryColors[i], nil
+	return m, nil
 }
+
+func checkColor(v any) (string, error) { return enumInput(categoryColors, v, "categoryColor") }
 
 func createCategory(ctx context.Context, c *core.Call) error {
 	if err := ensureCategories(ctx, c); err != nil {
@@ -297,17 +299,11 @@ var mailboxSettingNames = []string{"automaticRepliesSetting", "archiveFolder", "
 // as an entity, a primitive one as {"value": ...}, each with its
 // @odata.context.
 func getMailboxSetting(ctx context.Context, c *core.Call) error {
-	i := slices.IndexFunc(mailboxSettingNames, func(n string) bool { return strings.EqualFold(n, c.Param("setting")) })
-	if i < 0 {
+	name, ok := core.Canonical(mailboxSettingNames, c.Param("setting"))
+	if !ok {
 		return core.BadRequest("Resource not found for the segment '%s'.", c.Param("setting"))
 	}
-	name := mailboxSettingNames[i]
-	var s map[string]any
-	err := c.Store().Read(ctx, func(tx *core.Tx) error {
-		var err error
-		s, err = loadSettings(ctx, tx, c, c.User.ID)
-		return err
-	})
+	s, err := readSettings(ctx, c)
 	if err != nil {
 		return err
 	}
@@ -339,13 +335,7 @@ func listOverrides(ctx context.Context, c *core.Call) error {
 }
 
 func checkClassification(v any) (string, error) {
-	s, _ := v.(string)
-	i := slices.IndexFunc(classifications, func(c string) bool { return strings.EqualFold(c, s) })
-	if i < 0 {
-		return "", core.Errorf(http.StatusBadRequest, "RequestBodyRead",
-			"The value '%v' is not a valid inferenceClassificationType; use focused or other.", v)
-	}
-	return classifications[i], nil
+	return enumInput(classifications, v, "inferenceClassificationType")
 }
 
 // createOverride adds an override, or updates the one of the same sender,

@@ -68,6 +68,10 @@ var enumMembers = map[string][]string{
 // ruleWritable are messageRule's properties a client sets.
 var ruleWritable = []string{"displayName", "sequence", "isEnabled", "conditions", "exceptions", "actions"}
 
+func errRuleNotFound() *core.Error {
+	return core.ItemNotFound("The specified object was not found in the store., The rule was not found.")
+}
+
 func errRuleValidation(format string, args ...any) *core.Error {
 	return core.Errorf(http.StatusBadRequest, "ErrorInboxRulesValidationError",
 		"A validation error occurred while executing the rule operation. "+format, args...)
@@ -117,7 +121,7 @@ func getRule(ctx context.Context, c *core.Call) error {
 	}
 	err := c.GetEntity(ctx, rulesSpec(c), c.Param("rule"))
 	if core.IsNotFound(err) {
-		return core.ItemNotFound("The specified object was not found in the store., The rule was not found.")
+		return errRuleNotFound()
 	}
 	return err
 }
@@ -162,7 +166,7 @@ func patchRule(ctx context.Context, c *core.Call) error {
 	err := c.Store().Write(ctx, func(tx *core.Tx) error {
 		var err error
 		if o, err = tx.Get(ctx, collRules, c.User.ID, c.Param("rule")); core.IsNotFound(err) {
-			return core.ItemNotFound("The specified object was not found in the store., The rule was not found.")
+			return errRuleNotFound()
 		} else if err != nil {
 			return err
 		}
@@ -187,7 +191,7 @@ func deleteRule(ctx context.Context, c *core.Call) error {
 	}
 	err := c.DeleteEntity(ctx, rulesScope(c), c.Param("rule"))
 	if core.IsNotFound(err) {
-		return core.ItemNotFound("The specified object was not found in the store., The rule was not found.")
+		return errRuleNotFound()
 	}
 	return err
 }
@@ -310,11 +314,11 @@ func ruleObject(ctx context.Context, c *core.Call, tx *core.Tx, v any, kinds map
 			out[k] = b
 		case kindImportance, kindSensitive, kindFlag:
 			s, _ := val.(string)
-			i := slices.IndexFunc(enumMembers[kind], func(m string) bool { return strings.EqualFold(m, s) })
-			if i < 0 {
+			member, ok := core.Canonical(enumMembers[kind], s)
+			if !ok {
 				return nil, errRuleValidation("%s.%s must be one of %s.", typ, k, strings.Join(enumMembers[kind], ", "))
 			}
-			out[k] = enumMembers[kind][i]
+			out[k] = member
 		case kindSize:
 			m, ok := val.(map[string]any)
 			if !ok {
