@@ -18,10 +18,11 @@ const (
 	// DemoUserID is Alice's object id.
 	DemoUserID = demo.UserID
 	// DemoBob, DemoCarol and DemoDan are more demo users; Bob reports to
-	// Alice, Carol and Dan report to Bob. Bob has made Alice his delegate:
-	// she reads his Inbox (Exchange's reviewer role) and sends on his
-	// behalf. Carol and Dan have shared nothing, so Alice's token is
-	// refused on their mailboxes whatever its scopes.
+	// Alice, Carol and Dan report to Bob. Bob has made Alice his delegate
+	// with full access to his mailbox: she reads and files his mail and
+	// sends on his behalf. Carol and Dan have shared nothing, so Alice's
+	// token is refused on their mailboxes whatever its scopes (grant more
+	// with GrantMailbox).
 	DemoBob   = demo.Bob
 	DemoCarol = demo.Carol
 	DemoDan   = demo.Dan

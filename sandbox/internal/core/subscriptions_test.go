@@ -94,17 +94,19 @@ func TestSubscriptionReauthorize(t *testing.T) {
 	tok := ts.AliceToken(t)
 	rc := sandboxtest.NewReceiver(t, true)
 	exp := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
-	// Alice reads Bob's Inbox as his delegate (the demo tenant's grant).
+	// Carol shares her Inbox with Alice.
+	inbox := core.Grant{Mailbox: demo.CarolID, Grantee: demo.UserID, Folder: "inbox", Role: "reviewer"}
+	ts.Grant(t, inbox)
 	r := ts.Do(t, tok, "POST", "/v1.0/subscriptions", map[string]any{"changeType": "created", "notificationUrl": rc.URL,
-		"resource": "users/" + demo.Bob + "/mailFolders/inbox/messages", "expirationDateTime": exp}).WantStatus(t, 201)
+		"resource": "users/" + demo.Carol + "/mailFolders/inbox/messages", "expirationDateTime": exp}).WantStatus(t, 201)
 	id := r.JSON["id"].(string)
 	r = ts.Do(t, tok, "POST", "/v1.0/subscriptions/"+id+"/reauthorize", nil)
 	if r.Status != 204 || len(r.Raw) != 0 {
 		t.Fatalf("reauthorize: %d %s", r.Status, r.Raw)
 	}
 	ts.Do(t, tok, "POST", "/v1.0/subscriptions/"+id+"/microsoft.graph.reauthorize", nil).WantStatus(t, 204)
-	// Bob takes his Inbox back: the subscription cannot be reauthorized.
-	ts.Revoke(t, core.Grant{Mailbox: demo.BobID, Grantee: demo.UserID, Folder: "inbox"})
+	// Carol takes her Inbox back: the subscription cannot be reauthorized.
+	ts.Revoke(t, inbox)
 	ts.Do(t, tok, "POST", "/v1.0/subscriptions/"+id+"/reauthorize", nil).WantError(t, 403, "ErrorAccessDenied")
 	ts.Do(t, tok, "POST", "/v1.0/subscriptions/"+id+"/reauthorize", map[string]any{"extra": 1}).WantError(t, 400, "RequestBodyRead")
 	ts.Do(t, ts.AppToken(t), "POST", "/v1.0/subscriptions/"+id+"/reauthorize", nil).WantError(t, 404, "ResourceNotFound")

@@ -25,9 +25,9 @@ const (
 	// UserID is Alice's object id.
 	UserID = "a11ce000-0000-4000-8000-000000000001"
 	// Bob, Carol and Dan are more demo users; Bob reports to Alice, Carol
-	// and Dan report to Bob. Bob has made Alice his delegate: she reads
-	// his Inbox (Exchange's reviewer role) and sends on his behalf. Carol
-	// and Dan have shared nothing.
+	// and Dan report to Bob. Bob has made Alice his delegate with full
+	// access to his mailbox: she reads and files his mail and sends on his
+	// behalf. Carol and Dan have shared nothing.
 	Bob   = "bob@contoso.onmicrosoft.com"
 	Carol = "carol@contoso.onmicrosoft.com"
 	Dan   = "dan@contoso.onmicrosoft.com"

@@ -147,6 +147,6 @@ func TestInferenceClassificationOverrides(t *testing.T) {
 	ts.Do(t, bob, "DELETE", base+"/"+id, nil).WantStatus(t, 204)
 	ts.Do(t, bob, "DELETE", base+"/"+id, nil).WantError(t, 404, "ErrorItemNotFound")
 	// Another user's overrides are the mailbox's configuration: full access.
-	ts.Do(t, ts.AliceToken(t), "GET", "/v1.0/users/"+demo.Bob+"/inferenceClassification/overrides", nil).WantError(t, 403, "ErrorAccessDenied")
+	ts.Do(t, ts.AliceToken(t), "GET", "/v1.0/users/"+demo.Dan+"/inferenceClassification/overrides", nil).WantError(t, 403, "ErrorAccessDenied")
 	ts.Do(t, ts.AliceToken(t), "GET", "/v1.0/users/"+demo.Shared+"/inferenceClassification/overrides", nil).WantStatus(t, 200)
 }

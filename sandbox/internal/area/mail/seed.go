@@ -73,15 +73,15 @@ func seedMail(ctx context.Context, tx *core.Tx, sd *core.SeedContext) error {
 
 // demoGrants are the demo tenant's mailbox permissions (see demo.Shared and
 // demo.Bob): Alice has full access to the shared mailbox and sends as it;
-// Bob has made her his delegate, with his Inbox shared as reviewer and
-// send on behalf.
+// Bob has made her his delegate with full access to his mailbox, sending
+// on his behalf.
 func demoGrants() []core.Grant {
 	return []core.Grant{
 		{Mailbox: demo.SharedID, Grantee: demo.UserID, Right: core.FullAccess},
 		{Mailbox: demo.SharedID, Grantee: demo.UserID, Right: core.SendAs},
 		{Mailbox: demo.BobID, Grantee: demo.UserID, Right: core.Delegate},
+		{Mailbox: demo.BobID, Grantee: demo.UserID, Right: core.FullAccess},
 		{Mailbox: demo.BobID, Grantee: demo.UserID, Right: core.SendOnBehalf},
-		{Mailbox: demo.BobID, Grantee: demo.UserID, Folder: "inbox", Role: "reviewer"},
 	}
 }
 
