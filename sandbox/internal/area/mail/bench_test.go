@@ -78,3 +78,17 @@ func BenchmarkInbox100kFilterCountTop50(b *testing.B) {
 func BenchmarkInbox100kSearchTop50(b *testing.B) {
 	benchBigInbox(b, url.Values{"$search": {`"nowhere"`}, "$top": {"50"}})
 }
+
+// benchPage999 lists a page of 999 messages of a 1,000-message inbox,
+// with the request headers given (name, value pairs).
+func benchPage999(b *testing.B, headers ...string) {
+	ts := sandboxtest.New(b, sandboxtest.Options{Sizes: map[string]int{"mail.messagesPerInbox": 1000}})
+	ts.BenchGET(b, ts.AliceToken(b), "/v1.0/me/mailFolders/inbox/messages?$top=999", headers...)
+}
+
+// BenchmarkPage999 is a client that does not ask for compression.
+func BenchmarkPage999(b *testing.B) { benchPage999(b) }
+
+// BenchmarkPage999Gzip is a client that accepts gzip (Go's, by default):
+// the cost of compressing the page.
+func BenchmarkPage999Gzip(b *testing.B) { benchPage999(b, "Accept-Encoding", "gzip") }
