@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/o365go/o365/sandbox/internal/schema"
 )
 
 const (
@@ -46,6 +48,9 @@ type Subscribable struct {
 type subscriptionWatch struct {
 	Scope     Scope  `json:"scope"`
 	ODataType string `json:"odataType"`
+	// Immutable: the subscription was created with Prefer:
+	// IdType="ImmutableId", so Outlook items are named by immutable ids.
+	Immutable bool `json:"immutable,omitempty"`
 }
 
 // builtinArea is what the core serves itself: /subscriptions and the
@@ -236,7 +241,14 @@ func (s *Engine) resolveSubscription(ctx context.Context, c *Call, resource stri
 	if err != nil {
 		return "", w, 0, err
 	}
-	return res, subscriptionWatch{Scope: scp, ODataType: sb.ODataType}, sb.MaxExpiry, nil
+	w = subscriptionWatch{Scope: scp, ODataType: sb.ODataType}
+	if t := schema.Lookup(sb.ODataType); t != nil && t.OutlookItem {
+		if v, ok := c.Preference("IdType"); ok && strings.EqualFold(v, "ImmutableId") {
+			w.Immutable = true
+			c.ApplyPreference(`IdType="ImmutableId"`)
+		}
+	}
+	return res, w, sb.MaxExpiry, nil
 }
 
 // subscribableFor finds the Subscribable resource matching segs, with the
@@ -466,10 +478,13 @@ func (n *notifier) deliver(chs []change) {
 		return
 	}
 	byID := map[string]subscriptionWatch{}
+	outlook := map[string]bool{}
 	for _, w := range watches {
 		var sw subscriptionWatch
 		if FromDoc(w.Data, &sw) == nil {
 			byID[w.ID] = sw
+			t := schema.Lookup(sw.ODataType)
+			outlook[w.ID] = t != nil && t.OutlookItem && !sw.Immutable
 		}
 	}
 	now := n.s.now()
@@ -495,14 +510,18 @@ func (n *notifier) deliver(chs []change) {
 			if !slices.Contains(wanted, kind) {
 				continue
 			}
-			res := w.Scope.Collection + "/" + ch.ID
+			id := ch.ID
+			if outlook[sub.ID] {
+				id = ItemRestID(ch.Parent, ch.ID) // as it is (or was) in that folder
+			}
+			res := w.Scope.Collection + "/" + id
 			if ch.Owner != "" {
-				res = "Users/" + ch.Owner + "/" + upperFirst(w.Scope.Collection) + "/" + ch.ID
+				res = "Users/" + ch.Owner + "/" + upperFirst(w.Scope.Collection) + "/" + id
 			}
 			batch = append(batch, notification{
 				SubscriptionID: sub.ID, SubscriptionExpirationDateTime: fmt.Sprint(sub.Data["expirationDateTime"]),
 				ClientState: sub.Data["clientState"], ChangeType: kind, Resource: res, TenantID: n.s.tenantID,
-				ResourceData: map[string]any{"@odata.type": w.ODataType, "@odata.id": res, "id": ch.ID},
+				ResourceData: map[string]any{"@odata.type": w.ODataType, "@odata.id": res, "id": id},
 			})
 		}
 		if len(batch) > 0 {
