@@ -111,23 +111,34 @@ func checkQueryProperties(t *schema.Type, opts *odata.Options) error {
 }
 
 // EntityOf sends one document of the Graph type typeName (see
-// ListSpec.Type) in Graph's shape, with its @odata.context: the answer of
-// a create, an update or an action returning the entity. A GET's $select
-// applies.
+// ListSpec.Type) in Graph's shape (see Shape), with its @odata.context:
+// the answer of a create, an update or an action returning the entity.
 func (c *Call) EntityOf(status int, typeName string, doc map[string]any) error {
+	out, err := c.Shape(typeName, doc)
+	if err != nil {
+		return err
+	}
+	return c.Entity(status, out)
+}
+
+// Shape returns doc as an answer carries a document of the Graph type
+// typeName (see ListSpec.Type), localized to the request's Outlook
+// preferences; a GET's $select applies. Use it for answers EntityOf does
+// not write (an @odata.context of your own); doc is not modified.
+func (c *Call) Shape(typeName string, doc map[string]any) (map[string]any, error) {
 	var sel []string
 	if c.R.Method == http.MethodGet {
 		opts, err := c.QueryOptions()
 		if err != nil {
-			return err
+			return nil, err
 		}
 		sel = opts.Select
 	}
 	sh, err := c.shaperFor(typeName, sel)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return c.Entity(status, sh.shape(c.localize(doc)))
+	return sh.shape(c.localize(doc)), nil
 }
 
 // badPath walks a $filter expression; ok is false at the first member path

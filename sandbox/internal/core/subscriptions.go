@@ -21,6 +21,7 @@ import (
 )
 
 const (
+	typeSubscription  = "subscription"
 	collSubscriptions = "subscriptions"
 	collSubWatches    = "sandbox.subscriptionWatches" // what each subscription watches
 	validationTimeout = 10 * time.Second
@@ -155,7 +156,7 @@ func createSubscription(ctx context.Context, c *Call) error {
 	if err != nil {
 		return err
 	}
-	return c.Entity(http.StatusCreated, doc)
+	return c.EntityOf(http.StatusCreated, typeSubscription, doc)
 }
 
 func creatorID(c *Call) string {
@@ -302,7 +303,7 @@ func mySubscription(ctx context.Context, c *Call) (*Object, error) {
 }
 
 func listSubscriptions(ctx context.Context, c *Call) error {
-	return c.List(ctx, ListSpec{Scope: Scope{Collection: collSubscriptions}, DefaultTop: 100,
+	return c.List(ctx, ListSpec{Scope: Scope{Collection: collSubscriptions}, Type: typeSubscription, DefaultTop: 100,
 		Include: func(doc map[string]any) bool { return c.s.visibleSubscription(c, doc) }})
 }
 
@@ -311,7 +312,7 @@ func getSubscription(ctx context.Context, c *Call) error {
 	if err != nil {
 		return err
 	}
-	return c.Entity(http.StatusOK, o.Data)
+	return c.EntityOf(http.StatusOK, typeSubscription, o.Data)
 }
 
 func patchSubscription(ctx context.Context, c *Call) error {
@@ -335,7 +336,7 @@ func patchSubscription(ctx context.Context, c *Call) error {
 	if err := c.s.st.Write(ctx, func(tx *Tx) error { return tx.Put(ctx, o) }); err != nil {
 		return err
 	}
-	return c.Entity(http.StatusOK, o.Data)
+	return c.EntityOf(http.StatusOK, typeSubscription, o.Data)
 }
 
 func deleteSubscription(ctx context.Context, c *Call) error {
