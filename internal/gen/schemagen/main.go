@@ -86,9 +86,10 @@ func generate(s *csdl.Schema) ([]byte, error) {
 	}
 	var body bytes.Buffer
 	b := &body
-	b.WriteString("// generated is the table: every type with its properties, inherited ones\n")
-	b.WriteString("// first. A property's last field says why Graph leaves it out of its\n")
-	b.WriteString("// answers unless $select names it; \"\" marks the default set.\n")
+	b.WriteString("// generated is the table: every type with its own properties (its base's\n")
+	b.WriteString("// are added at init) and, in inherited, the inherited ones whose default\n")
+	b.WriteString("// differs here. A property's last field says why Graph leaves it out of\n")
+	b.WriteString("// its answers unless $select names it; \"\" marks the default set.\n")
 	b.WriteString("var generated = []Type{\n")
 	for _, n := range names {
 		t := s.Type(n)
@@ -110,11 +111,24 @@ func generate(s *csdl.Schema) ([]byte, error) {
 		case csdl.Enum:
 			fmt.Fprintf(b, ", Members: %#v", t.Members)
 		default:
+			// The type's own properties; inherited ones come from the base
+			// at init, with overrides where this type's default set differs.
 			b.WriteString(", Props: []Property{\n")
-			for _, p := range s.Properties(n) {
+			for _, p := range t.Properties {
 				fmt.Fprintf(b, "\t\t{%q, %q, %v, %v, %s},\n", p.Name, short(p.ElemType()), p.IsCollection(), p.Navigation, reasonConst(notDefault(s, n, p)))
 			}
 			b.WriteString("\t}")
+			var over []string
+			if t.Base != "" {
+				for _, p := range s.Properties(t.Base) {
+					if why := notDefault(s, n, p); why != notDefault(s, t.Base, p) {
+						over = append(over, fmt.Sprintf("%q: %s", p.Name, reasonConst(why)))
+					}
+				}
+			}
+			if len(over) > 0 {
+				fmt.Fprintf(b, ", inherited: map[string]string{%s}", strings.Join(over, ", "))
+			}
 		}
 		b.WriteString("},\n")
 	}

@@ -299,16 +299,20 @@ func (a *Attachments) list(ctx context.Context, c *Call) error {
 	return c.List(ctx, a.spec(m))
 }
 
-func (a *Attachments) get(ctx context.Context, c *Call) error {
-	m, err := a.item(ctx, c)
-	if err != nil {
-		return err
-	}
-	var att *Object
+// itemAndAttachment loads the item and the attachment a route addresses.
+func (a *Attachments) itemAndAttachment(ctx context.Context, c *Call) (item, att *Object, err error) {
 	err = c.s.st.Read(ctx, func(tx *Tx) error {
-		att, err = a.attachment(ctx, c, tx, m)
+		if item, err = a.Item(ctx, c, tx); err != nil {
+			return err
+		}
+		att, err = a.attachment(ctx, c, tx, item)
 		return err
 	})
+	return item, att, err
+}
+
+func (a *Attachments) get(ctx context.Context, c *Call) error {
+	m, att, err := a.itemAndAttachment(ctx, c)
 	if err != nil {
 		return err
 	}
@@ -373,15 +377,7 @@ func (a *Attachments) delete(ctx context.Context, c *Call) error {
 }
 
 func (a *Attachments) value(ctx context.Context, c *Call) error {
-	m, err := a.item(ctx, c)
-	if err != nil {
-		return err
-	}
-	var att *Object
-	err = c.s.st.Read(ctx, func(tx *Tx) error {
-		att, err = a.attachment(ctx, c, tx, m)
-		return err
-	})
+	_, att, err := a.itemAndAttachment(ctx, c)
 	if err != nil {
 		return err
 	}

@@ -116,17 +116,24 @@ func parseRestHeader(b []byte) (owner string, rest []byte, ok bool) {
 	return string(b[4 : 4+n]), b[4+n+1:], true
 }
 
-// folderID builds the id of folder counter of owner.
-func folderID(owner string, counter [6]byte) string {
-	provider, db := mailboxKeys(owner)
-	b := restHeader(make([]byte, 0, 96), owner)
-	b = append(b, 0x2e, 0x00, 0, 0, 0, 0)
+// folderEntry starts a REST id of owner's mailbox: the header, then an
+// entry of n bytes and kind (entryFolder, entryItem) naming the folder
+// counter of database db. An item's id goes on with the item's part.
+func folderEntry(owner string, n byte, kind uint16, db [16]byte, counter [6]byte) []byte {
+	provider, _ := mailboxKeys(owner)
+	b := restHeader(make([]byte, 0, 4+len(owner)+1+2+int(n)+attachmentSuffixLen), owner)
+	b = append(b, n, 0x00, 0, 0, 0, 0)
 	b = append(b, provider[:]...)
-	b = binary.LittleEndian.AppendUint16(b, entryFolder)
+	b = binary.LittleEndian.AppendUint16(b, kind)
 	b = append(b, db[:]...)
 	b = append(b, counter[:]...)
-	b = append(b, 0, 0)
-	return idEncoding.EncodeToString(b)
+	return append(b, 0, 0)
+}
+
+// folderID builds the id of folder counter of owner.
+func folderID(owner string, counter [6]byte) string {
+	_, db := mailboxKeys(owner)
+	return idEncoding.EncodeToString(folderEntry(owner, 0x2e, entryFolder, db, counter))
 }
 
 // parseFolderID returns the owner and counter of a folder id.
@@ -175,8 +182,7 @@ func immutableID(db [16]byte, key [8]byte) []byte {
 func NewItemID(owner string) string {
 	var k [8]byte
 	rand.Read(k[:6])
-	_, db := mailboxKeys(owner)
-	return idEncoding.EncodeToString(immutableID(db, k))
+	return itemID(owner, k)
 }
 
 // SeedItemID is a deterministic immutable item id of owner named by parts.
@@ -184,8 +190,13 @@ func SeedItemID(owner string, parts ...string) string {
 	h := sha1.Sum([]byte("item/" + owner + "/" + strings.Join(parts, "/")))
 	var k [8]byte
 	copy(k[:6], h[:])
+	return itemID(owner, k)
+}
+
+// itemID is the immutable id of the item key of owner's mailbox.
+func itemID(owner string, key [8]byte) string {
 	_, db := mailboxKeys(owner)
-	return idEncoding.EncodeToString(immutableID(db, k))
+	return idEncoding.EncodeToString(immutableID(db, key))
 }
 
 // parseImmutable returns the database and key of an immutable item id.
@@ -201,14 +212,7 @@ func parseImmutable(b []byte) (db [16]byte, key [8]byte, ok bool) {
 // itemRestBytes builds the REST id of the item key of a mailbox database
 // in folder.
 func itemRestBytes(owner string, folder [6]byte, db [16]byte, key [8]byte) []byte {
-	provider, _ := mailboxKeys(owner)
-	b := restHeader(make([]byte, 0, 136), owner)
-	b = append(b, 0x46, 0x00, 0, 0, 0, 0)
-	b = append(b, provider[:]...)
-	b = binary.LittleEndian.AppendUint16(b, entryItem)
-	b = append(b, db[:]...)
-	b = append(b, folder[:]...)
-	b = append(b, 0, 0)
+	b := folderEntry(owner, 0x46, entryItem, db, folder)
 	b = append(b, db[:]...)
 	return append(b, key[:]...)
 }

@@ -39,9 +39,14 @@ type Type struct {
 	// OneDrive and SharePoint do with their facets.
 	Sparse bool
 	// Props are every property, inherited ones first, in schema order.
+	// (The generated table holds a type's own; init adds its base's.)
 	Props []Property
 	// Members are an enum's member names.
 	Members []string
+
+	// inherited overrides NotDefault of inherited properties: a user's
+	// deletedDateTime needs $select, a directoryObject's does not.
+	inherited map[string]string
 
 	index    map[string]int // lower-cased property name -> Props index
 	exact    map[string]int // property name -> Props index
@@ -69,6 +74,35 @@ func (p *Property) Default() bool { return p.NotDefault == "" }
 var byName = func() map[string]*Type {
 	m := make(map[string]*Type, len(generated))
 	for i := range generated {
+		m[strings.ToLower(generated[i].Name)] = &generated[i]
+	}
+	// Bases first: a type's Props become its base's (flattened already),
+	// with its overrides, then its own.
+	done := map[*Type]bool{}
+	var flatten func(t *Type)
+	flatten = func(t *Type) {
+		if done[t] {
+			return
+		}
+		done[t] = true
+		base := m[strings.ToLower(t.Base)]
+		if base == nil {
+			return
+		}
+		flatten(base)
+		props := make([]Property, 0, len(base.Props)+len(t.Props))
+		for _, p := range base.Props {
+			if why, ok := t.inherited[p.Name]; ok {
+				p.NotDefault = why
+			}
+			props = append(props, p)
+		}
+		t.Props = append(props, t.Props...)
+	}
+	for i := range generated {
+		flatten(&generated[i])
+	}
+	for i := range generated {
 		t := &generated[i]
 		t.index = make(map[string]int, len(t.Props))
 		t.exact = make(map[string]int, len(t.Props))
@@ -79,7 +113,6 @@ var byName = func() map[string]*Type {
 				t.defaults = append(t.defaults, j)
 			}
 		}
-		m[strings.ToLower(t.Name)] = t
 	}
 	for i := range generated {
 		t := &generated[i]
