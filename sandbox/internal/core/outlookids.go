@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -58,23 +57,21 @@ const (
 	attachmentSuffixLen = 5 + 16
 )
 
-// mailboxKeys are the provider and database ids of owner's mailbox.
+// mailboxKeys are the provider and database ids of owner's mailbox: its
+// object id's bytes (masked for the provider), or a hash of any other
+// owner name.
 func mailboxKeys(owner string) (provider, db [16]byte) {
-	if k, ok := mailboxKeyCache.Load(owner); ok {
-		keys := k.(*[2][16]byte)
-		return keys[0], keys[1]
+	if u, err := uuid.Parse(owner); err == nil && len(owner) == 36 {
+		db = u
+	} else {
+		d := sha1.Sum([]byte("sandbox-mailbox/" + owner))
+		copy(db[:], d[:])
 	}
-	p := sha1.Sum([]byte("sandbox-mailbox-provider/" + owner))
-	d := sha1.Sum([]byte("sandbox-mailbox-database/" + owner))
-	copy(provider[:], p[:])
-	copy(db[:], d[:])
-	mailboxKeyCache.Store(owner, &[2][16]byte{provider, db})
+	for i := range provider {
+		provider[i] = db[i] ^ 0x5a
+	}
 	return provider, db
 }
-
-// mailboxKeyCache holds mailboxKeys by owner: listing a folder computes
-// thousands of ids of one mailbox.
-var mailboxKeyCache sync.Map
 
 var (
 	idEncoding = base64.URLEncoding

@@ -53,8 +53,8 @@ func (c *Call) shaperFor(typeName string, sel []string) (*shaper, error) {
 	}
 	sh := &shaper{t: t}
 	for _, s := range sel {
-		if s == "*" {
-			sel = nil
+		if s == "*" { // every default property, whatever else is named
+			sh.sel = nil
 			break
 		}
 		name := selectName(s)
