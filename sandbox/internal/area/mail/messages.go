@@ -634,6 +634,7 @@ func deliver(ctx context.Context, c *core.Call, tx *core.Tx, sender *core.User, 
 		return core.Errorf(http.StatusBadRequest, "ErrorInvalidRecipients", "At least one recipient is not valid., A message can't be sent because it contains no recipients.")
 	}
 	if at, ok := deferredSendTime(doc); ok && at.After(now) {
+		core.TouchItem(doc, now)
 		return parkDeferred(ctx, tx, sender, m, at, saveSent)
 	}
 	if r, ok := doc["from"].(map[string]any); !ok || !validRecipient(r) {
