@@ -63,7 +63,14 @@ type relation struct {
 // relationSpec lists a relation of object id, cast to one type when cast
 // is set, with the directory's query rules.
 func relationSpec(id string, rel relation, cast string) core.ListSpec {
-	spec := directorySpec("")
+	typ := typeDirectoryObject
+	switch cast {
+	case castUser:
+		typ = typeUser
+	case castGroup:
+		typ = typeGroup
+	}
+	spec := directorySpec("", typ)
 	spec.Load = func(ctx context.Context, tx *core.Tx) ([]map[string]any, error) {
 		var ids []string
 		if rel.members {

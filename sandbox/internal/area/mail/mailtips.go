@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/o365go/o365/sandbox/internal/core"
 )
 
@@ -80,7 +78,7 @@ func bounce(ctx context.Context, c *core.Call, tx *core.Tx, sender *core.User, o
 		"body":         map[string]any{"contentType": "html", "content": body},
 		"toRecipients": []any{recipientOf(sender)},
 		"importance":   "normal",
-	}, now, c.Domain())
+	}, now, c.Domain(), sender.ID)
 	inbox := wellKnownID(sender.ID, "inbox")
 	doc["from"], doc["sender"] = postmaster, postmaster
 	doc["isDraft"], doc["isRead"] = false, false
@@ -88,7 +86,7 @@ func bounce(ctx context.Context, c *core.Call, tx *core.Tx, sender *core.User, o
 	doc["conversationId"] = orig["conversationId"]
 	doc["parentFolderId"] = inbox
 	doc["_ndr"] = true
-	m := &core.Object{Collection: collMessages, Owner: sender.ID, ID: uuid.NewString(), Parent: inbox, Data: doc, Created: now}
+	m := &core.Object{Collection: collMessages, Owner: sender.ID, ID: core.NewItemID(sender.ID), Parent: inbox, Data: doc, Created: now}
 	m.Sort = messageSort(doc, now)
 	if err := mailboxFolders.Ensure(ctx, tx, sender.ID, now); err != nil {
 		return err

@@ -28,7 +28,7 @@ func TestMessageRulesCRUD(t *testing.T) {
 	ruleID := url.PathEscape(id)
 	want := map[string]any{"@odata.context": ts.URL + "/v1.0/$metadata#users('" + demo.UserID + "')/mailFolders('inbox')/messageRules/$entity",
 		"id": id, "displayName": "From partner", "sequence": float64(2), "isEnabled": true, "hasError": false, "isReadOnly": false,
-		"conditions": map[string]any{"senderContains": []any{"ADELE"}},
+		"conditions": map[string]any{"senderContains": []any{"ADELE"}}, "exceptions": nil,
 		"actions": map[string]any{"stopProcessingRules": true, "forwardTo": []any{map[string]any{"emailAddress": map[string]any{
 			"name": "Alex Wilbur", "address": "AlexW@contoso.onmicrosoft.com"}}}}}
 	if !reflect.DeepEqual(r.JSON, want) {

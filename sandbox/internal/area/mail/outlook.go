@@ -70,8 +70,14 @@ func ensureCategories(ctx context.Context, c *core.Call) error {
 	})
 }
 
+// Graph types of this file's entities.
+const (
+	typeCategory = "outlookCategory"
+	typeOverride = "inferenceClassificationOverride"
+)
+
 func categoriesSpec(c *core.Call) core.ListSpec {
-	return core.ListSpec{Scope: categoriesScope(c), DefaultTop: 100, MaxTop: 1000}
+	return core.ListSpec{Scope: categoriesScope(c), Type: typeCategory, DefaultTop: 100, MaxTop: 1000}
 }
 
 func errCategoryNotFound() *core.Error {
@@ -152,7 +158,7 @@ func createCategory(ctx context.Context, c *core.Call) error {
 	if err != nil {
 		return err
 	}
-	return c.Entity(http.StatusCreated, o.Data)
+	return c.EntityOf(http.StatusCreated, typeCategory, o.Data)
 }
 
 func patchCategory(ctx context.Context, c *core.Call) error {
@@ -193,7 +199,7 @@ func patchCategory(ctx context.Context, c *core.Call) error {
 	if err != nil {
 		return err
 	}
-	return c.Entity(http.StatusOK, o.Data)
+	return c.EntityOf(http.StatusOK, typeCategory, o.Data)
 }
 
 func deleteCategory(ctx context.Context, c *core.Call) error {
@@ -331,7 +337,7 @@ func overridesScope(c *core.Call) core.Scope {
 }
 
 func listOverrides(ctx context.Context, c *core.Call) error {
-	return c.List(ctx, core.ListSpec{Scope: overridesScope(c), DefaultTop: 100, MaxTop: 1000})
+	return c.List(ctx, core.ListSpec{Scope: overridesScope(c), Type: typeOverride, DefaultTop: 100, MaxTop: 1000})
 }
 
 func checkClassification(v any) (string, error) {
@@ -375,7 +381,7 @@ func createOverride(ctx context.Context, c *core.Call) error {
 	if err != nil {
 		return err
 	}
-	return c.Entity(status, doc)
+	return c.EntityOf(status, typeOverride, doc)
 }
 
 func patchOverride(ctx context.Context, c *core.Call) error {
@@ -408,7 +414,7 @@ func patchOverride(ctx context.Context, c *core.Call) error {
 	if err != nil {
 		return err
 	}
-	return c.Entity(http.StatusOK, o.Data)
+	return c.EntityOf(http.StatusOK, typeOverride, o.Data)
 }
 
 func deleteOverride(ctx context.Context, c *core.Call) error {

@@ -11,8 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/o365go/o365/sandbox/internal/core"
 )
 
@@ -101,12 +99,12 @@ func inboxOnly(ctx context.Context, c *core.Call) error {
 
 func rulesScope(c *core.Call) core.Scope { return core.Scope{Collection: collRules, Owner: c.User.ID} }
 
-func rulesSpec(c *core.Call) core.ListSpec {
-	return core.ListSpec{Scope: rulesScope(c), DefaultTop: 100, MaxTop: 1000, Present: presentRule}
-}
+// typeRule is the Graph type of rules.
+const typeRule = "messageRule"
 
-// presentRule drops the stored form's internal keys.
-func presentRule(_ *core.Call, doc map[string]any) map[string]any { return core.PublicDoc(doc) }
+func rulesSpec(c *core.Call) core.ListSpec {
+	return core.ListSpec{Scope: rulesScope(c), Type: typeRule, DefaultTop: 100, MaxTop: 1000}
+}
 
 func listRules(ctx context.Context, c *core.Call) error {
 	if err := inboxOnly(ctx, c); err != nil {
@@ -151,7 +149,7 @@ func createRule(ctx context.Context, c *core.Call) error {
 	if err != nil {
 		return err
 	}
-	return c.Entity(http.StatusCreated, presentRule(c, o.Data))
+	return c.EntityOf(http.StatusCreated, typeRule, o.Data)
 }
 
 func patchRule(ctx context.Context, c *core.Call) error {
@@ -182,7 +180,7 @@ func patchRule(ctx context.Context, c *core.Call) error {
 	if err != nil {
 		return err
 	}
-	return c.Entity(http.StatusOK, presentRule(c, o.Data))
+	return c.EntityOf(http.StatusOK, typeRule, o.Data)
 }
 
 func deleteRule(ctx context.Context, c *core.Call) error {
@@ -415,7 +413,7 @@ func runRules(ctx context.Context, c *core.Call, tx *core.Tx, u *core.User, m *c
 			}
 			return err
 		}
-		_, err := moveMessageTx(ctx, tx, u.ID, m, moveTo, false)
+		_, err := moveMessageTx(ctx, tx, m, moveTo, c.Now())
 		return err
 	}
 	return nil
@@ -434,7 +432,7 @@ func ruleForwards(ctx context.Context, c *core.Call, tx *core.Tx, u *core.User, 
 		drafts := wellKnownID(u.ID, "drafts")
 		doc["parentFolderId"] = drafts
 		doc["_autoForward"] = true
-		d := &core.Object{Collection: collMessages, Owner: u.ID, ID: uuid.NewString(), Parent: drafts, Data: doc}
+		d := &core.Object{Collection: collMessages, Owner: u.ID, ID: core.NewItemID(u.ID), Parent: drafts, Data: doc}
 		if err := tx.Put(ctx, d); err != nil {
 			return err
 		}
@@ -452,11 +450,11 @@ func ruleForwards(ctx context.Context, c *core.Call, tx *core.Tx, u *core.User, 
 			"subject":      responseSubject("forward", core.Str(m.Data, "subject")),
 			"body":         map[string]any{"contentType": "text", "content": ""},
 			"toRecipients": to,
-		}, now, c.Domain())
+		}, now, c.Domain(), u.ID)
 		drafts := wellKnownID(u.ID, "drafts")
 		doc["parentFolderId"] = drafts
 		doc["_autoForward"] = true
-		d := &core.Object{Collection: collMessages, Owner: u.ID, ID: uuid.NewString(), Parent: drafts, Data: doc}
+		d := &core.Object{Collection: collMessages, Owner: u.ID, ID: core.NewItemID(u.ID), Parent: drafts, Data: doc}
 		if err := tx.Put(ctx, d); err != nil {
 			return err
 		}
@@ -513,7 +511,7 @@ func forwardDoc(u *core.User, orig map[string]any, now time.Time, domain string)
 		"subject": responseSubject("forward", core.Str(orig, "subject")),
 		"body": map[string]any{"contentType": "html", "content": "<html><body><hr><b>From:</b> " +
 			formatRecipients([]any{orig["from"]}) + "<br><b>Subject:</b> " + core.Str(orig, "subject") + "<br><br>" + content + "</body></html>"},
-	}, now, domain)
+	}, now, domain, u.ID)
 	doc["conversationId"] = orig["conversationId"]
 	return doc
 }
