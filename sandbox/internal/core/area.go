@@ -20,6 +20,10 @@ type Area struct {
 	Subscriptions []Subscribable
 	// Knobs are the sizes the area's Seed reads from SeedContext.Size.
 	Knobs []Knob
+	// ItemCollections are the collections holding the area's Outlook items
+	// (messages, events, contacts ...), stored under their immutable ids in
+	// folders: translateExchangeIds converts their ids.
+	ItemCollections []string
 	// Seed adds the area's part of the demo tenant, inside the seeding
 	// transaction; nil when the area has no demo data.
 	Seed func(ctx context.Context, tx *Tx, sd *SeedContext) error

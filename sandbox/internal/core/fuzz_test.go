@@ -171,3 +171,18 @@ func camelOnly(v any) bool {
 	}
 	return true
 }
+
+func FuzzURLToken(f *testing.F) {
+	for _, s := range []string{"AAAA0", "AAA1", "AA2", "3", "", "-_-_0", "a+b/1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		b, ok := decodeURLToken(s)
+		if !ok {
+			return
+		}
+		if back, ok := decodeURLToken(encodeURLToken(b)); !ok || string(back) != string(b) {
+			t.Fatalf("%q: %x does not round-trip", s, b)
+		}
+	})
+}

@@ -54,8 +54,8 @@ type subscriptionWatch struct {
 	Immutable bool `json:"immutable,omitempty"`
 }
 
-// builtinArea is what the core serves itself: /subscriptions and the
-// upload URLs of attachment sessions.
+// builtinArea is what the core serves itself: /subscriptions, the upload
+// URLs of attachment sessions and translateExchangeIds.
 func builtinArea(areas []Area) Area {
 	// The real check is the GET route of the subscribed resource; the gate
 	// only keeps out tokens without any permission the areas know.
@@ -74,6 +74,9 @@ func builtinArea(areas []Area) Area {
 		gate.On(http.MethodPatch, "subscriptions/{id}", patchSubscription),
 		gate.On(http.MethodDelete, "subscriptions/{id}", deleteSubscription),
 		gate.On(http.MethodPost, "subscriptions/{id}/reauthorize", reauthorizeSubscription),
+		Route{Scopes: []string{"User.ReadBasic.All", "User.Read", "User.ReadWrite", "User.Read.All", "User.ReadWrite.All"},
+			SharedScopes: []string{"User.ReadBasic.All", "User.Read.All", "User.ReadWrite.All"},
+			Roles:        []string{"User.Read.All", "User.ReadWrite.All"}}.On(http.MethodPost, "{user}/translateExchangeIds", translateIDs),
 	}
 	return Area{Name: "core", Routes: append(routes, attachmentSessionRoutes()...)}
 }

@@ -143,10 +143,11 @@ func Area() core.Area {
 	routes = append(routes, msgRoutes("{user}/")...)
 	routes = append(routes, msgRoutes("{user}/mailFolders/{folder}/")...)
 	return core.Area{
-		Name:   "mail",
-		Routes: routes,
-		Knobs:  []core.Knob{{Name: knobMessagesPerInbox, Doc: "generated messages in the demo user's inbox (one folder)"}},
-		Seed:   seedMail,
+		Name:            "mail",
+		Routes:          routes,
+		ItemCollections: []string{collMessages},
+		Knobs:           []core.Knob{{Name: knobMessagesPerInbox, Doc: "generated messages in the demo user's inbox (one folder)"}},
+		Seed:            seedMail,
 		// 1: Exchange's ids for folders, messages and attachments.
 		Version: 1,
 		Subscriptions: []core.Subscribable{
