@@ -94,12 +94,7 @@ func errExtensionNotFound() *core.Error {
 }
 
 func listExtensions(ctx context.Context, c *core.Call) error {
-	var m *core.Object
-	err := c.Store().Read(ctx, func(tx *core.Tx) error {
-		var err error
-		m, err = messageInFolder(ctx, c, tx, core.ReadItems)
-		return err
-	})
+	m, err := readMessage(ctx, c)
 	if err != nil {
 		return err
 	}
@@ -115,18 +110,11 @@ func listExtensions(ctx context.Context, c *core.Call) error {
 }
 
 func getExtension(ctx context.Context, c *core.Call) error {
-	var ext map[string]any
-	err := c.Store().Read(ctx, func(tx *core.Tx) error {
-		m, err := messageInFolder(ctx, c, tx, core.ReadItems)
-		if err != nil {
-			return err
-		}
-		_, ext = findExtension(m.Data, extensionName(c.Param("ext")))
-		return nil
-	})
+	m, err := readMessage(ctx, c)
 	if err != nil {
 		return err
 	}
+	_, ext := findExtension(m.Data, extensionName(c.Param("ext")))
 	if ext == nil {
 		return errExtensionNotFound()
 	}

@@ -172,13 +172,19 @@ func attachmentItem(ctx context.Context, c *core.Call, tx *core.Tx) (*core.Objec
 	return messageInFolder(ctx, c, tx, need)
 }
 
-func getMessage(ctx context.Context, c *core.Call) error {
+// readMessage loads the addressed message for reading.
+func readMessage(ctx context.Context, c *core.Call) (*core.Object, error) {
 	var m *core.Object
 	err := c.Store().Read(ctx, func(tx *core.Tx) error {
 		var err error
 		m, err = messageInFolder(ctx, c, tx, core.ReadItems)
 		return err
 	})
+	return m, err
+}
+
+func getMessage(ctx context.Context, c *core.Call) error {
+	m, err := readMessage(ctx, c)
 	if err != nil {
 		return err
 	}

@@ -19,6 +19,35 @@ import (
 // languages), mailbox settings' single properties, and Focused Inbox
 // overrides.
 
+// patchSetting answers a PATCH of one of the addressed user's stored
+// entities of collection coll (rules, categories, overrides): the body is
+// decoded, the entity loaded (notFound when absent), changed by apply in
+// the same transaction, stored and answered in the shape of typ.
+func patchSetting(ctx context.Context, c *core.Call, coll, id, typ string, notFound *core.Error,
+	apply func(tx *core.Tx, o *core.Object, in map[string]any) error) error {
+	var in map[string]any
+	if err := c.Decode(&in); err != nil {
+		return err
+	}
+	var o *core.Object
+	err := c.Store().Write(ctx, func(tx *core.Tx) error {
+		var err error
+		if o, err = tx.Get(ctx, coll, c.User.ID, id); core.IsNotFound(err) {
+			return notFound
+		} else if err != nil {
+			return err
+		}
+		if err := apply(tx, o, in); err != nil {
+			return err
+		}
+		return tx.Put(ctx, o)
+	})
+	if err != nil {
+		return err
+	}
+	return c.EntityOf(http.StatusOK, typ, o.Data)
+}
+
 // Master categories.
 
 const collCategories = "masterCategories"
@@ -165,18 +194,7 @@ func patchCategory(ctx context.Context, c *core.Call) error {
 	if err := ensureCategories(ctx, c); err != nil {
 		return err
 	}
-	var in map[string]any
-	if err := c.Decode(&in); err != nil {
-		return err
-	}
-	var o *core.Object
-	err := c.Store().Write(ctx, func(tx *core.Tx) error {
-		var err error
-		if o, err = tx.Get(ctx, collCategories, c.User.ID, c.Param("category")); core.IsNotFound(err) {
-			return errCategoryNotFound()
-		} else if err != nil {
-			return err
-		}
+	return patchSetting(ctx, c, collCategories, c.Param("category"), typeCategory, errCategoryNotFound(), func(_ *core.Tx, o *core.Object, in map[string]any) error {
 		for k, v := range in {
 			switch {
 			case strings.HasPrefix(k, "@"):
@@ -194,12 +212,8 @@ func patchCategory(ctx context.Context, c *core.Call) error {
 				return core.Errorf(http.StatusBadRequest, "RequestBodyRead", "The property '%s' does not exist on type 'microsoft.graph.outlookCategory'.", k)
 			}
 		}
-		return tx.Put(ctx, o)
+		return nil
 	})
-	if err != nil {
-		return err
-	}
-	return c.EntityOf(http.StatusOK, typeCategory, o.Data)
 }
 
 func deleteCategory(ctx context.Context, c *core.Call) error {
@@ -385,16 +399,8 @@ func createOverride(ctx context.Context, c *core.Call) error {
 }
 
 func patchOverride(ctx context.Context, c *core.Call) error {
-	var in map[string]any
-	if err := c.Decode(&in); err != nil {
-		return err
-	}
-	var o *core.Object
-	err := c.Store().Write(ctx, func(tx *core.Tx) error {
-		var err error
-		if o, err = tx.Get(ctx, collOverrides, c.User.ID, c.Param("override")); err != nil {
-			return err
-		}
+	notFound := core.ItemNotFound("The specified object was not found in the store.")
+	return patchSetting(ctx, c, collOverrides, c.Param("override"), typeOverride, notFound, func(_ *core.Tx, o *core.Object, in map[string]any) error {
 		for k, v := range in {
 			switch {
 			case strings.HasPrefix(k, "@"):
@@ -409,12 +415,8 @@ func patchOverride(ctx context.Context, c *core.Call) error {
 					"Only classifyAs of an override can change; delete it and create one for another sender.")
 			}
 		}
-		return tx.Put(ctx, o)
+		return nil
 	})
-	if err != nil {
-		return err
-	}
-	return c.EntityOf(http.StatusOK, typeOverride, o.Data)
 }
 
 func deleteOverride(ctx context.Context, c *core.Call) error {

@@ -156,18 +156,7 @@ func patchRule(ctx context.Context, c *core.Call) error {
 	if err := inboxOnly(ctx, c); err != nil {
 		return err
 	}
-	var in map[string]any
-	if err := c.Decode(&in); err != nil {
-		return err
-	}
-	var o *core.Object
-	err := c.Store().Write(ctx, func(tx *core.Tx) error {
-		var err error
-		if o, err = tx.Get(ctx, collRules, c.User.ID, c.Param("rule")); core.IsNotFound(err) {
-			return errRuleNotFound()
-		} else if err != nil {
-			return err
-		}
+	return patchSetting(ctx, c, collRules, c.Param("rule"), typeRule, errRuleNotFound(), func(tx *core.Tx, o *core.Object, in map[string]any) error {
 		if ro, _ := o.Data["isReadOnly"].(bool); ro {
 			return errRuleValidation("The rule is read-only.")
 		}
@@ -175,12 +164,8 @@ func patchRule(ctx context.Context, c *core.Call) error {
 			return err
 		}
 		o.Sort = ruleSort(o.Data["sequence"].(float64))
-		return tx.Put(ctx, o)
+		return nil
 	})
-	if err != nil {
-		return err
-	}
-	return c.EntityOf(http.StatusOK, typeRule, o.Data)
 }
 
 func deleteRule(ctx context.Context, c *core.Call) error {
