@@ -456,17 +456,27 @@ func (c *Call) present(ctx context.Context, spec ListSpec, doc map[string]any, o
 			if err != nil {
 				return nil, err
 			}
-			cp[e.Path] = v
+			cp[expandedName(e.Path)] = v
 		}
 		doc = cp
 	}
 	sel := opts.Select
 	for _, e := range opts.Expand {
 		if len(sel) > 0 {
-			sel = append(slices.Clone(sel), e.Path)
+			sel = append(slices.Clone(sel), expandedName(e.Path))
 		}
 	}
 	return odata.Project(doc, sel), nil
+}
+
+// expandedName is the property an $expand path fills: its last segment,
+// so that a type cast ("microsoft.graph.eventMessage/event") fills "event"
+// as Graph does.
+func expandedName(path string) string {
+	if i := strings.LastIndexByte(path, '/'); i >= 0 {
+		return path[i+1:]
+	}
+	return path
 }
 
 // GetEntity answers a GET of one stored document, with $select, $expand

@@ -129,6 +129,10 @@ func messageExpanders() map[string]core.Expander {
 		},
 		"singleValueExtendedProperties": ext("singleValueExtendedProperties"),
 		"multiValueExtendedProperties":  ext("multiValueExtendedProperties"),
+		// An event message's event, with or without the type cast Graph's
+		// clients write.
+		"microsoft.graph.eventMessage/event": linkedExpander("event"),
+		"event":                              linkedExpander("event"),
 	}
 }
 
@@ -612,6 +616,12 @@ func recipientOf(u *core.User) map[string]any {
 // inbox, and m itself moved to Sent Items (or deleted when no copy is kept).
 // m must already be stored (a draft).
 func deliver(ctx context.Context, c *core.Call, tx *core.Tx, sender *core.User, m *core.Object, saveSent bool) error {
+	return deliverEach(ctx, c, tx, sender, m, saveSent, nil)
+}
+
+// deliverEach is deliver with each, when set, adjusting every recipient's
+// copy before it is stored (core.OutgoingMessage.Each).
+func deliverEach(ctx context.Context, c *core.Call, tx *core.Tx, sender *core.User, m *core.Object, saveSent bool, each func(*core.User, map[string]any)) error {
 	now := c.Now()
 	doc := m.Data
 	if len(recipientAddresses(doc)) == 0 {
@@ -660,6 +670,9 @@ func deliver(ctx context.Context, c *core.Call, tx *core.Tx, sender *core.User, 
 			d["inferenceClassification"] = "focused"
 			delete(d, "singleValueExtendedProperties")
 			delete(d, "multiValueExtendedProperties")
+			if each != nil {
+				each(u, d)
+			}
 		})
 		if err != nil {
 			return err
