@@ -9,7 +9,6 @@ import (
 	"regexp"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -53,18 +52,7 @@ func messageSort(doc map[string]any, fallback time.Time) string {
 }
 
 // bodyPreview is the first 255 characters of the body as text.
-func bodyPreview(doc map[string]any) string {
-	b, _ := doc["body"].(map[string]any)
-	content, _ := b["content"].(string)
-	if strings.EqualFold(core.Str(b, "contentType"), "html") {
-		content = core.HTMLToText(content)
-	}
-	content = strings.Join(strings.Fields(content), " ")
-	if utf8.RuneCountInString(content) > 255 {
-		content = string([]rune(content)[:255])
-	}
-	return content
-}
+func bodyPreview(doc map[string]any) string { return core.BodyPreview(doc) }
 
 // presentMessage is what a client sees of a stored message.
 func presentMessage(c *core.Call, doc map[string]any) map[string]any {
@@ -416,26 +404,7 @@ func putNewMessageTx(ctx context.Context, tx *core.Tx, m *core.Object, in map[st
 }
 
 // mergeExtended merges extended properties by id.
-func mergeExtended(cur, patch any) []any {
-	old, _ := cur.([]any)
-	out := append([]any(nil), old...)
-	add, _ := patch.([]any)
-	for _, p := range add {
-		pm, _ := p.(map[string]any)
-		replaced := false
-		for i, o := range out {
-			om, _ := o.(map[string]any)
-			if strings.EqualFold(core.Str(om, "id"), core.Str(pm, "id")) {
-				out[i] = pm
-				replaced = true
-			}
-		}
-		if !replaced {
-			out = append(out, pm)
-		}
-	}
-	return out
-}
+func mergeExtended(cur, patch any) []any { return core.MergeExtendedProperties(cur, patch) }
 
 func patchMessage(ctx context.Context, c *core.Call) error {
 	var in map[string]any
