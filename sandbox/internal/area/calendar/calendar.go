@@ -179,4 +179,3 @@ type defaultOnlyKey struct{}
 func namesCalendar(ctx context.Context, c *core.Call) bool {
 	return c.Param("cal") != "" || ctx.Value(defaultOnlyKey{}) != nil
 }
-

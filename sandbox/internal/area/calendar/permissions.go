@@ -205,7 +205,9 @@ func removePermissionTx(ctx context.Context, tx *core.Tx, owner, calID string, p
 	return nil
 }
 
-func shareeLinkID(sharee, calID string) string { return core.SeedID("calendar", "shared", sharee, calID) }
+func shareeLinkID(sharee, calID string) string {
+	return core.SeedID("calendar", "shared", sharee, calID)
+}
 
 // syncShareeLink puts the shared calendar in the sharee's list (or takes
 // it out for role none).

@@ -56,10 +56,10 @@ func seedCalendar(ctx context.Context, tx *core.Tx, sd *core.SeedContext) error 
 	}
 	alice := people[demo.UserID]
 	sync, err := seedEvent(ctx, tx, alice, core.SeedID("calendar", demo.UserID, "team-sync"), sd.Epoch, map[string]any{
-		"subject": "Weekly team sync",
-		"body":    map[string]any{"contentType": "html", "content": "<p>What shipped, what is next, what blocks us.</p>"},
-		"start":   map[string]any{"dateTime": "2026-01-05T10:00:00", "timeZone": "Europe/Berlin"},
-		"end":     map[string]any{"dateTime": "2026-01-05T10:30:00", "timeZone": "Europe/Berlin"},
+		"subject":  "Weekly team sync",
+		"body":     map[string]any{"contentType": "html", "content": "<p>What shipped, what is next, what blocks us.</p>"},
+		"start":    map[string]any{"dateTime": "2026-01-05T10:00:00", "timeZone": "Europe/Berlin"},
+		"end":      map[string]any{"dateTime": "2026-01-05T10:30:00", "timeZone": "Europe/Berlin"},
 		"location": map[string]any{"displayName": "Room 18/2100"}, "isOnlineMeeting": true,
 		"recurrence": map[string]any{
 			"pattern": map[string]any{"type": "weekly", "interval": 1, "daysOfWeek": []any{"monday"}},
