@@ -100,7 +100,7 @@ func (c *Call) Delta(ctx context.Context, spec DeltaSpec) error {
 		return nil
 	}
 	if spec.Load != nil {
-		return c.computedDelta(ctx, spec, opts, st, restart, decode, gone)
+		return c.computedDelta(ctx, spec, opts, &st, restart, decode, gone)
 	}
 	var maxSeq int64
 	if err := c.s.st.Read(ctx, func(tx *Tx) error {
@@ -195,7 +195,9 @@ func (c *Call) Delta(ctx context.Context, spec DeltaSpec) error {
 // computedDelta serves the rounds of a DeltaSpec with Load: each round
 // fingerprints what Load returns and compares it with the previous round's
 // fingerprints, kept in the store under a random key the tokens carry.
-func (c *Call) computedDelta(ctx context.Context, spec DeltaSpec, opts *odata.Options, st deltaState,
+//
+// decoded is the state decode fills in.
+func (c *Call) computedDelta(ctx context.Context, spec DeltaSpec, opts *odata.Options, decoded *deltaState,
 	restart string, decode func(tok, kind string) error, gone func() error) error {
 	fp := spec.Scope.fingerprint()
 	now := c.s.now()
@@ -208,11 +210,12 @@ func (c *Call) computedDelta(ctx context.Context, spec DeltaSpec, opts *odata.Op
 		if err := decode(opts.SkipToken, "s"); err != nil {
 			return err
 		}
-		if _, prefer := c.Preference("odata.maxpagesize"); !opts.HasTop && !prefer && st.Size > 0 {
-			size = st.Size
+		if _, prefer := c.Preference("odata.maxpagesize"); !opts.HasTop && !prefer && decoded.Size > 0 {
+			size = decoded.Size
 		}
-		return c.computedPage(ctx, spec, st, size, restart, gone)
+		return c.computedPage(ctx, spec, *decoded, size, restart, gone)
 	}
+	var st deltaState
 	params := url.Values{}
 	prev := map[string]string{}
 	switch {
@@ -220,6 +223,7 @@ func (c *Call) computedDelta(ctx context.Context, spec DeltaSpec, opts *odata.Op
 		if err := decode(opts.DeltaToken, "d"); err != nil {
 			return err
 		}
+		st = *decoded
 		params = st.Params
 		var raw []byte
 		var ok bool
