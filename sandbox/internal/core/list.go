@@ -41,6 +41,12 @@ type ListSpec struct {
 	// Load, when set, computes the documents instead of reading Scope
 	// (e.g. a group's members); they are listed in the order given.
 	Load func(ctx context.Context, tx *Tx) ([]map[string]any, error)
+	// Page, when set with Load, serves the requests without $filter,
+	// $search and $orderby: it returns only the documents at [offset,
+	// offset+limit) of those Load lists, and how many Load lists in all, so
+	// that a computed document (an occurrence of a series) is built for
+	// its page only.
+	Page func(ctx context.Context, tx *Tx, offset, limit int) (docs []map[string]any, total int, err error)
 }
 
 // Expander loads a navigation property of doc for $expand.
@@ -226,6 +232,17 @@ func (c *Call) List(ctx context.Context, spec ListSpec) error {
 				}
 			}
 			return search == nil || search.Match(doc, spec.SearchFields...), nil
+		}
+		if spec.Page != nil && opts.Filter == nil && search == nil && len(opts.OrderBy) == 0 && spec.Include == nil {
+			docs, n, err := spec.Page(ctx, tx, offset, size+1)
+			if err != nil {
+				return err
+			}
+			if len(docs) > size {
+				docs, more = docs[:size], true
+			}
+			page, total = docs, n
+			return nil
 		}
 		if spec.Load != nil {
 			docs, err := spec.Load(ctx, tx)

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 	_ "time/tzdata" // zones for Prefer: outlook.timezone on hosts without zoneinfo
 )
@@ -100,6 +101,9 @@ func LoadZone(name string) (*time.Location, bool) {
 	case "":
 		return nil, false
 	}
+	if loc, ok := zoneCache.Load(name); ok {
+		return loc.(*time.Location), true
+	}
 	iana := name
 	if z, known := lookupZone(windowsToIANA, name); known {
 		iana = z
@@ -108,8 +112,17 @@ func LoadZone(name string) (*time.Location, bool) {
 		return time.UTC, true
 	}
 	loc, err := time.LoadLocation(iana)
-	return loc, err == nil
+	if err != nil {
+		return nil, false
+	}
+	zoneCache.Store(name, loc)
+	return loc, true
 }
+
+// zoneCache keeps loaded zones by the name asked for: time.LoadLocation
+// reads and parses the zone file every time, and calendar views resolve an
+// event's zone for every series they expand. Locations are immutable.
+var zoneCache sync.Map
 
 // WindowsZoneName returns the Windows name of a zone given by its Windows or
 // IANA name, as Outlook's REST API writes zones; ok is false for a zone

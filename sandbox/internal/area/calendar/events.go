@@ -683,25 +683,40 @@ func calendarView(ctx context.Context, c *core.Call) error {
 	}
 	spec := eventSpec(pl)
 	spec.Load = func(ctx context.Context, tx *core.Tx) ([]map[string]any, error) {
-		return viewDocs(ctx, tx, pl, w)
+		items, err := viewItems(ctx, tx, pl, w)
+		return buildAll(items), err
+	}
+	spec.Page = func(ctx context.Context, tx *core.Tx, offset, limit int) ([]map[string]any, int, error) {
+		items, err := viewItems(ctx, tx, pl, w)
+		if err != nil {
+			return nil, 0, err
+		}
+		page := items[min(offset, len(items)):min(offset+limit, len(items))]
+		return buildAll(page), len(items), nil
 	}
 	return c.List(ctx, spec)
 }
 
-// viewDocs expands the place's calendar over a window.
-func viewDocs(ctx context.Context, tx *core.Tx, pl *place, w window) ([]map[string]any, error) {
+// viewItems expands the place's calendar over a window, in order of start.
+func viewItems(ctx context.Context, tx *core.Tx, pl *place, w window) ([]viewItem, error) {
 	events, err := tx.List(ctx, core.Scope{Collection: collEvents, Owner: pl.owner, Parent: pl.cal.ID, ByParent: true}, false, 0, 0)
 	if err != nil {
 		return nil, err
 	}
-	var out []map[string]any
+	var out []viewItem
 	for _, o := range events {
 		if out, err = expand(out, o, w); err != nil {
 			return nil, fmt.Errorf("calendar: expand %s: %w", o.ID, err)
 		}
 	}
-	sortByStart(out)
+	sortItems(out)
 	return out, nil
+}
+
+// viewDocs is the documents of a calendar's view.
+func viewDocs(ctx context.Context, tx *core.Tx, pl *place, w window) ([]map[string]any, error) {
+	items, err := viewItems(ctx, tx, pl, w)
+	return buildAll(items), err
 }
 
 func calendarViewDelta(ctx context.Context, c *core.Call) error {
@@ -756,7 +771,9 @@ func listInstances(ctx context.Context, c *core.Call) error {
 		if core.Str(master.Data, "type") != "seriesMaster" {
 			return nil, nil
 		}
-		return expand(nil, master, w)
+		items, err := expand(nil, master, w)
+		sortItems(items)
+		return buildAll(items), err
 	}
 	return c.List(ctx, spec)
 }

@@ -333,10 +333,28 @@ func (w window) overlaps(start, end time.Time) bool {
 	return end.After(w.from) || (end.Equal(start) && !start.Before(w.from))
 }
 
-// expand appends the documents of a stored event that fall in the window:
-// the event itself for a single instance, its occurrences and exceptions
-// for a series master.
-func expand(out []map[string]any, o *core.Object, w window) ([]map[string]any, error) {
+// viewItem is one entry of a calendar's view: its start and id (to order
+// by) and how to build its document, which is done for listed pages only.
+type viewItem struct {
+	start  time.Time
+	id     string
+	doc    map[string]any        // a stored single event
+	occ    recurrence.Occurrence // an occurrence of master
+	master *core.Object
+}
+
+// build returns the item's document.
+func (it viewItem) build() map[string]any {
+	if it.master == nil {
+		return it.doc
+	}
+	return occurrenceDoc(it.master.Data, it.master.ID, it.occ)
+}
+
+// expand appends the items of a stored event that fall in the window: the
+// event itself for a single instance, its occurrences and exceptions for a
+// series master.
+func expand(out []viewItem, o *core.Object, w window) ([]viewItem, error) {
 	doc := o.Data
 	if core.Str(doc, "type") != "seriesMaster" {
 		start, end := eventTimes(doc)
@@ -344,7 +362,7 @@ func expand(out []map[string]any, o *core.Object, w window) ([]map[string]any, e
 			start, end = fromFloating(doc, floatingDay(doc, start)), fromFloating(doc, floatingDay(doc, end))
 		}
 		if w.overlaps(start, end) {
-			out = append(out, doc)
+			out = append(out, viewItem{start: start, id: o.ID, doc: doc})
 		}
 		return out, nil
 	}
@@ -353,19 +371,42 @@ func expand(out []map[string]any, o *core.Object, w window) ([]map[string]any, e
 		return out, err
 	}
 	from, to := w.from, w.to
-	if isAllDay(doc) {
-		// Dates in the event's zone: widen by a day each side, then filter
-		// on the real instants.
+	allDay := isAllDay(doc)
+	if allDay {
+		// Dates in the event's zone: widen by two days each side, then
+		// filter on the real instants.
 		from, to = from.Add(-48*time.Hour), to.Add(48*time.Hour)
 	}
 	for occ := range s.Between(from, to) {
-		d := occurrenceDoc(doc, o.ID, occ)
-		if isAllDay(doc) && !w.overlaps(storedTime(d["start"]), storedTime(d["end"])) {
-			continue
+		start := occ.Start
+		if allDay {
+			start = fromFloating(doc, occ.Start)
+			if !w.overlaps(start, fromFloating(doc, occ.End)) {
+				continue
+			}
 		}
-		out = append(out, d)
+		out = append(out, viewItem{start: start, id: occurrenceID(o.ID, occ.Key()), occ: occ, master: o})
 	}
 	return out, nil
+}
+
+// sortItems orders view items by start, then id.
+func sortItems(items []viewItem) {
+	slices.SortFunc(items, func(a, b viewItem) int {
+		if c := a.start.Compare(b.start); c != 0 {
+			return c
+		}
+		return strings.Compare(a.id, b.id)
+	})
+}
+
+// buildAll builds the documents of items.
+func buildAll(items []viewItem) []map[string]any {
+	out := make([]map[string]any, len(items))
+	for i, it := range items {
+		out[i] = it.build()
+	}
+	return out
 }
 
 // sortByStart orders documents by start, then id.
