@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -222,7 +223,13 @@ func syncShareeLink(ctx context.Context, c *core.Call, tx *core.Tx, pl *place, s
 		}
 		return nil
 	}
-	if err := ensureCalendars(ctx, tx, sharee.ID, userAddress(sharee), false, c.Now()); err != nil {
+	return seedShareeLink(ctx, tx, pl, sharee, r, c.Now())
+}
+
+// seedShareeLink stores the link to pl's calendar in the sharee's list.
+func seedShareeLink(ctx context.Context, tx *core.Tx, pl *place, sharee *core.User, r role, now time.Time) error {
+	id := shareeLinkID(sharee.ID, pl.cal.ID)
+	if err := ensureCalendars(ctx, tx, sharee.ID, userAddress(sharee), false, now); err != nil {
 		return err
 	}
 	name := pl.user.DisplayName
@@ -237,5 +244,5 @@ func syncShareeLink(ctx context.Context, c *core.Call, tx *core.Tx, pl *place, s
 		"_shared": map[string]any{"owner": pl.owner, "calendar": pl.cal.ID},
 	}
 	return tx.Put(ctx, &core.Object{Collection: collCalendars, Owner: sharee.ID, ID: id,
-		Parent: groupID(sharee.ID, wellKnownGroups[2]), Data: doc, Created: c.Now()})
+		Parent: groupID(sharee.ID, wellKnownGroups[2]), Data: doc, Created: now})
 }

@@ -54,6 +54,28 @@ func seedCalendar(ctx context.Context, tx *core.Tx, sd *core.SeedContext) error 
 			return err
 		}
 	}
+	// The shared mailbox's calendar is everyone's, as Exchange's full access
+	// to a shared mailbox makes it: each person is its delegate and finds
+	// it among their calendars.
+	shared := people[demo.SharedID]
+	for _, p := range demo.People() {
+		if p.ID == demo.SharedID {
+			continue
+		}
+		u := people[p.ID].user
+		addr := userAddress(u)["address"].(string)
+		perm := map[string]any{
+			"emailAddress": map[string]any{"name": u.DisplayName, "address": addr}, "isRemovable": true,
+			"isInsideOrganization": true, "allowedRoles": allowedRoles(true, true), "role": roleNames[roleDelegatePrivate],
+		}
+		if err := tx.Put(ctx, &core.Object{Collection: collPermissions, Owner: demo.SharedID, ID: permissionID(addr),
+			Parent: shared.cal.ID, Data: perm, Created: sd.Epoch}); err != nil {
+			return err
+		}
+		if err := seedShareeLink(ctx, tx, shared, u, roleDelegatePrivate, sd.Epoch); err != nil {
+			return err
+		}
+	}
 	alice := people[demo.UserID]
 	sync, err := seedEvent(ctx, tx, alice, core.SeedID("calendar", demo.UserID, "team-sync"), sd.Epoch, map[string]any{
 		"subject":  "Weekly team sync",
