@@ -406,10 +406,10 @@ func describeRecurrence(r *o365.PatternedRecurrence) string {
 // eventFlags are the flags create and update share.
 type eventFlags struct {
 	subject, start, end, tz, location, body, repeat, until, calName string
-	duration                                                       time.Duration
-	attendees, optional                                            []string
-	allDay, online, html                                           bool
-	count                                                          int
+	duration                                                        time.Duration
+	attendees, optional                                             []string
+	allDay, online, html                                            bool
+	count                                                           int
 }
 
 func (f *eventFlags) register(cmd *cobra.Command, create bool) {

@@ -108,7 +108,9 @@ func isHandle(arg string) bool {
 
 // messageIDs turns each argument that is a row number of the last listed
 // table into its message id, and keeps the others (ids) as they are.
-func (s *Session) messageIDs(args []string) ([]string, error) { return s.handleIDs(messageHandles, args) }
+func (s *Session) messageIDs(args []string) ([]string, error) {
+	return s.handleIDs(messageHandles, args)
+}
 
 // eventID turns a row number of the last agenda into its event id.
 func (s *Session) eventID(arg string) (string, error) {
