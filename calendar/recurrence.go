@@ -147,7 +147,7 @@ func (r Rule) Recurrence(start time.Time) (o365.PatternedRecurrence, error) {
 		return o365.PatternedRecurrence{}, r.err
 	}
 	if r.pattern.Type == "" {
-		return o365.PatternedRecurrence{}, errors.New("calendar: empty rule; start with Daily, Weekly, MonthlyOn ...")
+		return o365.PatternedRecurrence{}, errors.New("calendar: empty rule; start with Daily, Weekly, MonthlyOn and the like")
 	}
 	from := start
 	if !r.from.IsZero() {

@@ -3,6 +3,7 @@ package cli
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -75,8 +76,15 @@ func TestCalendarCommands(t *testing.T) {
 	}
 
 	// Row numbers: show the first row, in UTC.
+	day := jsonOut[[]listedEvent](t, h.mustRun("--sandbox", "--json", "calendar", "agenda", "--from", "2026-03-16", "--to", "2026-03-16", "--tz", "UTC"))
+	row := 0
+	for i, e := range day {
+		if e.Subject == "CLI review" {
+			row = i + 1
+		}
+	}
 	h.mustRun("--sandbox", "calendar", "agenda", "--from", "2026-03-16", "--to", "2026-03-16", "--tz", "UTC")
-	r = h.mustRun("--sandbox", "calendar", "show", "1", "--tz", "UTC")
+	r = h.mustRun("--sandbox", "calendar", "show", strconv.Itoa(row), "--tz", "UTC")
 	if !strings.Contains(r.stdout, "CLI review") || !strings.Contains(r.stdout, "09:00-10:00") || !strings.Contains(r.stdout, "Room 7") {
 		t.Fatalf("show 1:\n%s", r.stdout)
 	}

@@ -408,13 +408,3 @@ func buildAll(items []viewItem) []map[string]any {
 	}
 	return out
 }
-
-// sortByStart orders documents by start, then id.
-func sortByStart(docs []map[string]any) {
-	slices.SortStableFunc(docs, func(a, b map[string]any) int {
-		if c := storedTime(a["start"]).Compare(storedTime(b["start"])); c != 0 {
-			return c
-		}
-		return strings.Compare(core.Str(a, "id"), core.Str(b, "id"))
-	})
-}
