@@ -493,9 +493,9 @@ func respond(kind string) core.HandlerFunc {
 		if err := c.DecodeOptional(&in); err != nil {
 			return err
 		}
-		comment, _ := in["comment"].(string)
+		comment, _ := param(in, "comment").(string)
 		sendResponse := true
-		if v, ok := in["sendResponse"]; ok && v != nil {
+		if v := param(in, "sendResponse"); v != nil {
 			b, isBool := v.(bool)
 			if !isBool {
 				return invalidValue("sendResponse", v)
@@ -503,7 +503,7 @@ func respond(kind string) core.HandlerFunc {
 			sendResponse = b
 		}
 		var proposed map[string]any
-		if v, ok := in["proposedNewTime"]; ok && v != nil {
+		if v := param(in, "proposedNewTime"); v != nil {
 			if kind == responseAccepted {
 				return unknownParameter("proposedNewTime")
 			}
@@ -559,6 +559,13 @@ func respond(kind string) core.HandlerFunc {
 		c.W.WriteHeader(http.StatusAccepted)
 		return nil
 	}
+}
+
+// param reads an action parameter as Graph's OData reader does, ignoring
+// the case of its name.
+func param(in map[string]any, name string) any {
+	v, _ := core.LookupFold(in, name)
+	return v
 }
 
 func unknownParameter(name string) *core.Error {
@@ -679,7 +686,7 @@ func cancelEvent(ctx context.Context, c *core.Call) error {
 	if err := c.DecodeOptional(&in); err != nil {
 		return err
 	}
-	comment, _ := in["comment"].(string)
+	comment, _ := param(in, "comment").(string)
 	err = c.Store().Write(ctx, func(tx *core.Tx) error {
 		doc, master, err := loadEvent(ctx, c, tx, pl, c.Param("id"))
 		if err != nil {
@@ -711,7 +718,7 @@ func forwardEvent(ctx context.Context, c *core.Call) error {
 	if err := c.Decode(&in); err != nil {
 		return err
 	}
-	to, _ := in["toRecipients"].([]any)
+	to, _ := param(in, "toRecipients").([]any)
 	if len(to) == 0 {
 		return core.Errorf(http.StatusBadRequest, "ErrorInvalidRecipients", "At least one recipient is required to forward a meeting.")
 	}
@@ -720,7 +727,7 @@ func forwardEvent(ctx context.Context, c *core.Call) error {
 			return err
 		}
 	}
-	comment, _ := in["comment"].(string)
+	comment, _ := param(in, "comment").(string)
 	err = c.Store().Write(ctx, func(tx *core.Tx) error {
 		_, ev, err := loadEvent(ctx, c, tx, pl, c.Param("id"))
 		if err != nil {

@@ -275,26 +275,26 @@ func findMeetingTimes(ctx context.Context, c *core.Call) error {
 		return err
 	}
 	duration := 30 * time.Minute
-	if s, ok := in["meetingDuration"].(string); ok && s != "" {
+	if s, ok := param(in, "meetingDuration").(string); ok && s != "" {
 		if duration, err = parseISODuration(s); err != nil {
 			return core.Errorf(http.StatusBadRequest, "ErrorInvalidParameter", "meetingDuration '%s' is %v.", s, err)
 		}
 	}
 	maxCandidates := 5
-	if v, ok := in["maxCandidates"].(float64); ok && v > 0 {
+	if v, ok := param(in, "maxCandidates").(float64); ok && v > 0 {
 		maxCandidates = int(v)
 	}
 	minPercent := 50.0
-	if v, ok := in["minimumAttendeePercentage"].(float64); ok {
+	if v, ok := param(in, "minimumAttendeePercentage").(float64); ok {
 		minPercent = v
 	}
-	organizerOptional, _ := in["isOrganizerOptional"].(bool)
-	reasons, _ := in["returnSuggestionReasons"].(bool)
+	organizerOptional, _ := param(in, "isOrganizerOptional").(bool)
+	reasons, _ := param(in, "returnSuggestionReasons").(bool)
 	now := c.Now().UTC()
 	start := now.Truncate(30 * time.Minute).Add(30 * time.Minute)
 	slots := []window{{start, start.Add(2 * 24 * time.Hour)}}
 	domain := "work"
-	if tc, ok := in["timeConstraint"].(map[string]any); ok {
+	if tc, ok := param(in, "timeConstraint").(map[string]any); ok {
 		if d := core.Str(tc, "activityDomain"); d != "" {
 			if !core.ContainsFold([]string{"work", "personal", "unrestricted", "unknown"}, d) {
 				return core.Errorf(http.StatusBadRequest, "RequestBodyRead", "Requested value '%s' was not found.", d)
@@ -320,7 +320,7 @@ func findMeetingTimes(ctx context.Context, c *core.Call) error {
 		}
 	}
 	var locations []any
-	if lc, ok := in["locationConstraint"].(map[string]any); ok {
+	if lc, ok := param(in, "locationConstraint").(map[string]any); ok {
 		if list, ok := lc["locations"].([]any); ok {
 			for _, l := range list {
 				m, _ := l.(map[string]any)
@@ -345,7 +345,7 @@ func findMeetingTimes(ctx context.Context, c *core.Call) error {
 	for _, s := range slots {
 		span.from, span.to = minTime(span.from, s.from), maxTime(span.to, s.to)
 	}
-	attendees, _ := in["attendees"].([]any)
+	attendees, _ := param(in, "attendees").([]any)
 	err = c.Store().Read(ctx, func(tx *core.Tx) error {
 		var err error
 		if orgItems, err = busyItems(ctx, tx, pl.owner, span); err != nil {

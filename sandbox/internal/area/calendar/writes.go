@@ -368,7 +368,7 @@ func dismissReminder(ctx context.Context, c *core.Call) error {
 
 func snoozeReminder(ctx context.Context, c *core.Call) error {
 	return reminderAction(ctx, c, func(doc map[string]any, in map[string]any) error {
-		t, _, err := parseDTZ(in["newReminderTime"], "newReminderTime")
+		t, _, err := parseDTZ(param(in, "newReminderTime"), "newReminderTime")
 		if err != nil {
 			return err
 		}
