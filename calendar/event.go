@@ -425,18 +425,7 @@ func (ev *Event) Save(ctx context.Context) error {
 		return fmt.Errorf("calendar: create event: %w", err)
 	}
 	ev.Attachments = pending
-	known := map[string]bool{}
-	for _, a := range pending {
-		if a.ID != "" {
-			known[a.ID] = true
-		}
-	}
-	for _, a := range pending {
-		if err := outlook.Upload(ctx, ev, a, known); err != nil {
-			return err
-		}
-	}
-	return nil
+	return outlook.UploadPending(ctx, ev, pending)
 }
 
 func (ev *Event) create(ctx context.Context) error {

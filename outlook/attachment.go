@@ -400,6 +400,25 @@ func Upload(ctx context.Context, item any, a *Attachment, known map[string]bool)
 	return a.uploadSession(ctx, parent)
 }
 
+// UploadPending uploads the pending attachments among atts to item (see
+// Upload), as an item's Save does after creating or updating it; the
+// attachments the item held before (those with an id) are known not to be
+// new ones.
+func UploadPending(ctx context.Context, item any, atts []*Attachment) error {
+	known := map[string]bool{}
+	for _, a := range atts {
+		if a.ID != "" {
+			known[a.ID] = true
+		}
+	}
+	for _, a := range atts {
+		if err := Upload(ctx, item, a, known); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // item is what attachments need of the model they belong to; every model
 // has these methods from o365.Object.
 type item interface {

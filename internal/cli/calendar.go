@@ -87,8 +87,16 @@ func parseDate(flag, v string, loc *time.Location) (t time.Time, dateOnly bool, 
 		"write it as 2026-12-03 or 2026-12-03T10:00 (natural-language dates such as \"tomorrow\" are not understood)")
 }
 
-// eventArg turns an event id or a row number of the last agenda into an id.
-func eventArg(s *Session, arg string) (string, error) { return s.eventID(arg) }
+// eventArg turns an event id or a row number of the last agenda into an
+// id, and returns the schedule it is in.
+func eventArg(ctx context.Context, s *Session, arg string) (*calendar.Schedule, string, error) {
+	id, err := s.eventID(arg)
+	if err != nil {
+		return nil, "", err
+	}
+	sc, err := schedule(ctx, s)
+	return sc, id, err
+}
 
 func newCalendarListCommand(s *Session) *cobra.Command {
 	return &cobra.Command{
@@ -312,11 +320,7 @@ func newCalendarShowCommand(s *Session) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			id, err := eventArg(s, args[0])
-			if err != nil {
-				return err
-			}
-			sc, err := schedule(ctx, s)
+			sc, id, err := eventArg(ctx, s, args[0])
 			if err != nil {
 				return err
 			}
@@ -623,11 +627,7 @@ func newCalendarUpdateCommand(s *Session) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			id, err := eventArg(s, args[0])
-			if err != nil {
-				return err
-			}
-			sc, err := schedule(ctx, s)
+			sc, id, err := eventArg(ctx, s, args[0])
 			if err != nil {
 				return err
 			}
@@ -663,7 +663,7 @@ func newCalendarDeleteCommand(s *Session) *cobra.Command {
 			var outs []outcome
 			var missing []string
 			for _, a := range args {
-				id, err := eventArg(s, a)
+				id, err := s.eventID(a)
 				if err != nil {
 					return err
 				}
@@ -702,11 +702,7 @@ func newCalendarCancelCommand(s *Session) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			id, err := eventArg(s, args[0])
-			if err != nil {
-				return err
-			}
-			sc, err := schedule(ctx, s)
+			sc, id, err := eventArg(ctx, s, args[0])
 			if err != nil {
 				return err
 			}
@@ -736,11 +732,7 @@ func newCalendarRespondCommand(s *Session) *cobra.Command {
 			if !slices.Contains(answers, answer) {
 				return UsageError("%q is not an answer: use accept, tentative or decline", args[1])
 			}
-			id, err := eventArg(s, args[0])
-			if err != nil {
-				return err
-			}
-			sc, err := schedule(ctx, s)
+			sc, id, err := eventArg(ctx, s, args[0])
 			if err != nil {
 				return err
 			}
@@ -890,7 +882,7 @@ func newCalendarExportCommand(s *Session) *cobra.Command {
 			}
 			var write func(io.Writer) error
 			if len(args) == 1 {
-				id, err := eventArg(s, args[0])
+				id, err := s.eventID(args[0])
 				if err != nil {
 					return err
 				}

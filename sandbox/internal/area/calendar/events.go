@@ -566,6 +566,28 @@ func loadEvent(ctx context.Context, c *core.Call, tx *core.Tx, pl *place, id str
 	return occurrenceDoc(o.Data, o.ID, occ), o, nil
 }
 
+// loadEventAs is loadEvent for a caller who needs role need on the event's
+// calendar (403 otherwise).
+func loadEventAs(ctx context.Context, c *core.Call, tx *core.Tx, pl *place, need role) (map[string]any, *core.Object, error) {
+	doc, master, err := loadEvent(ctx, c, tx, pl, c.Param("id"))
+	if err != nil {
+		return nil, nil, err
+	}
+	if pl.role < need {
+		return nil, nil, core.AccessDenied()
+	}
+	return doc, master, nil
+}
+
+// readEvent is loadEventAs in a read of its own.
+func readEvent(ctx context.Context, c *core.Call, pl *place, need role) (doc map[string]any, master *core.Object, err error) {
+	err = c.Store().Read(ctx, func(tx *core.Tx) error {
+		doc, master, err = loadEventAs(ctx, c, tx, pl, need)
+		return err
+	})
+	return doc, master, err
+}
+
 func errEventNotFound() *core.Error {
 	return core.ItemNotFound("The specified object was not found in the store.")
 }
@@ -575,17 +597,9 @@ func getEvent(ctx context.Context, c *core.Call) error {
 	if err != nil {
 		return err
 	}
-	var doc map[string]any
-	err = c.Store().Read(ctx, func(tx *core.Tx) error {
-		var err error
-		doc, _, err = loadEvent(ctx, c, tx, pl, c.Param("id"))
-		return err
-	})
+	doc, _, err := readEvent(ctx, c, pl, roleLimited)
 	if err != nil {
 		return err
-	}
-	if pl.role < roleLimited {
-		return core.AccessDenied()
 	}
 	spec := eventSpec(pl)
 	spec.Load = func(context.Context, *core.Tx) ([]map[string]any, error) { return []map[string]any{doc}, nil }
@@ -754,17 +768,9 @@ func listInstances(ctx context.Context, c *core.Call) error {
 	if err != nil {
 		return err
 	}
-	var master *core.Object
-	err = c.Store().Read(ctx, func(tx *core.Tx) error {
-		var err error
-		_, master, err = loadEvent(ctx, c, tx, pl, c.Param("id"))
-		return err
-	})
+	_, master, err := readEvent(ctx, c, pl, roleLimited)
 	if err != nil {
 		return err
-	}
-	if pl.role < roleLimited {
-		return core.AccessDenied()
 	}
 	spec := eventSpec(pl)
 	spec.Load = func(ctx context.Context, tx *core.Tx) ([]map[string]any, error) {

@@ -688,12 +688,9 @@ func cancelEvent(ctx context.Context, c *core.Call) error {
 	}
 	comment, _ := param(in, "comment").(string)
 	err = c.Store().Write(ctx, func(tx *core.Tx) error {
-		doc, master, err := loadEvent(ctx, c, tx, pl, c.Param("id"))
+		doc, master, err := loadEventAs(ctx, c, tx, pl, roleWrite)
 		if err != nil {
 			return err
-		}
-		if pl.role < roleWrite {
-			return core.AccessDenied()
 		}
 		if !isOrganizer(master.Data) {
 			return core.Errorf(http.StatusBadRequest, "ErrorAccessDenied", "Your request can't be completed. You need to be an organizer to cancel a meeting.")
@@ -729,12 +726,9 @@ func forwardEvent(ctx context.Context, c *core.Call) error {
 	}
 	comment, _ := param(in, "comment").(string)
 	err = c.Store().Write(ctx, func(tx *core.Tx) error {
-		_, ev, err := loadEvent(ctx, c, tx, pl, c.Param("id"))
+		_, ev, err := loadEventAs(ctx, c, tx, pl, roleWrite)
 		if err != nil {
 			return err
-		}
-		if pl.role < roleWrite {
-			return core.AccessDenied()
 		}
 		org, orgPlace := ev, pl
 		if !isOrganizer(ev.Data) {

@@ -138,12 +138,9 @@ func patchEvent(ctx context.Context, c *core.Call) error {
 	}
 	var out map[string]any
 	err = c.Store().Write(ctx, func(tx *core.Tx) error {
-		doc, master, err := loadEvent(ctx, c, tx, pl, c.Param("id"))
+		doc, master, err := loadEventAs(ctx, c, tx, pl, roleWrite)
 		if err != nil {
 			return err
-		}
-		if pl.role < roleWrite {
-			return core.AccessDenied()
 		}
 		if key := core.Str(doc, "_key"); key != "" {
 			out, err = patchOccurrence(ctx, c, tx, pl, master, doc, key, in)
@@ -301,12 +298,9 @@ func deleteEvent(ctx context.Context, c *core.Call) error {
 		return err
 	}
 	err = c.Store().Write(ctx, func(tx *core.Tx) error {
-		doc, master, err := loadEvent(ctx, c, tx, pl, c.Param("id"))
+		doc, master, err := loadEventAs(ctx, c, tx, pl, roleWrite)
 		if err != nil {
 			return err
-		}
-		if pl.role < roleWrite {
-			return core.AccessDenied()
 		}
 		return removeEvent(ctx, c, tx, pl, master, doc, "")
 	})
@@ -387,12 +381,9 @@ func reminderAction(ctx context.Context, c *core.Call, apply func(doc, in map[st
 		return err
 	}
 	err = c.Store().Write(ctx, func(tx *core.Tx) error {
-		doc, master, err := loadEvent(ctx, c, tx, pl, c.Param("id"))
+		doc, master, err := loadEventAs(ctx, c, tx, pl, roleWrite)
 		if err != nil {
 			return err
-		}
-		if pl.role < roleWrite {
-			return core.AccessDenied()
 		}
 		if key := core.Str(doc, "_key"); key != "" {
 			ov := overrideOf(master.Data, key)
