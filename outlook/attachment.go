@@ -404,6 +404,11 @@ func Upload(ctx context.Context, item any, a *Attachment, known map[string]bool)
 // Upload), as an item's Save does after creating or updating it; the
 // attachments the item held before (those with an id) are known not to be
 // new ones.
+//
+// Graph: POST /me/messages/{id}/attachments
+// (https://learn.microsoft.com/graph/api/message-post-attachments) and
+// attachment: createUploadSession
+// (https://learn.microsoft.com/graph/api/attachment-createuploadsession).
 func UploadPending(ctx context.Context, item any, atts []*Attachment) error {
 	known := map[string]bool{}
 	for _, a := range atts {

@@ -145,6 +145,9 @@ func TestComputedCollections(t *testing.T) {
 	if len(items) != 2 || items[0]["id"] != "item-3" || items[0]["@removed"] == nil {
 		t.Fatalf("after removing two: %v", items)
 	}
+	if items, _ := round(dl); len(items) != 0 {
+		t.Fatalf("the round after the removal: %v", items)
+	}
 	ts.Do(t, tok, "GET", "/v1.0/me/computedItems/delta?$deltatoken=forged", nil).WantError(t, 410, "SyncStateNotFound")
 
 	// A message through the mailboxes, linked to Bob's item-1.
