@@ -137,7 +137,7 @@ func newCalendarDoc(name string, owner map[string]any, isDefault bool) map[strin
 // makes sure its calendars exist.
 func ownerOf(ctx context.Context, c *core.Call) (*place, error) {
 	pl := &place{}
-	var isGroup bool
+	var exists bool
 	err := c.Store().Read(ctx, func(tx *core.Tx) error {
 		if gid := c.Param("group"); gid != "" {
 			g, err := core.LookupGroup(ctx, tx, gid)
@@ -147,7 +147,6 @@ func ownerOf(ctx context.Context, c *core.Call) (*place, error) {
 			if err != nil {
 				return err
 			}
-			pl.group, pl.owner, isGroup = g, g.ID, true
 			if c.Claims.AppOnly {
 				return core.AccessDenied()
 			}
@@ -158,16 +157,22 @@ func ownerOf(ctx context.Context, c *core.Call) (*place, error) {
 			if !member {
 				return core.AccessDenied()
 			}
+			pl.group, pl.owner = g, g.ID
+		} else {
+			pl.user, pl.owner = c.User, c.User.ID
+		}
+		_, err := tx.Get(ctx, collCalendars, pl.owner, defaultCalendarID(pl.owner))
+		exists = err == nil
+		if core.IsNotFound(err) {
 			return nil
 		}
-		pl.user, pl.owner = c.User, c.User.ID
-		return nil
+		return err
 	})
-	if err != nil {
-		return nil, err
+	if err != nil || exists {
+		return pl, err
 	}
 	err = c.Store().Write(ctx, func(tx *core.Tx) error {
-		return ensureCalendars(ctx, tx, pl.owner, pl.address(), isGroup, c.Now())
+		return ensureCalendars(ctx, tx, pl.owner, pl.address(), pl.group != nil, c.Now())
 	})
 	return pl, err
 }

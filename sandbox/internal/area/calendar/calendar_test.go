@@ -188,3 +188,58 @@ func TestMeetingUpdatesAndCancel(t *testing.T) {
 		t.Fatalf("batch: %s", b.Raw)
 	}
 }
+
+// TestResponsesAndForward: a tentative answer proposing another time, an
+// answer not sent, and a forward that invites one more person.
+func TestResponsesAndForward(t *testing.T) {
+	ts := sandboxtest.New(t, sandboxtest.Options{})
+	alice := ts.AliceToken(t)
+	bob := ts.UserToken(t, demo.PublicClientID, demo.Bob)
+	dan := ts.UserToken(t, demo.PublicClientID, demo.Dan)
+	e := event("Budget", "2026-04-20T09:00:00", "2026-04-20T10:00:00", "UTC")
+	e["attendees"] = []any{map[string]any{"emailAddress": map[string]any{"address": demo.Bob}}}
+	org := ts.Do(t, alice, "POST", "/v1.0/me/events", e).WantStatus(t, 201).JSON
+	mine := func(tok string) map[string]any {
+		v := sandboxtest.Values(t, ts.Do(t, tok, "GET", "/v1.0/me/events?$filter=subject eq 'Budget'", nil).WantStatus(t, 200))
+		if len(v) != 1 {
+			t.Fatalf("events named Budget: %v", v)
+		}
+		return v[0]
+	}
+	bc := mine(bob)
+	slot := map[string]any{"start": map[string]any{"dateTime": "2026-04-20T14:00:00", "timeZone": "UTC"},
+		"end": map[string]any{"dateTime": "2026-04-20T15:00:00", "timeZone": "UTC"}}
+	ts.Do(t, bob, "POST", "/v1.0/me/events/"+bc["id"].(string)+"/accept", map[string]any{"proposedNewTime": slot}).WantError(t, 400, "RequestBodyRead")
+	ts.Do(t, bob, "POST", "/v1.0/me/events/"+bc["id"].(string)+"/tentativelyAccept",
+		map[string]any{"Comment": "Later?", "ProposedNewTime": slot}).WantStatus(t, 202)
+	if c := mine(bob); c["showAs"] != "tentative" || c["responseStatus"].(map[string]any)["response"] != "tentativelyAccepted" {
+		t.Fatalf("Bob's copy: %v", c)
+	}
+	o := ts.Do(t, alice, "GET", "/v1.0/me/events/"+org["id"].(string), nil).WantStatus(t, 200).JSON
+	att := o["attendees"].([]any)[0].(map[string]any)
+	if att["status"].(map[string]any)["response"] != "tentativelyAccepted" || att["proposedNewTime"] == nil {
+		t.Fatalf("Alice's view of Bob: %v", att)
+	}
+	resp := sandboxtest.Values(t, ts.Do(t, alice, "GET", "/v1.0/me/mailFolders/inbox/messages?$filter=meetingMessageType eq 'meetingTenativelyAccepted'&$expand=microsoft.graph.eventMessage/event", nil).WantStatus(t, 200))
+	if len(resp) != 1 || resp[0]["proposedNewTime"] == nil || resp[0]["responseType"] != "tentativelyAccepted" ||
+		resp[0]["event"].(map[string]any)["id"] != org["id"] {
+		t.Fatalf("Alice's response message: %v", resp)
+	}
+	// An answer not sent changes Bob's copy only.
+	ts.Do(t, bob, "POST", "/v1.0/me/events/"+bc["id"].(string)+"/accept", map[string]any{"sendResponse": false}).WantStatus(t, 202)
+	o = ts.Do(t, alice, "GET", "/v1.0/me/events/"+org["id"].(string), nil).WantStatus(t, 200).JSON
+	if got := o["attendees"].([]any)[0].(map[string]any)["status"].(map[string]any)["response"]; got != "tentativelyAccepted" {
+		t.Fatalf("an unsent answer reached Alice: %v", got)
+	}
+	// Bob forwards it to Dan: Dan is invited, and the organizer's event lists him.
+	ts.Do(t, bob, "POST", "/v1.0/me/events/"+bc["id"].(string)+"/forward", map[string]any{
+		"ToRecipients": []any{map[string]any{"emailAddress": map[string]any{"address": demo.Dan}}}, "Comment": "FYI"}).WantStatus(t, 202)
+	if d := mine(dan); d["isOrganizer"] != false {
+		t.Fatalf("Dan's copy: %v", d)
+	}
+	o = ts.Do(t, alice, "GET", "/v1.0/me/events/"+org["id"].(string), nil).WantStatus(t, 200).JSON
+	if len(o["attendees"].([]any)) != 2 {
+		t.Fatalf("attendees after the forward: %v", o["attendees"])
+	}
+	ts.Do(t, bob, "POST", "/v1.0/me/events/"+bc["id"].(string)+"/forward", map[string]any{}).WantError(t, 400, "ErrorInvalidRecipients")
+}
