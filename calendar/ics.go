@@ -37,6 +37,9 @@ func (s *Schedule) ExportEvent(ctx context.Context, w io.Writer, id string) erro
 	cal := ical.NewCalendar(prodID)
 	zones := map[string]*time.Location{}
 	if ev.Type == SeriesMaster {
+		if err = s.loadCancelled(ctx, ev); err != nil {
+			return err
+		}
 		err = s.addSeries(ctx, cal, zones, ev)
 	} else {
 		err = addEvent(cal, zones, ev, nil)
@@ -75,6 +78,9 @@ func (s *Schedule) ExportView(ctx context.Context, w io.Writer, from, to time.Ti
 		if err != nil {
 			return err
 		}
+		if err := s.loadCancelled(ctx, master); err != nil {
+			return err
+		}
 		if err := s.addSeries(ctx, cal, zones, master); err != nil {
 			return err
 		}
@@ -89,6 +95,17 @@ func writeCalendar(w io.Writer, cal *ical.Component, zones map[string]*time.Loca
 	if err := ical.Write(w, cal); err != nil {
 		return fmt.Errorf("calendar: export: %w", err)
 	}
+	return nil
+}
+
+// loadCancelled fills in a series master's cancelled occurrences, which
+// Graph returns only when $select names them.
+func (s *Schedule) loadCancelled(ctx context.Context, master *Event) error {
+	got, err := s.GetEvent(ctx, master.ID, o365.NewQuery().Select("cancelledOccurrences"))
+	if err != nil {
+		return err
+	}
+	master.CancelledOccurrences = got.CancelledOccurrences
 	return nil
 }
 

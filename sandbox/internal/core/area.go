@@ -31,6 +31,12 @@ type Area struct {
 	// collection (Call.Linked): the calendar resolves "events" for event
 	// messages.
 	Resolvers map[string]Resolver
+	// Version is the format of the area's stored data, recorded with its
+	// seed. Raise it when the area can no longer serve what an earlier
+	// version stored (ids in another form ...): a database seeded with
+	// another format is then refused at start, with the way to reset it,
+	// instead of being served wrong. 0 is the first format.
+	Version int
 }
 
 // HandlerFunc serves one request. It returns nil after writing the answer,

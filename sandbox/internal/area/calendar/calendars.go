@@ -37,7 +37,7 @@ func getCalendar(ctx context.Context, c *core.Call) error {
 	if err != nil {
 		return err
 	}
-	return c.GetEntity(ctx, core.ListSpec{Scope: core.Scope{Collection: collCalendars, Owner: pl.owner}, Present: presentCalendar(pl.role)}, pl.cal.ID)
+	return c.GetEntity(ctx, core.ListSpec{Scope: core.Scope{Collection: collCalendars, Owner: pl.owner}, Type: typeCalendar, Present: presentCalendar(pl.role)}, pl.cal.ID)
 }
 
 func listCalendars(ctx context.Context, c *core.Call) error {
@@ -45,7 +45,7 @@ func listCalendars(ctx context.Context, c *core.Call) error {
 	if err != nil {
 		return err
 	}
-	spec := core.ListSpec{Scope: core.Scope{Collection: collCalendars, Owner: pl.owner}, DefaultTop: 10, MaxTop: 1000,
+	spec := core.ListSpec{Scope: core.Scope{Collection: collCalendars, Owner: pl.owner}, Type: typeCalendar, DefaultTop: 10, MaxTop: 1000,
 		Present: presentCalendar(roleOwner)}
 	if g := c.Param("grp"); g != "" {
 		if err := c.Store().Read(ctx, func(tx *core.Tx) error {
@@ -187,7 +187,7 @@ func createCalendar(ctx context.Context, c *core.Call) error {
 	if err != nil {
 		return err
 	}
-	return c.Entity(http.StatusCreated, core.PublicDoc(o.Data))
+	return c.EntityOf(http.StatusCreated, typeCalendar, core.PublicDoc(o.Data))
 }
 
 func patchCalendar(ctx context.Context, c *core.Call) error {
@@ -225,7 +225,7 @@ func patchCalendar(ctx context.Context, c *core.Call) error {
 	if err != nil {
 		return err
 	}
-	return c.Entity(http.StatusOK, core.PublicDoc(out))
+	return c.EntityOf(http.StatusOK, typeCalendar, core.PublicDoc(out))
 }
 
 func deleteCalendar(ctx context.Context, c *core.Call) error {
@@ -287,7 +287,7 @@ func deleteCalendarContents(ctx context.Context, c *core.Call, tx *core.Tx, owne
 // Calendar groups.
 
 func groupSpec(owner string) core.ListSpec {
-	return core.ListSpec{Scope: core.Scope{Collection: collCalendarGroups, Owner: owner}, DefaultTop: 10, MaxTop: 1000,
+	return core.ListSpec{Scope: core.Scope{Collection: collCalendarGroups, Owner: owner}, Type: typeGroup, DefaultTop: 10, MaxTop: 1000,
 		Present: func(_ *core.Call, doc map[string]any) map[string]any { return core.PublicDoc(doc) }}
 }
 
@@ -369,7 +369,7 @@ func createCalendarGroup(ctx context.Context, c *core.Call) error {
 	if err != nil {
 		return err
 	}
-	return c.Entity(http.StatusCreated, core.PublicDoc(o.Data))
+	return c.EntityOf(http.StatusCreated, typeCalendar, core.PublicDoc(o.Data))
 }
 
 func patchCalendarGroup(ctx context.Context, c *core.Call) error {
@@ -404,7 +404,7 @@ func patchCalendarGroup(ctx context.Context, c *core.Call) error {
 	if err != nil {
 		return err
 	}
-	return c.Entity(http.StatusOK, core.PublicDoc(out))
+	return c.EntityOf(http.StatusOK, typeCalendar, core.PublicDoc(out))
 }
 
 func deleteCalendarGroup(ctx context.Context, c *core.Call) error {

@@ -16,6 +16,14 @@ import (
 	"github.com/o365go/o365/sandbox/internal/recurrence"
 )
 
+// The Graph types the area serves, named for the core's shapes.
+const (
+	typeEvent      = "event"
+	typeCalendar   = "calendar"
+	typeGroup      = "calendarGroup"
+	typePermission = "calendarPermission"
+)
+
 // eventWritable are the event properties a client sets.
 var eventWritable = []string{
 	"subject", "body", "start", "end", "location", "locations", "attendees", "importance", "sensitivity",
@@ -319,10 +327,12 @@ func onlineMeeting(doc map[string]any) {
 	uid := core.Str(doc, "_uid")
 	thread := strings.ReplaceAll(uid, "-", "")
 	doc["onlineMeeting"] = map[string]any{
-		"joinUrl":        "https://teams.microsoft.com/l/meetup-join/19%3ameeting_" + thread + "%40thread.v2/0?context=%7b%22Tid%22%3a%22sandbox%22%7d",
-		"conferenceId":   fmt.Sprint(len(thread)*7919%900000 + 100000),
-		"tollNumber":     nil,
-		"tollFreeNumber": nil,
+		"joinUrl":         "https://teams.microsoft.com/l/meetup-join/19%3ameeting_" + thread + "%40thread.v2/0?context=%7b%22Tid%22%3a%22sandbox%22%7d",
+		"conferenceId":    fmt.Sprint(len(thread)*7919%900000 + 100000),
+		"tollNumber":      nil,
+		"tollFreeNumbers": []any{},
+		"quickDial":       nil,
+		"phones":          []any{},
 	}
 }
 
@@ -504,6 +514,7 @@ func presentEvent(r role) func(c *core.Call, doc map[string]any) map[string]any 
 func eventSpec(pl *place) core.ListSpec {
 	return core.ListSpec{
 		Scope:      core.Scope{Collection: collEvents, Owner: pl.owner, Parent: pl.cal.ID, ByParent: true},
+		Type:       typeEvent,
 		DefaultTop: 10, MaxTop: 1000,
 		SearchFields: []string{"subject", "body/content", "bodyPreview", "location/displayName"},
 		Present:      presentEvent(pl.role),
@@ -606,33 +617,31 @@ func getEvent(ctx context.Context, c *core.Call) error {
 	return presentOne(ctx, c, spec, doc)
 }
 
-// presentOne answers one computed document with $select and $expand.
+// presentOne answers one computed document in Graph's shape, with $select
+// and $expand.
 func presentOne(ctx context.Context, c *core.Call, spec core.ListSpec, doc map[string]any) error {
 	opts, err := c.QueryOptions()
 	if err != nil {
 		return err
 	}
-	out := spec.Present(c, doc)
-	if len(opts.Expand) > 0 {
-		for _, e := range opts.Expand {
-			exp, ok := core.LookupFold(spec.Expand, e.Path)
-			if !ok {
-				return core.BadRequest("Could not find a navigation property named '%s' to $expand.", e.Path)
-			}
-			v, err := exp(ctx, c, doc, e)
-			if err != nil {
-				return err
-			}
-			out[e.Path] = v
+	for _, e := range opts.Expand {
+		if _, ok := core.LookupFold(spec.Expand, e.Path); !ok {
+			return core.BadRequest("Could not find a navigation property named '%s' to $expand.", e.Path)
 		}
 	}
-	sel := opts.Select
-	if len(sel) > 0 {
-		for _, e := range opts.Expand {
-			sel = append(sel, e.Path)
-		}
+	out, err := c.Shape(spec.Type, spec.Present(c, doc))
+	if err != nil {
+		return err
 	}
-	return c.Entity(http.StatusOK, odata.Project(out, sel))
+	for _, e := range opts.Expand {
+		exp, _ := core.LookupFold(spec.Expand, e.Path)
+		v, err := exp(ctx, c, doc, e)
+		if err != nil {
+			return err
+		}
+		out[e.Path] = v
+	}
+	return c.Entity(http.StatusOK, out)
 }
 
 // eventExpanders serve $expand of an event's attachments, extended
@@ -672,7 +681,7 @@ func eventExpanders(pl *place) map[string]core.Expander {
 			})
 			res := make([]any, 0, len(atts))
 			for _, a := range atts {
-				res = append(res, attachments.Present(c, a.Data))
+				res = append(res, attachments.Present(c, doc, a.Data))
 			}
 			return res, err
 		},
@@ -745,6 +754,7 @@ func calendarViewDelta(ctx context.Context, c *core.Call) error {
 	}
 	return c.Delta(ctx, core.DeltaSpec{
 		Scope:    core.Scope{Collection: "calendarView", Owner: pl.owner, Parent: pl.cal.ID, ByParent: true},
+		Type:     typeEvent,
 		PageSize: 10,
 		Present:  presentEvent(pl.role),
 		Params:   []string{"startDateTime", "endDateTime"},

@@ -18,7 +18,7 @@ import (
 
 func permissionSpec(pl *place) core.ListSpec {
 	return core.ListSpec{Scope: core.Scope{Collection: collPermissions, Owner: pl.owner, Parent: pl.cal.ID, ByParent: true},
-		DefaultTop: 100, MaxTop: 1000,
+		Type: typePermission, DefaultTop: 100, MaxTop: 1000,
 		Present: func(_ *core.Call, doc map[string]any) map[string]any { return core.PublicDoc(doc) }}
 }
 
@@ -121,7 +121,7 @@ func createPermission(ctx context.Context, c *core.Call) error {
 	if err != nil {
 		return err
 	}
-	return c.Entity(http.StatusCreated, core.PublicDoc(doc))
+	return c.EntityOf(http.StatusCreated, typePermission, core.PublicDoc(doc))
 }
 
 func patchPermission(ctx context.Context, c *core.Call) error {
@@ -166,7 +166,7 @@ func patchPermission(ctx context.Context, c *core.Call) error {
 	if err != nil {
 		return err
 	}
-	return c.Entity(http.StatusOK, core.PublicDoc(doc))
+	return c.EntityOf(http.StatusOK, typePermission, core.PublicDoc(doc))
 }
 
 func deletePermission(ctx context.Context, c *core.Call) error {

@@ -80,7 +80,7 @@ func createEvent(ctx context.Context, c *core.Call) error {
 	if err != nil {
 		return err
 	}
-	return c.Entity(http.StatusCreated, presentEvent(pl.role)(c, o.Data))
+	return c.EntityOf(http.StatusCreated, typeEvent, presentEvent(pl.role)(c, o.Data))
 }
 
 func withoutKeys(m map[string]any, keys ...string) map[string]any {
@@ -193,7 +193,7 @@ func patchEvent(ctx context.Context, c *core.Call) error {
 	if err != nil {
 		return err
 	}
-	return c.Entity(http.StatusOK, presentEvent(pl.role)(c, out))
+	return c.EntityOf(http.StatusOK, typeEvent, presentEvent(pl.role)(c, out))
 }
 
 // patchOccurrence changes one occurrence of a series: the change is kept in

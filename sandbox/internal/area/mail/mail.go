@@ -112,10 +112,12 @@ func Area() core.Area {
 	routes = append(routes, msgRoutes("{user}/")...)
 	routes = append(routes, msgRoutes("{user}/mailFolders/{folder}/")...)
 	return core.Area{
-		Name:      "mail",
-		Routes:    routes,
-		Knobs:     []core.Knob{{Name: knobMessagesPerInbox, Doc: "generated messages in the demo user's inbox (one folder)"}},
-		Seed:      seedMail,
+		Name:   "mail",
+		Routes: routes,
+		Knobs:  []core.Knob{{Name: knobMessagesPerInbox, Doc: "generated messages in the demo user's inbox (one folder)"}},
+		Seed:   seedMail,
+		// 1: Exchange's ids for folders, messages and attachments.
+		Version:   1,
 		Mailboxes: mailboxes{},
 		Subscriptions: []core.Subscribable{
 			{Pattern: "{user}/mailFolders/{folder}/messages", MaxExpiry: 4230 * time.Minute, ODataType: "#Microsoft.Graph.Message",

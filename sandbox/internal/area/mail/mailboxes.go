@@ -5,8 +5,6 @@ import (
 	"errors"
 	"net/http"
 
-	"github.com/google/uuid"
-
 	"github.com/o365go/o365/sandbox/internal/core"
 	"github.com/o365go/o365/sandbox/internal/odata"
 )
@@ -27,7 +25,7 @@ func (mailboxes) Send(ctx context.Context, c *core.Call, tx *core.Tx, msg *core.
 	if err := mailboxFolders.Ensure(ctx, tx, msg.From.ID, now); err != nil {
 		return err
 	}
-	doc := newMessageDoc(msg.Message, now, c.Domain())
+	doc := newMessageDoc(msg.Message, now, c.Domain(), msg.From.ID)
 	// Properties of derived types (eventMessage's) and the sender's
 	// internal keys (links) travel as given.
 	for k, v := range msg.Message {
@@ -37,8 +35,9 @@ func (mailboxes) Send(ctx context.Context, c *core.Call, tx *core.Tx, msg *core.
 	}
 	drafts := wellKnownID(msg.From.ID, "drafts")
 	doc["parentFolderId"] = drafts
-	m := &core.Object{Collection: collMessages, Owner: msg.From.ID, ID: uuid.NewString(), Parent: drafts, Data: doc}
+	m := &core.Object{Collection: collMessages, Owner: msg.From.ID, ID: core.NewItemID(msg.From.ID), Parent: drafts, Data: doc}
 	m.Sort = messageSort(doc, now)
+	nameRecipients(ctx, doc, tx)
 	if err := tx.Put(ctx, m); err != nil {
 		return err
 	}
