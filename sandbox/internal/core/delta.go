@@ -266,10 +266,21 @@ func (c *Call) computedDelta(ctx context.Context, spec DeltaSpec, opts *odata.Op
 	}); err != nil {
 		return err
 	}
+	// Items are known by the id they are served with: an Outlook item's
+	// REST id, unless the request prefers immutable ids.
+	var sh *shaper
+	if spec.Type != "" {
+		if sh, err = c.shaperFor(spec.Type, nil); err != nil {
+			return err
+		}
+	}
 	snap := make(map[string]string, len(docs))
 	var items []any
 	for _, doc := range docs {
 		id := Str(doc, "id")
+		if sh != nil && sh.t.OutlookItem && !sh.immutable {
+			id = ItemRestID(ItemFolder(doc), id)
+		}
 		raw, err := json.Marshal(doc)
 		if err != nil {
 			return err

@@ -74,10 +74,11 @@ func userAddress(u *core.User) map[string]any {
 	return map[string]any{"name": u.DisplayName, "address": addr}
 }
 
-// defaultCalendarID and the calendar group ids are fixed per owner.
-func defaultCalendarID(owner string) string { return core.SeedID("calendar", owner, "calendar") }
+// defaultCalendarID and the calendar group ids are fixed per owner, in
+// Exchange's folder form.
+func defaultCalendarID(owner string) string { return core.SeedFolderID(owner, "calendar", "calendar") }
 
-func groupID(owner, name string) string { return core.SeedID("calendar", owner, "group", name) }
+func groupID(owner, name string) string { return core.SeedFolderID(owner, "calendar", "group", name) }
 
 // The calendar groups every mailbox has.
 var wellKnownGroups = []string{"My Calendars", "Other Calendars", "People's Calendars"}

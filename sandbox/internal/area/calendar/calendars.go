@@ -174,7 +174,7 @@ func createCalendar(ctx context.Context, c *core.Call) error {
 	if col := core.Str(in, "color"); col != "" {
 		setColor(doc, col)
 	}
-	o := &core.Object{Collection: collCalendars, Owner: pl.owner, ID: uuid.NewString(), Parent: parent, Data: doc, Created: c.Now()}
+	o := &core.Object{Collection: collCalendars, Owner: pl.owner, ID: core.NewFolderID(pl.owner), Parent: parent, Data: doc, Created: c.Now()}
 	err = c.Store().Write(ctx, func(tx *core.Tx) error {
 		if _, err := tx.Get(ctx, collCalendarGroups, pl.owner, parent); err != nil {
 			return err
@@ -357,8 +357,7 @@ func createCalendarGroup(ctx context.Context, c *core.Call) error {
 	if err != nil {
 		return err
 	}
-	id := uuid.NewString()
-	o := &core.Object{Collection: collCalendarGroups, Owner: pl.owner, ID: id, Created: c.Now(),
+	o := &core.Object{Collection: collCalendarGroups, Owner: pl.owner, ID: core.NewFolderID(pl.owner), Created: c.Now(),
 		Data: map[string]any{"name": name, "classId": uuid.NewString(), "changeKey": uuid.NewString()}}
 	err = c.Store().Write(ctx, func(tx *core.Tx) error {
 		if err := checkGroupName(ctx, tx, pl.owner, name, ""); err != nil {

@@ -424,7 +424,7 @@ func recurrenceError(err error) error {
 func newEventDoc(pl *place, id string, now time.Time) map[string]any {
 	uid := uuid.NewString()
 	return map[string]any{
-		"createdDateTime": core.ISOTime(now), "lastModifiedDateTime": core.ISOTime(now), "changeKey": uuid.NewString(),
+		"createdDateTime": core.ISOTime(now), "lastModifiedDateTime": core.ISOTime(now), "changeKey": core.NewChangeKey(),
 		"categories": []any{}, "transactionId": nil, "iCalUId": icalUID(uid), "reminderMinutesBeforeStart": 15,
 		"isReminderOn": true, "hasAttachments": false, "subject": "", "bodyPreview": "", "importance": "normal",
 		"sensitivity": "normal", "isAllDay": false, "isCancelled": false, "isOrganizer": true, "responseRequested": true,
@@ -433,7 +433,6 @@ func newEventDoc(pl *place, id string, now time.Time) map[string]any {
 		"recurrence": nil, "responseStatus": map[string]any{"response": "organizer", "time": "0001-01-01T00:00:00Z"},
 		"body": map[string]any{"contentType": "html", "content": ""}, "location": emptyLocation(), "locations": []any{},
 		"attendees": []any{}, "organizer": map[string]any{"emailAddress": pl.address()}, "onlineMeeting": nil,
-		"webLink": "https://outlook.office365.com/owa/?itemid=" + url.QueryEscape(id) + "&exvsurl=1&path=/calendar/item",
 		"_uid":    uid,
 	}
 }
@@ -454,10 +453,18 @@ func eventSort(doc map[string]any) string { return core.SortKey(storedTime(doc["
 func presentEvent(r role) func(c *core.Call, doc map[string]any) map[string]any {
 	return func(c *core.Call, doc map[string]any) map[string]any {
 		out := core.PublicDoc(doc)
+		// The shapes serve an event's REST id from its calendar, and leave
+		// this key out.
+		out["_parentFolderId"] = doc["_parentFolderId"]
+		if m := core.Str(doc, "seriesMasterId"); m != "" && !immutableIDs(c) {
+			out["seriesMasterId"] = core.ItemRestID(core.ItemFolder(doc), m)
+		}
 		delete(out, "singleValueExtendedProperties")
 		delete(out, "multiValueExtendedProperties")
 		if core.Str(doc, "type") != "seriesMaster" {
 			delete(out, "cancelledOccurrences")
+		} else if !immutableIDs(c) {
+			out["cancelledOccurrences"] = cancelledOccurrences(doc, core.ItemRestID(core.ItemFolder(doc), core.Str(doc, "id")))
 		}
 		if core.Str(doc, "type") == "singleInstance" || core.Str(doc, "type") == "seriesMaster" {
 			delete(out, "originalStart")
@@ -508,6 +515,13 @@ func presentEvent(r role) func(c *core.Call, doc map[string]any) map[string]any 
 	}
 }
 
+// immutableIDs reports whether the request prefers immutable ids, which
+// the shapes then serve instead of REST ids.
+func immutableIDs(c *core.Call) bool {
+	v, ok := c.Preference("IdType")
+	return ok && strings.EqualFold(v, "ImmutableId")
+}
+
 // Reading events.
 
 // eventSpec is the list spec of a place's events.
@@ -541,7 +555,7 @@ func loadEvent(ctx context.Context, c *core.Call, tx *core.Tx, pl *place, id str
 	if isOcc {
 		lookup = masterID
 	}
-	o, err := tx.Get(ctx, collEvents, pl.owner, lookup)
+	o, err := tx.GetItem(ctx, core.Scope{Collection: collEvents, Owner: pl.owner}, lookup)
 	if core.IsNotFound(err) {
 		return nil, nil, errEventNotFound()
 	}
@@ -803,7 +817,7 @@ func resolveEvent(ctx context.Context, c *core.Call, tx *core.Tx, owner, id stri
 	if isOcc {
 		lookup = masterID
 	}
-	o, err := tx.Get(ctx, collEvents, owner, lookup)
+	o, err := tx.GetItem(ctx, core.Scope{Collection: collEvents, Owner: owner}, lookup)
 	if err != nil {
 		return nil, err
 	}

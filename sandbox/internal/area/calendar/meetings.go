@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
 
 	"github.com/o365go/o365/sandbox/internal/core"
 )
@@ -137,7 +136,7 @@ func copies(org map[string]any) map[string]any {
 // event: the meeting's properties, the attendee's own defaults.
 func attendeeCopy(org map[string]any, now time.Time) map[string]any {
 	doc := map[string]any{
-		"createdDateTime": core.ISOTime(now), "lastModifiedDateTime": core.ISOTime(now), "changeKey": uuid.NewString(),
+		"createdDateTime": core.ISOTime(now), "lastModifiedDateTime": core.ISOTime(now), "changeKey": core.NewChangeKey(),
 		"categories": []any{}, "transactionId": nil, "reminderMinutesBeforeStart": 15, "isReminderOn": true,
 		"hasAttachments": false, "isCancelled": false, "isOrganizer": false, "seriesMasterId": nil, "showAs": "tentative",
 		"onlineMeetingUrl": nil, "isDraft": false,
@@ -232,9 +231,9 @@ func invite(ctx context.Context, c *core.Call, tx *core.Tx, pl *place, org *core
 			if err := ensureCalendars(ctx, tx, u.ID, userAddress(u), false, now); err != nil {
 				return err
 			}
-			cp = &core.Object{Collection: collEvents, Owner: u.ID, ID: uuid.NewString(), Parent: defaultCalendarID(u.ID), Created: now,
+			cp = &core.Object{Collection: collEvents, Owner: u.ID, ID: core.NewItemID(u.ID), Parent: defaultCalendarID(u.ID), Created: now,
 				Data: attendeeCopy(org.Data, now)}
-			cp.Data["webLink"] = "https://outlook.office365.com/owa/?itemid=" + cp.ID + "&exvsurl=1&path=/calendar/item"
+			cp.Data["_parentFolderId"] = cp.Parent
 			copies(org.Data)[u.ID] = cp.ID
 		} else {
 			syncCopy(cp.Data, org.Data, reset && key == "")

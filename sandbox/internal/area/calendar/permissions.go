@@ -207,7 +207,7 @@ func removePermissionTx(ctx context.Context, tx *core.Tx, owner, calID string, p
 }
 
 func shareeLinkID(sharee, calID string) string {
-	return core.SeedID("calendar", "shared", sharee, calID)
+	return core.SeedFolderID(sharee, "calendar", "shared", calID)
 }
 
 // syncShareeLink puts the shared calendar in the sharee's list (or takes

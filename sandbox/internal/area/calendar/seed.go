@@ -46,7 +46,7 @@ func seedCalendar(ctx context.Context, tx *core.Tx, sd *core.SeedContext) error 
 		pl.cal = cal
 		people[p.ID] = pl
 		focus := sd.Epoch.Add(2*24*time.Hour + 4*time.Hour)
-		if _, err := seedEvent(ctx, tx, pl, core.SeedID("calendar", p.ID, "focus"), sd.Epoch, map[string]any{
+		if _, err := seedEvent(ctx, tx, pl, core.SeedItemID(p.ID, "calendar", "focus"), sd.Epoch, map[string]any{
 			"subject": "Focus time", "showAs": "busy", "isReminderOn": false,
 			"start": map[string]any{"dateTime": focus.Format(graphDateTime), "timeZone": "UTC"},
 			"end":   map[string]any{"dateTime": focus.Add(2 * time.Hour).Format(graphDateTime), "timeZone": "UTC"},
@@ -77,7 +77,7 @@ func seedCalendar(ctx context.Context, tx *core.Tx, sd *core.SeedContext) error 
 		}
 	}
 	alice := people[demo.UserID]
-	sync, err := seedEvent(ctx, tx, alice, core.SeedID("calendar", demo.UserID, "team-sync"), sd.Epoch, map[string]any{
+	sync, err := seedEvent(ctx, tx, alice, core.SeedItemID(demo.UserID, "calendar", "team-sync"), sd.Epoch, map[string]any{
 		"subject":  "Weekly team sync",
 		"body":     map[string]any{"contentType": "html", "content": "<p>What shipped, what is next, what blocks us.</p>"},
 		"start":    map[string]any{"dateTime": "2026-01-05T10:00:00", "timeZone": "Europe/Berlin"},
@@ -100,9 +100,10 @@ func seedCalendar(ctx context.Context, tx *core.Tx, sd *core.SeedContext) error 
 		m := a.(map[string]any)
 		id := []string{demo.BobID, demo.CarolID}[i]
 		m["status"] = map[string]any{"response": answers[id], "time": core.ISOTime(sd.Epoch)}
-		cp := &core.Object{Collection: collEvents, Owner: id, ID: core.SeedID("calendar", id, "team-sync"), Parent: defaultCalendarID(id),
+		cp := &core.Object{Collection: collEvents, Owner: id, ID: core.SeedItemID(id, "calendar", "team-sync"), Parent: defaultCalendarID(id),
 			Created: sd.Epoch, Data: attendeeCopy(sync.Data, sd.Epoch)}
 		cp.Data["_organizer"] = map[string]any{"owner": demo.UserID, "id": sync.ID}
+		cp.Data["_parentFolderId"] = cp.Parent
 		cp.Data["responseStatus"] = map[string]any{"response": answers[id], "time": core.ISOTime(sd.Epoch)}
 		cp.Data["showAs"] = map[string]string{responseAccepted: "busy", responseTentative: "tentative"}[answers[id]]
 		cp.Sort = eventSort(cp.Data)
@@ -117,7 +118,7 @@ func seedCalendar(ctx context.Context, tx *core.Tx, sd *core.SeedContext) error 
 	for i := range sd.Size(knobSeriesPerUser) {
 		hour := 7 + i%10
 		start := time.Date(2026, 1, 5+i%28, hour, (i%2)*30, 0, 0, time.UTC)
-		if _, err := seedEvent(ctx, tx, alice, core.SeedID("calendar", demo.UserID, "series", fmt.Sprint(i)), sd.Epoch, map[string]any{
+		if _, err := seedEvent(ctx, tx, alice, core.SeedItemID(demo.UserID, "calendar", "series", fmt.Sprint(i)), sd.Epoch, map[string]any{
 			"subject": fmt.Sprintf("Generated series %d", i),
 			"start":   map[string]any{"dateTime": start.Format(graphDateTime), "timeZone": "Europe/Berlin"},
 			"end":     map[string]any{"dateTime": start.Add(30 * time.Minute).Format(graphDateTime), "timeZone": "Europe/Berlin"},
@@ -131,7 +132,7 @@ func seedCalendar(ctx context.Context, tx *core.Tx, sd *core.SeedContext) error 
 	}
 	for i := range sd.Size(knobEventsPerUser) {
 		start := sd.Epoch.Add(time.Duration(i) * 3 * time.Hour)
-		if _, err := seedEvent(ctx, tx, alice, core.SeedID("calendar", demo.UserID, "event", fmt.Sprint(i)), sd.Epoch, map[string]any{
+		if _, err := seedEvent(ctx, tx, alice, core.SeedItemID(demo.UserID, "calendar", "event", fmt.Sprint(i)), sd.Epoch, map[string]any{
 			"subject": fmt.Sprintf("Generated event %d", i),
 			"start":   map[string]any{"dateTime": start.Format(graphDateTime), "timeZone": "UTC"},
 			"end":     map[string]any{"dateTime": start.Add(time.Hour).Format(graphDateTime), "timeZone": "UTC"},
@@ -155,7 +156,8 @@ func seedEvent(ctx context.Context, tx *core.Tx, pl *place, id string, at time.T
 	if err := setRecurrence(doc); err != nil {
 		return nil, err
 	}
-	doc["changeKey"] = core.SeedID("calendar", "changeKey", id)
+	doc["changeKey"] = core.SeedChangeKey("calendar", id)
+	doc["_parentFolderId"] = pl.cal.ID
 	o := &core.Object{Collection: collEvents, Owner: pl.owner, ID: id, Parent: pl.cal.ID, Data: doc, Created: at, Sort: eventSort(doc)}
 	return o, tx.Put(ctx, o)
 }

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
 
 	"github.com/o365go/o365/sandbox/internal/core"
 	"github.com/o365go/o365/sandbox/internal/recurrence"
@@ -32,8 +31,9 @@ func createEvent(ctx context.Context, c *core.Call) error {
 		return err
 	}
 	now := c.Now()
-	id := uuid.NewString()
+	id := core.NewItemID(pl.owner)
 	doc := newEventDoc(pl, id, now)
+	doc["_parentFolderId"] = pl.cal.ID
 	applyEventInput(doc, withoutKeys(in, "attachments"))
 	if err := setTimes(doc, in["start"], in["end"]); err != nil {
 		return err
@@ -122,10 +122,7 @@ func changedKeys(before, after map[string]any, keys []string) []string {
 	return out
 }
 
-func touch(doc map[string]any, now time.Time) {
-	doc["lastModifiedDateTime"] = core.ISOTime(now)
-	doc["changeKey"] = uuid.NewString()
-}
+func touch(doc map[string]any, now time.Time) { core.TouchItem(doc, now) }
 
 func patchEvent(ctx context.Context, c *core.Call) error {
 	pl, err := resolvePlace(ctx, c, roleNone)
@@ -262,7 +259,7 @@ func patchOccurrence(ctx context.Context, c *core.Call, tx *core.Tx, pl *place, 
 		ov["_edited"] = true
 	}
 	now := c.Now()
-	ov["lastModifiedDateTime"], ov["changeKey"] = core.ISOTime(now), uuid.NewString()
+	ov["lastModifiedDateTime"], ov["changeKey"] = core.ISOTime(now), core.NewChangeKey()
 	if timesChanged && organizes(master.Data) {
 		// The attendees answer the moved occurrence again.
 		ov["attendees"] = resetResponses(attendeesAt(master.Data, key))
@@ -431,7 +428,7 @@ func attachmentItem(ctx context.Context, c *core.Call, tx *core.Tx) (*core.Objec
 	if m, _, ok := parseOccurrenceID(id); ok {
 		id = m
 	}
-	o, err := tx.Get(ctx, collEvents, owner, id)
+	o, err := tx.GetItem(ctx, core.Scope{Collection: collEvents, Owner: owner}, id)
 	if core.IsNotFound(err) {
 		return nil, errEventNotFound()
 	}
