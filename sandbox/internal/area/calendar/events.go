@@ -433,7 +433,7 @@ func newEventDoc(pl *place, id string, now time.Time) map[string]any {
 		"recurrence": nil, "responseStatus": map[string]any{"response": "organizer", "time": "0001-01-01T00:00:00Z"},
 		"body": map[string]any{"contentType": "html", "content": ""}, "location": emptyLocation(), "locations": []any{},
 		"attendees": []any{}, "organizer": map[string]any{"emailAddress": pl.address()}, "onlineMeeting": nil,
-		"_uid":    uid,
+		"_uid": uid,
 	}
 }
 

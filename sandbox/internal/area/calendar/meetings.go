@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-
 	"github.com/o365go/o365/sandbox/internal/core"
 )
 
