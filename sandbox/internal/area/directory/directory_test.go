@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
-	"strings"
 	"testing"
 
 	"github.com/o365go/o365/sandbox/internal/core"
@@ -226,12 +225,13 @@ func TestDemoTenantIsDeterministic(t *testing.T) {
 	}
 }
 
-// tamper changes a token's last two characters, whatever they were: a fixed
-// replacement would leave a token that already ends with it intact.
+// tamper changes a token's next-to-last character, which base64 always
+// decodes in full (the last one may hold only padding bits), to another one:
+// a fixed replacement would leave a token that already has it intact.
 func tamper(tok string) string {
-	end := "AA"
-	if strings.HasSuffix(tok, end) {
-		end = "BB"
+	c := byte('A')
+	if tok[len(tok)-2] == c {
+		c = 'B'
 	}
-	return tok[:len(tok)-2] + end
+	return tok[:len(tok)-2] + string(c) + tok[len(tok)-1:]
 }
