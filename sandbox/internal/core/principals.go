@@ -55,20 +55,26 @@ func LookupUser(ctx context.Context, tx *Tx, login string) (*User, error) {
 	return &User{ID: o.ID, UPN: Str(o.Data, "userPrincipalName"), Mail: Str(o.Data, "mail"), DisplayName: Str(o.Data, "displayName")}, nil
 }
 
+// Groups: the directory area serves and seeds them; the core reads them for
+// areas whose data a group owns (a Microsoft 365 group's calendar) or that
+// read memberships (mail tips).
+
 // GroupsCollection holds the tenant's groups (owner ""): documents with at
 // least displayName, mail, mailEnabled, securityEnabled and groupTypes.
 const GroupsCollection = "groups"
 
-// MembersCollection holds group memberships, one object per edge: the owner
-// is the group, the id the member (a user or a group). MemberOfCollection
-// holds the same edges the other way round (owner the member, id the
-// group); whoever writes one writes the other.
+// Group memberships are stored one object per edge. GroupMembersCollection:
+// the owner is the group, the id the member (a user or a group);
+// MemberOfCollection holds the same edges the other way round (owner the
+// member, id the group); whoever writes one writes the other.
+// GroupOwnersCollection: the owner is the group, the id the owning user.
 const (
-	MembersCollection  = "links.member"
-	MemberOfCollection = "links.memberOf"
+	GroupMembersCollection = "links.member"
+	MemberOfCollection     = "links.memberOf"
+	GroupOwnersCollection  = "links.owner"
 )
 
-// Group is a directory group, as other areas need it (mail tips, delivery).
+// Group is the identity of a directory group, as areas need it.
 type Group struct {
 	ID, Mail, DisplayName string
 	// Unified marks a Microsoft 365 group (groupTypes "Unified").
@@ -114,7 +120,7 @@ type Member struct {
 // transitive, the members of its nested groups too (each once, the nested
 // groups themselves included, as Graph's transitiveMembers lists them).
 func GroupMembers(ctx context.Context, tx *Tx, groupID string, transitive bool) ([]Member, error) {
-	return walkMemberships(ctx, tx, MembersCollection, groupID, transitive)
+	return walkMemberships(ctx, tx, GroupMembersCollection, groupID, transitive)
 }
 
 // GroupsOf lists the ids of the groups a user or group belongs to; with
@@ -243,4 +249,18 @@ func (k idpKV) Put(ctx context.Context, key string, val []byte, expires time.Tim
 
 func (k idpKV) Delete(ctx context.Context, key string) error {
 	return k.st.Write(ctx, func(tx *Tx) error { return tx.KVDelete(ctx, idpKVPrefix+key) })
+}
+
+// InGroup reports whether a user is a member or an owner of a group.
+func InGroup(ctx context.Context, tx *Tx, groupID, userID string) (bool, error) {
+	for _, coll := range []string{GroupMembersCollection, GroupOwnersCollection} {
+		_, err := tx.Get(ctx, coll, groupID, userID)
+		if err == nil {
+			return true, nil
+		}
+		if !IsNotFound(err) {
+			return false, err
+		}
+	}
+	return false, nil
 }

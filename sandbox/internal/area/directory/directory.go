@@ -32,11 +32,11 @@ const (
 	collOrganization = "organization"
 	collPhotos       = "sandbox.photos" // photo metadata; the bytes are blob "photo:{user id}"
 
-	linkMember      = core.MembersCollection // group -> user or group
-	linkMemberOf    = "links.memberOf"       // user or group -> group (reverse of member)
-	linkOwner       = "links.owner"          // group -> user
-	linkManager     = "links.manager"        // user -> manager
-	linkDirectReprt = "links.directReport"   // manager -> user (reverse of manager)
+	linkMember      = core.GroupMembersCollection // group -> user or group
+	linkMemberOf    = core.MemberOfCollection     // user or group -> group (reverse of member)
+	linkOwner       = core.GroupOwnersCollection  // group -> user
+	linkManager     = "links.manager"             // user -> manager
+	linkDirectReprt = "links.directReport"        // manager -> user (reverse of manager)
 )
 
 // maxPhotoSize caps profile photo uploads (Graph allows 4 MB).
