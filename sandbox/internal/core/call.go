@@ -43,6 +43,9 @@ type Call struct {
 	localizer *localizer
 	// access is the caller's access to User's mailbox, once known.
 	access *Access
+	// countOnly is set for a /$count segment served by its collection's
+	// route: List answers the number alone (see countRoute).
+	countOnly bool
 }
 
 // Param returns a path parameter of the route, e.g. c.Param("id"): already
@@ -116,6 +119,10 @@ func (c *Call) RootURL() string { return c.BaseURL() + "/" + c.root.Path + "/" }
 // WriteJSON sends v with Graph's JSON content type, converted to the
 // request's dialect.
 func (c *Call) WriteJSON(status int, v any) error {
+	if c.countOnly {
+		// The collection's handler answered without List: it has no count.
+		return BadRequest("Resource not found for the segment '$count'.")
+	}
 	return writeJSON(c.W, c.root.Dialect, status, v)
 }
 
