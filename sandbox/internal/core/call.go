@@ -148,7 +148,12 @@ func (c *Call) NoContent() error {
 // contextURL builds @odata.context from the route pattern and the request:
 // "{root}$metadata#users('ID')/messages" for a collection, with "/$entity"
 // for a single entity. Parameters in the middle of the path become keys.
+// A collection of entity references (a route ending in $ref) is OData's
+// "{root}$metadata#Collection($ref)".
 func (c *Call) contextURL(entity bool) string {
+	if segs := c.route.segs; !entity && len(segs) > 0 && segs[len(segs)-1] == "$ref" {
+		return c.RootURL() + "$metadata#Collection($ref)"
+	}
 	var b strings.Builder
 	b.WriteString(c.RootURL())
 	b.WriteString("$metadata#")
