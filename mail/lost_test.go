@@ -290,7 +290,7 @@ func TestSendClientIDRerun(t *testing.T) {
 	if n := countSubject(t, carol, mail.Inbox, "nightly report"); n != 1 {
 		t.Fatalf("Carol received %d reports, want 1", n)
 	}
-	if second.ID == "" || second.IsDraft || second.SentDateTime.IsZero() {
+	if !second.AlreadySent() || first.AlreadySent() || second.ID == "" || second.IsDraft || second.SentDateTime.IsZero() {
 		t.Fatalf("the rerun's message does not hold the sent copy: %+v", second)
 	}
 	if first.ExtendedProperty(outlook.ClientIDProperty) != "job-2026-01-05" {

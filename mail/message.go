@@ -105,7 +105,8 @@ type Message struct {
 	ResponseType    string         `json:"responseType,omitzero" o365:"readonly"`
 	ProposedNewTime *o365.TimeSlot `json:"proposedNewTime,omitzero" o365:"readonly"`
 
-	sent bool // Send succeeded; a second Send is refused
+	sent        bool // Send succeeded; a second Send is refused
+	sentEarlier bool // Send found the message sent by an earlier run
 }
 
 // UnmarshalJSONFrom decodes the message and keeps its JSON (see

@@ -85,7 +85,7 @@ func (msg *Message) Send(ctx context.Context, opts *SendOptions) error {
 		}
 		done, err := msg.sentBefore(ctx, o.ClientID)
 		if err != nil || done {
-			msg.sent = done
+			msg.sent, msg.sentEarlier = done, done
 			return err
 		}
 		msg.SetExtendedProperty(outlook.ClientIDProperty, o.ClientID)
@@ -104,6 +104,11 @@ func (msg *Message) Send(ctx context.Context, opts *SendOptions) error {
 	msg.sent = err == nil
 	return err
 }
+
+// AlreadySent reports whether Send sent nothing because the message, with
+// its SendOptions.ClientID, had been sent by an earlier run; the message
+// then holds that sent copy.
+func (msg *Message) AlreadySent() bool { return msg.sentEarlier }
 
 // sentBefore looks for a message carrying clientID, sent by an earlier run:
 // found, msg becomes it and sentBefore reports true. A draft left in Drafts
@@ -249,12 +254,12 @@ func sendConfirmed(ctx context.Context, acct *o365.Account, clientID string, pos
 	for _, wait := range sendLookups {
 		select {
 		case <-ctx.Done():
-			return nil, fmt.Errorf("%w (and looking for the message: %w)", err, ctx.Err())
+			return nil, fmt.Errorf("%w (and looking for the message: %v)", err, ctx.Err())
 		case <-time.After(wait):
 		}
 		found, ferr := findClientID(ctx, acct, clientID)
 		if ferr != nil {
-			return nil, fmt.Errorf("%w (and looking for the message: %w)", err, ferr)
+			return nil, fmt.Errorf("%w (and looking for the message: %v)", err, ferr)
 		}
 		if len(found) > 0 {
 			// sendMail and the reply actions create the message only as
