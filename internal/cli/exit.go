@@ -239,7 +239,6 @@ func splitAside(s string) (failure, aside string) {
 	return s, ""
 }
 
-
 // requestPrefixRE finds the "o365: METHOD URL: " the engine puts before a
 // transport failure.
 var requestPrefixRE = regexp.MustCompile(`o365: ([A-Z]+) (https?://\S+): `)

@@ -34,7 +34,7 @@ func newMailCommand(s *Session) *cobra.Command {
 		newMailFoldersCommand(s), newMailListCommand(s), newMailReadCommand(s), newMailSendCommand(s),
 		newMailReplyCommand(s), newMailForwardCommand(s), newMailMoveCommand(s), newMailCopyCommand(s), newMailDeleteCommand(s),
 		newMailMarkCommand(s), newMailAttachmentsCommand(s), newMailExportCommand(s), newMailSyncCommand(s),
-		newMailAutoReplyCommand(s),
+		newMailAutoReplyCommand(s), newMailRulesCommand(s), newMailTipsCommand(s), newMailTranslateIDsCommand(s),
 	)
 	return cmd
 }
