@@ -85,8 +85,8 @@ func TestPlainText(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]string{
 		`<style type="text/css">p {margin:0}</style><div><p>Hi, I am on vacation &amp; back<br>on Monday.</p></div>`: "Hi, I am on vacation & back on Monday.",
-		"plain\r\n  text": "plain text",
-		strings.Repeat("a", 100):  strings.Repeat("a", 79) + "…",
+		"plain\r\n  text":                   "plain text",
+		strings.Repeat("a", 100):            strings.Repeat("a", 79) + "…",
 		"<HEAD><title>x</title></HEAD>body": "body",
 	} {
 		if got := plainText(in, 80); got != want {
