@@ -50,8 +50,11 @@ func newMailRulesCommand(s *Session) *cobra.Command {
 					[2]string{"ID", r.ID})
 			})
 		}}
-	cmd.AddCommand(list, show, newMailRulesCreateCommand(s), setRulesEnabledCommand(s, true), setRulesEnabledCommand(s, false),
-		newMailRulesDeleteCommand(s), newMailRulesReorderCommand(s))
+	cmd.AddCommand(list, show, newMailRulesCreateCommand(s),
+		ruleCommand(s, "enable", "Turn inbox rules on", "enabled", func(ctx context.Context, r *mail.Rule) error { return r.SetEnabled(ctx, true) }),
+		ruleCommand(s, "disable", "Turn inbox rules off", "disabled", func(ctx context.Context, r *mail.Rule) error { return r.SetEnabled(ctx, false) }),
+		ruleCommand(s, "delete", "Delete inbox rules", "deleted", func(ctx context.Context, r *mail.Rule) error { return r.Delete(ctx) }),
+		newMailRulesReorderCommand(s))
 	return cmd
 }
 
@@ -240,15 +243,12 @@ func placeRule(ctx context.Context, mb *mail.Mailbox, id string, place int) erro
 	return mb.ReorderRules(ctx, order)
 }
 
-// setRulesEnabledCommand is `mail rules enable` or `mail rules disable`.
-func setRulesEnabledCommand(s *Session, on bool) *cobra.Command {
-	verb, done := "enable", "enabled"
-	if !on {
-		verb, done = "disable", "disabled"
-	}
+// ruleCommand is `mail rules VERB RULE...`: act on each rule named, each
+// one's outcome reported as done.
+func ruleCommand(s *Session, verb, short, done string, act func(context.Context, *mail.Rule) error) *cobra.Command {
 	return &cobra.Command{
 		Use:   verb + " RULE...",
-		Short: strings.ToUpper(verb[:1]) + verb[1:] + " inbox rules",
+		Short: short,
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -256,23 +256,7 @@ func setRulesEnabledCommand(s *Session, on bool) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return eachRule(s, rules, args, done, func(r *mail.Rule) error { return r.SetEnabled(ctx, on) })
-		},
-	}
-}
-
-func newMailRulesDeleteCommand(s *Session) *cobra.Command {
-	return &cobra.Command{
-		Use:   "delete RULE...",
-		Short: "Delete inbox rules",
-		Args:  cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			_, rules, err := loadRules(ctx, s)
-			if err != nil {
-				return err
-			}
-			return eachRule(s, rules, args, "deleted", func(r *mail.Rule) error { return r.Delete(ctx) })
+			return eachRule(s, rules, args, done, func(r *mail.Rule) error { return act(ctx, r) })
 		},
 	}
 }
