@@ -55,7 +55,7 @@ func TestFaultRunSend(t *testing.T) {
 				app := &App{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errw, Getenv: func(k string) string { return h.env[k] },
 					SandboxAddr: h.addr, Retry: policy}
 				ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-				code := app.Run(ctx, []string{"--sandbox-url", url, "mail", "send", "--to", sandbox.DemoCarol, "--subject", subject, "--body", "run " + strconv.Itoa(i)})
+				code := app.Run(ctx, []string{"--sandbox-url", url, "mail", "send", "--to", sandbox.DemoBob, "--subject", subject, "--body", "run " + strconv.Itoa(i)})
 				cancel()
 				outs[i] = outcome{subject, code, out.String(), errw.String()}
 			}
@@ -66,7 +66,7 @@ func TestFaultRunSend(t *testing.T) {
 	injected := srv.FaultsInjected()
 	must(t, srv.SetFaults(""))
 
-	got := inbox(t, h, url, sandbox.DemoCarol)
+	got := inbox(t, h, url, sandbox.DemoBob)
 	lost, dup, failed := 0, 0, 0
 	for _, o := range outs {
 		n := countListed(got, o.subject)

@@ -67,7 +67,7 @@ func TestMailSendOnceAfterLostAnswers(t *testing.T) {
 	wrap, left := faultOnce(map[string][]string{"POST /sendMail": {"drop", "reset"}})
 	url, _ := h.servedSandbox(wrap)
 	send := func(subject string, extra ...string) result {
-		return h.mustRun(append([]string{"--sandbox-url", url, "mail", "send", "--to", sandbox.DemoCarol, "--subject", subject, "--body", "once"}, extra...)...)
+		return h.mustRun(append([]string{"--sandbox-url", url, "mail", "send", "--to", sandbox.DemoBob, "--subject", subject, "--body", "once"}, extra...)...)
 	}
 	send("lost answer")
 	send("reset before")
@@ -86,13 +86,13 @@ func TestMailSendOnceAfterLostAnswers(t *testing.T) {
 	if again["sent"] != true || again["alreadySent"] == nil {
 		t.Fatalf("rerun --json: %v", again)
 	}
-	got := inbox(t, h, url, sandbox.DemoCarol)
+	got := inbox(t, h, url, sandbox.DemoBob)
 	for _, subject := range []string{"lost answer", "reset before", "nightly"} {
 		if n := countListed(got, subject); n != 1 {
-			t.Errorf("Carol received %q %d times, want once", subject, n)
+			t.Errorf("Bob received %q %d times, want once", subject, n)
 		}
 	}
-	if r := h.run("--sandbox-url", url, "mail", "send", "--to", sandbox.DemoCarol, "--subject", "x", "--body", "y",
+	if r := h.run("--sandbox-url", url, "mail", "send", "--to", sandbox.DemoBob, "--subject", "x", "--body", "y",
 		"--idempotency-key", "k", "--no-save"); r.code != ExitUsage || !strings.Contains(r.stderr, "--no-save") {
 		t.Fatalf("--idempotency-key with --no-save: exit %d\n%s", r.code, r.stderr)
 	}
