@@ -109,7 +109,8 @@ type getMailTipsBody struct {
 }
 
 // GetMailTips gets the mail tips of recipients, given as addresses ("a@b.c"
-// or "Name <a@b.c>"), one MailTips per address, each naming its address.
+// or "Name <a@b.c>"), one MailTips per address, each naming its address
+// (MaxMailTipsRecipients per request).
 // The call changes nothing, so it is retried like a GET.
 //
 // Graph: POST /me/getMailTips
@@ -137,13 +138,21 @@ func (m *Mailbox) GetMailTips(ctx context.Context, recipients []string, opts *Ma
 			}
 		}
 	}
-	var page struct {
-		Value []*MailTips `json:"value"`
+	out := make([]*MailTips, 0, len(addrs))
+	for chunk := range slices.Chunk(addrs, MaxMailTipsRecipients) {
+		var page struct {
+			Value []*MailTips `json:"value"`
+		}
+		req := &o365.Request{Method: http.MethodPost, Path: "getMailTips", Idempotent: true,
+			Body: getMailTipsBody{EmailAddresses: chunk, MailTipsOptions: strings.Join(kinds, ", ")}}
+		if _, err := m.acct.Do(ctx, req, &page); err != nil {
+			return nil, fmt.Errorf("mail: mail tips: %w", err)
+		}
+		out = append(out, page.Value...)
 	}
-	req := &o365.Request{Method: http.MethodPost, Path: "getMailTips", Idempotent: true,
-		Body: getMailTipsBody{EmailAddresses: addrs, MailTipsOptions: strings.Join(kinds, ", ")}}
-	if _, err := m.acct.Do(ctx, req, &page); err != nil {
-		return nil, fmt.Errorf("mail: mail tips: %w", err)
-	}
-	return page.Value, nil
+	return out, nil
 }
+
+// MaxMailTipsRecipients is how many recipients Exchange answers mail tips
+// for in one request; GetMailTips asks about more in several.
+const MaxMailTipsRecipients = 100

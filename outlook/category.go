@@ -106,13 +106,14 @@ func CategoryColorName(color string) string {
 // "darkblue"), as a preset ("preset7", "Preset7") or "none", and returns
 // Graph's value; the error lists the names.
 func ParseCategoryColor(s string) (string, error) {
-	key := strings.ToLower(strings.NewReplacer(" ", "", "-", "", "_", "").Replace(strings.TrimSpace(s)))
+	lower := strings.ToLower(strings.TrimSpace(s))
+	key := strings.NewReplacer(" ", "", "-", "", "_", "").Replace(lower)
 	for i, name := range categoryColorNames {
-		if key == strings.ToLower(name) || key == fmt.Sprintf("preset%d", i) {
+		if key == strings.ToLower(name) || lower == fmt.Sprintf("preset%d", i) {
 			return fmt.Sprintf("preset%d", i), nil
 		}
 	}
-	if key == CategoryNone {
+	if lower == CategoryNone {
 		return CategoryNone, nil
 	}
 	return "", fmt.Errorf("outlook: %q is not a category colour; use none, preset0 to preset24, or a name: %s",
