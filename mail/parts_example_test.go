@@ -58,6 +58,7 @@ func ExampleRule_Save() {
 		}
 		fmt.Println(rule.Sequence, rule.DisplayName, rule.IsEnabled)
 	}
+	// Output: 1 Invoices true
 }
 
 // Colour-code mail: a category in the master list, then on a message.
@@ -81,6 +82,7 @@ func ExampleMailbox_CreateCategory() {
 			log.Fatal(err)
 		}
 	}
+	// Output: Project Apollo teal
 }
 
 // Look before you send: who is away, whose mailbox is full, who is outside.
@@ -98,6 +100,9 @@ func ExampleMailbox_GetMailTips() {
 		fmt.Println(t.EmailAddress.Address, "away:", t.AutomaticReplies != nil && t.AutomaticReplies.Message != "",
 			"full:", t.MailboxFull, "external:", t.External())
 	}
+	// Output:
+	// bob@contoso.onmicrosoft.com away: false full: false external: false
+	// someone@example.com away: false full: false external: true
 }
 
 // Keep a message's id across moves: translate the ids a program stored to
@@ -119,11 +124,14 @@ func ExampleMailbox_TranslateExchangeIDs() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	translated := 0
 	for _, r := range res {
 		if r.ErrorDetails != nil {
-			fmt.Println("not translated:", r.ErrorDetails.Message)
+			fmt.Println("not translated:", r.SourceID, r.ErrorDetails.Message)
 			continue
 		}
-		fmt.Println(len(r.TargetID) > 0)
+		translated++ // store r.TargetID in place of r.SourceID
 	}
+	fmt.Printf("%d of %d ids translated\n", translated, len(ids))
+	// Output: 3 of 3 ids translated
 }
