@@ -48,7 +48,7 @@ func newMailTipsCommand(s *Session) *cobra.Command {
 			return s.Out().Print(tips, func() *Table {
 				t := NewTable("Recipient", "Tips")
 				for _, tip := range tips {
-					t.Add(tip.EmailAddress.Address, describeTips(tip))
+					t.Add(tip.EmailAddress.Address, describeTips(tip, slices.Contains(kinds, mail.TipMaxMessageSize)))
 				}
 				return t
 			})
@@ -58,8 +58,9 @@ func newMailTipsCommand(s *Session) *cobra.Command {
 	return cmd
 }
 
-// describeTips says in words what a recipient's tips tell a sender.
-func describeTips(t *mail.MailTips) string {
+// describeTips says in words what a recipient's tips tell a sender; the
+// size limit, the same for nearly everyone, only when asked for.
+func describeTips(t *mail.MailTips, size bool) string {
 	var parts []string
 	if t.Error != nil {
 		parts = append(parts, "no tips: "+firstNonEmpty(t.Error.Message, t.Error.Code))
@@ -92,7 +93,7 @@ func describeTips(t *mail.MailTips) string {
 	if t.IsModerated {
 		parts = append(parts, "moderated: a moderator approves messages first")
 	}
-	if t.MaxMessageSize > 0 {
+	if size && t.MaxMessageSize > 0 {
 		parts = append(parts, "accepts messages up to "+humanSize(int64(t.MaxMessageSize)))
 	}
 	if t.CustomMailTip != "" {
