@@ -98,6 +98,31 @@ func PatchDocument(doc, patch map[string]any, readOnly ...string) {
 	}
 }
 
+// MergeExtendedProperties merges the single- or multi-value extended
+// properties of a PATCH body (patch) into an Outlook item's (cur): a
+// property with the id of one held replaces it (ids compare
+// case-insensitively, as Exchange's do), others are added.
+func MergeExtendedProperties(cur, patch any) []any {
+	old, _ := cur.([]any)
+	out := append([]any(nil), old...)
+	add, _ := patch.([]any)
+	for _, p := range add {
+		pm, _ := p.(map[string]any)
+		replaced := false
+		for i, o := range out {
+			om, _ := o.(map[string]any)
+			if strings.EqualFold(Str(om, "id"), Str(pm, "id")) {
+				out[i] = pm
+				replaced = true
+			}
+		}
+		if !replaced {
+			out = append(out, pm)
+		}
+	}
+	return out
+}
+
 // FilterExpanded applies an $expand's nested $filter to the items of an
 // expanded collection.
 func FilterExpanded(item odata.ExpandItem, values []any) []any {

@@ -205,6 +205,14 @@ func TestCasing(t *testing.T) {
 	if back := fromOutlook(out); !reflect.DeepEqual(back, in) {
 		t.Fatalf("fromOutlook = %v", back)
 	}
+	// A contact's mobilePhone is MobilePhone1 in Outlook REST, both ways.
+	contact := map[string]any{"mobilePhone": "1", "homePhones": []any{}}
+	if o := toOutlook(contact).(map[string]any); o["MobilePhone1"] != "1" || o["HomePhones"] == nil || len(o) != 2 {
+		t.Fatalf("toOutlook(contact) = %v", o)
+	}
+	if g := fromOutlook(map[string]any{"MobilePhone1": "1"}).(map[string]any); g["mobilePhone"] != "1" || len(g) != 1 {
+		t.Fatalf("fromOutlook(contact) = %v", g)
+	}
 }
 
 func TestRouteTableChecks(t *testing.T) {

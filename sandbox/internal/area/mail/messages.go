@@ -411,28 +411,6 @@ func putNewMessageTx(ctx context.Context, tx *core.Tx, m *core.Object, in map[st
 	return nil
 }
 
-// mergeExtended merges extended properties by id.
-func mergeExtended(cur, patch any) []any {
-	old, _ := cur.([]any)
-	out := append([]any(nil), old...)
-	add, _ := patch.([]any)
-	for _, p := range add {
-		pm, _ := p.(map[string]any)
-		replaced := false
-		for i, o := range out {
-			om, _ := o.(map[string]any)
-			if strings.EqualFold(core.Str(om, "id"), core.Str(pm, "id")) {
-				out[i] = pm
-				replaced = true
-			}
-		}
-		if !replaced {
-			out = append(out, pm)
-		}
-	}
-	return out
-}
-
 func patchMessage(ctx context.Context, c *core.Call) error {
 	var in map[string]any
 	if err := c.Decode(&in); err != nil {
@@ -461,7 +439,7 @@ func patchMessage(ctx context.Context, c *core.Call) error {
 			}
 			switch {
 			case core.ContainsFold(extendedProps, k):
-				o.Data[k] = mergeExtended(o.Data[k], v)
+				o.Data[k] = core.MergeExtendedProperties(o.Data[k], v)
 			case v == nil:
 				delete(o.Data, k)
 			default:
