@@ -29,8 +29,8 @@ var (
 	contactAddresses = []string{"businessAddress", "homeAddress", "otherAddress"}
 	addressFields    = []string{"street", "city", "state", "postalCode", "countryOrRegion"}
 	// emailSlots are the single-address views of emailAddresses[0..2].
-	emailSlots     = []string{"primaryEmailAddress", "secondaryEmailAddress", "tertiaryEmailAddress"}
-	extendedProps  = []string{"singleValueExtendedProperties", "multiValueExtendedProperties"}
+	emailSlots      = []string{"primaryEmailAddress", "secondaryEmailAddress", "tertiaryEmailAddress"}
+	extendedProps   = []string{"singleValueExtendedProperties", "multiValueExtendedProperties"}
 	contactReadOnly = []string{"createdDateTime", "lastModifiedDateTime", "changeKey"}
 	// nameParts make the display name Exchange composes when none is given.
 	nameParts = []string{"givenName", "middleName", "surname", "generation"}
