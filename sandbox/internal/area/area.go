@@ -5,6 +5,7 @@ package area
 
 import (
 	"github.com/o365go/o365/sandbox/internal/area/contacts"
+	"github.com/o365go/o365/sandbox/internal/area/conversations"
 	"github.com/o365go/o365/sandbox/internal/area/directory"
 	"github.com/o365go/o365/sandbox/internal/area/mail"
 	"github.com/o365go/o365/sandbox/internal/core"
@@ -16,5 +17,6 @@ func All() []core.Area {
 		directory.Area(),
 		mail.Area(),
 		contacts.Area(),
+		conversations.Area(),
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/o365go/o365/sandbox/internal/identity"
@@ -134,4 +135,105 @@ func (k idpKV) Put(ctx context.Context, key string, val []byte, expires time.Tim
 
 func (k idpKV) Delete(ctx context.Context, key string) error {
 	return k.st.Write(ctx, func(tx *Tx) error { return tx.KVDelete(ctx, idpKVPrefix+key) })
+}
+
+// The tenant's groups, which the directory area serves and seeds: areas
+// that hold a group's data (its conversations, calendar, drive) read them
+// through LookupGroup and Call.AdmitGroup.
+const (
+	// GroupsCollection holds the groups (owner ""): documents with at least
+	// displayName, mail, groupTypes and visibility.
+	GroupsCollection = "groups"
+	// GroupMembersCollection holds one object per membership: owner the
+	// group's id, id the member's.
+	GroupMembersCollection = "links.member"
+	// GroupOwnersCollection holds one object per ownership, the same way.
+	GroupOwnersCollection = "links.owner"
+)
+
+// Group is the identity of a directory group, as routes need it.
+type Group struct {
+	ID, DisplayName, Mail string
+	// Unified is true for a Microsoft 365 group (groupTypes has "Unified"):
+	// only those have a mailbox, a calendar and conversations.
+	Unified bool
+	// Public is true when visibility is "Public": everyone in the tenant
+	// may read the group's content, not only its members.
+	Public bool
+}
+
+// DeletedParent is the Object.Parent of a deleted directory object (a
+// user or group in directory/deletedItems, restorable for 30 days): it
+// keeps its collection and id, so that delta reports it removed with reason
+// "changed" and a restore brings it back as it was. Lookups of principals
+// do not find it.
+const DeletedParent = "deletedItems"
+
+// LookupGroup finds a group by object id; the error wraps ErrNotFound.
+// A deleted group is not found.
+func LookupGroup(ctx context.Context, tx *Tx, id string) (*Group, error) {
+	o, err := tx.Get(ctx, GroupsCollection, "", id)
+	if err != nil {
+		return nil, err
+	}
+	if o.Parent == DeletedParent {
+		return nil, fmt.Errorf("group %q is deleted: %w", id, ErrNotFound)
+	}
+	g := &Group{ID: o.ID, DisplayName: Str(o.Data, "displayName"), Mail: Str(o.Data, "mail"),
+		Public: strings.EqualFold(Str(o.Data, "visibility"), "Public")}
+	types, _ := o.Data["groupTypes"].([]any)
+	for _, t := range types {
+		if s, _ := t.(string); strings.EqualFold(s, "Unified") {
+			g.Unified = true
+		}
+	}
+	return g, nil
+}
+
+// IsGroupMember reports whether a user is a direct member or an owner of a
+// group.
+func IsGroupMember(ctx context.Context, tx *Tx, groupID, userID string) (bool, error) {
+	for _, coll := range []string{GroupMembersCollection, GroupOwnersCollection} {
+		_, err := tx.Get(ctx, coll, groupID, userID)
+		if err == nil {
+			return true, nil
+		}
+		if !IsNotFound(err) {
+			return false, err
+		}
+	}
+	return false, nil
+}
+
+// AdmitGroup resolves the group a groups/{id}/... route addresses and
+// checks that the caller may use its content as Exchange decides: an
+// application (whose roles the route checked) always; a signed-in user when
+// a member or owner, or, to read, when the group is public. An unknown
+// group is 404 Request_ResourceNotFound, a refused user 403
+// ErrorAccessDenied.
+func (c *Call) AdmitGroup(ctx context.Context, id string, write bool) (*Group, error) {
+	var g *Group
+	member := false
+	err := c.Store().Read(ctx, func(tx *Tx) error {
+		var err error
+		if g, err = LookupGroup(ctx, tx, id); err != nil {
+			return err
+		}
+		if c.Claims == nil || c.Claims.AppOnly {
+			member = true
+			return nil
+		}
+		member, err = IsGroupMember(ctx, tx, g.ID, c.Claims.ObjectID)
+		return err
+	})
+	if IsNotFound(err) {
+		return nil, ResourceNotFound(id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !member && (write || !g.Public) {
+		return nil, AccessDenied()
+	}
+	return g, nil
 }
