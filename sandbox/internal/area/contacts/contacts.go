@@ -52,6 +52,9 @@ func Area() core.Area {
 		read(http.MethodGet, "{user}/contactFolders/delta", deltaFolders),
 		read(http.MethodGet, "{user}/contacts", listDefaultContacts),
 		write(http.MethodPost, "{user}/contacts", createDefaultContact),
+		// Graph binds delta to any contact collection: /me/contacts/delta
+		// is the default folder's.
+		read(http.MethodGet, "{user}/contacts/delta", deltaDefaultContacts),
 	}
 	routes = append(routes, contactRoutes("{user}/contacts/{id}", read, write)...)
 	// A folder is addressed at the top (contactFolders/{folder}) or below

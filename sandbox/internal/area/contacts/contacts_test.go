@@ -159,6 +159,13 @@ func TestContactFoldersMoveAndDelta(t *testing.T) {
 	ts.Do(t, tok, "GET", "/v1.0/me/contactFolders/contacts/contacts/"+seeded["id"].(string), nil).WantError(t, 404, "ErrorItemNotFound")
 	ts.Do(t, tok, "GET", "/v1.0/me/contactFolders/"+famID+"/contacts/"+seeded["id"].(string), nil).WantStatus(t, 200)
 	ts.Do(t, tok, "PATCH", "/v1.0/me/contacts/"+seeded["id"].(string), map[string]any{"parentFolderId": "nope"}).WantError(t, 404, "ErrorItemNotFound")
+	// The default folder's delta (/me/contacts/delta) no longer has her.
+	def := ts.Do(t, tok, "GET", "/v1.0/me/contacts/delta", nil).WantStatus(t, 200)
+	for _, c := range sandboxtest.Values(t, def) {
+		if c["surname"] == "Bowen" {
+			t.Fatalf("moved contact in the default folder's delta: %s", def.Raw)
+		}
+	}
 	round := ts.Do(t, tok, "GET", link, nil).WantStatus(t, 200)
 	if v := sandboxtest.Values(t, round); len(v) != 1 || v[0]["surname"] != "Bowen" {
 		t.Fatalf("delta after the move in %s", round.Raw)

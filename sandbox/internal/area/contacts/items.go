@@ -338,6 +338,13 @@ func listFolderContacts(ctx context.Context, c *core.Call) error {
 	return c.List(ctx, contactListSpec(c, f.ID))
 }
 
+func deltaDefaultContacts(ctx context.Context, c *core.Call) error {
+	if err := ensureTree(ctx, c); err != nil {
+		return err
+	}
+	return c.Delta(ctx, core.DeltaSpec{Scope: contactsIn(c.User.ID, defaultFolderID(c.User.ID)), PageSize: 100, Present: presentContact})
+}
+
 func deltaFolderContacts(ctx context.Context, c *core.Call) error {
 	f, err := folder(ctx, c)
 	if err != nil {
