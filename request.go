@@ -128,6 +128,13 @@ func (a *Account) URL(req *Request) (string, error) {
 		if req.Resource != nil {
 			res = *req.Resource
 		}
+		if res.group != "" {
+			id, ok := a.groups.get(res.group)
+			if !ok {
+				return "", fmt.Errorf("%w %q: the group's id is looked up by the first request; call Account.ResolveResource first", ErrInvalidResource, res.String())
+			}
+			res = groupResource(id)
+		}
 		if res.IsMe() && a.AppOnly() {
 			return "", ErrAppOnlyMe
 		}
@@ -180,6 +187,10 @@ func (a *Account) Do(ctx context.Context, req *Request, out any) (*Response, err
 	}
 	if req == nil {
 		return nil, errors.New("o365: Do: nil request")
+	}
+	req, err := a.resolveRequest(ctx, req)
+	if err != nil {
+		return nil, err
 	}
 	target, err := a.URL(req)
 	if err != nil {
