@@ -258,3 +258,31 @@ func (g Group) MarshalJSON() ([]byte, error) {
 	type plain Group
 	return MarshalObject((*plain)(&g))
 }
+
+// ProfilePhoto is Graph's profilePhoto: what a user's, group's or contact's
+// picture is at one size. ID names the size ("240X240"; "default" on some
+// services); the image itself is the photo's $value.
+type ProfilePhoto struct {
+	Object
+	ID     string `json:"id,omitzero" o365:"readonly"`
+	Width  int    `json:"width,omitzero" o365:"readonly"`
+	Height int    `json:"height,omitzero" o365:"readonly"`
+	// ContentType is the image's media type ("image/jpeg") and ETag
+	// changes with the image.
+	ContentType string `json:"@odata.mediaContentType,omitzero" o365:"readonly"`
+	ETag        string `json:"@odata.mediaEtag,omitzero" o365:"readonly"`
+}
+
+// UnmarshalJSONFrom decodes the photo's metadata and keeps its JSON (see
+// Object).
+func (p *ProfilePhoto) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	type plain ProfilePhoto
+	return DecodeObject(dec, (*plain)(p))
+}
+
+// MarshalJSON encodes the photo's metadata as the service sent it (see
+// Object).
+func (p ProfilePhoto) MarshalJSON() ([]byte, error) {
+	type plain ProfilePhoto
+	return MarshalObject((*plain)(&p))
+}
