@@ -402,7 +402,7 @@ func protocolMaxTop(p *Protocol) int {
 }
 
 func caseKey(p *Protocol, k string) string {
-	if p == nil || p.KeyCase == nil {
+	if p == nil || p.camelWire() {
 		return k
 	}
 	return p.CaseKey(k)

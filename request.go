@@ -518,7 +518,7 @@ func (a *Account) marshalCased(v any) ([]byte, error) {
 	if a.proto.camelWire() {
 		return data, nil
 	}
-	data, err := rewriteKeysBytes(data, a.proto.KeyCase)
+	data, err := rewriteKeysBytes(data, a.proto.wireKey)
 	if err != nil {
 		return nil, fmt.Errorf("o365: casing the request body: %w", err)
 	}
@@ -530,8 +530,13 @@ func (a *Account) marshalCased(v any) ([]byte, error) {
 func (a *Account) unmarshalCased(body []byte, out any) error {
 	if !a.proto.camelWire() {
 		var err error
-		if body, err = camelKeys(body); err != nil {
-			return err
+		if a.proto.KeyCase != nil {
+			if body, err = camelKeys(body); err != nil {
+				return err
+			}
+		}
+		if body, err = a.proto.modelKeys(body); err != nil {
+			return fmt.Errorf("casing the body: %w", err)
 		}
 	}
 	if err := decodeOwned(body, out); err != nil {
