@@ -142,6 +142,15 @@ func (c *Contact) Name() string {
 	return c.CompanyName
 }
 
+// PendingPhoto returns the photo a contact read from a vCard (ParseVCard)
+// carries until Save sets it on the service, and whether there is one.
+func (c *Contact) PendingPhoto() (contentType string, data []byte, ok bool) {
+	if c.photo == nil {
+		return "", nil, false
+	}
+	return c.photo.contentType, c.photo.data, true
+}
+
 // NewContact returns a new contact that Save creates in the default
 // Contacts folder.
 func (b *AddressBook) NewContact() *Contact {

@@ -62,8 +62,11 @@ func collect[T any](t testing.TB, seq func(func(*T, error) bool)) []*T {
 // sent is one request a recorder saw.
 type sent struct {
 	Method, Path, Query, Body string
-	Header                     http.Header
+	Header                    http.Header
 }
+
+// String shows the request without its headers, which hold the token.
+func (s sent) String() string { return s.Method + " " + s.Path + "?" + s.Query + " " + s.Body }
 
 // recorder is an http.RoundTripper that records what goes on the wire and,
 // for the first request matching each drop rule, lets the server do the work

@@ -33,8 +33,9 @@ type ExportOptions struct {
 	NoPhotos bool
 }
 
-// WriteVCard writes contacts to w as vCard 4.0, one card each, without
-// their photos (it makes no request; see ExportVCard for photos).
+// WriteVCard writes contacts to w as vCard 4.0, one card each. It makes no
+// request: only a photo a contact carries from ParseVCard is written (see
+// ExportVCard for the service's photos).
 func WriteVCard(w io.Writer, contacts ...*Contact) error {
 	cards := make([]*vcard.Card, len(contacts))
 	for i, c := range contacts {
@@ -135,6 +136,9 @@ func fetchPhotos(ctx context.Context, acct *o365.Account, all []*Contact) ([]*pe
 
 // cardOf maps a contact (and its photo, if any) onto a vCard 4.0 card.
 func cardOf(c *Contact, photo *pendingPhoto) *vcard.Card {
+	if photo == nil {
+		photo = c.photo
+	}
 	card := &vcard.Card{}
 	add := func(p vcard.Property, params ...string) {
 		for i := 0; i+1 < len(params); i += 2 {
