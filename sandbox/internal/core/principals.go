@@ -190,9 +190,9 @@ func LookupGroup(ctx context.Context, tx *Tx, id string) (*Group, error) {
 	return g, nil
 }
 
-// IsGroupMember reports whether a user is a direct member or an owner of a
+// InGroup reports whether a user is a direct member or an owner of a
 // group.
-func IsGroupMember(ctx context.Context, tx *Tx, groupID, userID string) (bool, error) {
+func InGroup(ctx context.Context, tx *Tx, groupID, userID string) (bool, error) {
 	for _, coll := range []string{GroupMembersCollection, GroupOwnersCollection} {
 		_, err := tx.Get(ctx, coll, groupID, userID)
 		if err == nil {
@@ -223,7 +223,7 @@ func (c *Call) AdmitGroup(ctx context.Context, id string, write bool) (*Group, e
 			member = true
 			return nil
 		}
-		member, err = IsGroupMember(ctx, tx, g.ID, c.Claims.ObjectID)
+		member, err = InGroup(ctx, tx, g.ID, c.Claims.ObjectID)
 		return err
 	})
 	if IsNotFound(err) {
