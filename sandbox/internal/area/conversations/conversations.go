@@ -201,6 +201,7 @@ func listPosts(ctx context.Context, c *core.Call) error {
 	spec := listSpec(postsOf(g.ID, t.ID), presentPost)
 	spec.Desc = false
 	spec.SearchFields = []string{"body/content", "from/emailAddress/name", "from/emailAddress/address"}
+	spec.Expand = postExpanders(g.ID)
 	return c.List(ctx, spec)
 }
 
@@ -217,7 +218,8 @@ func getPost(ctx context.Context, c *core.Call) error {
 		return err
 	}
 	spec := listSpec(postsOf(g.ID, t.ID), presentPost)
-	spec.Expand = map[string]core.Expander{"inReplyTo": func(ctx context.Context, c *core.Call, doc map[string]any, _ odata.ExpandItem) (any, error) {
+	spec.Expand = postExpanders(g.ID)
+	spec.Expand["inReplyTo"] = core.Expander(func(ctx context.Context, c *core.Call, doc map[string]any, _ odata.ExpandItem) (any, error) {
 		var parent map[string]any
 		err := c.Store().Read(ctx, func(tx *core.Tx) error {
 			self, err := tx.Get(ctx, collPosts, g.ID, core.Str(doc, "id"))
@@ -234,7 +236,7 @@ func getPost(ctx context.Context, c *core.Call) error {
 			return err
 		})
 		return parent, err
-	}}
+	})
 	if err := c.GetEntity(ctx, spec, c.Param("post")); core.IsNotFound(err) {
 		return errNotFound("post")
 	} else {
@@ -242,10 +244,37 @@ func getPost(ctx context.Context, c *core.Call) error {
 	}
 }
 
+// postExpanders serve $expand of a post's extended properties, read back
+// from the stored post.
+func postExpanders(group string) map[string]core.Expander {
+	ext := func(name string) core.Expander {
+		return func(ctx context.Context, c *core.Call, doc map[string]any, item odata.ExpandItem) (any, error) {
+			var list []any
+			err := c.Store().Read(ctx, func(tx *core.Tx) error {
+				o, err := tx.Get(ctx, collPosts, group, core.Str(doc, "id"))
+				if err == nil {
+					list, _ = o.Data[name].([]any)
+				}
+				return err
+			})
+			if list == nil {
+				list = []any{}
+			}
+			return core.FilterExpanded(item, list), err
+		}
+	}
+	return map[string]core.Expander{
+		"singleValueExtendedProperties": ext("singleValueExtendedProperties"),
+		"multiValueExtendedProperties":  ext("multiValueExtendedProperties"),
+	}
+}
+
 // presentPost is what a client sees of a post; the post it answers is
 // reached through $expand=inReplyTo.
 func presentPost(c *core.Call, doc map[string]any) map[string]any {
 	out := core.PublicDoc(doc)
+	delete(out, "singleValueExtendedProperties")
+	delete(out, "multiValueExtendedProperties")
 	if v, ok := c.Preference("outlook.body-content-type"); ok {
 		if want := strings.ToLower(v); want == "text" || want == "html" {
 			c.ApplyPreference(`outlook.body-content-type="` + want + `"`)
@@ -301,7 +330,26 @@ func checkPost(v any) (map[string]any, error) {
 	if parts == nil {
 		parts = []any{}
 	}
-	return map[string]any{"body": map[string]any{"contentType": ct, "content": content}, "newParticipants": parts}, nil
+	out := map[string]any{"body": map[string]any{"contentType": ct, "content": content}, "newParticipants": parts}
+	// Extended properties (a client's id for exactly-once posting) are kept
+	// with the post, served through $expand and $filter.
+	for _, k := range []string{"singleValueExtendedProperties", "multiValueExtendedProperties"} {
+		v, ok := p[k]
+		if !ok || v == nil {
+			continue
+		}
+		list, isList := v.([]any)
+		for _, e := range list {
+			if m, isObj := e.(map[string]any); !isObj || core.Str(m, "id") == "" {
+				isList = false
+			}
+		}
+		if !isList {
+			return nil, core.BadRequest("%s must be an array of {id, value}.", k)
+		}
+		out[k] = list
+	}
+	return out, nil
 }
 
 // preview is the first 255 characters of a body as text.
@@ -346,6 +394,11 @@ func (w *writer) post(ctx context.Context, thread *core.Object, in map[string]an
 	}
 	if inReplyTo != "" {
 		doc["_inReplyTo"] = inReplyTo
+	}
+	for _, k := range []string{"singleValueExtendedProperties", "multiValueExtendedProperties"} {
+		if v, ok := in[k]; ok {
+			doc[k] = v
+		}
 	}
 	if err := w.tx.Put(ctx, &core.Object{Collection: collPosts, Owner: w.group, ID: w.newID(), Parent: thread.ID,
 		Data: doc, Created: w.now, Sort: core.SortKey(w.now)}); err != nil {
