@@ -246,6 +246,18 @@ func lines(s string) []string {
 	return strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
 }
 
+// ErrInvalidVCard is matched by errors.Is for every error about malformed
+// vCard input (a card without END:VCARD, a date that is no date ...); the
+// error's text names the line.
+var ErrInvalidVCard = errors.New("contacts: invalid vCard")
+
+// invalidVCard is a syntax or value error of vCard input.
+type invalidVCard struct{ err error }
+
+func (e invalidVCard) Error() string        { return "contacts: " + e.err.Error() }
+func (e invalidVCard) Unwrap() error        { return e.err }
+func (e invalidVCard) Is(target error) bool { return target == ErrInvalidVCard }
+
 // Skipped is a vCard property an import left out because an Outlook contact
 // cannot hold it (a fax number, a fourth e-mail address, a birthday without
 // a year ...).
@@ -307,14 +319,14 @@ type ImportResult struct {
 
 // ParseVCard reads vCard content (one card or many; vCard 4.0, 3.0 or 2.1)
 // into new contacts, neither saved nor bound to an account (ImportVCard
-// creates them). A malformed card is an error naming its
-// line (a *vcard.Error's text) and no contact is returned; properties an
-// Outlook contact cannot hold are returned as skipped, and are an
+// creates them). A malformed card is an error matching ErrInvalidVCard
+// that names its line, and no contact is returned; properties an Outlook
+// contact cannot hold are returned as skipped, and are an
 // *UnsupportedError unless opts.SkipUnsupported.
 func ParseVCard(r io.Reader, opts *ImportOptions) ([]*Contact, []Skipped, error) {
 	cards, err := vcard.ReadAll(r)
 	if err != nil {
-		return nil, nil, fmt.Errorf("contacts: %w", err)
+		return nil, nil, invalidVCard{err}
 	}
 	var all []*Contact
 	var skipped []Skipped
@@ -428,7 +440,7 @@ func contactOf(card *vcard.Card, n int) (*Contact, []Skipped, error) {
 		skipped = append(skipped, Skipped{Card: n, Line: p.Line, Property: p.Name, Reason: reason})
 	}
 	bad := func(p *vcard.Property, format string, args ...any) error {
-		return fmt.Errorf("contacts: vcard: line %d (card %d): %s: %s", p.Line, n, p.Name, fmt.Sprintf(format, args...))
+		return invalidVCard{fmt.Errorf("vcard: line %d (card %d): %s: %s", p.Line, n, p.Name, fmt.Sprintf(format, args...))}
 	}
 	set := func(p *vcard.Property, dst *string, v string) {
 		if *dst != "" && *dst != v {

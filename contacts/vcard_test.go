@@ -280,3 +280,12 @@ func FuzzParseVCard(f *testing.F) {
 		}
 	})
 }
+
+func TestInvalidVCardIsMatchable(t *testing.T) {
+	for _, in := range []string{"BEGIN:VCARD\r\nFN:x\r\n", "BEGIN:VCARD\r\nBDAY:x\r\nEND:VCARD\r\n"} {
+		_, _, err := contacts.ParseVCard(strings.NewReader(in), nil)
+		if !errors.Is(err, contacts.ErrInvalidVCard) || !strings.HasPrefix(err.Error(), "contacts: vcard: line ") {
+			t.Fatalf("%q: %v", in, err)
+		}
+	}
+}

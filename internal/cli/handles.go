@@ -57,17 +57,35 @@ func (s *Session) handleMailbox() (string, error) {
 	return fmt.Sprintf("profile %s, %s, resource %s", profileKey(st.Profile), where, firstNonEmpty(st.Resource, "me")), nil
 }
 
-// rememberHandles records that rows 1..len(ids) of the table just printed
-// stand for ids. A failure to record them is reported, not fatal: the table
-// is printed already.
-func (s *Session) rememberHandles(ids []string) {
+// rowKind is a kind of item whose tables number their rows: each kind
+// keeps its own numbers, so that listing contacts does not change what
+// "o365 mail read 3" reads.
+type rowKind struct {
+	file    string // under stateDir
+	noun    string // "messages", "contacts"
+	listCmd string // the command that numbers them
+}
+
+var (
+	messageRows = rowKind{file: handlesFile, noun: "messages", listCmd: "o365 mail list"}
+	contactRows = rowKind{file: "handles-contacts.json", noun: "contacts", listCmd: "o365 contacts list"}
+)
+
+// rememberHandles records that rows 1..len(ids) of the message table just
+// printed stand for ids.
+func (s *Session) rememberHandles(ids []string) { s.rememberRows(messageRows, ids) }
+
+// rememberRows records that rows 1..len(ids) of the table of kind just
+// printed stand for ids. A failure to record them is reported, not fatal:
+// the table is printed already.
+func (s *Session) rememberRows(kind rowKind, ids []string) {
 	mailbox, err := s.handleMailbox()
 	if err == nil {
 		var dir string
 		if dir, err = stateDir(s.app.Getenv); err == nil {
 			var data []byte
 			if data, err = json.Marshal(handleList{Mailbox: mailbox, Listed: time.Now().UTC(), IDs: ids}); err == nil {
-				err = writeFileAtomic(filepath.Join(dir, handlesFile), append(data, '\n'))
+				err = writeFileAtomic(filepath.Join(dir, kind.file), append(data, '\n'))
 			}
 		}
 	}
@@ -90,8 +108,12 @@ func isHandle(arg string) bool {
 }
 
 // messageIDs turns each argument that is a row number of the last listed
-// table into its message id, and keeps the others (ids) as they are.
-func (s *Session) messageIDs(args []string) ([]string, error) {
+// table of messages into its message id, and keeps the others (ids) as
+// they are.
+func (s *Session) messageIDs(args []string) ([]string, error) { return s.rowIDs(messageRows, args) }
+
+// rowIDs is messageIDs for any kind of numbered rows.
+func (s *Session) rowIDs(kind rowKind, args []string) ([]string, error) {
 	var list *handleList
 	out := make([]string, len(args))
 	for i, arg := range args {
@@ -101,13 +123,13 @@ func (s *Session) messageIDs(args []string) ([]string, error) {
 		}
 		if list == nil {
 			var err error
-			if list, err = s.loadHandles(); err != nil {
+			if list, err = s.loadHandles(kind); err != nil {
 				return nil, err
 			}
 		}
 		n, _ := strconv.Atoi(arg)
 		if n < 1 || n > len(list.IDs) {
-			return nil, UsageError("there is no row %s in the last list of messages (it had %d)", arg, len(list.IDs))
+			return nil, UsageError("there is no row %s in the last list of %s (it had %d)", arg, kind.noun, len(list.IDs))
 		}
 		out[i] = list.IDs[n-1]
 	}
@@ -123,23 +145,24 @@ func (s *Session) messageID(arg string) (string, error) {
 	return ids[0], nil
 }
 
-// loadHandles reads the numbers of the last list, for the run's mailbox.
-func (s *Session) loadHandles() (*handleList, error) {
+// loadHandles reads the numbers of the last list of kind, for the run's
+// mailbox.
+func (s *Session) loadHandles(kind rowKind) (*handleList, error) {
 	dir, err := stateDir(s.app.Getenv)
 	if err != nil {
 		return nil, err
 	}
-	data, err := os.ReadFile(filepath.Join(dir, handlesFile))
+	data, err := os.ReadFile(filepath.Join(dir, kind.file))
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, WithHint(UsageError("no messages were listed yet, so row numbers mean nothing"),
-			`run "o365 mail list" and use the numbers of its # column, or give the message's id (--json shows it)`)
+		return nil, WithHint(UsageError("no %s were listed yet, so row numbers mean nothing", kind.noun),
+			fmt.Sprintf(`run "%s" and use the numbers of its # column, or give the id (--json shows it)`, kind.listCmd))
 	}
 	if err != nil {
 		return nil, err
 	}
 	var list handleList
 	if err := json.Unmarshal(data, &list); err != nil {
-		return nil, WithHint(fmt.Errorf("%s is damaged: %w", filepath.Join(dir, handlesFile), err), `run "o365 mail list" again`)
+		return nil, WithHint(fmt.Errorf("%s is damaged: %w", filepath.Join(dir, kind.file), err), fmt.Sprintf(`run "%s" again`, kind.listCmd))
 	}
 	mailbox, err := s.handleMailbox()
 	if err != nil {
@@ -147,7 +170,7 @@ func (s *Session) loadHandles() (*handleList, error) {
 	}
 	if list.Mailbox != mailbox {
 		return nil, WithHint(UsageError("the row numbers are those of another mailbox's list (%s)", list.Mailbox),
-			`run "o365 mail list" with the same --resource, --profile and sandbox first, or give the message's id`)
+			fmt.Sprintf(`run "%s" with the same --resource, --profile and sandbox first, or give the id`, kind.listCmd))
 	}
 	return &list, nil
 }

@@ -548,13 +548,24 @@ func printOutcomes(s *Session, verb string, args, ids []string, err error) error
 	if err != nil && !errors.As(err, &be) {
 		return err
 	}
+	var failed map[string]error
+	if be != nil {
+		failed = be.Failed
+	}
+	return reportOutcomes(s, messageRows, verb, args, ids, failed)
+}
+
+// reportOutcomes prints each item's outcome of a bulk command on items of
+// kind (failed maps the ids that failed to their errors) and returns the
+// error to exit with: 4 when every failure is "not found", else the code
+// of the first other failure.
+func reportOutcomes(s *Session, kind rowKind, verb string, args, ids []string, failed map[string]error) error {
 	outs := make([]outcome, len(ids))
-	var missing, failed []string
+	var missing, others []string
 	var firstOther error
 	for i, id := range ids {
 		o := outcome{ID: id, Done: true, Result: verb}
-		if be != nil && be.Failed[id] != nil {
-			e := be.Failed[id]
+		if e := failed[id]; e != nil {
 			o.Done = false
 			var ae *o365.Error
 			if errors.As(e, &ae) {
@@ -566,7 +577,7 @@ func printOutcomes(s *Session, verb string, args, ids []string, err error) error
 			} else {
 				msg, _ := errorText(e)
 				o.Result, o.Error = "failed: "+msg, msg
-				failed = append(failed, args[i])
+				others = append(others, args[i])
 				if firstOther == nil {
 					firstOther = e
 				}
@@ -574,8 +585,9 @@ func printOutcomes(s *Session, verb string, args, ids []string, err error) error
 		}
 		outs[i] = o
 	}
+	column := strings.ToUpper(kind.noun[:1]) + strings.TrimSuffix(kind.noun[1:], "s")
 	perr := s.Out().Print(outs, func() *Table {
-		t := NewTable("Message", "Result")
+		t := NewTable(column, "Result")
 		for i, o := range outs {
 			t.Add(args[i], o.Result)
 		}
@@ -586,11 +598,11 @@ func printOutcomes(s *Session, verb string, args, ids []string, err error) error
 	}
 	switch {
 	case firstOther != nil:
-		return WithHint(fmt.Errorf("%d of %d messages failed (%s), %d not found: %w", len(failed), len(ids), strings.Join(failed, ", "), len(missing), firstOther),
+		return WithHint(fmt.Errorf("%d of %d %s failed (%s), %d not found: %w", len(others), len(ids), kind.noun, strings.Join(others, ", "), len(missing), firstOther),
 			hint(firstOther, s.target()))
 	case len(missing) > 0:
-		return WithHint(notFoundError(fmt.Sprintf("%d of %d messages were not found: %s", len(missing), len(ids), strings.Join(missing, ", "))),
-			`check the ids, or list the messages with "o365 mail list"`)
+		return WithHint(notFoundError(fmt.Sprintf("%d of %d %s were not found: %s", len(missing), len(ids), kind.noun, strings.Join(missing, ", "))),
+			fmt.Sprintf(`check the ids, or list the %s with "%s"`, kind.noun, kind.listCmd))
 	}
 	return nil
 }
@@ -730,18 +742,23 @@ func newMailExportCommand(s *Session) *cobra.Command {
 	return cmd
 }
 
-// exportMIME writes the message's MIME text to a temporary file next to
-// path, then moves it into place: an interrupted export leaves no half
-// file, and an existing file is replaced only when force says so (and only
-// by a complete one).
+// exportMIME writes the message's MIME text to path (see saveFile).
 func exportMIME(ctx context.Context, m *mail.Message, path string, force bool) (int64, error) {
+	return saveFile(path, force, "--eml", func(w io.Writer) (int64, error) { return m.DownloadMIME(ctx, w) })
+}
+
+// saveFile writes what write produces to a temporary file next to path,
+// then moves it into place: an interrupted export leaves no half file, and
+// an existing file is replaced only when force says so (and only by a
+// complete one). flag names the option that chose path, for the hint.
+func saveFile(path string, force bool, flag string, write func(io.Writer) (int64, error)) (int64, error) {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return 0, err
 	}
 	tmp := f.Name()
 	defer os.Remove(tmp)
-	n, err := m.DownloadMIME(ctx, f)
+	n, err := write(f)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
@@ -762,7 +779,7 @@ func exportMIME(ctx context.Context, m *mail.Message, path string, force bool) (
 		}
 	}
 	if errors.Is(err, fs.ErrExist) {
-		return n, WithHint(UsageError("%s exists", path), "add --force to replace it, or choose another --eml file")
+		return n, WithHint(UsageError("%s exists", path), "add --force to replace it, or choose another "+flag+" file")
 	}
 	return n, err
 }
