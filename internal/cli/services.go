@@ -10,5 +10,7 @@ func services() []func(*Session) *cobra.Command {
 	return []func(*Session) *cobra.Command{
 		newMailCommand,
 		newContactsCommand,
+		newUsersCommand,
+		newGroupsCommand,
 	}
 }
