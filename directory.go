@@ -1,6 +1,10 @@
 package o365
 
 import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
 	"strings"
 	"time"
 
@@ -285,4 +289,39 @@ func (p *ProfilePhoto) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 func (p ProfilePhoto) MarshalJSON() ([]byte, error) {
 	type plain ProfilePhoto
 	return MarshalObject((*plain)(&p))
+}
+
+// MaxPhotoSize is the largest photo Graph accepts for a user, group or
+// contact.
+const MaxPhotoSize = 4 << 20
+
+// DownloadPhoto writes the image of a photo to w and returns its media
+// type. photoPath is the photo's path relative to the account's resource
+// (or, with a leading "/", to the service root): "photo" for the resource's
+// own, "/users/{id}/photos/96x96", "contacts/{id}/photo". The error
+// matches ErrNotFound when there is no photo.
+//
+// Graph: GET .../photo/$value (https://learn.microsoft.com/graph/api/profilephoto-get).
+func DownloadPhoto(ctx context.Context, a *Account, photoPath string, w io.Writer) (contentType string, err error) {
+	resp, err := a.Do(ctx, &Request{Path: photoPath + "/$value"}, w)
+	if err != nil {
+		return "", err
+	}
+	return resp.Header.Get("Content-Type"), nil
+}
+
+// UploadPhoto sets the photo at photoPath (see DownloadPhoto): a JPEG, PNG
+// or GIF image of at most MaxPhotoSize bytes, with its media type
+// ("image/jpeg"). The checks are made before anything is sent.
+//
+// Graph: PUT .../photo/$value (https://learn.microsoft.com/graph/api/profilephoto-update).
+func UploadPhoto(ctx context.Context, a *Account, photoPath, contentType string, data []byte) error {
+	if !strings.HasPrefix(contentType, "image/") {
+		return fmt.Errorf("o365: upload photo: media type %q is not an image type (image/jpeg, image/png)", contentType)
+	}
+	if len(data) == 0 || len(data) > MaxPhotoSize {
+		return fmt.Errorf("o365: upload photo: %d bytes; a photo has 1 to %d bytes", len(data), MaxPhotoSize)
+	}
+	_, err := a.Do(ctx, &Request{Method: http.MethodPut, Path: photoPath + "/$value", Body: data, ContentType: contentType}, nil)
+	return err
 }

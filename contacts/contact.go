@@ -339,11 +339,11 @@ func (c *Contact) DownloadPhoto(ctx context.Context, w io.Writer) (contentType s
 	if err := o365.Ready(c); err != nil {
 		return "", err
 	}
-	resp, err := c.Account().Do(ctx, c.Request(http.MethodGet, "photo/$value", nil), w)
+	ct, err := o365.DownloadPhoto(ctx, c.Account(), c.Path()+"/photo", w)
 	if err != nil {
 		return "", fmt.Errorf("contacts: photo of %q: %w", c.ID, err)
 	}
-	return resp.Header.Get("Content-Type"), nil
+	return ct, nil
 }
 
 // SetPhoto sets the contact's photo: a JPEG, PNG or GIF image of at most 4
@@ -355,19 +355,8 @@ func (c *Contact) SetPhoto(ctx context.Context, contentType string, data []byte)
 	if err := o365.Ready(c); err != nil {
 		return err
 	}
-	if !strings.HasPrefix(contentType, "image/") {
-		return fmt.Errorf("contacts: set photo of %q: media type %q is not an image type (image/jpeg, image/png)", c.ID, contentType)
-	}
-	if len(data) > maxPhotoBytes {
-		return fmt.Errorf("contacts: set photo of %q: %d bytes; photos are limited to 4 MB", c.ID, len(data))
-	}
-	req := c.Request(http.MethodPut, "photo/$value", data)
-	req.ContentType = contentType
-	if _, err := c.Account().Do(ctx, req, nil); err != nil {
+	if err := o365.UploadPhoto(ctx, c.Account(), c.Path()+"/photo", contentType, data); err != nil {
 		return fmt.Errorf("contacts: set photo of %q: %w", c.ID, err)
 	}
 	return nil
 }
-
-// maxPhotoBytes is the largest photo the service accepts.
-const maxPhotoBytes = 4 << 20

@@ -587,7 +587,7 @@ func contactOf(card *vcard.Card, n int) (*Contact, []Skipped, error) {
 				skip(p, "a second photo; the contact holds one")
 			case !strings.HasPrefix(mt, "image/"):
 				skip(p, fmt.Sprintf("the photo's media type %q is not an image type", mt))
-			case len(data) > maxPhotoBytes:
+			case len(data) > o365.MaxPhotoSize:
 				skip(p, "the photo is larger than 4 MB")
 			default:
 				c.photo = &pendingPhoto{contentType: mt, data: data}

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"iter"
-	"net/http"
-	"strings"
 
 	"github.com/o365go/o365"
 )
@@ -49,11 +47,11 @@ func (d *Directory) ListPhotoSizes(ctx context.Context, userID string) iter.Seq2
 //
 // Graph: GET /users/{id}/photo/$value (https://learn.microsoft.com/graph/api/profilephoto-get).
 func (d *Directory) DownloadPhoto(ctx context.Context, userID, size string, w io.Writer) (contentType string, err error) {
-	resp, err := d.acct.Do(ctx, &o365.Request{Path: photoPath(userID, size, "$value")}, w)
+	ct, err := o365.DownloadPhoto(ctx, d.acct, photoPath(userID, size), w)
 	if err != nil {
 		return "", fmt.Errorf("directory: photo of %q: %w", userID, err)
 	}
-	return resp.Header.Get("Content-Type"), nil
+	return ct, nil
 }
 
 // SetPhoto sets a user's photo: a JPEG, PNG or GIF of at most 4 MB with its
@@ -61,14 +59,7 @@ func (d *Directory) DownloadPhoto(ctx context.Context, userID, size string, w io
 //
 // Graph: PUT /users/{id}/photo/$value (https://learn.microsoft.com/graph/api/profilephoto-update).
 func (d *Directory) SetPhoto(ctx context.Context, userID, contentType string, data []byte) error {
-	if !strings.HasPrefix(contentType, "image/") {
-		return fmt.Errorf("directory: set photo of %q: media type %q is not an image type (image/jpeg, image/png)", userID, contentType)
-	}
-	if len(data) > 4<<20 {
-		return fmt.Errorf("directory: set photo of %q: %d bytes; photos are limited to 4 MB", userID, len(data))
-	}
-	req := &o365.Request{Method: http.MethodPut, Path: photoPath(userID, "", "$value"), Body: data, ContentType: contentType}
-	if _, err := d.acct.Do(ctx, req, nil); err != nil {
+	if err := o365.UploadPhoto(ctx, d.acct, photoPath(userID, ""), contentType, data); err != nil {
 		return fmt.Errorf("directory: set photo of %q: %w", userID, err)
 	}
 	return nil

@@ -62,6 +62,20 @@ func contactFolder(ctx context.Context, b *contacts.AddressBook, name string) (*
 		`run "o365 contacts folders" to see the folders`)
 }
 
+// ownFolder resolves a folder argument of a command that changes the
+// folder (done says how): the default Contacts folder is refused.
+func ownFolder(ctx context.Context, s *Session, name, done string) (*contacts.Folder, error) {
+	b, err := addressBook(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	f, err := contactFolder(ctx, b, name)
+	if err == nil && f == nil {
+		return nil, UsageError("the default Contacts folder cannot be %s", done)
+	}
+	return f, err
+}
+
 // contactLines are a contact's first e-mail address and phone, for tables.
 func contactLines(c *contacts.Contact) (mail, phone string) {
 	if len(c.EmailAddresses) > 0 {
@@ -430,16 +444,9 @@ func newContactsFoldersCommand(s *Session) *cobra.Command {
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			b, err := addressBook(ctx, s)
+			f, err := ownFolder(ctx, s, args[0], "renamed")
 			if err != nil {
 				return err
-			}
-			f, err := contactFolder(ctx, b, args[0])
-			if err != nil {
-				return err
-			}
-			if f == nil {
-				return UsageError("the default Contacts folder cannot be renamed")
 			}
 			if err := f.Rename(ctx, args[1]); err != nil {
 				return err
@@ -453,16 +460,9 @@ func newContactsFoldersCommand(s *Session) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			b, err := addressBook(ctx, s)
+			f, err := ownFolder(ctx, s, args[0], "deleted")
 			if err != nil {
 				return err
-			}
-			f, err := contactFolder(ctx, b, args[0])
-			if err != nil {
-				return err
-			}
-			if f == nil {
-				return UsageError("the default Contacts folder cannot be deleted")
 			}
 			if err := f.Delete(ctx); err != nil {
 				return err

@@ -164,15 +164,8 @@ func listThreads(ctx context.Context, c *core.Call) error {
 }
 
 func getThread(ctx context.Context, c *core.Call) error {
-	g, err := admit(ctx, c, false)
+	g, t, err := admitThread(ctx, c)
 	if err != nil {
-		return err
-	}
-	var t *core.Object
-	if err := c.Store().Read(ctx, func(tx *core.Tx) error {
-		t, err = threadIn(ctx, c, tx, g.ID)
-		return err
-	}); err != nil {
 		return err
 	}
 	spec := listSpec(core.Scope{Collection: collThreads, Owner: g.ID}, presentDoc)
@@ -182,20 +175,28 @@ func getThread(ctx context.Context, c *core.Call) error {
 	return c.GetEntity(ctx, spec, t.ID)
 }
 
+// admitThread admits the caller to the route's group (to read) and loads
+// the route's thread.
+func admitThread(ctx context.Context, c *core.Call) (*core.Group, *core.Object, error) {
+	g, err := admit(ctx, c, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	var t *core.Object
+	err = c.Store().Read(ctx, func(tx *core.Tx) error {
+		t, err = threadIn(ctx, c, tx, g.ID)
+		return err
+	})
+	return g, t, err
+}
+
 func postsOf(group, thread string) core.Scope {
 	return core.Scope{Collection: collPosts, Owner: group, Parent: thread, ByParent: true}
 }
 
 func listPosts(ctx context.Context, c *core.Call) error {
-	g, err := admit(ctx, c, false)
+	g, t, err := admitThread(ctx, c)
 	if err != nil {
-		return err
-	}
-	var t *core.Object
-	if err := c.Store().Read(ctx, func(tx *core.Tx) error {
-		t, err = threadIn(ctx, c, tx, g.ID)
-		return err
-	}); err != nil {
 		return err
 	}
 	spec := listSpec(postsOf(g.ID, t.ID), presentPost)
@@ -206,15 +207,8 @@ func listPosts(ctx context.Context, c *core.Call) error {
 }
 
 func getPost(ctx context.Context, c *core.Call) error {
-	g, err := admit(ctx, c, false)
+	g, t, err := admitThread(ctx, c)
 	if err != nil {
-		return err
-	}
-	var t *core.Object
-	if err := c.Store().Read(ctx, func(tx *core.Tx) error {
-		t, err = threadIn(ctx, c, tx, g.ID)
-		return err
-	}); err != nil {
 		return err
 	}
 	spec := listSpec(postsOf(g.ID, t.ID), presentPost)
