@@ -3,51 +3,25 @@ package contacts_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"log"
-	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/o365go/o365"
 	"github.com/o365go/o365/contacts"
+	"github.com/o365go/o365/o365test"
 	"github.com/o365go/o365/sandbox"
 )
 
-// demo starts a seeded sandbox and returns an account signed in as user on
-// it, and a function that stops the sandbox. Real programs build the
-// account with an auth credential against Microsoft Graph instead.
+// demo is an account signed in as user on a fresh demo tenant, and a
+// function that stops it. Real programs build the account with an auth
+// credential against Microsoft Graph instead.
 func demo(user string) (*o365.Account, func()) {
-	srv, err := sandbox.New(sandbox.Options{Seed: "demo"})
+	acct, stop, err := o365test.Demo(user)
 	if err != nil {
 		log.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	if err := srv.Start(ctx); err != nil {
-		log.Fatal(err)
-	}
-	resp, err := http.PostForm(srv.AuthorityURL("")+"/oauth2/v2.0/token", url.Values{
-		"grant_type": {"password"}, "client_id": {sandbox.DemoPublicClientID}, "username": {user},
-		"password": {sandbox.DemoPassword}, "scope": {"https://graph.microsoft.com/.default"},
-	})
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil {
-		log.Fatal(err)
-	}
-	p := o365.Graph()
-	p.BaseURL = srv.URL() + "/"
-	acct, err := o365.New(o365.WithProtocol(p), o365.WithTokenSource(o365.StaticToken(tok.AccessToken)))
-	if err != nil {
-		log.Fatal(err)
-	}
-	return acct, func() { cancel(); srv.Close() }
+	return acct, stop
 }
 
 // Add a contact, then find it again.
