@@ -313,7 +313,7 @@ func syncRound[T any](t *testing.T, d *o365.DeltaQuery[T]) ([]*T, []string) {
 	return changed, removed
 }
 
-func testImage(t *testing.T, w, h int) []byte {
+func testImage(t testing.TB, w, h int) []byte {
 	t.Helper()
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	for y := range h {

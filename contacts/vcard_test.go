@@ -18,7 +18,7 @@ import (
 // cardText is card i of a test file, written by hand (not by the package's
 // writer) with every property an Outlook contact holds; every seventh card
 // has a photo. It is the oracle the import is checked against.
-func cardText(t *testing.T, i int) string {
+func cardText(t testing.TB, i int) string {
 	t.Helper()
 	lines := []string{
 		"BEGIN:VCARD", "VERSION:4.0",

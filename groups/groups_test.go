@@ -73,12 +73,12 @@ func userGroups(t *testing.T, srv *sandbox.Server, login string, w *wire, more .
 	return groups.New(o365test.NewAccount(t, srv, login, graphOpts(srv, w, more...)...))
 }
 
-func appGroups(t *testing.T, srv *sandbox.Server, w *wire) *groups.Groups {
+func appGroups(t testing.TB, srv *sandbox.Server, w *wire) *groups.Groups {
 	return groups.New(o365test.NewAppAccount(t, srv, graphOpts(srv, w)...))
 }
 
 // newUsers creates n users and returns their ids.
-func newUsers(t *testing.T, srv *sandbox.Server, prefix string, n int) []string {
+func newUsers(t testing.TB, srv *sandbox.Server, prefix string, n int) []string {
 	t.Helper()
 	ctx := ctxT(t)
 	dir := directory.New(o365test.NewAppAccount(t, srv, o365.WithProtocol(o365test.GraphProtocol(srv))))
