@@ -60,19 +60,19 @@ func (g *Groups) ListUserGroups(ctx context.Context, userID string, transitive b
 	return o365.List[o365.Group](ctx, g.acct, &o365.Request{Path: p, Query: advanced(q), Collection: "/groups"})
 }
 
-// IsMember reports whether a user (or any directory object) is a member
-// of a group, directly or through nested groups.
+// IsMember reports whether a user is a member of a group, directly or
+// through nested groups.
 //
-// Graph: POST /directoryObjects/{id}/checkMemberGroups
-// (https://learn.microsoft.com/graph/api/directoryobject-checkmembergroups).
-func (g *Groups) IsMember(ctx context.Context, groupID, memberID string) (bool, error) {
+// Graph: POST /users/{id}/checkMemberGroups
+// (https://learn.microsoft.com/graph/api/user-checkmembergroups).
+func (g *Groups) IsMember(ctx context.Context, groupID, userID string) (bool, error) {
 	var out struct {
 		Value []string `json:"value"`
 	}
-	req := &o365.Request{Method: http.MethodPost, Path: "/" + o365.Path("directoryObjects", memberID, "checkMemberGroups"),
+	req := &o365.Request{Method: http.MethodPost, Path: "/" + o365.Path("users", userID, "checkMemberGroups"),
 		Body: map[string][]string{"groupIds": {groupID}}, Idempotent: true}
 	if _, err := g.acct.Do(ctx, req, &out); err != nil {
-		return false, fmt.Errorf("groups: is %q a member of %q: %w", memberID, groupID, err)
+		return false, fmt.Errorf("groups: is %q a member of %q: %w", userID, groupID, err)
 	}
 	return slices.ContainsFunc(out.Value, func(id string) bool { return strings.EqualFold(id, groupID) }), nil
 }
