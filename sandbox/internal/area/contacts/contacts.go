@@ -23,6 +23,9 @@ import (
 const (
 	collFolders  = "contactFolders"
 	collContacts = "contacts"
+	// Graph's types of the area's answers (see core.ListSpec.Type).
+	typeFolder  = "contactFolder"
+	typeContact = "contact"
 )
 
 // Permissions of the contacts routes.

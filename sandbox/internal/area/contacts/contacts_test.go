@@ -156,9 +156,16 @@ func TestContactFoldersMoveAndDelta(t *testing.T) {
 	if moved.JSON["parentFolderId"] != famID {
 		t.Fatalf("moved %s", moved.Raw)
 	}
-	ts.Do(t, tok, "GET", "/v1.0/me/contactFolders/contacts/contacts/"+seeded["id"].(string), nil).WantError(t, 404, "ErrorItemNotFound")
-	ts.Do(t, tok, "GET", "/v1.0/me/contactFolders/"+famID+"/contacts/"+seeded["id"].(string), nil).WantStatus(t, 200)
-	ts.Do(t, tok, "PATCH", "/v1.0/me/contacts/"+seeded["id"].(string), map[string]any{"parentFolderId": "nope"}).WantError(t, 404, "ErrorItemNotFound")
+	// As in Exchange, a move gives the contact a new REST id: the old one
+	// no longer resolves.
+	newID := moved.JSON["id"].(string)
+	if newID == seeded["id"] {
+		t.Fatalf("the id did not change with the move: %s", newID)
+	}
+	ts.Do(t, tok, "GET", "/v1.0/me/contacts/"+seeded["id"].(string), nil).WantError(t, 404, "ErrorItemNotFound")
+	ts.Do(t, tok, "GET", "/v1.0/me/contactFolders/contacts/contacts/"+newID, nil).WantError(t, 404, "ErrorItemNotFound")
+	ts.Do(t, tok, "GET", "/v1.0/me/contactFolders/"+famID+"/contacts/"+newID, nil).WantStatus(t, 200)
+	ts.Do(t, tok, "PATCH", "/v1.0/me/contacts/"+newID, map[string]any{"parentFolderId": "nope"}).WantError(t, 404, "ErrorItemNotFound")
 	// The default folder's delta (/me/contacts/delta) no longer has her.
 	def := ts.Do(t, tok, "GET", "/v1.0/me/contacts/delta", nil).WantStatus(t, 200)
 	for _, c := range sandboxtest.Values(t, def) {
@@ -170,9 +177,10 @@ func TestContactFoldersMoveAndDelta(t *testing.T) {
 	if v := sandboxtest.Values(t, round); len(v) != 1 || v[0]["surname"] != "Bowen" {
 		t.Fatalf("delta after the move in %s", round.Raw)
 	}
-	ts.Do(t, tok, "PATCH", "/v1.0/me/contacts/"+seeded["id"].(string), map[string]any{"parentFolderId": "contacts"}).WantStatus(t, 200)
+	ts.Do(t, tok, "PATCH", "/v1.0/me/contacts/"+newID, map[string]any{"parentFolderId": "contacts"}).WantStatus(t, 200)
 	round = ts.Do(t, tok, "GET", round.JSON["@odata.deltaLink"].(string), nil).WantStatus(t, 200)
-	if v := sandboxtest.Values(t, round); len(v) != 1 || v[0]["@removed"].(map[string]any)["reason"] != "changed" {
+	// It left with the REST id it had in Family, which a move ends: deleted.
+	if v := sandboxtest.Values(t, round); len(v) != 1 || v[0]["@removed"].(map[string]any)["reason"] != "deleted" || v[0]["id"] != moved.JSON["id"] {
 		t.Fatalf("delta after the move out %s", round.Raw)
 	}
 

@@ -5,8 +5,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/google/uuid"
-
 	"github.com/o365go/o365/sandbox/internal/core"
 	"github.com/o365go/o365/sandbox/internal/odata"
 )
@@ -18,6 +16,7 @@ func presentFolder(_ *core.Call, doc map[string]any) map[string]any { return cor
 func folderListSpec(c *core.Call, parent string) core.ListSpec {
 	return core.ListSpec{
 		Scope:        contactFolders.Children(c.User.ID, parent),
+		Type:         typeFolder,
 		DefaultTop:   10,
 		MaxTop:       1000,
 		Present:      presentFolder,
@@ -119,7 +118,7 @@ func createFolderUnder(ctx context.Context, c *core.Call, parent string) error {
 	if err != nil {
 		return err
 	}
-	o := &core.Object{Collection: collFolders, Owner: c.User.ID, ID: uuid.NewString(), Parent: parent,
+	o := &core.Object{Collection: collFolders, Owner: c.User.ID, ID: core.NewFolderID(c.User.ID), Parent: parent,
 		Data: map[string]any{"displayName": name, "parentFolderId": parent}}
 	err = c.Store().Write(ctx, func(tx *core.Tx) error {
 		if err := contactFolders.CheckName(ctx, tx, c.User.ID, parent, name, ""); err != nil {
@@ -130,7 +129,7 @@ func createFolderUnder(ctx context.Context, c *core.Call, parent string) error {
 	if err != nil {
 		return err
 	}
-	return c.Entity(http.StatusCreated, presentFolder(c, o.Data))
+	return c.EntityOf(http.StatusCreated, typeFolder, presentFolder(c, o.Data))
 }
 
 // patchFolder renames a folder (displayName) or moves it (parentFolderId),
@@ -189,7 +188,7 @@ func patchFolder(ctx context.Context, c *core.Call) error {
 	if err != nil {
 		return err
 	}
-	return c.Entity(http.StatusOK, presentFolder(c, f.Data))
+	return c.EntityOf(http.StatusOK, typeFolder, presentFolder(c, f.Data))
 }
 
 // deleteFolder deletes a folder with its folders, contacts and photos.
@@ -239,6 +238,7 @@ func deltaFolders(ctx context.Context, c *core.Call) error {
 	root := contactFolders.RootID(c.User.ID)
 	return c.Delta(ctx, core.DeltaSpec{
 		Scope:    core.Scope{Collection: collFolders, Owner: c.User.ID},
+		Type:     typeFolder,
 		PageSize: 100,
 		Include:  func(doc map[string]any) bool { return core.Str(doc, "id") != root },
 		Present:  presentFolder,

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/o365go/o365/sandbox/internal/core"
 	"github.com/o365go/o365/sandbox/internal/odata"
 )
@@ -250,25 +248,18 @@ func indexFold(list []string, s string) int {
 	return -1
 }
 
-// newContactDoc is a new contact with every property Graph returns.
+// newContactDoc is a new contact in folder.
 func newContactDoc(now time.Time, folder string) map[string]any {
 	doc := map[string]any{
-		"createdDateTime": core.ISOTime(now), "lastModifiedDateTime": core.ISOTime(now),
-		"changeKey": uuid.NewString(), "parentFolderId": folder, "birthday": nil,
-		"emailAddresses": []any{}, "fileAs": "", "personalNotes": "",
+		"createdDateTime": core.ISOTime(now), "parentFolderId": folder,
+		"emailAddresses": []any{}, "fileAs": "", "personalNotes": "", "displayName": "",
 	}
-	for _, k := range contactStrings {
-		if _, ok := doc[k]; !ok {
-			doc[k] = nil
-		}
-	}
-	doc["displayName"] = ""
-	for k := range contactLists {
-		doc[k] = []any{}
-	}
+	// Graph sends empty addresses as {}; the core's shape sends the other
+	// unset properties as null or [].
 	for _, k := range contactAddresses {
 		doc[k] = map[string]any{}
 	}
+	core.TouchItem(doc, now)
 	return doc
 }
 
@@ -312,6 +303,7 @@ func contactListSpec(c *core.Call, folder string) core.ListSpec {
 	}
 	return core.ListSpec{
 		Scope:        contactsIn(c.User.ID, folder),
+		Type:         typeContact,
 		DefaultTop:   10,
 		MaxTop:       1000,
 		SearchFields: contactSearchFields,
@@ -342,7 +334,7 @@ func deltaDefaultContacts(ctx context.Context, c *core.Call) error {
 	if err := ensureTree(ctx, c); err != nil {
 		return err
 	}
-	return c.Delta(ctx, core.DeltaSpec{Scope: contactsIn(c.User.ID, defaultFolderID(c.User.ID)), PageSize: 100, Present: presentContact})
+	return c.Delta(ctx, core.DeltaSpec{Scope: contactsIn(c.User.ID, defaultFolderID(c.User.ID)), Type: typeContact, PageSize: 100, Present: presentContact})
 }
 
 func deltaFolderContacts(ctx context.Context, c *core.Call) error {
@@ -350,7 +342,7 @@ func deltaFolderContacts(ctx context.Context, c *core.Call) error {
 	if err != nil {
 		return err
 	}
-	return c.Delta(ctx, core.DeltaSpec{Scope: contactsIn(c.User.ID, f.ID), PageSize: 100, Present: presentContact})
+	return c.Delta(ctx, core.DeltaSpec{Scope: contactsIn(c.User.ID, f.ID), Type: typeContact, PageSize: 100, Present: presentContact})
 }
 
 func errContactNotFound() *core.Error {
@@ -360,7 +352,7 @@ func errContactNotFound() *core.Error {
 // contactIn loads the route's contact: anywhere in the mailbox under
 // contacts/{id}, in the route's folder under .../contactFolders/{folder}.
 func contactIn(ctx context.Context, c *core.Call, tx *core.Tx) (*core.Object, error) {
-	o, err := tx.Get(ctx, collContacts, c.User.ID, c.Param("id"))
+	o, err := tx.GetItem(ctx, core.Scope{Collection: collContacts, Owner: c.User.ID}, c.Param("id"))
 	if core.IsNotFound(err) {
 		return nil, errContactNotFound()
 	}
@@ -383,18 +375,18 @@ func getContact(ctx context.Context, c *core.Call) error {
 	if err := ensureTree(ctx, c); err != nil {
 		return err
 	}
-	var parent string
+	var parent, id string
 	err := c.Store().Read(ctx, func(tx *core.Tx) error {
 		o, err := contactIn(ctx, c, tx)
 		if err == nil {
-			parent = o.Parent
+			parent, id = o.Parent, o.ID
 		}
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	err = c.GetEntity(ctx, contactListSpec(c, parent), c.Param("id"))
+	err = c.GetEntity(ctx, contactListSpec(c, parent), id)
 	if core.IsNotFound(err) {
 		return errContactNotFound()
 	}
@@ -428,12 +420,12 @@ func createContactIn(ctx context.Context, c *core.Call, folder string) error {
 	now := c.Now()
 	doc := newContactDoc(now, folder)
 	applyContact(doc, in)
-	o := &core.Object{Collection: collContacts, Owner: c.User.ID, ID: uuid.NewString(), Parent: folder, Data: doc,
+	o := &core.Object{Collection: collContacts, Owner: c.User.ID, ID: core.NewItemID(c.User.ID), Parent: folder, Data: doc,
 		Created: now, Sort: core.SortKey(now)}
 	if err := c.Store().Write(ctx, func(tx *core.Tx) error { return tx.Put(ctx, o) }); err != nil {
 		return err
 	}
-	return c.Entity(http.StatusCreated, presentContact(c, o.Data))
+	return c.EntityOf(http.StatusCreated, typeContact, presentContact(c, o.Data))
 }
 
 // patchContact updates a contact; a parentFolderId moves it to that folder.
@@ -470,14 +462,13 @@ func patchContact(ctx context.Context, c *core.Call) error {
 			o.Parent = dest.ID
 			o.Data["parentFolderId"] = dest.ID
 		}
-		o.Data["lastModifiedDateTime"] = core.ISOTime(c.Now())
-		o.Data["changeKey"] = uuid.NewString()
+		core.TouchItem(o.Data, c.Now())
 		return tx.Put(ctx, o)
 	})
 	if err != nil {
 		return err
 	}
-	return c.Entity(http.StatusOK, presentContact(c, o.Data))
+	return c.EntityOf(http.StatusOK, typeContact, presentContact(c, o.Data))
 }
 
 func emailList(doc map[string]any) []any {
@@ -545,7 +536,18 @@ func getPhoto(ctx context.Context, c *core.Call) error {
 	if _, err := contactPhoto(ctx, c); err != nil {
 		return err
 	}
-	return c.ServePhoto(ctx, photoKey(c.User.ID, c.Param("id")), 0)
+	var id string
+	err := c.Store().Read(ctx, func(tx *core.Tx) error {
+		o, err := contactIn(ctx, c, tx)
+		if err == nil {
+			id = o.ID
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return c.ServePhoto(ctx, photoKey(c.User.ID, id), 0)
 }
 
 // putPhoto sets a contact's photo; Graph answers 200 with no body.
@@ -565,8 +567,7 @@ func putPhoto(ctx context.Context, c *core.Call) error {
 		if _, err := core.PutPhoto(ctx, tx, photoKey(c.User.ID, o.ID), data); err != nil {
 			return err
 		}
-		o.Data["lastModifiedDateTime"] = core.ISOTime(c.Now())
-		o.Data["changeKey"] = uuid.NewString()
+		core.TouchItem(o.Data, c.Now())
 		return tx.Put(ctx, o)
 	})
 	if err != nil {

@@ -71,7 +71,7 @@ func seedContacts(ctx context.Context, tx *core.Tx, sd *core.SeedContext) error 
 		if pi != 0 {
 			continue
 		}
-		sup := &core.Object{Collection: collFolders, Owner: p.ID, ID: core.SeedID("contacts", p.ID, "folder", "suppliers"),
+		sup := &core.Object{Collection: collFolders, Owner: p.ID, ID: core.SeedFolderID(p.ID, "contacts", "suppliers"),
 			Parent: def, Created: sd.Epoch, Data: map[string]any{"displayName": "Suppliers", "parentFolderId": def}}
 		if err := tx.Put(ctx, sup); err != nil {
 			return err
@@ -112,8 +112,8 @@ func seedGenerated(ctx context.Context, tx *core.Tx, sd *core.SeedContext, owner
 func seedContact(sd *core.SeedContext, owner, folder, name string, in map[string]any, at time.Time) *core.Object {
 	doc := newContactDoc(at, folder)
 	applyContact(doc, in)
-	doc["changeKey"] = core.SeedID("contacts", owner, "changeKey", name)
-	return &core.Object{Collection: collContacts, Owner: owner, ID: core.SeedID("contacts", owner, "contact", name),
+	doc["changeKey"] = core.SeedChangeKey("contacts", owner, name)
+	return &core.Object{Collection: collContacts, Owner: owner, ID: core.SeedItemID(owner, "contacts", name),
 		Parent: folder, Created: at, Sort: core.SortKey(at), Data: doc}
 }
 

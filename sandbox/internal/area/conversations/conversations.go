@@ -16,8 +16,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/o365go/o365/sandbox/internal/core"
 	"github.com/o365go/o365/sandbox/internal/odata"
 )
@@ -26,6 +24,10 @@ const (
 	collConversations = "conversations"
 	collThreads       = "conversationThreads"
 	collPosts         = "posts"
+	// Graph's types of the area's answers (see core.ListSpec.Type).
+	typeConversation = "conversation"
+	typeThread       = "conversationThread"
+	typePost         = "post"
 )
 
 // Permissions: Graph lets applications read conversations but only
@@ -90,8 +92,8 @@ func threadIn(ctx context.Context, c *core.Call, tx *core.Tx, group string) (*co
 	return t, err
 }
 
-func listSpec(sc core.Scope, present func(*core.Call, map[string]any) map[string]any) core.ListSpec {
-	return core.ListSpec{Scope: sc, Desc: true, DefaultTop: 10, MaxTop: 1000, Present: present,
+func listSpec(sc core.Scope, typ string, present func(*core.Call, map[string]any) map[string]any) core.ListSpec {
+	return core.ListSpec{Scope: sc, Type: typ, Desc: true, DefaultTop: 10, MaxTop: 1000, Present: present,
 		SearchFields: []string{"topic", "preview"}}
 }
 
@@ -102,7 +104,7 @@ func listConversations(ctx context.Context, c *core.Call) error {
 	if err != nil {
 		return err
 	}
-	return c.List(ctx, listSpec(core.Scope{Collection: collConversations, Owner: g.ID}, presentDoc))
+	return c.List(ctx, listSpec(core.Scope{Collection: collConversations, Owner: g.ID}, typeConversation, presentDoc))
 }
 
 func getConversation(ctx context.Context, c *core.Call) error {
@@ -110,7 +112,7 @@ func getConversation(ctx context.Context, c *core.Call) error {
 	if err != nil {
 		return err
 	}
-	spec := listSpec(core.Scope{Collection: collConversations, Owner: g.ID}, presentDoc)
+	spec := listSpec(core.Scope{Collection: collConversations, Owner: g.ID}, typeConversation, presentDoc)
 	spec.Expand = map[string]core.Expander{"threads": func(ctx context.Context, c *core.Call, doc map[string]any, item odata.ExpandItem) (any, error) {
 		return expandAll(ctx, c, core.Scope{Collection: collThreads, Owner: g.ID, Parent: core.Str(doc, "id"), ByParent: true}, item)
 	}}
@@ -160,7 +162,7 @@ func listThreads(ctx context.Context, c *core.Call) error {
 		}
 		sc.Parent, sc.ByParent = conv, true
 	}
-	return c.List(ctx, listSpec(sc, presentDoc))
+	return c.List(ctx, listSpec(sc, typeThread, presentDoc))
 }
 
 func getThread(ctx context.Context, c *core.Call) error {
@@ -168,7 +170,7 @@ func getThread(ctx context.Context, c *core.Call) error {
 	if err != nil {
 		return err
 	}
-	spec := listSpec(core.Scope{Collection: collThreads, Owner: g.ID}, presentDoc)
+	spec := listSpec(core.Scope{Collection: collThreads, Owner: g.ID}, typeThread, presentDoc)
 	spec.Expand = map[string]core.Expander{"posts": func(ctx context.Context, c *core.Call, doc map[string]any, item odata.ExpandItem) (any, error) {
 		return expandAll(ctx, c, postsOf(g.ID, t.ID), item)
 	}}
@@ -199,7 +201,7 @@ func listPosts(ctx context.Context, c *core.Call) error {
 	if err != nil {
 		return err
 	}
-	spec := listSpec(postsOf(g.ID, t.ID), presentPost)
+	spec := listSpec(postsOf(g.ID, t.ID), typePost, presentPost)
 	spec.Desc = false
 	spec.SearchFields = []string{"body/content", "from/emailAddress/name", "from/emailAddress/address"}
 	spec.Expand = postExpanders(g.ID)
@@ -211,7 +213,7 @@ func getPost(ctx context.Context, c *core.Call) error {
 	if err != nil {
 		return err
 	}
-	spec := listSpec(postsOf(g.ID, t.ID), presentPost)
+	spec := listSpec(postsOf(g.ID, t.ID), typePost, presentPost)
 	spec.Expand = postExpanders(g.ID)
 	spec.Expand["inReplyTo"] = core.Expander(func(ctx context.Context, c *core.Call, doc map[string]any, _ odata.ExpandItem) (any, error) {
 		var parent map[string]any
@@ -366,15 +368,35 @@ type writer struct {
 	group string
 	by    poster
 	now   time.Time
-	newID func() string
+	ids   idSource
 }
+
+// idSource makes the ids and change keys of what a writer stores, in
+// Exchange's forms: random ones for requests, named ones for the seed.
+type idSource interface {
+	conversation() string // conversations and threads: Exchange's conversation ids
+	post() string         // an Outlook item's immutable id
+	changeKey() string
+}
+
+// randomIDs are the ids of a request's writes.
+type randomIDs struct {
+	group string
+	now   time.Time
+}
+
+func (r randomIDs) conversation() string {
+	return core.ConversationID(r.group, core.NewConversationIndex(r.now))
+}
+func (r randomIDs) post() string      { return core.NewItemID(r.group) }
+func (r randomIDs) changeKey() string { return core.NewChangeKey() }
 
 func newWriter(ctx context.Context, c *core.Call, tx *core.Tx, group string) (*writer, error) {
 	by, err := caller(ctx, c, tx)
 	if err != nil {
 		return nil, err
 	}
-	return &writer{tx: tx, group: group, by: by, now: c.Now(), newID: uuid.NewString}, nil
+	return &writer{tx: tx, group: group, by: by, now: c.Now(), ids: randomIDs{group: group, now: c.Now()}}, nil
 }
 
 // post stores a post in a thread and brings the thread and its
@@ -382,7 +404,7 @@ func newWriter(ctx context.Context, c *core.Call, tx *core.Tx, group string) (*w
 func (w *writer) post(ctx context.Context, thread *core.Object, in map[string]any, inReplyTo string) error {
 	at := core.ISOTime(w.now)
 	doc := map[string]any{
-		"createdDateTime": at, "lastModifiedDateTime": at, "changeKey": w.newID(), "categories": []any{},
+		"createdDateTime": at, "lastModifiedDateTime": at, "changeKey": w.ids.changeKey(), "categories": []any{},
 		"receivedDateTime": at, "hasAttachments": false, "body": in["body"], "newParticipants": in["newParticipants"],
 		"from": w.by.from, "sender": w.by.from, "conversationId": thread.Parent, "conversationThreadId": thread.ID,
 	}
@@ -394,7 +416,7 @@ func (w *writer) post(ctx context.Context, thread *core.Object, in map[string]an
 			doc[k] = v
 		}
 	}
-	if err := w.tx.Put(ctx, &core.Object{Collection: collPosts, Owner: w.group, ID: w.newID(), Parent: thread.ID,
+	if err := w.tx.Put(ctx, &core.Object{Collection: collPosts, Owner: w.group, ID: w.ids.post(), Parent: thread.ID,
 		Data: doc, Created: w.now, Sort: core.SortKey(w.now)}); err != nil {
 		return err
 	}
@@ -451,7 +473,7 @@ func (w *writer) thread(ctx context.Context, conv string, in map[string]any) (*c
 		}
 		s = core.Str(o.Data, "topic")
 	}
-	t := &core.Object{Collection: collThreads, Owner: w.group, ID: w.newID(), Parent: conv, Created: w.now, Sort: core.SortKey(w.now),
+	t := &core.Object{Collection: collThreads, Owner: w.group, ID: w.ids.conversation(), Parent: conv, Created: w.now, Sort: core.SortKey(w.now),
 		Data: map[string]any{"topic": s, "toRecipients": []any{}, "ccRecipients": []any{}, "hasAttachments": false,
 			"isLocked": false, "lastDeliveredDateTime": core.ISOTime(w.now), "preview": "", "uniqueSenders": []any{}}}
 	if err := w.tx.Put(ctx, t); err != nil {
@@ -470,7 +492,7 @@ func (w *writer) conversation(ctx context.Context, topic string) (*core.Object, 
 	if strings.TrimSpace(topic) == "" {
 		return nil, core.BadRequest("A new conversation needs a topic.")
 	}
-	o := &core.Object{Collection: collConversations, Owner: w.group, ID: w.newID(), Created: w.now, Sort: core.SortKey(w.now),
+	o := &core.Object{Collection: collConversations, Owner: w.group, ID: w.ids.conversation(), Created: w.now, Sort: core.SortKey(w.now),
 		Data: map[string]any{"topic": topic, "hasAttachments": false, "lastDeliveredDateTime": core.ISOTime(w.now),
 			"uniqueSenders": []any{}, "preview": ""}}
 	return o, w.tx.Put(ctx, o)
@@ -510,7 +532,7 @@ func createConversation(ctx context.Context, c *core.Call) error {
 			if err != nil {
 				return err
 			}
-			made = append(made, core.PublicDoc(th.Data))
+			made = append(made, map[string]any{"id": th.ID})
 		}
 		conv, err = tx.Get(ctx, collConversations, g.ID, conv.ID)
 		return err
@@ -518,7 +540,11 @@ func createConversation(ctx context.Context, c *core.Call) error {
 	if err != nil {
 		return err
 	}
-	out := core.PublicDoc(conv.Data)
+	// Graph answers with the conversation and its new threads' ids.
+	out, err := c.Shape(typeConversation, core.PublicDoc(conv.Data))
+	if err != nil {
+		return err
+	}
 	out["threads"] = made
 	return c.Entity(http.StatusCreated, out)
 }
@@ -560,7 +586,7 @@ func createThread(ctx context.Context, c *core.Call) error {
 	if err != nil {
 		return err
 	}
-	return c.Entity(http.StatusCreated, core.PublicDoc(t.Data))
+	return c.EntityOf(http.StatusCreated, typeThread, core.PublicDoc(t.Data))
 }
 
 // reply adds a post to a thread: {"post": {"body"}}. A reply to the thread
@@ -592,11 +618,13 @@ func reply(ctx context.Context, c *core.Call) error {
 		}
 		to := c.Param("post")
 		if to != "" {
-			if _, err := tx.GetIn(ctx, postsOf(g.ID, t.ID), to); core.IsNotFound(err) {
+			p, err := tx.GetItem(ctx, postsOf(g.ID, t.ID), to)
+			if core.IsNotFound(err) {
 				return errNotFound("post")
 			} else if err != nil {
 				return err
 			}
+			to = p.ID
 		} else {
 			last, err := tx.List(ctx, postsOf(g.ID, t.ID), true, 0, 1)
 			if err != nil {

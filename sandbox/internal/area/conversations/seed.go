@@ -12,8 +12,7 @@ import (
 // seedConversations starts the Engineering group's conversation: Alice
 // welcomes the team and Bob answers.
 func seedConversations(ctx context.Context, tx *core.Tx, sd *core.SeedContext) error {
-	n := 0
-	ids := func() string { n++; return core.SeedID("conversations", demo.EngineeringGroupID, fmt.Sprint(n)) }
+	ids := &seedIDs{group: demo.EngineeringGroupID, at: sd.Epoch}
 	person := func(id string) (poster, error) {
 		u, err := core.LookupUser(ctx, tx, id)
 		if err != nil {
@@ -29,7 +28,7 @@ func seedConversations(ctx context.Context, tx *core.Tx, sd *core.SeedContext) e
 	if err != nil {
 		return err
 	}
-	w := &writer{tx: tx, group: demo.EngineeringGroupID, by: alice, now: sd.Epoch.Add(-2 * time.Hour), newID: ids}
+	w := &writer{tx: tx, group: demo.EngineeringGroupID, by: alice, now: sd.Epoch.Add(-2 * time.Hour), ids: ids}
 	conv, err := w.conversation(ctx, "Welcome to Engineering")
 	if err != nil {
 		return err
@@ -47,3 +46,18 @@ func seedConversations(ctx context.Context, tx *core.Tx, sd *core.SeedContext) e
 	return w.post(ctx, t, map[string]any{"body": map[string]any{"contentType": "text", "content": "Thanks, Alice. The design review is on Thursday."},
 		"newParticipants": []any{}}, posts[0].ID)
 }
+
+// seedIDs are the seed's ids: named, so the demo tenant is the same on
+// every run.
+type seedIDs struct {
+	group string
+	at    time.Time
+	n     int
+}
+
+func (s *seedIDs) next() string { s.n++; return fmt.Sprint(s.n) }
+func (s *seedIDs) conversation() string {
+	return core.ConversationID(s.group, core.SeedConversationIndex(s.at, "conversations", s.group, s.next()))
+}
+func (s *seedIDs) post() string      { return core.SeedItemID(s.group, "conversations", s.next()) }
+func (s *seedIDs) changeKey() string { return core.SeedChangeKey("conversations", s.group, s.next()) }
