@@ -82,6 +82,14 @@ func TestAnswersHaveGraphsShapes(t *testing.T) {
 		{path: "/api/v2.0/me/contacts", typ: "contact"},
 		{path: "/v1.0/groups/" + demo.EngineeringGroupID + "/conversations", typ: "conversation"},
 		{path: "/v1.0/groups/" + demo.EngineeringGroupID + "/threads", typ: "conversationThread"},
+		{path: "/v1.0/me/events", typ: "event"},
+		{path: "/v1.0/me/calendarView?startDateTime=2026-01-05T00:00:00Z&endDateTime=2026-01-12T00:00:00Z", typ: "event"},
+		{path: "/v1.0/me/calendarView/delta?startDateTime=2026-01-05T00:00:00Z&endDateTime=2026-01-12T00:00:00Z", typ: "event"},
+		{path: "/v1.0/me/calendars", typ: "calendar"},
+		{path: "/v1.0/me/calendar", typ: "calendar"},
+		{path: "/v1.0/me/calendarGroups", typ: "calendarGroup"},
+		{path: "/v1.0/me/calendar/calendarPermissions", typ: "calendarPermission"},
+		{path: "/api/v2.0/me/events", typ: "event"},
 	}
 	s := csdl.MustLoad()
 	for _, tc := range cases {

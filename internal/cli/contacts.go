@@ -141,7 +141,7 @@ func newContactsListCommand(s *Session) *cobra.Command {
 				return err
 			}
 			if len(all) > 0 {
-				s.rememberRows(contactRows, ids)
+				s.remember(contactHandles, ids)
 				s.Out().Notef("# is the contact's number for other contacts commands (o365 contacts show 1); --json shows full ids.")
 			}
 			return nil
@@ -155,7 +155,7 @@ func newContactsListCommand(s *Session) *cobra.Command {
 
 // loadContact loads a contact by id or row number.
 func loadContact(ctx context.Context, s *Session, arg string) (*contacts.AddressBook, *contacts.Contact, error) {
-	ids, err := s.rowIDs(contactRows, []string{arg})
+	ids, err := s.handleIDs(contactHandles, []string{arg})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -360,7 +360,7 @@ func newContactsRemoveCommand(s *Session) *cobra.Command {
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			ids, err := s.rowIDs(contactRows, args)
+			ids, err := s.handleIDs(contactHandles, args)
 			if err != nil {
 				return err
 			}
@@ -378,7 +378,7 @@ func newContactsRemoveCommand(s *Session) *cobra.Command {
 					failed[id] = err
 				}
 			}
-			return reportOutcomes(s, contactRows, "deleted", args, ids, failed)
+			return reportOutcomes(s, contactHandles, "deleted", args, ids, failed)
 		},
 	}
 }
@@ -523,7 +523,7 @@ func newContactsExportCommand(s *Session) *cobra.Command {
 						return WithHint(UsageError("%s exists", o.vcf), "add --force to replace it, or choose another --vcf file")
 					}
 				}
-				if _, err := saveFile(o.vcf, o.force, "--vcf", func(w io.Writer) (int64, error) {
+				if _, err := saveNew(o.vcf, "--vcf", o.force, func(w io.Writer) (int64, error) {
 					var err error
 					n, err = export(w)
 					return 0, err

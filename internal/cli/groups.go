@@ -14,9 +14,6 @@ import (
 	"github.com/o365go/o365/groups"
 )
 
-// threadRows numbers the threads of the last `groups conversations` table.
-var threadRows = rowKind{file: "handles-threads.json", noun: "threads", listCmd: "o365 groups conversations GROUP"}
-
 // newGroupsCommand is `o365 groups ...`.
 func newGroupsCommand(s *Session) *cobra.Command {
 	cmd := &cobra.Command{
@@ -321,7 +318,7 @@ func newGroupsChangeMembersCommand(s *Session, add bool) *cobra.Command {
 			if me != nil {
 				failed = me.Failed
 			}
-			return reportOutcomes(s, rowKind{noun: "members", listCmd: "o365 groups members " + args[0]}, verb, users, ids, failed)
+			return reportOutcomes(s, handleKind{noun: "member", list: "o365 groups members " + args[0]}, verb, users, ids, failed)
 		},
 	}
 	cmd.Flags().BoolVar(&owner, "owner", false, "change the group's owners instead of its members")
@@ -361,7 +358,7 @@ func newGroupsConversationsCommand(s *Session) *cobra.Command {
 				}
 				return s.Out().Print(t, func() *Table { return KeyValues([2]string{"Started", t.Topic}, [2]string{"ID", t.ID}) })
 			case o.thread != "":
-				ids, err := s.rowIDs(threadRows, []string{o.thread})
+				ids, err := s.handleIDs(threadHandles, []string{o.thread})
 				if err != nil {
 					return err
 				}
@@ -409,7 +406,7 @@ func newGroupsConversationsCommand(s *Session) *cobra.Command {
 				return err
 			}
 			if len(threads) > 0 {
-				s.rememberRows(threadRows, ids)
+				s.remember(threadHandles, ids)
 				s.Out().Notef("# is the thread's number for --thread (o365 groups conversations GROUP --thread 1).")
 			}
 			return nil

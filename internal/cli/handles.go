@@ -23,6 +23,22 @@ import (
 
 const handlesFile = "handles.json"
 
+// handleKind is what the numbers of a kind of table stand for: messages
+// (mail list, mail sync), events (calendar agenda), contacts (contacts
+// list) or a group's threads (groups conversations), each kept in its own
+// file, so that listing contacts does not change what "o365 mail read 3"
+// reads.
+type handleKind struct {
+	file, noun, list string
+}
+
+var (
+	messageHandles = handleKind{file: handlesFile, noun: "message", list: "o365 mail list"}
+	eventHandles   = handleKind{file: "event-handles.json", noun: "event", list: "o365 calendar agenda"}
+	contactHandles = handleKind{file: "contact-handles.json", noun: "contact", list: "o365 contacts list"}
+	threadHandles  = handleKind{file: "thread-handles.json", noun: "thread", list: "o365 groups conversations GROUP"}
+)
+
 // maxHandleDigits bounds what is read as a row number: Graph's ids are never
 // that short, nor all digits.
 const maxHandleDigits = 6
@@ -57,35 +73,22 @@ func (s *Session) handleMailbox() (string, error) {
 	return fmt.Sprintf("profile %s, %s, resource %s", profileKey(st.Profile), where, firstNonEmpty(st.Resource, "me")), nil
 }
 
-// rowKind is a kind of item whose tables number their rows: each kind
-// keeps its own numbers, so that listing contacts does not change what
-// "o365 mail read 3" reads.
-type rowKind struct {
-	file    string // under stateDir
-	noun    string // "messages", "contacts"
-	listCmd string // the command that numbers them
-}
+// rememberHandles records that rows 1..len(ids) of the table just printed
+// stand for ids. A failure to record them is reported, not fatal: the table
+// is printed already.
+func (s *Session) rememberHandles(ids []string) { s.remember(messageHandles, ids) }
 
-var (
-	messageRows = rowKind{file: handlesFile, noun: "messages", listCmd: "o365 mail list"}
-	contactRows = rowKind{file: "handles-contacts.json", noun: "contacts", listCmd: "o365 contacts list"}
-)
+// rememberEventHandles is rememberHandles for a table of events.
+func (s *Session) rememberEventHandles(ids []string) { s.remember(eventHandles, ids) }
 
-// rememberHandles records that rows 1..len(ids) of the message table just
-// printed stand for ids.
-func (s *Session) rememberHandles(ids []string) { s.rememberRows(messageRows, ids) }
-
-// rememberRows records that rows 1..len(ids) of the table of kind just
-// printed stand for ids. A failure to record them is reported, not fatal:
-// the table is printed already.
-func (s *Session) rememberRows(kind rowKind, ids []string) {
+func (s *Session) remember(k handleKind, ids []string) {
 	mailbox, err := s.handleMailbox()
 	if err == nil {
 		var dir string
 		if dir, err = stateDir(s.app.Getenv); err == nil {
 			var data []byte
 			if data, err = json.Marshal(handleList{Mailbox: mailbox, Listed: time.Now().UTC(), IDs: ids}); err == nil {
-				err = writeFileAtomic(filepath.Join(dir, kind.file), append(data, '\n'))
+				err = writeFileAtomic(filepath.Join(dir, k.file), append(data, '\n'))
 			}
 		}
 	}
@@ -108,12 +111,21 @@ func isHandle(arg string) bool {
 }
 
 // messageIDs turns each argument that is a row number of the last listed
-// table of messages into its message id, and keeps the others (ids) as
-// they are.
-func (s *Session) messageIDs(args []string) ([]string, error) { return s.rowIDs(messageRows, args) }
+// table into its message id, and keeps the others (ids) as they are.
+func (s *Session) messageIDs(args []string) ([]string, error) {
+	return s.handleIDs(messageHandles, args)
+}
 
-// rowIDs is messageIDs for any kind of numbered rows.
-func (s *Session) rowIDs(kind rowKind, args []string) ([]string, error) {
+// eventID turns a row number of the last agenda into its event id.
+func (s *Session) eventID(arg string) (string, error) {
+	ids, err := s.handleIDs(eventHandles, []string{arg})
+	if err != nil {
+		return "", err
+	}
+	return ids[0], nil
+}
+
+func (s *Session) handleIDs(k handleKind, args []string) ([]string, error) {
 	var list *handleList
 	out := make([]string, len(args))
 	for i, arg := range args {
@@ -123,13 +135,13 @@ func (s *Session) rowIDs(kind rowKind, args []string) ([]string, error) {
 		}
 		if list == nil {
 			var err error
-			if list, err = s.loadHandles(kind); err != nil {
+			if list, err = s.loadHandles(k); err != nil {
 				return nil, err
 			}
 		}
 		n, _ := strconv.Atoi(arg)
 		if n < 1 || n > len(list.IDs) {
-			return nil, UsageError("there is no row %s in the last list of %s (it had %d)", arg, kind.noun, len(list.IDs))
+			return nil, UsageError("there is no row %s in the last list of %ss (it had %d)", arg, k.noun, len(list.IDs))
 		}
 		out[i] = list.IDs[n-1]
 	}
@@ -145,24 +157,23 @@ func (s *Session) messageID(arg string) (string, error) {
 	return ids[0], nil
 }
 
-// loadHandles reads the numbers of the last list of kind, for the run's
-// mailbox.
-func (s *Session) loadHandles(kind rowKind) (*handleList, error) {
+// loadHandles reads the numbers of the last list, for the run's mailbox.
+func (s *Session) loadHandles(k handleKind) (*handleList, error) {
 	dir, err := stateDir(s.app.Getenv)
 	if err != nil {
 		return nil, err
 	}
-	data, err := os.ReadFile(filepath.Join(dir, kind.file))
+	data, err := os.ReadFile(filepath.Join(dir, k.file))
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, WithHint(UsageError("no %s were listed yet, so row numbers mean nothing", kind.noun),
-			fmt.Sprintf(`run "%s" and use the numbers of its # column, or give the id (--json shows it)`, kind.listCmd))
+		return nil, WithHint(UsageError("no %ss were listed yet, so row numbers mean nothing", k.noun),
+			fmt.Sprintf(`run "%s" and use the numbers of its # column, or give the %s's id (--json shows it)`, k.list, k.noun))
 	}
 	if err != nil {
 		return nil, err
 	}
 	var list handleList
 	if err := json.Unmarshal(data, &list); err != nil {
-		return nil, WithHint(fmt.Errorf("%s is damaged: %w", filepath.Join(dir, kind.file), err), fmt.Sprintf(`run "%s" again`, kind.listCmd))
+		return nil, WithHint(fmt.Errorf("%s is damaged: %w", filepath.Join(dir, k.file), err), fmt.Sprintf(`run "%s" again`, k.list))
 	}
 	mailbox, err := s.handleMailbox()
 	if err != nil {
@@ -170,7 +181,7 @@ func (s *Session) loadHandles(kind rowKind) (*handleList, error) {
 	}
 	if list.Mailbox != mailbox {
 		return nil, WithHint(UsageError("the row numbers are those of another mailbox's list (%s)", list.Mailbox),
-			fmt.Sprintf(`run "%s" with the same --resource, --profile and sandbox first, or give the id`, kind.listCmd))
+			fmt.Sprintf(`run "%s" with the same --resource, --profile and sandbox first, or give the %s's id`, k.list, k.noun))
 	}
 	return &list, nil
 }

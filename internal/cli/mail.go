@@ -552,14 +552,14 @@ func printOutcomes(s *Session, verb string, args, ids []string, err error) error
 	if be != nil {
 		failed = be.Failed
 	}
-	return reportOutcomes(s, messageRows, verb, args, ids, failed)
+	return reportOutcomes(s, messageHandles, verb, args, ids, failed)
 }
 
 // reportOutcomes prints each item's outcome of a bulk command on items of
 // kind (failed maps the ids that failed to their errors) and returns the
 // error to exit with: 4 when every failure is "not found", else the code
 // of the first other failure.
-func reportOutcomes(s *Session, kind rowKind, verb string, args, ids []string, failed map[string]error) error {
+func reportOutcomes(s *Session, kind handleKind, verb string, args, ids []string, failed map[string]error) error {
 	outs := make([]outcome, len(ids))
 	var missing, others []string
 	var firstOther error
@@ -585,7 +585,7 @@ func reportOutcomes(s *Session, kind rowKind, verb string, args, ids []string, f
 		}
 		outs[i] = o
 	}
-	column := strings.ToUpper(kind.noun[:1]) + strings.TrimSuffix(kind.noun[1:], "s")
+	column := strings.ToUpper(kind.noun[:1]) + kind.noun[1:]
 	perr := s.Out().Print(outs, func() *Table {
 		t := NewTable(column, "Result")
 		for i, o := range outs {
@@ -598,11 +598,11 @@ func reportOutcomes(s *Session, kind rowKind, verb string, args, ids []string, f
 	}
 	switch {
 	case firstOther != nil:
-		return WithHint(fmt.Errorf("%d of %d %s failed (%s), %d not found: %w", len(others), len(ids), kind.noun, strings.Join(others, ", "), len(missing), firstOther),
+		return WithHint(fmt.Errorf("%d of %d %ss failed (%s), %d not found: %w", len(others), len(ids), kind.noun, strings.Join(others, ", "), len(missing), firstOther),
 			hint(firstOther, s.target()))
 	case len(missing) > 0:
-		return WithHint(notFoundError(fmt.Sprintf("%d of %d %s were not found: %s", len(missing), len(ids), kind.noun, strings.Join(missing, ", "))),
-			fmt.Sprintf(`check the ids, or list the %s with "%s"`, kind.noun, kind.listCmd))
+		return WithHint(notFoundError(fmt.Sprintf("%d of %d %ss were not found: %s", len(missing), len(ids), kind.noun, strings.Join(missing, ", "))),
+			fmt.Sprintf(`check the ids, or list the %ss with "%s"`, kind.noun, kind.list))
 	}
 	return nil
 }
@@ -742,16 +742,16 @@ func newMailExportCommand(s *Session) *cobra.Command {
 	return cmd
 }
 
-// exportMIME writes the message's MIME text to path (see saveFile).
+// exportMIME writes the message's MIME text to path (see saveNew).
 func exportMIME(ctx context.Context, m *mail.Message, path string, force bool) (int64, error) {
-	return saveFile(path, force, "--eml", func(w io.Writer) (int64, error) { return m.DownloadMIME(ctx, w) })
+	return saveNew(path, "--eml", force, func(w io.Writer) (int64, error) { return m.DownloadMIME(ctx, w) })
 }
 
-// saveFile writes what write produces to a temporary file next to path,
+// saveNew writes a file through write into a temporary file next to path,
 // then moves it into place: an interrupted export leaves no half file, and
 // an existing file is replaced only when force says so (and only by a
 // complete one). flag names the option that chose path, for the hint.
-func saveFile(path string, force bool, flag string, write func(io.Writer) (int64, error)) (int64, error) {
+func saveNew(path, flag string, force bool, write func(io.Writer) (int64, error)) (int64, error) {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return 0, err

@@ -266,7 +266,7 @@ func newUsersPhotoCommand(s *Session) *cobra.Command {
 				return err
 			}
 			var ctype string
-			n, err := saveFile(o.save, o.force, "--save", func(w io.Writer) (int64, error) {
+			n, err := saveNew(o.save, "--save", o.force, func(w io.Writer) (int64, error) {
 				cw := &countingWriter{w: w}
 				var err error
 				ctype, err = dir.DownloadPhoto(ctx, user, strings.ToLower(o.size), cw)
@@ -284,16 +284,4 @@ func newUsersPhotoCommand(s *Session) *cobra.Command {
 	cmd.Flags().StringVar(&o.size, "size", "", "a size Graph serves, such as 96x96 (default: as stored)")
 	cmd.Flags().BoolVar(&o.force, "force", false, "replace the --save file if it exists")
 	return cmd
-}
-
-// countingWriter counts the bytes written through it.
-type countingWriter struct {
-	w io.Writer
-	n int64
-}
-
-func (c *countingWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += int64(n)
-	return n, err
 }

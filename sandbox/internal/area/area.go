@@ -4,6 +4,7 @@
 package area
 
 import (
+	"github.com/o365go/o365/sandbox/internal/area/calendar"
 	"github.com/o365go/o365/sandbox/internal/area/contacts"
 	"github.com/o365go/o365/sandbox/internal/area/conversations"
 	"github.com/o365go/o365/sandbox/internal/area/directory"
@@ -16,6 +17,7 @@ func All() []core.Area {
 	return []core.Area{
 		directory.Area(),
 		mail.Area(),
+		calendar.Area(),
 		contacts.Area(),
 		conversations.Area(),
 	}

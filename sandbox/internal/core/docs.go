@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -98,10 +99,47 @@ func PatchDocument(doc, patch map[string]any, readOnly ...string) {
 	}
 }
 
-// MergeExtendedProperties merges the single- or multi-value extended
-// properties of a PATCH body (patch) into an Outlook item's (cur): a
-// property with the id of one held replaces it (ids compare
-// case-insensitively, as Exchange's do), others are added.
+// FilterExpanded applies an $expand's nested $filter to the items of an
+// expanded collection.
+func FilterExpanded(item odata.ExpandItem, values []any) []any {
+	if item.Options == nil || item.Options.Filter == nil {
+		return values
+	}
+	out := []any{}
+	for _, v := range values {
+		m, ok := v.(map[string]any)
+		if !ok {
+			continue
+		}
+		if keep, err := odata.Eval(item.Options.Filter, m); err == nil && keep {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// BodyPreview is an Outlook item's bodyPreview: the first 255 characters
+// of its body as text, white space collapsed.
+func BodyPreview(doc map[string]any) string {
+	b, _ := doc["body"].(map[string]any)
+	content, _ := b["content"].(string)
+	if strings.EqualFold(Str(b, "contentType"), "html") {
+		content = HTMLToText(content)
+	}
+	content = strings.Join(strings.Fields(content), " ")
+	if utf8.RuneCountInString(content) > 255 {
+		content = string([]rune(content)[:255])
+	}
+	return content
+}
+
+// ExtendedProperties are the extended-property collections of Outlook
+// items (messages, events, contacts): a PATCH merges them by id instead of
+// replacing them.
+var ExtendedProperties = []string{"singleValueExtendedProperties", "multiValueExtendedProperties"}
+
+// MergeExtendedProperties merges a PATCH's extended properties (patch) into
+// the stored ones (cur) by id, ignoring the case of ids.
 func MergeExtendedProperties(cur, patch any) []any {
 	old, _ := cur.([]any)
 	out := append([]any(nil), old...)
@@ -118,25 +156,6 @@ func MergeExtendedProperties(cur, patch any) []any {
 		}
 		if !replaced {
 			out = append(out, pm)
-		}
-	}
-	return out
-}
-
-// FilterExpanded applies an $expand's nested $filter to the items of an
-// expanded collection.
-func FilterExpanded(item odata.ExpandItem, values []any) []any {
-	if item.Options == nil || item.Options.Filter == nil {
-		return values
-	}
-	out := []any{}
-	for _, v := range values {
-		m, ok := v.(map[string]any)
-		if !ok {
-			continue
-		}
-		if keep, err := odata.Eval(item.Options.Filter, m); err == nil && keep {
-			out = append(out, m)
 		}
 	}
 	return out

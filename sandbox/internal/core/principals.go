@@ -139,7 +139,7 @@ func (k idpKV) Delete(ctx context.Context, key string) error {
 
 // The tenant's groups, which the directory area serves and seeds: areas
 // that hold a group's data (its conversations, calendar, drive) read them
-// through LookupGroup and Call.AdmitGroup.
+// through LookupGroup, InGroup and Call.AdmitGroup.
 const (
 	// GroupsCollection holds the groups (owner ""): documents with at least
 	// displayName, mail, groupTypes and visibility.
