@@ -8,8 +8,10 @@
 // Groups are the root's o365.Group model. A group is named by its id, or,
 // with an empty id, by the account's resource: groups.New(acct,
 // o365.WithResource("group:team@contoso.com")) works on that group, found
-// by its address on the first request. A group's calendar and drive are
-// the calendar and drive packages' with the same resource.
+// by its address on the first request. A group's calendar is the calendar
+// package's with the same resource (calendar.New(acct,
+// o365.WithResource("group:team@contoso.com"))), readable by members only,
+// as its conversations are; its drive is the drive package's.
 //
 //	g := groups.New(acct)
 //	team, err := g.Create(ctx, groups.NewMicrosoft365Group("Marketing", "marketing"), nil)

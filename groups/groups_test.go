@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/o365go/o365"
+	"github.com/o365go/o365/calendar"
 	"github.com/o365go/o365/directory"
 	"github.com/o365go/o365/groups"
 	"github.com/o365go/o365/o365test"
@@ -341,5 +342,45 @@ func TestConversationsFollowMembership(t *testing.T) {
 		if !errors.Is(err, groups.ErrNoGroup) {
 			t.Fatalf("no group: %v", err)
 		}
+	}
+}
+
+// TestGroupCalendarFollowsMembership works on a Microsoft 365 group's
+// calendar through the calendar package with group:mail@...: a member
+// adds an event, a non-member is refused until they join.
+func TestGroupCalendarFollowsMembership(t *testing.T) {
+	srv := o365test.NewSandbox(t)
+	ctx := ctxT(t)
+	engAddr := o365.WithResource("group:engineering@" + sandbox.DemoTenantDomain)
+	schedule := func(login string) *calendar.Schedule {
+		return calendar.New(o365test.NewAccount(t, srv, login, graphOpts(srv, nil, engAddr)...))
+	}
+	from, to := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 6, 2, 0, 0, 0, 0, time.UTC)
+	subjects := func(s *calendar.Schedule) ([]string, error) {
+		var out []string
+		for ev, err := range s.CalendarView(ctx, from, to, nil) {
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, ev.Subject)
+		}
+		return out, nil
+	}
+	bob := schedule(sandbox.DemoBob)
+	ev := bob.NewEvent()
+	ev.Subject = "Engineering all-hands"
+	ev.SetTimes(from.Add(15*time.Hour), from.Add(16*time.Hour))
+	must(t, ev.Save(ctx))
+	if got, err := subjects(bob); err != nil || !slices.Equal(got, []string{"Engineering all-hands"}) {
+		t.Fatalf("Bob's view of the group calendar: %v, %v", got, err)
+	}
+	eve := newUsers(t, srv, "Eve", 1)[0]
+	outsider := schedule("eve000@" + sandbox.DemoTenantDomain)
+	if _, err := subjects(outsider); !errors.Is(err, o365.ErrForbidden) {
+		t.Fatalf("a non-member reads the group calendar: %v", err)
+	}
+	must(t, userGroups(t, srv, sandbox.DemoUser, nil).AddMembers(ctx, sandbox.DemoEngineeringGroupID, eve))
+	if got, err := subjects(outsider); err != nil || len(got) != 1 {
+		t.Fatalf("a new member's view: %v, %v", got, err)
 	}
 }
