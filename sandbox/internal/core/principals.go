@@ -91,8 +91,14 @@ func (d idpDirectory) UserByLogin(ctx context.Context, login string) (identity.U
 		if err != nil {
 			return err
 		}
+		o, err := tx.Get(ctx, UsersCollection, "", du.ID)
+		if err != nil {
+			return err
+		}
 		pw, _, err := tx.KVGet(ctx, passwordKey(du.ID))
-		u = identity.User{ID: du.ID, UserPrincipalName: du.UPN, DisplayName: du.DisplayName, Mail: du.Mail, Password: string(pw)}
+		enabled, set := o.Data["accountEnabled"].(bool)
+		u = identity.User{ID: du.ID, UserPrincipalName: du.UPN, DisplayName: du.DisplayName, Mail: du.Mail, Password: string(pw),
+			Disabled: set && !enabled}
 		return err
 	})
 	if IsNotFound(err) {

@@ -1,7 +1,11 @@
 package directory_test
 
 import (
+	"io"
+	"net/http"
+	"net/url"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/o365go/o365/sandbox/internal/demo"
@@ -55,4 +59,32 @@ func TestDirectoryWrites(t *testing.T) {
 	ts.Do(t, app, "GET", "/v1.0/users/"+erin, nil).WantError(t, 404, "Request_ResourceNotFound")
 	ts.Do(t, app, "DELETE", "/v1.0/groups/"+gid, nil).WantStatus(t, 204)
 	ts.Do(t, app, "GET", "/v1.0/groups/"+gid, nil).WantError(t, 404, "Request_ResourceNotFound")
+}
+
+// TestDisabledUserCannotSignIn checks that accountEnabled false stops
+// sign-in with Entra ID's AADSTS50057, and true lets the user in again.
+func TestDisabledUserCannotSignIn(t *testing.T) {
+	ts := sandboxtest.New(t, sandboxtest.Options{})
+	app := ts.AppToken(t)
+	signIn := func() (int, string) {
+		resp, err := http.PostForm(ts.URL+"/"+demo.TenantID+"/oauth2/v2.0/token", url.Values{"grant_type": {"password"},
+			"client_id": {demo.PublicClientID}, "username": {demo.Dan}, "password": {demo.Password}, "scope": {"https://graph.microsoft.com/.default"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(body)
+	}
+	if status, body := signIn(); status != 200 {
+		t.Fatalf("Dan signs in: %d %s", status, body)
+	}
+	ts.Do(t, app, "PATCH", "/v1.0/users/"+demo.Dan, map[string]any{"accountEnabled": false}).WantStatus(t, 204)
+	if status, body := signIn(); status != 400 || !strings.Contains(body, "AADSTS50057") {
+		t.Fatalf("a disabled Dan signs in: %d %s", status, body)
+	}
+	ts.Do(t, app, "PATCH", "/v1.0/users/"+demo.Dan, map[string]any{"accountEnabled": true}).WantStatus(t, 204)
+	if status, body := signIn(); status != 200 {
+		t.Fatalf("Dan enabled again: %d %s", status, body)
+	}
 }
