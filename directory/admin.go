@@ -121,13 +121,26 @@ func (d *Directory) ListDeletedUsers(ctx context.Context, q *o365.Query) iter.Se
 	return o365.List[o365.User](ctx, d.acct, &o365.Request{Path: "/directory/deletedItems/microsoft.graph.user", Query: advanced(q), Collection: "/directory/deletedItems"})
 }
 
-// RestoreUser restores a deleted user and returns them.
+// RestoreUser restores a deleted user and returns them. It fails when
+// another user took their principal name meanwhile: RestoreUserAs then
+// restores them under a new one.
 //
 // Graph: POST /directory/deletedItems/{id}/restore
 // (https://learn.microsoft.com/graph/api/directory-deleteditems-restore).
 func (d *Directory) RestoreUser(ctx context.Context, userID string) (*o365.User, error) {
+	return d.RestoreUserAs(ctx, userID, "")
+}
+
+// RestoreUserAs restores a deleted user under the principal name newUPN
+// (in one of the tenant's domains); an empty newUPN keeps theirs.
+//
+// Graph: POST /directory/deletedItems/{id}/restore with newUserPrincipalName.
+func (d *Directory) RestoreUserAs(ctx context.Context, userID, newUPN string) (*o365.User, error) {
 	var u o365.User
 	req := &o365.Request{Method: http.MethodPost, Path: "/" + o365.Path("directory", "deletedItems", userID, "restore"), Idempotent: true}
+	if newUPN != "" {
+		req.Body = map[string]string{"newUserPrincipalName": newUPN}
+	}
 	if _, err := d.acct.Do(ctx, req, &u); err != nil {
 		return nil, fmt.Errorf("directory: restore user %q: %w", userID, err)
 	}

@@ -318,6 +318,18 @@ func TestAdministration(t *testing.T) {
 	if _, err := admin.GetUser(ctx, sandbox.DemoBob, nil); err != nil {
 		t.Fatal(err)
 	}
+	// Deleted again while another Eve takes the name: she comes back
+	// under a new one.
+	must(t, admin.DeleteUser(ctx, u.ID))
+	must(t, admin.CreateUser(ctx, directory.NewUser("Eve Other", "eve@"+sandbox.DemoTenantDomain, sandbox.DemoPassword)))
+	if _, err := admin.RestoreUser(ctx, u.ID); err == nil {
+		t.Fatal("restored under a name taken meanwhile")
+	}
+	back, err = admin.RestoreUserAs(ctx, u.ID, "eve.evans@"+sandbox.DemoTenantDomain)
+	must(t, err)
+	if back.UserPrincipalName != "eve.evans@"+sandbox.DemoTenantDomain {
+		t.Fatalf("restored as %q", back.UserPrincipalName)
+	}
 	must(t, admin.DeleteUser(ctx, u.ID))
 	must(t, admin.PurgeDeleted(ctx, u.ID))
 	if _, err := admin.RestoreUser(ctx, u.ID); !errors.Is(err, o365.ErrNotFound) {
