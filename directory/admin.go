@@ -134,7 +134,8 @@ func (d *Directory) RestoreUser(ctx context.Context, userID string) (*o365.User,
 // RestoreUserAs restores a deleted user under the principal name newUPN
 // (in one of the tenant's domains); an empty newUPN keeps theirs.
 //
-// Graph: POST /directory/deletedItems/{id}/restore with newUserPrincipalName.
+// Graph: POST /directory/deletedItems/{id}/restore with newUserPrincipalName
+// (https://learn.microsoft.com/graph/api/directory-deleteditems-restore).
 func (d *Directory) RestoreUserAs(ctx context.Context, userID, newUPN string) (*o365.User, error) {
 	var u o365.User
 	req := &o365.Request{Method: http.MethodPost, Path: "/" + o365.Path("directory", "deletedItems", userID, "restore"), Idempotent: true}
