@@ -27,15 +27,18 @@ type User struct {
 	ID, UPN, Mail, DisplayName string
 }
 
-// userByLoginQuery finds a user id by UPN or mail. The literal collection
-// name lets SQLite use the partial indexes users_by_upn and users_by_mail.
+// userByLoginQuery finds a user id by UPN or mail, among the users that
+// are not deleted (a deleted user's name may be taken by another). The
+// literal collection name lets SQLite use the partial indexes users_by_upn
+// and users_by_mail.
 const userByLoginQuery = `SELECT id FROM objects WHERE collection = 'users' AND owner = '' AND
-	lower(json_extract(data, '$.userPrincipalName')) = lower(?1)
+	lower(json_extract(data, '$.userPrincipalName')) = lower(?1) AND parent <> '` + DeletedParent + `'
 	UNION ALL SELECT id FROM objects WHERE collection = 'users' AND owner = '' AND
-	lower(json_extract(data, '$.mail')) = lower(?1) LIMIT 1`
+	lower(json_extract(data, '$.mail')) = lower(?1) AND parent <> '` + DeletedParent + `' LIMIT 1`
 
 // LookupUser finds a user by object id, UPN or mail (case-insensitive);
-// the error wraps ErrNotFound.
+// the error wraps ErrNotFound. A deleted user (in directory/deletedItems)
+// is not found: they cannot sign in or be addressed.
 func LookupUser(ctx context.Context, tx *Tx, login string) (*User, error) {
 	o, err := tx.Get(ctx, UsersCollection, "", login)
 	if IsNotFound(err) {
@@ -49,10 +52,143 @@ func LookupUser(ctx context.Context, tx *Tx, login string) (*User, error) {
 		}
 		o, err = tx.Get(ctx, UsersCollection, "", id)
 	}
+	if err == nil && o.Parent == DeletedParent {
+		err = fmt.Errorf("user %q is deleted: %w", login, ErrNotFound)
+	}
 	if err != nil {
 		return nil, err
 	}
 	return &User{ID: o.ID, UPN: Str(o.Data, "userPrincipalName"), Mail: Str(o.Data, "mail"), DisplayName: Str(o.Data, "displayName")}, nil
+}
+
+// Groups: the directory area serves and seeds them; the core reads them for
+// areas whose data a group owns (a Microsoft 365 group's calendar and
+// conversations, through LookupGroup, InGroup and Call.AdmitGroup) or that
+// read memberships (mail tips).
+
+// GroupsCollection holds the tenant's groups (owner ""): documents with at
+// least displayName, mail, mailEnabled, securityEnabled and groupTypes.
+const GroupsCollection = "groups"
+
+// Group memberships are stored one object per edge. GroupMembersCollection:
+// the owner is the group, the id the member (a user or a group);
+// MemberOfCollection holds the same edges the other way round (owner the
+// member, id the group); whoever writes one writes the other.
+// GroupOwnersCollection: the owner is the group, the id the owning user.
+const (
+	GroupMembersCollection = "links.member"
+	MemberOfCollection     = "links.memberOf"
+	GroupOwnersCollection  = "links.owner"
+)
+
+// Group is the identity of a directory group, as areas need it.
+type Group struct {
+	ID, Mail, DisplayName string
+	// Unified marks a Microsoft 365 group (groupTypes "Unified"): only
+	// those have a mailbox, a calendar and conversations.
+	Unified bool
+	// Public is true when visibility is "Public": everyone in the tenant
+	// may read the group's content, not only its members.
+	Public bool
+}
+
+// DeletedParent is the Object.Parent of a deleted directory object (a
+// user or group in directory/deletedItems, restorable for 30 days): it
+// keeps its collection and id, so that delta reports it removed with reason
+// "changed" and a restore brings it back as it was. Lookups of principals
+// do not find it.
+const DeletedParent = "deletedItems"
+
+// LookupGroup finds a group by object id or mail address (case-insensitive);
+// the error wraps ErrNotFound. A deleted group is not found.
+func LookupGroup(ctx context.Context, tx *Tx, idOrMail string) (*Group, error) {
+	o, err := tx.Get(ctx, GroupsCollection, "", idOrMail)
+	if IsNotFound(err) && strings.Contains(idOrMail, "@") {
+		var id string
+		qerr := tx.q.QueryRowContext(ctx, `SELECT id FROM objects WHERE collection = 'groups' AND owner = '' AND
+			lower(json_extract(data, '$.mail')) = lower(?1) AND parent <> '`+DeletedParent+`' LIMIT 1`, idOrMail).Scan(&id)
+		if errors.Is(qerr, sql.ErrNoRows) {
+			return nil, err
+		}
+		if qerr != nil {
+			return nil, fmt.Errorf("sandbox: look up group: %w", qerr)
+		}
+		o, err = tx.Get(ctx, GroupsCollection, "", id)
+	}
+	if err == nil && o.Parent == DeletedParent {
+		err = fmt.Errorf("group %q is deleted: %w", idOrMail, ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	g := &Group{ID: o.ID, Mail: Str(o.Data, "mail"), DisplayName: Str(o.Data, "displayName"),
+		Public: strings.EqualFold(Str(o.Data, "visibility"), "Public")}
+	types, _ := o.Data["groupTypes"].([]any)
+	for _, t := range types {
+		if s, _ := t.(string); strings.EqualFold(s, "Unified") {
+			g.Unified = true
+		}
+	}
+	return g, nil
+}
+
+// Member is a member of a group: a user or a group.
+type Member struct {
+	ID    string
+	Group bool
+}
+
+// GroupMembers lists the members of a group in membership order; with
+// transitive, the members of its nested groups too (each once, the nested
+// groups themselves included, as Graph's transitiveMembers lists them).
+func GroupMembers(ctx context.Context, tx *Tx, groupID string, transitive bool) ([]Member, error) {
+	return walkMemberships(ctx, tx, GroupMembersCollection, groupID, transitive)
+}
+
+// GroupsOf lists the ids of the groups a user or group belongs to; with
+// transitive, through nested groups too, each once.
+func GroupsOf(ctx context.Context, tx *Tx, id string, transitive bool) ([]string, error) {
+	groups, err := walkMemberships(ctx, tx, MemberOfCollection, id, transitive)
+	ids := make([]string, len(groups))
+	for i, g := range groups {
+		ids[i] = g.ID
+	}
+	return ids, err
+}
+
+// walkMemberships follows membership edges of coll from start, breadth
+// first; only groups are followed further, and only when transitive.
+func walkMemberships(ctx context.Context, tx *Tx, coll, start string, transitive bool) ([]Member, error) {
+	var out []Member
+	seen := map[string]bool{start: true}
+	queue := []string{start}
+	for len(queue) > 0 {
+		cur := queue[0]
+		queue = queue[1:]
+		links, err := tx.List(ctx, Scope{Collection: coll, Owner: cur}, false, 0, 0)
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range links {
+			if seen[l.ID] {
+				continue
+			}
+			seen[l.ID] = true
+			_, err := tx.Get(ctx, GroupsCollection, "", l.ID)
+			isGroup := err == nil
+			if err != nil && !IsNotFound(err) {
+				return nil, err
+			}
+			out = append(out, Member{ID: l.ID, Group: isGroup})
+			if isGroup && transitive {
+				queue = append(queue, l.ID)
+			}
+		}
+		if !transitive {
+			break
+		}
+	}
+	return out, nil
 }
 
 func passwordKey(userID string) string { return "sandbox:password:" + userID }
@@ -141,59 +277,6 @@ func (k idpKV) Put(ctx context.Context, key string, val []byte, expires time.Tim
 
 func (k idpKV) Delete(ctx context.Context, key string) error {
 	return k.st.Write(ctx, func(tx *Tx) error { return tx.KVDelete(ctx, idpKVPrefix+key) })
-}
-
-// The tenant's groups, which the directory area serves and seeds: areas
-// that hold a group's data (its conversations, calendar, drive) read them
-// through LookupGroup, InGroup and Call.AdmitGroup.
-const (
-	// GroupsCollection holds the groups (owner ""): documents with at least
-	// displayName, mail, groupTypes and visibility.
-	GroupsCollection = "groups"
-	// GroupMembersCollection holds one object per membership: owner the
-	// group's id, id the member's.
-	GroupMembersCollection = "links.member"
-	// GroupOwnersCollection holds one object per ownership, the same way.
-	GroupOwnersCollection = "links.owner"
-)
-
-// Group is the identity of a directory group, as routes need it.
-type Group struct {
-	ID, DisplayName, Mail string
-	// Unified is true for a Microsoft 365 group (groupTypes has "Unified"):
-	// only those have a mailbox, a calendar and conversations.
-	Unified bool
-	// Public is true when visibility is "Public": everyone in the tenant
-	// may read the group's content, not only its members.
-	Public bool
-}
-
-// DeletedParent is the Object.Parent of a deleted directory object (a
-// user or group in directory/deletedItems, restorable for 30 days): it
-// keeps its collection and id, so that delta reports it removed with reason
-// "changed" and a restore brings it back as it was. Lookups of principals
-// do not find it.
-const DeletedParent = "deletedItems"
-
-// LookupGroup finds a group by object id; the error wraps ErrNotFound.
-// A deleted group is not found.
-func LookupGroup(ctx context.Context, tx *Tx, id string) (*Group, error) {
-	o, err := tx.Get(ctx, GroupsCollection, "", id)
-	if err != nil {
-		return nil, err
-	}
-	if o.Parent == DeletedParent {
-		return nil, fmt.Errorf("group %q is deleted: %w", id, ErrNotFound)
-	}
-	g := &Group{ID: o.ID, DisplayName: Str(o.Data, "displayName"), Mail: Str(o.Data, "mail"),
-		Public: strings.EqualFold(Str(o.Data, "visibility"), "Public")}
-	types, _ := o.Data["groupTypes"].([]any)
-	for _, t := range types {
-		if s, _ := t.(string); strings.EqualFold(s, "Unified") {
-			g.Unified = true
-		}
-	}
-	return g, nil
 }
 
 // InGroup reports whether a user is a direct member or an owner of a
