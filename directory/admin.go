@@ -113,11 +113,16 @@ func (d *Directory) DeleteUser(ctx context.Context, userID string) error {
 	return nil
 }
 
-// ListDeletedUsers lists the users in directory/deletedItems.
+// ListDeletedUsers lists the users in directory/deletedItems. Without q it
+// selects their names, addresses and deletedDateTime, which a user's
+// default properties leave out.
 //
 // Graph: GET /directory/deletedItems/microsoft.graph.user
 // (https://learn.microsoft.com/graph/api/directory-deleteditems-list).
 func (d *Directory) ListDeletedUsers(ctx context.Context, q *o365.Query) iter.Seq2[*o365.User, error] {
+	if q == nil {
+		q = o365.NewQuery().Select("id", "displayName", "userPrincipalName", "mail", "jobTitle", "deletedDateTime")
+	}
 	return o365.List[o365.User](ctx, d.acct, &o365.Request{Path: "/directory/deletedItems/microsoft.graph.user", Query: advanced(q), Collection: "/directory/deletedItems"})
 }
 

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -250,8 +251,11 @@ func newUsersPhotoCommand(s *Session) *cobra.Command {
 			}
 			if o.save == "" {
 				sizes, err := o365.Collect(dir.ListPhotoSizes(ctx, user))
+				if errors.Is(err, o365.ErrNotFound) {
+					return WithHint(err, "the user has no photo")
+				}
 				if err != nil {
-					return WithHint(err, "the user may have no photo")
+					return err
 				}
 				return s.Out().Print(sizes, func() *Table {
 					t := NewTable("Size", "Width", "Height", "Type")
@@ -272,8 +276,11 @@ func newUsersPhotoCommand(s *Session) *cobra.Command {
 				ctype, err = dir.DownloadPhoto(ctx, user, strings.ToLower(o.size), cw)
 				return cw.n, err
 			})
+			if errors.Is(err, o365.ErrNotFound) {
+				return WithHint(err, "the user has no photo (at that size)")
+			}
 			if err != nil {
-				return WithHint(err, "the user may have no photo")
+				return err
 			}
 			return s.Out().Print(map[string]any{"file": o.save, "bytes": n, "contentType": ctype}, func() *Table {
 				return KeyValues([2]string{"Saved", o.save}, [2]string{"Size", humanSize(n)}, [2]string{"Type", ctype})
