@@ -47,8 +47,10 @@ var contactFolders = &core.Folders{
 
 // Area is the contacts area, to serve with core.Config.Areas.
 func Area() core.Area {
-	read := core.Route{Scopes: readScopes, Roles: readRoles}.On
-	write := core.Route{Scopes: writeScopes, Roles: writeRoles}.On
+	// Another user's contacts: the .Shared scopes and a grant on the
+	// mailbox (see access.go).
+	read := core.Route{Scopes: readScopes, Roles: readRoles, Mailbox: core.MailboxFolders}.On
+	write := core.Route{Scopes: writeScopes, Roles: writeRoles, Mailbox: core.MailboxFolders}.On
 	routes := []core.Route{
 		read(http.MethodGet, "{user}/contactFolders", listTopFolders),
 		write(http.MethodPost, "{user}/contactFolders", createTopFolder),
@@ -88,7 +90,7 @@ func Area() core.Area {
 				}},
 			{Pattern: "{user}/contactFolders/{folder}/contacts", MaxExpiry: 4230 * time.Minute, ODataType: "#Microsoft.Graph.Contact",
 				Scope: func(ctx context.Context, c *core.Call) (core.Scope, error) {
-					f, err := folder(ctx, c)
+					f, err := folder(ctx, c, core.ReadItems)
 					if err != nil {
 						return core.Scope{}, err
 					}
@@ -151,16 +153,19 @@ func folderIn(ctx context.Context, c *core.Call, tx *core.Tx) (*core.Object, err
 	return f, nil
 }
 
-// folder loads the route's folder, creating the user's tree first.
-func folder(ctx context.Context, c *core.Call) (*core.Object, error) {
+// folder loads the route's folder, creating the user's tree first, and
+// checks that the caller may act on it with need.
+func folder(ctx context.Context, c *core.Call, need core.FolderRights) (*core.Object, error) {
 	if err := ensureTree(ctx, c); err != nil {
 		return nil, err
 	}
 	var f *core.Object
 	err := c.Store().Read(ctx, func(tx *core.Tx) error {
 		var err error
-		f, err = folderIn(ctx, c, tx)
-		return err
+		if f, err = folderIn(ctx, c, tx); err != nil {
+			return err
+		}
+		return permit(ctx, c, f, need, nil)
 	})
 	return f, err
 }

@@ -19,22 +19,28 @@ func folderListSpec(c *core.Call, parent string) core.ListSpec {
 		Type:         typeFolder,
 		DefaultTop:   10,
 		MaxTop:       1000,
+		Include:      visibility(c, nil),
 		Present:      presentFolder,
 		SearchFields: []string{"displayName"},
 		Expand: map[string]core.Expander{
 			"childFolders": func(ctx context.Context, c *core.Call, doc map[string]any, item odata.ExpandItem) (any, error) {
-				return expandChildren(ctx, c, contactFolders.Children(c.User.ID, core.Str(doc, "id")), presentFolder, item)
+				return expandChildren(ctx, c, contactFolders.Children(c.User.ID, core.Str(doc, "id")), visibility(c, nil), presentFolder, item)
 			},
 			"contacts": func(ctx context.Context, c *core.Call, doc map[string]any, item odata.ExpandItem) (any, error) {
-				return expandChildren(ctx, c, contactsIn(c.User.ID, core.Str(doc, "id")), presentContact, item)
+				f := &core.Object{ID: core.Str(doc, "id"), Data: doc}
+				if permit(ctx, c, f, core.ReadItems, nil) != nil {
+					return []any{}, nil
+				}
+				return expandChildren(ctx, c, contactsIn(c.User.ID, f.ID), nil, presentContact, item)
 			},
 		},
 	}
 }
 
-// expandChildren serves $expand of a folder's child folders or contacts,
-// with the expand's own $filter and $select.
-func expandChildren(ctx context.Context, c *core.Call, sc core.Scope, present func(*core.Call, map[string]any) map[string]any, item odata.ExpandItem) (any, error) {
+// expandChildren serves $expand of a folder's child folders or contacts
+// (those include keeps, when set), with the expand's own $filter and
+// $select.
+func expandChildren(ctx context.Context, c *core.Call, sc core.Scope, include func(map[string]any) bool, present func(*core.Call, map[string]any) map[string]any, item odata.ExpandItem) (any, error) {
 	var objs []*core.Object
 	err := c.Store().Read(ctx, func(tx *core.Tx) error {
 		var err error
@@ -46,7 +52,9 @@ func expandChildren(ctx context.Context, c *core.Call, sc core.Scope, present fu
 	}
 	out := make([]any, 0, len(objs))
 	for _, o := range objs {
-		out = append(out, present(c, o.Data))
+		if include == nil || include(o.Data) {
+			out = append(out, present(c, o.Data))
+		}
 	}
 	out = core.FilterExpanded(item, out)
 	if item.Options != nil && len(item.Options.Select) > 0 {
@@ -65,7 +73,7 @@ func listTopFolders(ctx context.Context, c *core.Call) error {
 }
 
 func listChildFolders(ctx context.Context, c *core.Call) error {
-	f, err := folder(ctx, c)
+	f, err := folder(ctx, c, core.FolderVisible)
 	if err != nil {
 		return err
 	}
@@ -73,7 +81,7 @@ func listChildFolders(ctx context.Context, c *core.Call) error {
 }
 
 func getFolder(ctx context.Context, c *core.Call) error {
-	f, err := folder(ctx, c)
+	f, err := folder(ctx, c, core.FolderVisible)
 	if err != nil {
 		return err
 	}
@@ -88,7 +96,7 @@ func createTopFolder(ctx context.Context, c *core.Call) error {
 }
 
 func createChildFolder(ctx context.Context, c *core.Call) error {
-	f, err := folder(ctx, c)
+	f, err := folder(ctx, c, core.CreateSubfolders)
 	if err != nil {
 		return err
 	}
@@ -121,6 +129,9 @@ func createFolderUnder(ctx context.Context, c *core.Call, parent string) error {
 	o := &core.Object{Collection: collFolders, Owner: c.User.ID, ID: core.NewFolderID(c.User.ID), Parent: parent,
 		Data: map[string]any{"displayName": name, "parentFolderId": parent}}
 	err = c.Store().Write(ctx, func(tx *core.Tx) error {
+		if err := permitID(ctx, c, tx, parent, core.CreateSubfolders, nil); err != nil {
+			return err
+		}
 		if err := contactFolders.CheckName(ctx, tx, c.User.ID, parent, name, ""); err != nil {
 			return err
 		}
@@ -148,6 +159,9 @@ func patchFolder(ctx context.Context, c *core.Call) error {
 		if f, err = folderIn(ctx, c, tx); err != nil {
 			return err
 		}
+		if err := permit(ctx, c, f, core.FolderOwner, nil); err != nil {
+			return err
+		}
 		name, parent := core.Str(f.Data, "displayName"), f.Parent
 		for k, v := range in {
 			switch {
@@ -164,6 +178,9 @@ func patchFolder(ctx context.Context, c *core.Call) error {
 				}
 				if dest.ID == contactFolders.RootID(c.User.ID) {
 					return core.BadRequest("A contact folder cannot be moved to the root of the mailbox; move it under the Contacts folder or one of its folders.")
+				}
+				if err := permit(ctx, c, dest, core.CreateSubfolders, nil); err != nil {
+					return err
 				}
 				parent = dest.ID
 			default:
@@ -199,6 +216,9 @@ func deleteFolder(ctx context.Context, c *core.Call) error {
 	err := c.Store().Write(ctx, func(tx *core.Tx) error {
 		f, err := folderIn(ctx, c, tx)
 		if err != nil {
+			return err
+		}
+		if err := permit(ctx, c, f, core.FolderOwner, nil); err != nil {
 			return err
 		}
 		if core.IsWellKnownFolder(f) {
@@ -240,7 +260,7 @@ func deltaFolders(ctx context.Context, c *core.Call) error {
 		Scope:    core.Scope{Collection: collFolders, Owner: c.User.ID},
 		Type:     typeFolder,
 		PageSize: 100,
-		Include:  func(doc map[string]any) bool { return core.Str(doc, "id") != root },
+		Include:  visibility(c, func(doc map[string]any) bool { return core.Str(doc, "id") != root }),
 		Present:  presentFolder,
 	})
 }

@@ -315,15 +315,26 @@ func contactListSpec(c *core.Call, folder string) core.ListSpec {
 	}
 }
 
-func listDefaultContacts(ctx context.Context, c *core.Call) error {
+// defaultFolder loads the user's Contacts folder, creating the tree first,
+// and checks that the caller may act on it with need.
+func defaultFolder(ctx context.Context, c *core.Call, need core.FolderRights) (string, error) {
 	if err := ensureTree(ctx, c); err != nil {
+		return "", err
+	}
+	id := defaultFolderID(c.User.ID)
+	return id, c.Store().Read(ctx, func(tx *core.Tx) error { return permitID(ctx, c, tx, id, need, nil) })
+}
+
+func listDefaultContacts(ctx context.Context, c *core.Call) error {
+	id, err := defaultFolder(ctx, c, core.ReadItems)
+	if err != nil {
 		return err
 	}
-	return c.List(ctx, contactListSpec(c, defaultFolderID(c.User.ID)))
+	return c.List(ctx, contactListSpec(c, id))
 }
 
 func listFolderContacts(ctx context.Context, c *core.Call) error {
-	f, err := folder(ctx, c)
+	f, err := folder(ctx, c, core.ReadItems)
 	if err != nil {
 		return err
 	}
@@ -331,14 +342,15 @@ func listFolderContacts(ctx context.Context, c *core.Call) error {
 }
 
 func deltaDefaultContacts(ctx context.Context, c *core.Call) error {
-	if err := ensureTree(ctx, c); err != nil {
+	id, err := defaultFolder(ctx, c, core.ReadItems)
+	if err != nil {
 		return err
 	}
-	return c.Delta(ctx, core.DeltaSpec{Scope: contactsIn(c.User.ID, defaultFolderID(c.User.ID)), Type: typeContact, PageSize: 100, Present: presentContact})
+	return c.Delta(ctx, core.DeltaSpec{Scope: contactsIn(c.User.ID, id), Type: typeContact, PageSize: 100, Present: presentContact})
 }
 
 func deltaFolderContacts(ctx context.Context, c *core.Call) error {
-	f, err := folder(ctx, c)
+	f, err := folder(ctx, c, core.ReadItems)
 	if err != nil {
 		return err
 	}
@@ -350,8 +362,9 @@ func errContactNotFound() *core.Error {
 }
 
 // contactIn loads the route's contact: anywhere in the mailbox under
-// contacts/{id}, in the route's folder under .../contactFolders/{folder}.
-func contactIn(ctx context.Context, c *core.Call, tx *core.Tx) (*core.Object, error) {
+// contacts/{id}, in the route's folder under .../contactFolders/{folder};
+// the caller needs need on it (see permit).
+func contactIn(ctx context.Context, c *core.Call, tx *core.Tx, need core.FolderRights) (*core.Object, error) {
 	o, err := tx.GetItem(ctx, core.Scope{Collection: collContacts, Owner: c.User.ID}, c.Param("id"))
 	if core.IsNotFound(err) {
 		return nil, errContactNotFound()
@@ -368,7 +381,7 @@ func contactIn(ctx context.Context, c *core.Call, tx *core.Tx) (*core.Object, er
 			return nil, errContactNotFound()
 		}
 	}
-	return o, nil
+	return o, permitID(ctx, c, tx, o.Parent, need, o)
 }
 
 func getContact(ctx context.Context, c *core.Call) error {
@@ -377,7 +390,7 @@ func getContact(ctx context.Context, c *core.Call) error {
 	}
 	var parent, id string
 	err := c.Store().Read(ctx, func(tx *core.Tx) error {
-		o, err := contactIn(ctx, c, tx)
+		o, err := contactIn(ctx, c, tx, core.ReadItems)
 		if err == nil {
 			parent, id = o.Parent, o.ID
 		}
@@ -394,14 +407,15 @@ func getContact(ctx context.Context, c *core.Call) error {
 }
 
 func createDefaultContact(ctx context.Context, c *core.Call) error {
-	if err := ensureTree(ctx, c); err != nil {
+	id, err := defaultFolder(ctx, c, core.CreateItems)
+	if err != nil {
 		return err
 	}
-	return createContactIn(ctx, c, defaultFolderID(c.User.ID))
+	return createContactIn(ctx, c, id)
 }
 
 func createFolderContact(ctx context.Context, c *core.Call) error {
-	f, err := folder(ctx, c)
+	f, err := folder(ctx, c, core.CreateItems)
 	if err != nil {
 		return err
 	}
@@ -420,6 +434,9 @@ func createContactIn(ctx context.Context, c *core.Call, folder string) error {
 	now := c.Now()
 	doc := newContactDoc(now, folder)
 	applyContact(doc, in)
+	if err := markCreator(ctx, c, doc); err != nil {
+		return err
+	}
 	o := &core.Object{Collection: collContacts, Owner: c.User.ID, ID: core.NewItemID(c.User.ID), Parent: folder, Data: doc,
 		Created: now, Sort: core.SortKey(now)}
 	if err := c.Store().Write(ctx, func(tx *core.Tx) error { return tx.Put(ctx, o) }); err != nil {
@@ -444,7 +461,7 @@ func patchContact(ctx context.Context, c *core.Call) error {
 	var o *core.Object
 	err = c.Store().Write(ctx, func(tx *core.Tx) error {
 		var err error
-		if o, err = contactIn(ctx, c, tx); err != nil {
+		if o, err = contactIn(ctx, c, tx, core.EditAllItems); err != nil {
 			return err
 		}
 		applyContact(o.Data, in)
@@ -458,6 +475,16 @@ func patchContact(ctx context.Context, c *core.Call) error {
 			}
 			if dest.ID == contactFolders.RootID(c.User.ID) {
 				return core.BadRequest("A contact cannot be moved to the root of the mailbox; move it to a contact folder.")
+			}
+			if dest.ID != o.Parent {
+				// A move deletes the contact from its folder and creates
+				// it in the other, as Exchange's rights see it.
+				if err := permitID(ctx, c, tx, o.Parent, core.DeleteAllItems, o); err != nil {
+					return err
+				}
+				if err := permit(ctx, c, dest, core.CreateItems, nil); err != nil {
+					return err
+				}
 			}
 			o.Parent = dest.ID
 			o.Data["parentFolderId"] = dest.ID
@@ -492,7 +519,7 @@ func deleteContact(ctx context.Context, c *core.Call) error {
 		return err
 	}
 	err := c.Store().Write(ctx, func(tx *core.Tx) error {
-		o, err := contactIn(ctx, c, tx)
+		o, err := contactIn(ctx, c, tx, core.DeleteAllItems)
 		if err != nil {
 			return err
 		}
@@ -511,7 +538,7 @@ func contactPhoto(ctx context.Context, c *core.Call) (*core.Photo, error) {
 	}
 	var p *core.Photo
 	err := c.Store().Read(ctx, func(tx *core.Tx) error {
-		o, err := contactIn(ctx, c, tx)
+		o, err := contactIn(ctx, c, tx, core.ReadItems)
 		if err != nil {
 			return err
 		}
@@ -538,7 +565,7 @@ func getPhoto(ctx context.Context, c *core.Call) error {
 	}
 	var id string
 	err := c.Store().Read(ctx, func(tx *core.Tx) error {
-		o, err := contactIn(ctx, c, tx)
+		o, err := contactIn(ctx, c, tx, core.ReadItems)
 		if err == nil {
 			id = o.ID
 		}
@@ -560,7 +587,7 @@ func putPhoto(ctx context.Context, c *core.Call) error {
 		return err
 	}
 	err = c.Store().Write(ctx, func(tx *core.Tx) error {
-		o, err := contactIn(ctx, c, tx)
+		o, err := contactIn(ctx, c, tx, core.EditAllItems)
 		if err != nil {
 			return err
 		}
