@@ -30,6 +30,11 @@ const (
 	typePost         = "post"
 )
 
+// actionReply is the reply action of threads and posts, as Graph's schema
+// declares it (the area's test checks it): the parameter's name matches in
+// any case.
+var actionReply = core.Action{Name: "reply", Params: []core.ActionParam{{Name: "Post", Type: "microsoft.graph.post"}}}
+
 // Permissions: Graph lets applications read conversations but only
 // signed-in users post to them.
 var (
@@ -596,15 +601,14 @@ func reply(ctx context.Context, c *core.Call) error {
 	if err != nil {
 		return err
 	}
-	var in map[string]any
-	if err := c.Decode(&in); err != nil {
+	args, err := c.DecodeAction(actionReply)
+	if err != nil {
 		return err
 	}
-	raw, ok := core.LookupFold(in, "post")
-	if !ok {
+	if !args.Has("Post") {
 		return core.BadRequest("The reply needs a post: {\"post\": {\"body\": {...}}}.")
 	}
-	p, err := checkPost(raw)
+	p, err := checkPost(args.Object("Post"))
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/o365go/o365/internal/csdl"
+	"github.com/o365go/o365/sandbox/internal/area/conversations"
 	"github.com/o365go/o365/sandbox/internal/core"
 	"github.com/o365go/o365/sandbox/internal/demo"
 	"github.com/o365go/o365/sandbox/internal/sandboxtest"
@@ -72,6 +74,8 @@ func TestMembersReadAndReply(t *testing.T) {
 	ts.Do(t, alice, "POST", eng+"/threads/"+tid+"/posts/"+posts[2]["id"].(string)+"/reply", map[string]any{"post": map[string]any{"body": map[string]any{"content": "Welcome, Eve"}}}).WantStatus(t, 202)
 	ts.Do(t, alice, "POST", eng+"/threads/"+tid+"/reply", map[string]any{"post": map[string]any{"body": "plain"}}).WantError(t, 400, "BadRequest")
 	ts.Do(t, alice, "POST", eng+"/threads/"+tid+"/reply", map[string]any{}).WantError(t, 400, "BadRequest")
+	ts.Do(t, alice, "POST", eng+"/threads/"+tid+"/reply", map[string]any{"post": map[string]any{"body": map[string]any{"content": "x"}}, "comment": "no"}).
+		WantError(t, 400, "RequestBodyRead")
 	if n := len(sandboxtest.Values(t, ts.Do(t, alice, "GET", eng+"/threads/"+tid+"/posts", nil).WantStatus(t, 200))); n != 4 {
 		t.Fatalf("%d posts, want 4", n)
 	}
@@ -147,4 +151,21 @@ func TestConversationAccessRules(t *testing.T) {
 	}
 	ts.Do(t, eve, "GET", eng+"/conversations", nil).WantStatus(t, 200)
 	ts.Do(t, eve, "POST", eng+"/threads", map[string]any{"topic": "x", "posts": []any{map[string]any{"body": map[string]any{"content": "x"}}}}).WantError(t, 403, "ErrorAccessDenied")
+}
+
+// TestReplyActionMatchesSchema checks the reply action's parameters
+// against Graph's schema, on threads and on posts.
+func TestReplyActionMatchesSchema(t *testing.T) {
+	schema := csdl.MustLoad()
+	for _, binding := range []string{"conversationThread", "post"} {
+		ops := schema.Operations(binding, conversations.ActionReply.Name)
+		if len(ops) != 1 || len(ops[0].Parameters) != len(conversations.ActionReply.Params) {
+			t.Fatalf("%s: %+v", binding, ops)
+		}
+		for i, p := range ops[0].Parameters {
+			if got := conversations.ActionReply.Params[i]; got.Name != p.Name || got.Type != p.Type {
+				t.Errorf("%s: %+v, schema %+v", binding, got, p)
+			}
+		}
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"context"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/o365go/o365/sandbox/internal/core"
@@ -215,28 +216,35 @@ func linkSpec(kind, from string) core.ListSpec {
 
 // Area is the directory area, to serve with core.Config.Areas.
 func Area() core.Area {
+	routes := append([]core.Route{
+		{Method: http.MethodGet, Pattern: "{user}", Scopes: readSelfScopes, SharedScopes: readUsersScopes, Roles: readUsersRoles, Handle: getUser},
+		{Method: http.MethodPatch, Pattern: "{user}", Scopes: writeSelfScopes, SharedScopes: writeUsersScope, Roles: writeUsersRoles, Handle: patchUser},
+		{Method: http.MethodGet, Pattern: "users", Scopes: readUsersScopes, Roles: readUsersRoles, Handle: listUsers},
+		{Method: http.MethodGet, Pattern: "users/$count", Scopes: readUsersScopes, Roles: readUsersRoles, Handle: countUsers},
+		{Method: http.MethodGet, Pattern: "users/delta", Scopes: readUsersScopes, Roles: readUsersRoles, Handle: deltaUsers},
+		{Method: http.MethodGet, Pattern: "{user}/manager", Scopes: readUsersScopes, SharedScopes: readUsersScopes, Roles: readUsersRoles, Handle: getManager},
+		{Method: http.MethodGet, Pattern: "{user}/directReports", Scopes: readUsersScopes, SharedScopes: readUsersScopes, Roles: readUsersRoles, Handle: listDirectReports},
+		{Method: http.MethodGet, Pattern: "{user}/memberOf", Scopes: append(append([]string{}, readUsersScopes...), readGroupScopes...), SharedScopes: readGroupScopes, Roles: readGroupRoles, Handle: listMemberOf},
+		{Method: http.MethodGet, Pattern: "groups", Scopes: readGroupScopes, Roles: readGroupRoles, Handle: listGroups},
+		{Method: http.MethodGet, Pattern: "groups/$count", Scopes: readGroupScopes, Roles: readGroupRoles, Handle: countGroups},
+		{Method: http.MethodGet, Pattern: "groups/delta", Scopes: readGroupScopes, Roles: readGroupRoles, Handle: deltaGroups},
+		{Method: http.MethodGet, Pattern: "groups/{id}", Scopes: readGroupScopes, Roles: readGroupRoles, Handle: getGroup},
+		{Method: http.MethodGet, Pattern: "groups/{id}/members", Scopes: readGroupScopes, Roles: readGroupRoles, Handle: listMembers},
+		{Method: http.MethodGet, Pattern: "groups/{id}/members/$count", Scopes: readGroupScopes, Roles: readGroupRoles, Handle: countMembers},
+		{Method: http.MethodGet, Pattern: "groups/{id}/owners", Scopes: readGroupScopes, Roles: readGroupRoles, Handle: listOwners},
+		{Method: http.MethodGet, Pattern: "organization", Scopes: readOrgScopes, Roles: readOrgRoles, Handle: listOrganization},
+	}, slices.Concat(directoryWriteRoutes(), membershipRoutes(), deletedRoutes())...)
+	// A token without the permission gets Entra ID's 403, not Exchange's;
+	// profile photos are Exchange's.
+	for i := range routes {
+		routes[i].Denied = core.InsufficientPrivileges
+	}
+	routes = append(routes, photoRoutes()...)
 	return core.Area{
-		Name: "directory",
-		Routes: append([]core.Route{
-			{Method: http.MethodGet, Pattern: "{user}", Scopes: readSelfScopes, SharedScopes: readUsersScopes, Roles: readUsersRoles, Handle: getUser},
-			{Method: http.MethodPatch, Pattern: "{user}", Scopes: writeSelfScopes, SharedScopes: writeUsersScope, Roles: writeUsersRoles, Handle: patchUser},
-			{Method: http.MethodGet, Pattern: "users", Scopes: readUsersScopes, Roles: readUsersRoles, Handle: listUsers},
-			{Method: http.MethodGet, Pattern: "users/$count", Scopes: readUsersScopes, Roles: readUsersRoles, Handle: countUsers},
-			{Method: http.MethodGet, Pattern: "users/delta", Scopes: readUsersScopes, Roles: readUsersRoles, Handle: deltaUsers},
-			{Method: http.MethodGet, Pattern: "{user}/manager", Scopes: readUsersScopes, SharedScopes: readUsersScopes, Roles: readUsersRoles, Handle: getManager},
-			{Method: http.MethodGet, Pattern: "{user}/directReports", Scopes: readUsersScopes, SharedScopes: readUsersScopes, Roles: readUsersRoles, Handle: listDirectReports},
-			{Method: http.MethodGet, Pattern: "{user}/memberOf", Scopes: append(append([]string{}, readUsersScopes...), readGroupScopes...), SharedScopes: readGroupScopes, Roles: readGroupRoles, Handle: listMemberOf},
-			{Method: http.MethodGet, Pattern: "groups", Scopes: readGroupScopes, Roles: readGroupRoles, Handle: listGroups},
-			{Method: http.MethodGet, Pattern: "groups/$count", Scopes: readGroupScopes, Roles: readGroupRoles, Handle: countGroups},
-			{Method: http.MethodGet, Pattern: "groups/delta", Scopes: readGroupScopes, Roles: readGroupRoles, Handle: deltaGroups},
-			{Method: http.MethodGet, Pattern: "groups/{id}", Scopes: readGroupScopes, Roles: readGroupRoles, Handle: getGroup},
-			{Method: http.MethodGet, Pattern: "groups/{id}/members", Scopes: readGroupScopes, Roles: readGroupRoles, Handle: listMembers},
-			{Method: http.MethodGet, Pattern: "groups/{id}/members/$count", Scopes: readGroupScopes, Roles: readGroupRoles, Handle: countMembers},
-			{Method: http.MethodGet, Pattern: "groups/{id}/owners", Scopes: readGroupScopes, Roles: readGroupRoles, Handle: listOwners},
-			{Method: http.MethodGet, Pattern: "organization", Scopes: readOrgScopes, Roles: readOrgRoles, Handle: listOrganization},
-		}, slices.Concat(directoryWriteRoutes(), membershipRoutes(), photoRoutes(), deletedRoutes())...),
-		Knobs: []core.Knob{{Name: knobExtraUsers, Doc: "generated users in the directory"}},
-		Seed:  seedDirectory,
+		Name:   "directory",
+		Routes: routes,
+		Knobs:  []core.Knob{{Name: knobExtraUsers, Doc: "generated users in the directory"}},
+		Seed:   seedDirectory,
 		Subscriptions: []core.Subscribable{
 			{Pattern: "users", MaxExpiry: 41760 * time.Minute, ODataType: "#Microsoft.Graph.User",
 				Scope: func(context.Context, *core.Call) (core.Scope, error) { return activeScope(collUsers), nil }},
@@ -250,12 +258,70 @@ func getUser(ctx context.Context, c *core.Call) error {
 	return c.GetEntity(ctx, directorySpec(collUsers, typeUser), c.User.ID)
 }
 
-// userReadOnly are properties a PATCH of a user may not change.
-var userReadOnly = []string{"userPrincipalName", "mail", "createdDateTime", "userType"}
+// userReadOnly are properties a PATCH of a user may not set: 400, as
+// Graph answers.
+var userReadOnly = []string{"id", "createdDateTime", "deletedDateTime", "securityIdentifier", "creationType",
+	"onPremisesSyncEnabled", "onPremisesSecurityIdentifier", "onPremisesLastSyncDateTime", "externalUserState",
+	"externalUserStateChangeDateTime", "signInSessionsValidFromDateTime", "assignedPlans", "provisionedPlans", "proxyAddresses"}
 
-// patchUser answers 204, as Graph does for users.
+// patchUser changes a user; 204, as Graph answers. A new
+// userPrincipalName or mail must be in the tenant's domain and unused; a
+// passwordProfile sets the password the user signs in with (never stored
+// in the document); accountEnabled false stops sign-in.
 func patchUser(ctx context.Context, c *core.Call) error {
-	if _, err := c.PatchStored(ctx, activeScope(collUsers), c.User.ID, userReadOnly...); err != nil {
+	var patch map[string]any
+	if err := c.Decode(&patch); err != nil {
+		return err
+	}
+	for k := range patch {
+		if core.ContainsFold(userReadOnly, k) {
+			return errDirectoryBadRequest("Property '%s' is read-only and cannot be set.", k)
+		}
+	}
+	password := ""
+	if v, ok := core.LookupFold(patch, "passwordProfile"); ok {
+		pp, _ := v.(map[string]any)
+		password, _ = pp["password"].(string)
+		if password == "" {
+			return errDirectoryBadRequest("Property passwordProfile.password is required.")
+		}
+		for k := range patch {
+			if strings.EqualFold(k, "passwordProfile") {
+				delete(patch, k)
+			}
+		}
+	}
+	err := c.Store().Write(ctx, func(tx *core.Tx) error {
+		o, err := getActive(ctx, tx, collUsers, c.User.ID)
+		if err != nil {
+			return err
+		}
+		for _, prop := range []string{"userPrincipalName", "mail"} {
+			v, ok := core.LookupFold(patch, prop)
+			if !ok {
+				continue
+			}
+			addr, _ := v.(string)
+			local, domain, found := strings.Cut(addr, "@")
+			if !found || local == "" || !strings.EqualFold(domain, c.Domain()) {
+				return errDirectoryBadRequest("Property %s is invalid: use NAME@%s.", prop, c.Domain())
+			}
+			if u, err := core.LookupUser(ctx, tx, addr); err == nil && u.ID != o.ID {
+				return errDirectoryBadRequest("Another object with the same value for property %s already exists.", prop)
+			} else if err != nil && !core.IsNotFound(err) {
+				return err
+			}
+		}
+		core.PatchDocument(o.Data, patch)
+		if err := tx.Put(ctx, o); err != nil {
+			return err
+		}
+		if password != "" {
+			return core.SetPassword(ctx, tx, o.ID, password)
+		}
+		return nil
+	})
+	if err != nil {
 		return err
 	}
 	return c.NoContent()

@@ -103,7 +103,7 @@ func listDeleted(ctx context.Context, c *core.Call) error {
 	}
 	t := deletedTypes[cast]
 	if !permitted(c, append(t.r, t.w...)) {
-		return core.AccessDenied()
+		return core.InsufficientPrivileges()
 	}
 	spec := directorySpec(t.coll, t.typ)
 	spec.Scope = deletedScope(t.coll)
@@ -118,7 +118,7 @@ func countDeleted(ctx context.Context, c *core.Call) error {
 	}
 	t := deletedTypes[cast]
 	if !permitted(c, append(t.r, t.w...)) {
-		return core.AccessDenied()
+		return core.InsufficientPrivileges()
 	}
 	spec := directorySpec(t.coll, t.typ)
 	spec.Scope = deletedScope(t.coll)
@@ -137,7 +137,7 @@ func getDeleted(ctx context.Context, c *core.Call, id string) error {
 	}
 	t := deletedTypes[cast]
 	if !permitted(c, append(t.r, t.w...)) {
-		return core.AccessDenied()
+		return core.InsufficientPrivileges()
 	}
 	spec := directorySpec(t.coll, t.typ)
 	spec.Scope = deletedScope(t.coll)
@@ -177,20 +177,43 @@ func softDelete(ctx context.Context, c *core.Call, tx *core.Tx, o *core.Object) 
 // restoreDeleted serves POST directory/deletedItems/{id}/restore: the
 // object comes back as it was, with its links; 200 with it.
 func restoreDeleted(ctx context.Context, c *core.Call) error {
+	args, err := c.DecodeAction(actionRestore)
+	if err != nil {
+		return err
+	}
+	newUPN := args.String("newUserPrincipalName")
+	if newUPN != "" {
+		local, domain, ok := strings.Cut(newUPN, "@")
+		if !ok || local == "" || !strings.EqualFold(domain, c.Domain()) {
+			return errDirectoryBadRequest("Property newUserPrincipalName is invalid: use NAME@%s.", c.Domain())
+		}
+	}
 	var o *core.Object
 	var cast string
-	err := c.Store().Write(ctx, func(tx *core.Tx) error {
+	err = c.Store().Write(ctx, func(tx *core.Tx) error {
 		var err error
 		if o, cast, err = deletedItem(ctx, tx, c.Param("item")); err != nil {
 			return err
 		}
 		if !permitted(c, deletedTypes[cast].w) {
-			return core.AccessDenied()
+			return core.InsufficientPrivileges()
+		}
+		if cast != "microsoft.graph.user" && newUPN != "" {
+			return errDirectoryBadRequest("newUserPrincipalName applies to users only.")
 		}
 		if cast == "microsoft.graph.user" {
-			if u, err := core.LookupUser(ctx, tx, core.Str(o.Data, "userPrincipalName")); err == nil && u.ID != o.ID {
-				return errDirectoryBadRequest("Another object with the same value for property userPrincipalName already exists.")
+			// A user whose principal name was taken meanwhile comes back
+			// under newUserPrincipalName, or not at all.
+			upn := core.Str(o.Data, "userPrincipalName")
+			if newUPN != "" {
+				upn = newUPN
 			}
+			if u, err := core.LookupUser(ctx, tx, upn); err == nil && u.ID != o.ID {
+				return errDirectoryBadRequest("Another object with the same value for property userPrincipalName already exists.")
+			} else if err != nil && !core.IsNotFound(err) {
+				return err
+			}
+			o.Data["userPrincipalName"] = upn
 		}
 		o.Parent = ""
 		delete(o.Data, "deletedDateTime")
@@ -205,6 +228,12 @@ func restoreDeleted(ctx context.Context, c *core.Call) error {
 	return c.EntityOf(http.StatusOK, deletedTypes[cast].typ, o.Data)
 }
 
+// actionRestore is directoryObject's restore, as Graph's schema declares
+// it; autoReconcileProxyConflict is accepted and has nothing to reconcile
+// here.
+var actionRestore = core.Action{Name: "restore", Code: "Request_BadRequest", Params: []core.ActionParam{
+	{Name: "autoReconcileProxyConflict", Type: "Edm.Boolean"}, {Name: "newUserPrincipalName", Type: "Edm.String"}}}
+
 // purgeDeleted serves DELETE directory/deletedItems/{id}: the object and
 // its links are gone for good.
 func purgeDeleted(ctx context.Context, c *core.Call) error {
@@ -214,7 +243,7 @@ func purgeDeleted(ctx context.Context, c *core.Call) error {
 			return err
 		}
 		if !permitted(c, deletedTypes[cast].w) {
-			return core.AccessDenied()
+			return core.InsufficientPrivileges()
 		}
 		return purge(ctx, tx, deletedTypes[cast].coll, o)
 	})

@@ -134,6 +134,20 @@ func createGroup(ctx context.Context, c *core.Call) error {
 	id := uuid.NewString()
 	doc := newGroupDoc(id, body, c.Domain(), c.Now())
 	err := c.Store().Write(ctx, func(tx *core.Tx) error {
+		// A mail-enabled group's address is its own: no other group or
+		// user has it.
+		if mail := core.Str(doc, "mail"); mail != "" {
+			_, gerr := core.LookupGroup(ctx, tx, mail)
+			_, uerr := core.LookupUser(ctx, tx, mail)
+			for _, err := range []error{gerr, uerr} {
+				if err == nil {
+					return errDirectoryBadRequest("Another object with the same value for property proxyAddresses already exists.")
+				}
+				if !core.IsNotFound(err) {
+					return err
+				}
+			}
+		}
 		if err := tx.Put(ctx, &core.Object{Collection: collGroups, ID: id, Data: doc}); err != nil {
 			return err
 		}
