@@ -209,13 +209,7 @@ func contactTable(c *contacts.Contact) *Table {
 		{"IM", strings.Join(c.ImAddresses, ", ")}, {"Birthday", birthday}, {"Spouse", c.SpouseName},
 		{"Children", strings.Join(c.Children, ", ")}, {"Categories", strings.Join(c.Categories, ", ")}, {"Notes", c.PersonalNotes},
 	}
-	var kept [][2]string
-	for _, p := range pairs {
-		if p[1] != "" {
-			kept = append(kept, p)
-		}
-	}
-	return KeyValues(kept...)
+	return SetValues(pairs...)
 }
 
 // contactFlags are the properties add and edit set.

@@ -152,13 +152,7 @@ func newGroupsShowCommand(s *Session) *cobra.Command {
 			return s.Out().Print(grp, func() *Table {
 				pairs := [][2]string{{"Name", grp.DisplayName}, {"Mail", grp.Mail}, {"Kind", groupKind(grp)},
 					{"Visibility", grp.Visibility}, {"Description", grp.Description}, {"Created", Cell(grp.CreatedDateTime)}, {"ID", grp.ID}}
-				var kept [][2]string
-				for _, p := range pairs {
-					if p[1] != "" {
-						kept = append(kept, p)
-					}
-				}
-				return KeyValues(kept...)
+				return SetValues(pairs...)
 			})
 		},
 	}

@@ -275,13 +275,7 @@ func newMailReadCommand(s *Session) *cobra.Command {
 				{"Cc", addressList(m.CcRecipients)}, {"Subject", m.Subject},
 				{"Date", Cell(m.ReceivedDateTime)}, {"Attachments", strings.Join(names, ", ")},
 			}
-			var kept [][2]string
-			for _, p := range pairs {
-				if p[1] != "" {
-					kept = append(kept, p)
-				}
-			}
-			if err := s.Out().Table(KeyValues(kept...)); err != nil {
+			if err := s.Out().Table(SetValues(pairs...)); err != nil {
 				return err
 			}
 			_, err = fmt.Fprintf(s.Out().Writer(), "\n%s\n", m.Body.Content)

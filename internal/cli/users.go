@@ -175,13 +175,7 @@ func newUsersShowCommand(s *Session) *cobra.Command {
 					{"Phones", strings.Join(u.BusinessPhones, ", ")}, {"Mobile", u.MobilePhone},
 					{"Manager", manager}, {"Direct reports", strings.Join(reports, ", ")}, {"Photo", photo}, {"ID", u.ID},
 				}
-				var kept [][2]string
-				for _, p := range pairs {
-					if p[1] != "" {
-						kept = append(kept, p)
-					}
-				}
-				return KeyValues(kept...)
+				return SetValues(pairs...)
 			})
 		},
 	}
