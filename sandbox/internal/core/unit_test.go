@@ -451,3 +451,23 @@ func TestWindowsZones(t *testing.T) {
 		}
 	}
 }
+
+// TestRouteDenied checks the 403 of a token lacking a route's permissions:
+// Exchange's by default, the route's own when it sets Denied.
+func TestRouteDenied(t *testing.T) {
+	delegated := &Claims{Scopes: []string{"User.Read"}}
+	app := &Claims{AppOnly: true, Roles: []string{"Mail.Read"}}
+	exchange := Route{Scopes: []string{"Mail.Read"}, Roles: []string{"Mail.ReadWrite"}}
+	directory := Route{Scopes: []string{"User.ReadWrite.All"}, Roles: []string{"User.ReadWrite.All"}, Denied: InsufficientPrivileges}
+	for _, claims := range []*Claims{delegated, app} {
+		if err := authorize(claims, &exchange, false); err == nil || err.Code != "ErrorAccessDenied" || err.Status != 403 {
+			t.Errorf("Exchange route: %+v", err)
+		}
+		if err := authorize(claims, &directory, false); err == nil || err.Code != "Authorization_RequestDenied" || err.Status != 403 {
+			t.Errorf("directory route: %+v", err)
+		}
+	}
+	if err := authorize(&Claims{Scopes: []string{"User.ReadWrite.All"}}, &directory, false); err != nil {
+		t.Errorf("granted: %v", err)
+	}
+}
