@@ -10,5 +10,8 @@ func services() []func(*Session) *cobra.Command {
 	return []func(*Session) *cobra.Command{
 		newMailCommand,
 		newCalendarCommand,
+		newContactsCommand,
+		newUsersCommand,
+		newGroupsCommand,
 	}
 }
