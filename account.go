@@ -36,6 +36,8 @@ type Account struct {
 	err      error    // set by With when an option was invalid
 	// resourceSet records that WithResource ran, so New keeps an explicit "me".
 	resourceSet bool
+	// groups remembers the ids of groups named by address; shared by copies.
+	groups *groupIDs
 }
 
 // Option configures an Account in New or With.
@@ -191,6 +193,7 @@ func New(opts ...Option) (*Account, error) {
 		log:       slog.New(slog.DiscardHandler),
 		retry:     DefaultRetryPolicy(),
 		userAgent: "o365-go/" + Version,
+		groups:    &groupIDs{},
 	}
 	for _, opt := range opts {
 		if err := opt(a); err != nil {

@@ -275,13 +275,7 @@ func newMailReadCommand(s *Session) *cobra.Command {
 				{"Cc", addressList(m.CcRecipients)}, {"Subject", m.Subject},
 				{"Date", Cell(m.ReceivedDateTime)}, {"Attachments", strings.Join(names, ", ")},
 			}
-			var kept [][2]string
-			for _, p := range pairs {
-				if p[1] != "" {
-					kept = append(kept, p)
-				}
-			}
-			if err := s.Out().Table(KeyValues(kept...)); err != nil {
+			if err := s.Out().Table(SetValues(pairs...)); err != nil {
 				return err
 			}
 			_, err = fmt.Fprintf(s.Out().Writer(), "\n%s\n", m.Body.Content)
@@ -595,13 +589,24 @@ func printOutcomes(s *Session, verb string, args, ids []string, err error) error
 	if err != nil && !errors.As(err, &be) {
 		return err
 	}
+	var failed map[string]error
+	if be != nil {
+		failed = be.Failed
+	}
+	return reportOutcomes(s, messageHandles, verb, args, ids, failed)
+}
+
+// reportOutcomes prints each item's outcome of a bulk command on items of
+// kind (failed maps the ids that failed to their errors) and returns the
+// error to exit with: 4 when every failure is "not found", else the code
+// of the first other failure.
+func reportOutcomes(s *Session, kind handleKind, verb string, args, ids []string, failed map[string]error) error {
 	outs := make([]outcome, len(ids))
-	var missing, failed []string
+	var missing, others []string
 	var firstOther error
 	for i, id := range ids {
 		o := outcome{ID: id, Done: true, Result: verb}
-		if be != nil && be.Failed[id] != nil {
-			e := be.Failed[id]
+		if e := failed[id]; e != nil {
 			o.Done = false
 			var ae *o365.Error
 			if errors.As(e, &ae) {
@@ -613,7 +618,7 @@ func printOutcomes(s *Session, verb string, args, ids []string, err error) error
 			} else {
 				msg, _ := errorText(e)
 				o.Result, o.Error = "failed: "+msg, msg
-				failed = append(failed, args[i])
+				others = append(others, args[i])
 				if firstOther == nil {
 					firstOther = e
 				}
@@ -621,8 +626,9 @@ func printOutcomes(s *Session, verb string, args, ids []string, err error) error
 		}
 		outs[i] = o
 	}
+	column := strings.ToUpper(kind.noun[:1]) + kind.noun[1:]
 	perr := s.Out().Print(outs, func() *Table {
-		t := NewTable("Message", "Result")
+		t := NewTable(column, "Result")
 		for i, o := range outs {
 			t.Add(args[i], o.Result)
 		}
@@ -633,11 +639,11 @@ func printOutcomes(s *Session, verb string, args, ids []string, err error) error
 	}
 	switch {
 	case firstOther != nil:
-		return WithHint(fmt.Errorf("%d of %d messages failed (%s), %d not found: %w", len(failed), len(ids), strings.Join(failed, ", "), len(missing), firstOther),
+		return WithHint(fmt.Errorf("%d of %d %ss failed (%s), %d not found: %w", len(others), len(ids), kind.noun, strings.Join(others, ", "), len(missing), firstOther),
 			hint(firstOther, s.target()))
 	case len(missing) > 0:
-		return WithHint(notFoundError(fmt.Sprintf("%d of %d messages were not found: %s", len(missing), len(ids), strings.Join(missing, ", "))),
-			`check the ids, or list the messages with "o365 mail list"`)
+		return WithHint(notFoundError(fmt.Sprintf("%d of %d %ss were not found: %s", len(missing), len(ids), kind.noun, strings.Join(missing, ", "))),
+			fmt.Sprintf(`check the ids, or list the %ss with "%s"`, kind.noun, kind.list))
 	}
 	return nil
 }

@@ -10,6 +10,9 @@ func services() []func(*Session) *cobra.Command {
 	return []func(*Session) *cobra.Command{
 		newMailCommand,
 		newCalendarCommand,
+		newContactsCommand,
+		newUsersCommand,
+		newGroupsCommand,
 		newCategoriesCommand,
 	}
 }

@@ -413,6 +413,14 @@ func (s *Engine) wrongAudience(r *http.Request, root apiRoot, aud string) *Error
 
 // authorize checks that claims grant route r; other says a {user} route
 // addresses someone else than the signed-in user.
+// denied is the route's answer to a token lacking its permissions.
+func (r *Route) denied() *Error {
+	if r.Denied != nil {
+		return r.Denied()
+	}
+	return AccessDenied()
+}
+
 func authorize(claims *identity.Claims, r *Route, other bool) *Error {
 	if r.Public {
 		return nil
@@ -421,7 +429,7 @@ func authorize(claims *identity.Claims, r *Route, other bool) *Error {
 		if hasAny(claims.Roles, r.Roles) {
 			return nil
 		}
-		return AccessDenied()
+		return r.denied()
 	}
 	need := r.Scopes
 	if other {
@@ -436,7 +444,7 @@ func authorize(claims *identity.Claims, r *Route, other bool) *Error {
 	if hasAny(claims.Scopes, need) {
 		return nil
 	}
-	return AccessDenied()
+	return r.denied()
 }
 
 // hasAny reports whether granted holds any of need, ignoring case and a

@@ -290,6 +290,14 @@ func TestCasing(t *testing.T) {
 	if back := fromOutlook(out); !reflect.DeepEqual(back, in) {
 		t.Fatalf("fromOutlook = %v", back)
 	}
+	// A contact's mobilePhone is MobilePhone1 in Outlook REST, both ways.
+	contact := map[string]any{"mobilePhone": "1", "homePhones": []any{}}
+	if o := toOutlook(contact).(map[string]any); o["MobilePhone1"] != "1" || o["HomePhones"] == nil || len(o) != 2 {
+		t.Fatalf("toOutlook(contact) = %v", o)
+	}
+	if g := fromOutlook(map[string]any{"MobilePhone1": "1"}).(map[string]any); g["mobilePhone"] != "1" || len(g) != 1 {
+		t.Fatalf("fromOutlook(contact) = %v", g)
+	}
 }
 
 func TestRouteTableChecks(t *testing.T) {
@@ -441,5 +449,25 @@ func TestWindowsZones(t *testing.T) {
 		if _, ok := LoadZone(name); !ok {
 			t.Errorf("LoadZone(%q) failed", name)
 		}
+	}
+}
+
+// TestRouteDenied checks the 403 of a token lacking a route's permissions:
+// Exchange's by default, the route's own when it sets Denied.
+func TestRouteDenied(t *testing.T) {
+	delegated := &Claims{Scopes: []string{"User.Read"}}
+	app := &Claims{AppOnly: true, Roles: []string{"Mail.Read"}}
+	exchange := Route{Scopes: []string{"Mail.Read"}, Roles: []string{"Mail.ReadWrite"}}
+	directory := Route{Scopes: []string{"User.ReadWrite.All"}, Roles: []string{"User.ReadWrite.All"}, Denied: InsufficientPrivileges}
+	for _, claims := range []*Claims{delegated, app} {
+		if err := authorize(claims, &exchange, false); err == nil || err.Code != "ErrorAccessDenied" || err.Status != 403 {
+			t.Errorf("Exchange route: %+v", err)
+		}
+		if err := authorize(claims, &directory, false); err == nil || err.Code != "Authorization_RequestDenied" || err.Status != 403 {
+			t.Errorf("directory route: %+v", err)
+		}
+	}
+	if err := authorize(&Claims{Scopes: []string{"User.ReadWrite.All"}}, &directory, false); err != nil {
+		t.Errorf("granted: %v", err)
 	}
 }
