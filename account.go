@@ -266,6 +266,24 @@ func (a *Account) TimeZone() *time.Location {
 	return time.UTC
 }
 
+// Preference returns the value of the Prefer preference name (such as
+// "IdType") that the account sends with every request (see WithPrefer),
+// without quotes, and whether it sends one. Names compare
+// case-insensitively, as Graph reads them: a service package asks
+// Preference("IdType") to learn whether the ids it is given are immutable.
+func (a *Account) Preference(name string) (string, bool) {
+	for _, v := range a.prefer {
+		for p := range strings.SplitSeq(v, ",") {
+			p, _, _ = strings.Cut(p, ";") // parameters of the preference
+			key, val, _ := strings.Cut(p, "=")
+			if strings.EqualFold(strings.TrimSpace(key), name) {
+				return strings.Trim(strings.TrimSpace(val), `"`), true
+			}
+		}
+	}
+	return "", false
+}
+
 // AppOnly reports whether the account's tokens carry application permissions.
 func (a *Account) AppOnly() bool {
 	s, ok := a.tokens.(AppOnlySource)

@@ -306,3 +306,28 @@ func TestCobraErrorsAreUsage(t *testing.T) {
 		})
 	}
 }
+
+// TestErrorTextWithAside: a failure the library checked afterwards ("(and
+// looking for the message: ...)", o365.Once) reads as the failure, its
+// request is the failed one, and the check follows without "o365:".
+func TestErrorTextWithAside(t *testing.T) {
+	t.Parallel()
+	lookup := &o365.Error{StatusCode: 404, Code: "ErrorItemNotFound", Message: "Not there.", Method: "GET", URL: "https://h/v1.0/me/messages/a", RequestID: "r2"}
+	lost := fmt.Errorf("o365: POST https://h/v1.0/me/messages/a/move: %w", io.EOF)
+	err := fmt.Errorf("mail: move %q: %w", "a", fmt.Errorf("%w (and looking for the message: %v)", lost, lookup))
+	msg, req := errorText(err)
+	want := `mail: move "a": the connection to h was closed before the answer arrived (and looking for the message: GET https://h/v1.0/me/messages/a: 404 Not Found: ErrorItemNotFound: Not there. (request-id r2))`
+	if msg != want || req != "POST https://h/v1.0/me/messages/a/move" {
+		t.Errorf("transport failure with an aside:\n%s\n%s", msg, req)
+	}
+	if ExitCode(err) != ExitError || hint(err, sandboxTarget{}) != "the request may or may not have been carried out: check its effect before repeating it" {
+		t.Errorf("exit %d, hint %q", ExitCode(err), hint(err, sandboxTarget{}))
+	}
+
+	refused := &o365.Error{StatusCode: 503, Code: "serviceNotAvailable", Message: "Later.", Method: "POST", URL: "https://h/v1.0/me/sendMail", RequestID: "r1"}
+	err = fmt.Errorf("mail: send: %w", fmt.Errorf("%w (and looking for the message: %v)", refused, errors.New("o365: a check failed")))
+	msg, req = errorText(err)
+	if msg != "mail: send: Later. (503 serviceNotAvailable) (and looking for the message: a check failed)" || req != "POST https://h/v1.0/me/sendMail (request-id r1)" {
+		t.Errorf("service answer with an aside:\n%s\n%s", msg, req)
+	}
+}
