@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -29,6 +30,10 @@ type DownloadOptions struct {
 	// SkipHashCheck skips comparing the bytes received with the hash the
 	// service reports.
 	SkipHashCheck bool
+	// NoReplace makes DownloadFile refuse to replace an existing local file
+	// (even one that appears during the download): the error matches
+	// fs.ErrExist.
+	NoReplace bool
 }
 
 // Download streams the file's content to w in constant memory and returns
@@ -149,13 +154,34 @@ func (it *Item) DownloadFile(ctx context.Context, local string, opts *DownloadOp
 		}
 	}
 	if err == nil {
-		err = os.Rename(tmp, local)
+		err = place(tmp, local, opts != nil && opts.NoReplace)
 	}
 	if err != nil {
 		os.Remove(tmp)
 		return err
 	}
 	return nil
+}
+
+// place moves a finished download to its name; with noReplace, an existing
+// file there is kept and the error matches fs.ErrExist.
+func place(tmp, local string, noReplace bool) error {
+	if !noReplace {
+		return os.Rename(tmp, local)
+	}
+	// A hard link never replaces: a file that appeared meanwhile is kept.
+	err := os.Link(tmp, local)
+	switch {
+	case err == nil:
+		return os.Remove(tmp)
+	case errors.Is(err, fs.ErrExist):
+	default:
+		// No hard links here: look, then move.
+		if _, serr := os.Lstat(local); serr != nil {
+			return os.Rename(tmp, local)
+		}
+	}
+	return fmt.Errorf("drive: %s: %w", local, fs.ErrExist)
 }
 
 // DownloadFile downloads the file at path p to local (see
