@@ -162,7 +162,7 @@ func GroupRole(ctx context.Context, tx *Tx, groupID, userID string) (owner, memb
 }
 
 // ActorIdentity is Graph's identitySet naming the caller of claims, as
-// createdBy and lastModifiedBy hold it: {"user":{"id","displayName","email"}}
+// createdBy and lastModifiedBy hold it: {"user":{"id","displayName"}}
 // for a signed-in user, {"application":{"id","displayName"}} for an app.
 func ActorIdentity(ctx context.Context, tx *Tx, claims *Claims) map[string]any {
 	if claims == nil {
@@ -178,7 +178,6 @@ func ActorIdentity(ctx context.Context, tx *Tx, claims *Claims) map[string]any {
 	user := map[string]any{"id": claims.ObjectID}
 	if u, err := LookupUser(ctx, tx, claims.ObjectID); err == nil {
 		user["displayName"] = u.DisplayName
-		user["email"] = NilIfEmpty(u.Mail)
 	}
 	return map[string]any{"user": user}
 }

@@ -93,6 +93,8 @@ func (r *req) getItem(ctx context.Context) error {
 		return err
 	}
 	var out map[string]any
+	var children []any
+	var thumbnails []map[string]any
 	err = r.c.Store().Read(ctx, func(tx *core.Tx) error {
 		if err := r.need(ctx, tx, nil, core.DriveRoleRead); err != nil {
 			return err
@@ -116,9 +118,9 @@ func (r *req) getItem(ctx context.Context) error {
 					}
 					value = append(value, odata.Project(doc, e.Options.Select))
 				}
-				out["children"] = value
+				children = value
 			case "thumbnails":
-				out["thumbnails"] = r.thumbnailSets(r.item)
+				thumbnails = r.thumbnailSets(r.item)
 			default:
 				return core.BadRequest("Could not find a navigation property named '%s' to $expand.", e.Path)
 			}
@@ -128,15 +130,18 @@ func (r *req) getItem(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	sel := opts.Select
-	if len(sel) > 0 {
-		for _, e := range opts.Expand {
-			sel = append(sel, e.Path)
-		}
+	shaped, err := r.c.Shape("driveItem", out)
+	if err != nil {
+		return err
 	}
-	out = odata.Project(out, sel)
-	out["@odata.context"] = r.c.RootURL() + "$metadata#drives('" + r.drive.ID + "')/items/$entity"
-	return r.c.WriteJSON(http.StatusOK, out)
+	if children != nil {
+		shaped["children"] = children
+	}
+	if thumbnails != nil {
+		shaped["thumbnails"] = thumbnails
+	}
+	shaped["@odata.context"] = r.c.RootURL() + "$metadata#drives('" + r.drive.ID + "')/items/$entity"
+	return r.c.WriteJSON(http.StatusOK, shaped)
 }
 
 // childScope is the children of a folder.
@@ -174,6 +179,7 @@ func (r *req) listChildren(ctx context.Context) error {
 	}
 	return r.c.List(ctx, core.ListSpec{
 		Scope:        childScope(r.drive.ID, r.item.ID),
+		Type:         "driveItem",
 		DefaultTop:   defaultPage,
 		SearchFields: []string{"name", "description"},
 		Present:      func(_ *core.Call, doc map[string]any) map[string]any { return r.presentDoc(doc, false) },
