@@ -543,3 +543,26 @@ func toStrings(v any) []string {
 
 // b64 is unpadded base64url, as share ids encode URLs.
 func b64(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+
+// The SDKs name path-addressed items as one escaped key segment:
+// items/root:%2Fa%2Fb:/content, and the root as items/root.
+func TestSDKItemForms(t *testing.T) {
+	ts := sandboxtest.New(t, sandboxtest.Options{})
+	alice := ts.AliceToken(t)
+	d := send(t, ts, alice, "GET", "/v1.0/me/drive", nil).want(t, 200).JSON(t)
+	base := "/v1.0/drives/" + url.PathEscape(str(d, "id"))
+	if got := send(t, ts, alice, "GET", base+"/items/root:%2FDocuments%2FBudget.csv:", nil).want(t, 200).JSON(t); got["name"] != "Budget.csv" {
+		t.Fatalf("items/root:path: %v", got)
+	}
+	up := send(t, ts, alice, "PUT", base+"/items/root:%2FSDK%2Fnew.txt:/content", []byte("sdk")).want(t, 201).JSON(t)
+	if up["name"] != "new.txt" {
+		t.Fatalf("PUT items/root:path:/content: %v", up)
+	}
+	docs := send(t, ts, alice, "GET", base+"/items/root:%2FDocuments:", nil).want(t, 200).JSON(t)
+	if got := send(t, ts, alice, "GET", base+"/items/"+str(docs, "id")+":%2FBudget.csv:", nil).want(t, 200).JSON(t); got["name"] != "Budget.csv" {
+		t.Fatalf("items/{id}:path: %v", got)
+	}
+	if got := names(t, send(t, ts, alice, "GET", "/v1.0/me/drive/items/root/children", nil).want(t, 200).JSON(t)); !slices.Contains(got, "SDK") {
+		t.Fatalf("items/root/children: %v", got)
+	}
+}
