@@ -566,3 +566,24 @@ func TestSDKItemForms(t *testing.T) {
 		t.Fatalf("items/root/children: %v", got)
 	}
 }
+
+// A subscription to a drive's root hears of changes in the drive.
+func TestSubscription(t *testing.T) {
+	ts := sandboxtest.New(t, sandboxtest.Options{})
+	alice := ts.AliceToken(t)
+	rc := sandboxtest.NewReceiver(t, true)
+	ts.Do(t, alice, "POST", "/v1.0/subscriptions", map[string]any{
+		"changeType": "updated", "notificationUrl": rc.URL, "resource": "me/drive/root",
+		"expirationDateTime": time.Now().Add(time.Hour).UTC().Format(time.RFC3339), "clientState": "s",
+	}).WantStatus(t, 201)
+	send(t, ts, alice, "PUT", "/v1.0/me/drive/root:/Documents/Budget.csv:/content", []byte("new")).want(t, 200)
+	select {
+	case n := <-rc.Got:
+		v := n["value"].([]any)[0].(map[string]any)
+		if v["changeType"] != "updated" || v["clientState"] != "s" {
+			t.Fatalf("notification: %v", v)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no notification")
+	}
+}
