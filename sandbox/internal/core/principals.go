@@ -203,14 +203,6 @@ func LookupGroup(ctx context.Context, tx *Tx, id string) (*Group, error) {
 
 // InGroup reports whether a user is a member or an owner of a group.
 func InGroup(ctx context.Context, tx *Tx, groupID, userID string) (bool, error) {
-	for _, coll := range []string{GroupMembersCollection, GroupOwnersCollection} {
-		_, err := tx.Get(ctx, coll, groupID, userID)
-		if err == nil {
-			return true, nil
-		}
-		if !IsNotFound(err) {
-			return false, err
-		}
-	}
-	return false, nil
+	owner, member, err := GroupRole(ctx, tx, groupID, userID)
+	return owner || member, err
 }
