@@ -14,5 +14,6 @@ func services() []func(*Session) *cobra.Command {
 		newUsersCommand,
 		newGroupsCommand,
 		newCategoriesCommand,
+		newDriveCommand,
 	}
 }

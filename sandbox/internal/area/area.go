@@ -8,6 +8,7 @@ import (
 	"github.com/o365go/o365/sandbox/internal/area/contacts"
 	"github.com/o365go/o365/sandbox/internal/area/conversations"
 	"github.com/o365go/o365/sandbox/internal/area/directory"
+	"github.com/o365go/o365/sandbox/internal/area/drive"
 	"github.com/o365go/o365/sandbox/internal/area/mail"
 	"github.com/o365go/o365/sandbox/internal/core"
 )
@@ -20,5 +21,6 @@ func All() []core.Area {
 		calendar.Area(),
 		contacts.Area(),
 		conversations.Area(),
+		drive.Area(),
 	}
 }

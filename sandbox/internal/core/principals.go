@@ -62,9 +62,9 @@ func LookupUser(ctx context.Context, tx *Tx, login string) (*User, error) {
 }
 
 // Groups: the directory area serves and seeds them; the core reads them for
-// areas whose data a group owns (a Microsoft 365 group's calendar and
-// conversations, through LookupGroup, InGroup and Call.AdmitGroup) or that
-// read memberships (mail tips).
+// areas whose data a group owns (a Microsoft 365 group's calendar,
+// conversations or drive, through LookupGroup, InGroup and Call.AdmitGroup)
+// or that read memberships (mail tips, permissions granted to a group).
 
 // GroupsCollection holds the tenant's groups (owner ""): documents with at
 // least displayName, mail, mailEnabled, securityEnabled and groupTypes.
@@ -279,19 +279,47 @@ func (k idpKV) Delete(ctx context.Context, key string) error {
 	return k.st.Write(ctx, func(tx *Tx) error { return tx.KVDelete(ctx, idpKVPrefix+key) })
 }
 
+// GroupRole reports whether userID owns, or is a member of, group groupID.
+func GroupRole(ctx context.Context, tx *Tx, groupID, userID string) (owner, member bool, err error) {
+	if _, err := tx.Get(ctx, GroupOwnersCollection, groupID, userID); err == nil {
+		owner = true
+	} else if !IsNotFound(err) {
+		return false, false, err
+	}
+	if _, err := tx.Get(ctx, GroupMembersCollection, groupID, userID); err == nil {
+		member = true
+	} else if !IsNotFound(err) {
+		return false, false, err
+	}
+	return owner, member, nil
+}
+
+// ActorIdentity is Graph's identitySet naming the caller of claims, as
+// createdBy and lastModifiedBy hold it: {"user":{"id","displayName"}}
+// for a signed-in user, {"application":{"id","displayName"}} for an app.
+func ActorIdentity(ctx context.Context, tx *Tx, claims *Claims) map[string]any {
+	if claims == nil {
+		return map[string]any{}
+	}
+	if claims.AppOnly {
+		app := map[string]any{"id": claims.AppID}
+		if o, err := tx.Get(ctx, appsCollection, "", claims.AppID); err == nil {
+			app["displayName"] = Str(o.Data, "DisplayName") // stored as identity.App encodes
+		}
+		return map[string]any{"application": app}
+	}
+	user := map[string]any{"id": claims.ObjectID}
+	if u, err := LookupUser(ctx, tx, claims.ObjectID); err == nil {
+		user["displayName"] = u.DisplayName
+	}
+	return map[string]any{"user": user}
+}
+
 // InGroup reports whether a user is a direct member or an owner of a
 // group.
 func InGroup(ctx context.Context, tx *Tx, groupID, userID string) (bool, error) {
-	for _, coll := range []string{GroupMembersCollection, GroupOwnersCollection} {
-		_, err := tx.Get(ctx, coll, groupID, userID)
-		if err == nil {
-			return true, nil
-		}
-		if !IsNotFound(err) {
-			return false, err
-		}
-	}
-	return false, nil
+	owner, member, err := GroupRole(ctx, tx, groupID, userID)
+	return owner || member, err
 }
 
 // AdmitGroup resolves the group a groups/{id}/... route addresses and

@@ -58,6 +58,26 @@ func SplitPath(escaped string) ([]string, error) {
 type parsedPath struct {
 	segs []string
 	args map[string]string // function arguments by name, as written (literals)
+	raw  []string          // the decoded segments as written, unsplit
+	from []int             // from[i] is the index in raw that segs[i] came from
+}
+
+// tail returns the segments from segs[i] on as the client wrote them:
+// decoded, but with key and function call syntax left alone. A final
+// {name...} parameter hands these to its area (Call.Segments), since what
+// it matches need not be OData: in a drive path, "report('x')" and
+// "notes(a=b)" are file names, and the area reads its own functions
+// (search(q='x')) there.
+func (p parsedPath) tail(i int) []string {
+	if i >= len(p.segs) {
+		return nil
+	}
+	r := p.from[i]
+	if i > 0 && p.from[i-1] == r {
+		// segs[i] is the key split off raw[r]: the tail starts inside it.
+		return append([]string{p.segs[i]}, p.raw[r+1:]...)
+	}
+	return slices.Clone(p.raw[r:])
 }
 
 // parsePath is SplitPath keeping the arguments of function calls:
@@ -65,21 +85,36 @@ type parsedPath struct {
 // is the segment "supportedTimeZones" with the argument TimeZoneStandard.
 // Percent-encoded parentheses ("delta%28%29") are the same call.
 func parsePath(escaped string) (parsedPath, error) {
-	var p parsedPath
 	escaped = strings.TrimSuffix(escaped, "/")
 	if escaped == "" {
-		return p, nil
+		return parsedPath{}, nil
 	}
-	for _, raw := range strings.Split(escaped, "/") {
-		seg, err := url.PathUnescape(raw)
+	raw := strings.Split(escaped, "/")
+	for i, r := range raw {
+		seg, err := url.PathUnescape(r)
 		if err != nil {
-			return p, fmt.Errorf("segment %q is not validly escaped", raw)
+			return parsedPath{}, fmt.Errorf("segment %q is not validly escaped", r)
 		}
+		raw[i] = seg
+	}
+	return parseSegments(raw)
+}
+
+// parseSegments is parsePath on decoded segments (Call.Forward's).
+func parseSegments(raw []string) (parsedPath, error) {
+	p := parsedPath{raw: raw}
+	add := func(i int, segs ...string) {
+		for range segs {
+			p.from = append(p.from, i)
+		}
+		p.segs = append(p.segs, segs...)
+	}
+	for i, seg := range raw {
 		if name, key, ok := splitKeySegment(seg); ok {
 			if !validSegment(name) || !validSegment(key) {
 				return p, fmt.Errorf("key %q is not allowed", key)
 			}
-			p.segs = append(p.segs, name, key)
+			add(i, name, key)
 			continue
 		}
 		if name, args, ok := splitFunctionCall(seg); ok {
@@ -92,13 +127,13 @@ func parsePath(escaped string) (parsedPath, error) {
 				}
 				p.args[k] = v
 			}
-			p.segs = append(p.segs, name)
+			add(i, name)
 			continue
 		}
 		if !validSegment(seg) {
 			return p, fmt.Errorf("segment %q is not allowed", seg)
 		}
-		p.segs = append(p.segs, seg)
+		add(i, seg)
 	}
 	return p, nil
 }
@@ -182,7 +217,8 @@ func validSegment(seg string) bool {
 type match struct {
 	route  *Route
 	params map[string]string
-	login  string // the {user} segment: "" for me
+	rest   []string // the segments a final {name...} matched
+	login  string   // the {user} segment: "" for me
 	score  []int
 }
 
@@ -222,6 +258,7 @@ func matchRoute(r *Route, segs []string) (*match, bool) {
 		params[name] = v
 	}
 	login := ""
+	var rest []string
 	i := 0
 	for pi, p := range r.segs {
 		switch {
@@ -243,6 +280,7 @@ func matchRoute(r *Route, segs []string) (*match, bool) {
 				return nil, false
 			}
 			param(strings.TrimSuffix(p[1:], "...}"), strings.Join(segs[i:], "/"))
+			rest = segs[i:]
 			score = append(score, 0)
 			i = len(segs)
 		case strings.HasPrefix(p, "{"):
@@ -266,7 +304,7 @@ func matchRoute(r *Route, segs []string) (*match, bool) {
 	if params == nil {
 		params = map[string]string{}
 	}
-	return &match{route: r, params: params, login: login, score: slices.Clone(score)}, true
+	return &match{route: r, params: params, rest: rest, login: login, score: slices.Clone(score)}, true
 }
 
 // graphNamespace qualifies Graph's actions, functions and types.
