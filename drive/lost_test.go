@@ -3,6 +3,7 @@ package drive_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -110,5 +111,61 @@ func TestHashMismatch(t *testing.T) {
 	}
 	if _, err := d.Download(ctx, "/a.txt", io.Discard, &drive.DownloadOptions{SkipHashCheck: true}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// loseLastChunk lets the sandbox store an upload's last fragment (which
+// completes the file and closes the session), then loses its answer.
+type loseLastChunk struct {
+	base http.RoundTripper
+	mu   sync.Mutex
+	lost int
+}
+
+func (l *loseLastChunk) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := l.base.RoundTrip(r)
+	if err != nil || r.Method != http.MethodPut {
+		return resp, err
+	}
+	var start, end, total int64
+	if _, serr := fmt.Sscanf(r.Header.Get("Content-Range"), "bytes %d-%d/%d", &start, &end, &total); serr != nil || end != total-1 {
+		return resp, nil
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.lost++
+	resp.Body.Close()
+	return nil, errors.New("simulated connection reset after the last fragment was stored")
+}
+
+// An upload whose last fragment's answer is lost (the session is gone when
+// asked where to resume) finds the file it created, replacing an older one
+// of the same name, and reports it: one file, the new bytes, no error.
+func TestUploadLastAnswerLost(t *testing.T) {
+	srv := o365test.NewSandbox(t)
+	ctx := ctxT(t)
+	lossy := &loseLastChunk{base: srv.Client().Transport}
+	d := drive.New(o365test.NewAccount(t, srv, sandbox.DemoUser, o365.WithHTTPClient(&http.Client{Transport: lossy})))
+	_, err := d.Upload(ctx, "/Lost/report.bin", bytes.NewReader([]byte("the old version")), 15, nil)
+	must(t, err)
+
+	data := bytes.Repeat([]byte("0123456789abcdef"), 700<<10/16)
+	var last [2]int64
+	it, err := d.Upload(ctx, "/Lost/report.bin", bytes.NewReader(data), int64(len(data)), &drive.UploadOptions{
+		SimpleLimit: -1, ChunkSize: 320 << 10, Progress: func(sent, total int64) { last = [2]int64{sent, total} },
+	})
+	must(t, err)
+	if lossy.lost != 1 || it.Size != int64(len(data)) || it.File.Hashes.QuickXorHash != quickXor(data) || it.Path() == "" {
+		t.Fatalf("lost %d answers; item %+v", lossy.lost, it)
+	}
+	if last != [2]int64{int64(len(data)), int64(len(data))} {
+		t.Errorf("last progress %v", last)
+	}
+	var got bytes.Buffer
+	_, err = d.Download(ctx, "/Lost/report.bin", &got, nil)
+	must(t, err)
+	kids := collect(t, d.ListChildren(ctx, "/Lost", nil, nil))
+	if !bytes.Equal(got.Bytes(), data) || len(kids) != 1 {
+		t.Fatalf("%d bytes downloaded, children %v", got.Len(), names(kids))
 	}
 }

@@ -336,9 +336,33 @@ func (t uploadTarget) session(ctx context.Context, src source, size int64, c Con
 	}
 	out := new(Item)
 	if err := src.send(ctx, t.d.acct, &us, size, uo, out); err != nil {
+		if errors.Is(err, o365.ErrUploadMayHaveCompleted) {
+			if it := t.created(ctx, src, size); it != nil {
+				if o.Progress != nil {
+					o.Progress(size, size)
+				}
+				return it, nil
+			}
+		}
 		return nil, fmt.Errorf("drive: upload %s: %w", t.key, err)
 	}
 	return t.d.bind(out), nil
+}
+
+// created returns the file an upload session whose last answer was lost
+// created, or nil: the item at the target only counts when its size and
+// quickXorHash are those of the bytes sent (an older file of the same name
+// does not).
+func (t uploadTarget) created(ctx context.Context, src source, size int64) *Item {
+	it := new(Item)
+	req := &o365.Request{Method: http.MethodGet, Path: strings.TrimSuffix(t.content, "/content")}
+	if _, err := t.d.acct.Do(ctx, req, it); err != nil {
+		return nil
+	}
+	if it.Size != size || it.File == nil || it.File.Hashes == nil || it.File.Hashes.QuickXorHash == "" || verify(it, src) != nil {
+		return nil
+	}
+	return t.d.bind(it)
 }
 
 // errSessionDone says a saved session expects no more bytes.
