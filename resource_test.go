@@ -32,6 +32,8 @@ func TestParseResource(t *testing.T) {
 		{"/users/42/", "users/42"},
 		{"user:a b", "users/a%20b"},
 		{"group:a%b", "groups/a%25b"},
+		{"group:team@contoso.com", "group:team@contoso.com"},
+		{" Group: Team@Contoso.com ", "group:Team@Contoso.com"},
 	}
 	for _, tc := range valid {
 		r, err := ParseResource(tc.in)
@@ -47,6 +49,9 @@ func TestParseResource(t *testing.T) {
 	invalid := []struct{ in, wantMsg string }{
 		{"user:", "empty id"},
 		{"group:  ", "empty id"},
+		{"group:a b@contoso.com", "must not contain spaces"},
+		{"group:@contoso.com", "is not a mail address"},
+		{"group:a@b@c", "is not a mail address"},
 		{"sharepoint:", "empty id"},
 		{"foo:bar", "unknown prefix"},
 		{"mailbox:bob", "unknown prefix"},

@@ -67,6 +67,13 @@ func (s *UploadSession) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// ErrUploadMayHaveCompleted says that the answer to an upload's last chunk
+// was lost and the session was gone when asked where to resume: the service
+// most likely created the item, whose answer never arrived. Callers look
+// for the item (by path, or by name and size among an item's attachments)
+// before uploading again.
+var ErrUploadMayHaveCompleted = errors.New("o365: upload: the answer to the last chunk was lost and the session is gone, so the upload has probably completed: look for the item before uploading again")
+
 // UploadOptions tunes an upload. The zero value uploads with OneDrive's
 // protocol in 10 MiB chunks.
 type UploadOptions struct {
@@ -248,7 +255,7 @@ func (a *Account) upload(ctx context.Context, uploadURL string, start int64, src
 			return
 		}
 		err = fmt.Errorf("o365: upload stopped at byte %d of %d: %w", offset, size, err)
-		if opts.KeepSession || offset >= size {
+		if opts.KeepSession || offset >= size || errors.Is(err, ErrUploadMayHaveCompleted) {
 			return
 		}
 		// The caller's context may be over; the cleanup gets its own.
@@ -343,9 +350,15 @@ func (a *Account) upload(ctx context.Context, uploadURL string, start int64, src
 			return nil, err
 		}
 		waited += delay
-		st, err := a.UploadStatus(ctx, uploadURL)
-		if err != nil {
-			return nil, err
+		st, serr := a.UploadStatus(ctx, uploadURL)
+		if serr != nil {
+			if offset+n >= size && errors.Is(serr, ErrNotFound) {
+				// The last chunk completes the upload and closes the session,
+				// so a session gone after its answer was lost most likely
+				// means the item exists: the caller looks for it.
+				return nil, fmt.Errorf("%w (sending the last chunk: %w; then the session was gone: %v)", ErrUploadMayHaveCompleted, err, serr)
+			}
+			return nil, serr
 		}
 		if offset, err = rangeStart(st.NextExpectedRanges, size); err != nil {
 			return nil, err

@@ -553,3 +553,57 @@ func TestUploadFinalAnswer(t *testing.T) {
 		t.Errorf("res %+v, err %v, requests %q", res, err, fs.requests())
 	}
 }
+
+// The last chunk is stored and completes the upload, then its answer is
+// lost: the session is gone when asked where to resume, so the upload ends
+// with ErrUploadMayHaveCompleted (the caller looks for the item) and no
+// DELETE of a session that no longer exists. A session gone earlier is a
+// plain not-found.
+func TestUploadLastAnswerLost(t *testing.T) {
+	size := int64(2*unit + 10)
+	for _, tc := range []struct {
+		name     string
+		failAt   int // the request whose answer is lost
+		complete bool
+	}{
+		{"last chunk", 3, true},
+		{"middle chunk", 2, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fs := &fakeSession{size: size}
+			gone := false
+			fs.fault = func(n int, w http.ResponseWriter, r *http.Request, body []byte) bool {
+				switch {
+				case n == tc.failAt:
+					fs.got.Write(body)
+					gone = true // completed, or expired in between
+					conn, _, _ := w.(http.Hijacker).Hijack()
+					conn.Close()
+					return true
+				case gone:
+					w.WriteHeader(http.StatusNotFound)
+					io.WriteString(w, `{"error":{"code":"itemNotFound","message":"The upload session was not found."}}`)
+					return true
+				}
+				return false
+			}
+			a, sess := uploadServer(t, fs)
+			_, err := a.Upload(context.Background(), sess, bytes.NewReader(content(size)), size, UploadOptions{ChunkSize: unit}, nil)
+			if got := errors.Is(err, ErrUploadMayHaveCompleted); got != tc.complete {
+				t.Fatalf("errors.Is(ErrUploadMayHaveCompleted) = %v, want %v: %v", got, tc.complete, err)
+			}
+			if !errors.Is(err, ErrNotFound) && !tc.complete {
+				t.Errorf("a session gone mid-way: %v", err)
+			}
+			want := []string{put(0, unit-1, size), put(unit, 2*unit-1, size)}
+			if tc.complete {
+				want = append(want, put(2*unit, size-1, size), "GET /up?tempauth=secret")
+			} else {
+				want = append(want, "GET /up?tempauth=secret", "DELETE /up?tempauth=secret")
+			}
+			if got := fs.requests(); !reflect.DeepEqual(got, want) {
+				t.Errorf("requests\n got %q\nwant %q", got, want)
+			}
+		})
+	}
+}

@@ -328,24 +328,13 @@ func (ev *Event) JoinURL() string {
 // SetExtendedProperty sets a single-value extended property, replacing one
 // with the same id.
 func (ev *Event) SetExtendedProperty(id, value string) {
-	for i, p := range ev.SingleValueExtendedProperties {
-		if strings.EqualFold(p.ID, id) {
-			ev.SingleValueExtendedProperties[i].Value = value
-			return
-		}
-	}
-	ev.SingleValueExtendedProperties = append(ev.SingleValueExtendedProperties, ExtendedProperty{ID: id, Value: value})
+	ev.SingleValueExtendedProperties = outlook.SetExtendedProperty(ev.SingleValueExtendedProperties, id, value)
 }
 
 // ExtendedProperty returns a single-value extended property loaded with
 // $expand, "" when absent.
 func (ev *Event) ExtendedProperty(id string) string {
-	for _, p := range ev.SingleValueExtendedProperties {
-		if strings.EqualFold(p.ID, id) {
-			return p.Value
-		}
-	}
-	return ""
+	return outlook.LookupExtendedProperty(ev.SingleValueExtendedProperties, id)
 }
 
 // Attachments.

@@ -230,10 +230,12 @@ func TestScenarioOffice365(t *testing.T) {
 	runScenario(t, srv, office365, "o1")
 }
 
-// TestScenarioFaults runs the scenario with 10% throttling, 1% connection
-// resets before the request is handled and 1% answers lost after it was
+// TestScenarioFaults runs the scenario with 10% throttling, 3% connection
+// resets before the request is handled and 3% answers lost after it was
 // handled (the sandbox's "drop" fault), then counts what was delivered:
-// exactly one copy each.
+// exactly one copy each. (Seed 9 loses the answer to the large
+// attachment's last fragment, after which the session is gone: the
+// attachment is found on the draft, not uploaded again.)
 //
 // Why nothing is sent twice: the engine repeats a POST only when the answer
 // proves it was not processed (429, or 503 with Retry-After); after a
@@ -249,14 +251,14 @@ func TestScenarioFaults(t *testing.T) {
 	counter := &lossyTransport{}
 	client := &http.Client{Transport: counter}
 	// Seeds are tried in order until the faults have reset at least two
-	// connections and lost at least two processed answers (a 1% rate needs a
-	// few runs of the scenario).
+	// connections and lost at least two processed answers (three runs of
+	// the scenario at these rates).
 	for i, seed := range []int{2, 6, 9, 1, 3, 4, 5, 7, 8, 10, 11, 12, 13, 14, 15, 16} {
 		if i >= 2 && srv.FaultsInjected()["reset"] >= 2 && srv.FaultsInjected()["drop"] >= 2 {
 			break
 		}
 		before := counter.resets
-		if err := srv.SetFaults(fmt.Sprintf("429=10%%,reset=1%%,drop=1%%,retry-after=0,seed=%d", seed)); err != nil {
+		if err := srv.SetFaults(fmt.Sprintf("429=10%%,reset=3%%,drop=3%%,retry-after=0,seed=%d", seed)); err != nil {
 			t.Fatal(err)
 		}
 		tag := fmt.Sprintf("f%d", i)

@@ -397,7 +397,7 @@ func Upload(ctx context.Context, item any, a *Attachment, known map[string]bool)
 		a.ContentBytes, a.UploadProgress = nil, progress
 		return nil
 	}
-	return a.uploadSession(ctx, parent)
+	return a.uploadSession(ctx, parent, known)
 }
 
 // UploadPending uploads the pending attachments among atts to item (see
@@ -460,16 +460,11 @@ func postOnce(ctx context.Context, parent item, a *Attachment, body jsontext.Val
 		got = &Attachment{}
 		return o365.Call(ctx, parent, http.MethodPost, "attachments", body, got)
 	}, func() (bool, error) {
-		for cand, err := range List(ctx, parent, nil) {
-			if err != nil {
-				return false, fmt.Errorf("looking for the attachment: %w", err)
-			}
-			if !known[cand.ID] && cand.Name == a.Name && cand.Kind() == a.Kind() && (a.Kind() == KindItem || a.Kind() == KindReference || cand.Size == a.src.size()) {
-				got = cand
-				return true, nil
-			}
+		found, err := findNew(ctx, parent, a, known)
+		if found != nil {
+			got = found
 		}
-		return false, nil
+		return found != nil, err
 	})
 	if err != nil {
 		return nil, err
@@ -480,6 +475,21 @@ func postOnce(ctx context.Context, parent item, a *Attachment, body jsontext.Val
 		}
 	}
 	return got, nil
+}
+
+// findNew looks among parent's attachments for one that is not in known
+// and has a's name, kind and (for a file) size: the one a request whose
+// answer was lost created. It returns nil when there is none.
+func findNew(ctx context.Context, parent item, a *Attachment, known map[string]bool) (*Attachment, error) {
+	for cand, err := range List(ctx, parent, nil) {
+		if err != nil {
+			return nil, fmt.Errorf("looking for the attachment: %w", err)
+		}
+		if !known[cand.ID] && cand.Name == a.Name && cand.Kind() == a.Kind() && (a.Kind() == KindItem || a.Kind() == KindReference || cand.Size == a.src.size()) {
+			return cand, nil
+		}
+	}
+	return nil, nil
 }
 
 // uploadSessionBody is the body of createUploadSession. Graph spells the
@@ -497,7 +507,11 @@ type attachmentItem struct {
 	ContentType    string `json:"contentType,omitzero"`
 }
 
-func (a *Attachment) uploadSession(ctx context.Context, parent item) error {
+// uploadSession uploads a through an upload session. When the answer to the
+// last chunk is lost and the session is gone, the attachment was most likely
+// created: it is looked for (as postOnce does) before the failure is
+// reported.
+func (a *Attachment) uploadSession(ctx context.Context, parent item, known map[string]bool) error {
 	acct := parent.Account()
 	body := uploadSessionBody{AttachmentItem: attachmentItem{
 		AttachmentType: "file", Name: a.Name, Size: a.src.size(),
@@ -534,10 +548,26 @@ func (a *Attachment) uploadSession(ctx context.Context, parent item) error {
 		res, err = acct.UploadFrom(ctx, &sess, r, a.src.size(), opts, nil)
 		release()
 	}
+	var id string
+	if errors.Is(err, o365.ErrUploadMayHaveCompleted) {
+		found, ferr := findNew(ctx, parent, a, known)
+		if ferr != nil {
+			return fmt.Errorf("outlook: attach %q: %w (and %v)", a.Name, err, ferr)
+		}
+		if found != nil {
+			id, err = found.ID, nil
+			if a.UploadProgress != nil {
+				a.UploadProgress(a.src.size(), a.src.size())
+			}
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("outlook: attach %q: %w", a.Name, err)
 	}
-	a.ID = IDFromLocation(res.Location)
+	if id == "" {
+		id = IDFromLocation(res.Location)
+	}
+	a.ID = id
 	a.Size = a.src.size()
 	a.ODataType = "#" + acct.Protocol().TypeName("fileAttachment")
 	a.src = nil
@@ -665,7 +695,7 @@ func createUnique(dir, name string) (*os.File, string, error) {
 	for i := 0; i < 10000; i++ {
 		cand := name
 		if i > 0 {
-			cand = fitName(name, fmt.Sprintf(" (%d)", i), maxFileName)
+			cand = o365.FitFileName(name, fmt.Sprintf(" (%d)", i))
 		}
 		p := filepath.Join(dir, cand)
 		f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)

@@ -10,5 +10,10 @@ func services() []func(*Session) *cobra.Command {
 	return []func(*Session) *cobra.Command{
 		newMailCommand,
 		newCalendarCommand,
+		newContactsCommand,
+		newUsersCommand,
+		newGroupsCommand,
+		newCategoriesCommand,
+		newDriveCommand,
 	}
 }

@@ -24,6 +24,7 @@ var roots = []string{
 	"todoTaskList", "todoTask",
 	// files and SharePoint
 	"drive", "driveItem", "site", "list", "listItem", "columnDefinition", "contentType", "fieldValueSet",
+	"driveItemVersion", "permission", "thumbnailSet", "sharedDriveItem",
 	// group conversations
 	"conversation", "conversationThread", "post",
 	// Excel
@@ -74,4 +75,4 @@ var selectOnly = map[string]map[string]string{
 // SharePoint's items send only the facets that apply (a file has "file", a
 // folder "folder", neither sends the other as null).
 var sparse = []string{"baseItem", "drive", "driveItem", "site", "list", "listItem", "columnDefinition",
-	"contentType", "fieldValueSet"}
+	"contentType", "fieldValueSet", "baseItemVersion", "driveItemVersion", "permission", "thumbnailSet", "sharedDriveItem"}

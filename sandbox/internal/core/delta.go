@@ -31,6 +31,12 @@ type DeltaSpec struct {
 	Include func(doc map[string]any) bool
 	// Present, when set, turns a stored document into what is sent.
 	Present func(c *Call, doc map[string]any) map[string]any
+	// Annotate, when set, adds to each document a round reports what
+	// changed in a related collection in that round, such as a group's
+	// members@delta (see Tx.RoundChanges): after and upTo bound the round's
+	// changes, after is 0 in a first round. out is what is sent (after
+	// $select); Annotate may add members to it.
+	Annotate func(ctx context.Context, tx *Tx, out map[string]any, after, upTo int64) error
 	// Load, when set, computes the tracked documents (calendarView's
 	// occurrences in a window) instead of reading Scope's change log: each
 	// round reports the documents that are new or differ from the previous
@@ -42,6 +48,30 @@ type DeltaSpec struct {
 	// carry to Load in later rounds (calendarView's startDateTime and
 	// endDateTime); nextLinks and deltaLinks carry only the token.
 	Params []string
+
+	// The fields below adapt the protocol to OneDrive's dialect of delta
+	// (delta(token='...') and ?token=, a deleted facet, resyncRequired).
+
+	// Token, when set, is the request's delta token instead of its
+	// $deltatoken option ("latest" starts from now).
+	Token string
+	// TokenParam is the query parameter deltaLinks carry their token in;
+	// "" is $deltatoken.
+	TokenParam string
+	// Link, when set, is the URL (without a query) that nextLinks,
+	// deltaLinks and the 410's Location are built on; "" is the request's.
+	Link string
+	// Removed, when set, is what is sent for a document that left the
+	// scope (reason "deleted", or "changed" when it moved out), instead of
+	// {"id","@removed":{"reason"}}.
+	Removed func(ctx context.Context, tx *Tx, id, reason string) (map[string]any, error)
+	// Gone, when set, is the answer to an unknown, altered or expired
+	// token, given the URL to start over at; nil is 410 SyncStateNotFound
+	// with that URL in Location.
+	Gone func(restart string) *Error
+	// Context, when set, is the answers' @odata.context; "" derives it
+	// from the route.
+	Context string
 }
 
 // deltaState is what a delta round carries in its $skiptoken and
@@ -82,9 +112,19 @@ func (c *Call) Delta(ctx context.Context, spec DeltaSpec) error {
 		return err
 	}
 	restart := baseURL(c.R) + c.R.URL.EscapedPath()
+	if spec.Link != "" {
+		restart = spec.Link
+	}
 	gone := func() error {
+		if spec.Gone != nil {
+			return spec.Gone(restart)
+		}
 		return Errorf(http.StatusGone, "SyncStateNotFound",
 			"The delta token is invalid or expired; start over at the Location URL.").WithHeader("Location", restart)
+	}
+	deltaToken := opts.DeltaToken
+	if spec.Token != "" {
+		deltaToken = spec.Token
 	}
 	var st deltaState
 	fp := spec.Scope.fingerprint()
@@ -103,6 +143,7 @@ func (c *Call) Delta(ctx context.Context, spec DeltaSpec) error {
 		return nil
 	}
 	if spec.Load != nil {
+		opts.DeltaToken = deltaToken
 		return c.computedDelta(ctx, spec, opts, &st, restart, decode, gone)
 	}
 	var maxSeq int64
@@ -113,11 +154,11 @@ func (c *Call) Delta(ctx context.Context, spec DeltaSpec) error {
 		return err
 	}
 	switch {
-	case opts.DeltaToken == "latest":
+	case deltaToken == "latest":
 		st = deltaState{Scope: fp, After: maxSeq, Select: opts.Select, Issued: now.Unix()}
-		return c.writeDelta(nil, "", c.deltaLink(restart, st))
-	case opts.DeltaToken != "":
-		if err := decode(opts.DeltaToken, "d"); err != nil {
+		return c.writeDelta(spec.Context, nil, "", c.deltaLink(restart, st, spec.TokenParam))
+	case deltaToken != "":
+		if err := decode(deltaToken, "d"); err != nil {
 			return err
 		}
 		st = deltaState{Scope: fp, After: st.After, UpTo: maxSeq, Select: st.Select, Issued: st.Issued}
@@ -157,7 +198,13 @@ func (c *Call) Delta(ctx context.Context, spec DeltaSpec) error {
 			for _, o := range objs {
 				st.CurSeq, st.CurID = o.Seq, o.ID
 				if spec.Include == nil || spec.Include(o.Data) {
-					items = append(items, c.presentDelta(spec, sh, o.Data, st.Select))
+					out := c.presentDelta(spec, sh, o.Data, st.Select)
+					if spec.Annotate != nil {
+						if err := spec.Annotate(ctx, tx, out, 0, st.UpTo); err != nil {
+							return err
+						}
+					}
+					items = append(items, out)
 				}
 			}
 			return nil
@@ -172,10 +219,20 @@ func (c *Call) Delta(ctx context.Context, spec DeltaSpec) error {
 		for _, ch := range chs {
 			st.CurSeq = ch.Seq
 			switch ch.Kind {
-			case changeDelete:
-				items = append(items, removed(sh, ch, "deleted"))
-			case changeRemove:
-				items = append(items, removed(sh, ch, "changed"))
+			case changeDelete, changeRemove:
+				reason := "deleted"
+				if ch.Kind == changeRemove {
+					reason = "changed"
+				}
+				if spec.Removed == nil {
+					items = append(items, removed(sh, ch, reason))
+					continue
+				}
+				doc, err := spec.Removed(ctx, tx, ch.ID, reason)
+				if err != nil {
+					return err
+				}
+				items = append(items, doc)
 			default:
 				o, err := tx.GetIn(ctx, spec.Scope, ch.ID)
 				if IsNotFound(err) {
@@ -185,7 +242,13 @@ func (c *Call) Delta(ctx context.Context, spec DeltaSpec) error {
 					return err
 				}
 				if spec.Include == nil || spec.Include(o.Data) {
-					items = append(items, c.presentDelta(spec, sh, o.Data, st.Select))
+					out := c.presentDelta(spec, sh, o.Data, st.Select)
+					if spec.Annotate != nil {
+						if err := spec.Annotate(ctx, tx, out, st.After, st.UpTo); err != nil {
+							return err
+						}
+					}
+					items = append(items, out)
 				}
 			}
 		}
@@ -195,10 +258,10 @@ func (c *Call) Delta(ctx context.Context, spec DeltaSpec) error {
 		return err
 	}
 	if more {
-		return c.writeDelta(items, c.signState(restart, "s", st, "$skiptoken"), "")
+		return c.writeDelta(spec.Context, items, c.signState(restart, "s", st, "$skiptoken"), "")
 	}
 	next := deltaState{Scope: fp, After: st.UpTo, Select: st.Select, Issued: now.Unix()}
-	return c.writeDelta(items, "", c.deltaLink(restart, next))
+	return c.writeDelta(spec.Context, items, "", c.deltaLink(restart, next, spec.TokenParam))
 }
 
 // computedDelta serves the rounds of a DeltaSpec with Load: each round
@@ -352,10 +415,10 @@ func (c *Call) computedPage(ctx context.Context, spec DeltaSpec, st deltaState, 
 	}
 	if end < len(all) {
 		st.Offset = end
-		return c.writeDelta(items, c.signState(restart, "s", st, "$skiptoken"), "")
+		return c.writeDelta(spec.Context, items, c.signState(restart, "s", st, "$skiptoken"), "")
 	}
 	next := deltaState{Scope: st.Scope, Params: st.Params, Snap: st.Snap, Select: st.Select, Issued: c.s.now().Unix()}
-	return c.writeDelta(items, "", c.deltaLink(restart, next))
+	return c.writeDelta(spec.Context, items, "", c.deltaLink(restart, next, spec.TokenParam))
 }
 
 // removed is the entry of an object that left the scope with change ch.
@@ -381,8 +444,11 @@ func (c *Call) presentDelta(spec DeltaSpec, sh *shaper, doc map[string]any, sel 
 	return odata.Project(doc, sel)
 }
 
-func (c *Call) deltaLink(base string, st deltaState) string {
-	return c.signState(base, "d", st, "$deltatoken")
+func (c *Call) deltaLink(base string, st deltaState, param string) string {
+	if param == "" {
+		param = "$deltatoken"
+	}
+	return c.signState(base, "d", st, param)
 }
 
 // signState encodes st as a signed token and returns base?param=token.
@@ -401,11 +467,14 @@ func cutKind(extra string, kind *string) (string, bool) {
 	return extra[2:], true
 }
 
-func (c *Call) writeDelta(items []any, nextLink, deltaLink string) error {
+func (c *Call) writeDelta(context string, items []any, nextLink, deltaLink string) error {
 	if items == nil {
 		items = []any{}
 	}
-	body := map[string]any{"@odata.context": c.contextURL(false), "value": items}
+	if context == "" {
+		context = c.contextURL(false)
+	}
+	body := map[string]any{"@odata.context": context, "value": items}
 	if nextLink != "" {
 		body["@odata.nextLink"] = nextLink
 	}

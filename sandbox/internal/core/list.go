@@ -48,6 +48,9 @@ type ListSpec struct {
 	// Load, when set, computes the documents instead of reading Scope
 	// (e.g. a group's members); they are listed in the order given.
 	Load func(ctx context.Context, tx *Tx) ([]map[string]any, error)
+	// Context, when set, is the answer's @odata.context; "" derives it
+	// from the route (routes with a final {name...} parameter set it).
+	Context string
 	// Page, when set with Load, serves the requests without $filter,
 	// $search and $orderby: it returns only the documents at [offset,
 	// offset+limit) of those Load lists, and how many Load lists in all, so
@@ -336,7 +339,7 @@ func (c *Call) List(ctx context.Context, spec ListSpec) error {
 			n += len(e.raw)
 		}
 		// Shaping adds an etag, a webLink and a longer id: about 400 bytes.
-		return c.writeRawCollection(n+512*len(page), total, more, offset+size, func(buf []byte) ([]byte, error) {
+		return c.writeRawCollection(spec.Context, n+512*len(page), total, more, offset+size, func(buf []byte) ([]byte, error) {
 			for i, e := range page {
 				if i > 0 {
 					buf = append(buf, ',')
@@ -377,7 +380,7 @@ func (c *Call) List(ctx context.Context, spec ListSpec) error {
 		}
 		value = append(value, out)
 	}
-	return c.writeCollection(value, total, more, offset+size)
+	return c.writeCollection(spec.Context, value, total, more, offset+size)
 }
 
 // Values answers a collection a handler computed itself, whole (no
@@ -392,9 +395,13 @@ func (c *Call) Values(context string, values []any) error {
 }
 
 // writeCollection sends one page: @odata.count when total >= 0, and a
-// nextLink continuing at next when there is more.
-func (c *Call) writeCollection(value any, total int, more bool, next int) error {
-	body := map[string]any{"@odata.context": c.contextURL(false), "value": value}
+// nextLink continuing at next when there is more. context "" is the
+// route's.
+func (c *Call) writeCollection(context string, value any, total int, more bool, next int) error {
+	if context == "" {
+		context = c.contextURL(false)
+	}
+	body := map[string]any{"@odata.context": context, "value": value}
 	if total >= 0 {
 		body["@odata.count"] = total
 	}
@@ -407,10 +414,13 @@ func (c *Call) writeCollection(value any, total int, more bool, next int) error 
 // writeRawCollection is writeCollection for items written in JSON, in
 // Graph's dialect, by items (comma-separated, appended to its argument),
 // about size bytes of them: the envelope is written around them.
-func (c *Call) writeRawCollection(size, total int, more bool, next int, items func([]byte) ([]byte, error)) error {
+func (c *Call) writeRawCollection(context string, size, total int, more bool, next int, items func([]byte) ([]byte, error)) error {
+	if context == "" {
+		context = c.contextURL(false)
+	}
 	b := make([]byte, 0, size+1024)
 	b = append(b, `{"@odata.context":`...)
-	b = appendJSONString(b, c.contextURL(false))
+	b = appendJSONString(b, context)
 	if total >= 0 {
 		b = append(b, `,"@odata.count":`...)
 		b = strconv.AppendInt(b, int64(total), 10)

@@ -59,6 +59,26 @@ func SplitPath(escaped string) ([]string, error) {
 type parsedPath struct {
 	segs []string
 	args map[string]string // function arguments by name, as written (literals)
+	raw  []string          // the decoded segments as written, unsplit
+	from []int             // from[i] is the index in raw that segs[i] came from
+}
+
+// tail returns the segments from segs[i] on as the client wrote them:
+// decoded, but with key and function call syntax left alone. A final
+// {name...} parameter hands these to its area (Call.Segments), since what
+// it matches need not be OData: in a drive path, "report('x')" and
+// "notes(a=b)" are file names, and the area reads its own functions
+// (search(q='x')) there.
+func (p parsedPath) tail(i int) []string {
+	if i >= len(p.segs) {
+		return nil
+	}
+	r := p.from[i]
+	if i > 0 && p.from[i-1] == r {
+		// segs[i] is the key split off raw[r]: the tail starts inside it.
+		return append([]string{p.segs[i]}, p.raw[r+1:]...)
+	}
+	return slices.Clone(p.raw[r:])
 }
 
 // parsePath is SplitPath keeping the arguments of function calls:
@@ -66,21 +86,36 @@ type parsedPath struct {
 // is the segment "supportedTimeZones" with the argument TimeZoneStandard.
 // Percent-encoded parentheses ("delta%28%29") are the same call.
 func parsePath(escaped string) (parsedPath, error) {
-	var p parsedPath
 	escaped = strings.TrimSuffix(escaped, "/")
 	if escaped == "" {
-		return p, nil
+		return parsedPath{}, nil
 	}
-	for _, raw := range strings.Split(escaped, "/") {
-		seg, err := url.PathUnescape(raw)
+	raw := strings.Split(escaped, "/")
+	for i, r := range raw {
+		seg, err := url.PathUnescape(r)
 		if err != nil {
-			return p, fmt.Errorf("segment %q is not validly escaped", raw)
+			return parsedPath{}, fmt.Errorf("segment %q is not validly escaped", r)
 		}
+		raw[i] = seg
+	}
+	return parseSegments(raw)
+}
+
+// parseSegments is parsePath on decoded segments (Call.Forward's).
+func parseSegments(raw []string) (parsedPath, error) {
+	p := parsedPath{raw: raw}
+	add := func(i int, segs ...string) {
+		for range segs {
+			p.from = append(p.from, i)
+		}
+		p.segs = append(p.segs, segs...)
+	}
+	for i, seg := range raw {
 		if name, key, ok := splitKeySegment(seg); ok {
 			if !validSegment(name) || !validSegment(key) {
 				return p, fmt.Errorf("key %q is not allowed", key)
 			}
-			p.segs = append(p.segs, name, key)
+			add(i, name, key)
 			continue
 		}
 		if name, args, ok := splitFunctionCall(seg); ok {
@@ -96,7 +131,7 @@ func parsePath(escaped string) (parsedPath, error) {
 				}
 				p.args[k] = v
 			}
-			p.segs = append(p.segs, name)
+			add(i, name)
 			continue
 		}
 		if !validSegment(seg) {
@@ -105,7 +140,7 @@ func parsePath(escaped string) (parsedPath, error) {
 		if rest, ok := cutGraphAlias(seg); ok && schema.Lookup(rest) != nil {
 			seg = graphNamespace + rest
 		}
-		p.segs = append(p.segs, seg)
+		add(i, seg)
 	}
 	return p, nil
 }
@@ -207,7 +242,8 @@ func validSegment(seg string) bool {
 type match struct {
 	route  *Route
 	params map[string]string
-	login  string // the {user} segment: "" for me
+	rest   []string // the segments a final {name...} matched
+	login  string   // the {user} segment: "" for me
 	score  []int
 }
 
@@ -256,7 +292,7 @@ func (rt *router) countRoute(method string, segs []string, m *match) *match {
 		return nil
 	}
 	if last := list.route.segs[len(list.route.segs)-1]; m == nil && strings.HasPrefix(last, "$") {
-		return nil // $value, $ref: no collection
+		return nil // no $count after $value or $ref
 	}
 	return list
 }
@@ -275,6 +311,7 @@ func matchRoute(r *Route, segs []string) (*match, bool) {
 		params[name] = v
 	}
 	login := ""
+	var rest []string
 	i := 0
 	for pi, p := range r.segs {
 		switch {
@@ -296,6 +333,7 @@ func matchRoute(r *Route, segs []string) (*match, bool) {
 				return nil, false
 			}
 			param(strings.TrimSuffix(p[1:], "...}"), strings.Join(segs[i:], "/"))
+			rest = segs[i:]
 			score = append(score, 0)
 			i = len(segs)
 		case strings.HasPrefix(p, "{"):
@@ -319,7 +357,7 @@ func matchRoute(r *Route, segs []string) (*match, bool) {
 	if params == nil {
 		params = map[string]string{}
 	}
-	return &match{route: r, params: params, login: login, score: slices.Clone(score)}, true
+	return &match{route: r, params: params, rest: rest, login: login, score: slices.Clone(score)}, true
 }
 
 // graphNamespace qualifies Graph's actions, functions and types.
@@ -466,6 +504,14 @@ func (s *Engine) wrongAudience(r *http.Request, root apiRoot, aud string) *Error
 
 // authorize checks that claims grant route r; other says a {user} route
 // addresses someone else than the signed-in user.
+// denied is the route's answer to a token lacking its permissions.
+func (r *Route) denied() *Error {
+	if r.Denied != nil {
+		return r.Denied()
+	}
+	return AccessDenied()
+}
+
 func authorize(claims *identity.Claims, r *Route, other bool) *Error {
 	if r.Public {
 		return nil
@@ -474,7 +520,7 @@ func authorize(claims *identity.Claims, r *Route, other bool) *Error {
 		if hasAny(claims.Roles, r.Roles) {
 			return nil
 		}
-		return AccessDenied()
+		return r.denied()
 	}
 	need := r.Scopes
 	if other {
@@ -489,7 +535,7 @@ func authorize(claims *identity.Claims, r *Route, other bool) *Error {
 	if hasAny(claims.Scopes, need) {
 		return nil
 	}
-	return AccessDenied()
+	return r.denied()
 }
 
 // hasAny reports whether granted holds any of need, ignoring case and a

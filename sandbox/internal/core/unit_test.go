@@ -115,6 +115,9 @@ func TestParseFaultHeader(t *testing.T) {
 		{"reset", fault{kind: "reset", retryAfter: 1}, false},
 		{"latency=100ms", fault{latency: 100 * time.Millisecond, retryAfter: 1}, false},
 		{"latency=10ms, 503", fault{kind: "503", latency: 10 * time.Millisecond, retryAfter: 1}, false},
+		{"drop;after=4096", fault{kind: "drop", retryAfter: 1, dropAfter: 4096}, false},
+		{"drop;after=-1", fault{}, true},
+		{"503;after=10", fault{}, true},
 		{"418", fault{}, true},
 		{"429,503", fault{}, true},
 		{"429;retry-after=x", fault{}, true},
@@ -196,6 +199,32 @@ func TestSplitPath(t *testing.T) {
 		got, err := SplitPath(c.in)
 		if (err != nil) != c.bad || (!c.bad && !reflect.DeepEqual(got, c.want)) {
 			t.Errorf("SplitPath(%q) = %q, %v; want %q, bad=%v", c.in, got, err, c.want, c.bad)
+		}
+	}
+}
+
+// tail gives a final {name...} parameter the segments as written, even
+// where the router split a key or a function call off them.
+func TestPathTail(t *testing.T) {
+	cases := []struct {
+		in   string
+		from int
+		want []string
+	}{
+		{"me/drive/root:/report('x'):/content", 2, []string{"root:", "report('x'):", "content"}},
+		{"me/drive/root:/report('x')/notes(a=b)", 3, []string{"report('x')", "notes(a=b)"}},
+		{"drives('b!x')/root/search(q='a')", 1, []string{"b!x", "root", "search(q='a')"}},
+		{"drives('b!x')/root/search(q='a')", 2, []string{"root", "search(q='a')"}},
+		{"me/drive%28%29/x", 2, []string{"x"}},
+		{"me/drive", 2, nil},
+	}
+	for _, c := range cases {
+		p, err := parsePath(c.in)
+		if err != nil {
+			t.Fatalf("parsePath(%q): %v", c.in, err)
+		}
+		if got := p.tail(c.from); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("parsePath(%q).tail(%d) = %q, want %q (segs %q)", c.in, c.from, got, c.want, p.segs)
 		}
 	}
 }
@@ -289,6 +318,14 @@ func TestCasing(t *testing.T) {
 	}
 	if back := fromOutlook(out); !reflect.DeepEqual(back, in) {
 		t.Fatalf("fromOutlook = %v", back)
+	}
+	// A contact's mobilePhone is MobilePhone1 in Outlook REST, both ways.
+	contact := map[string]any{"mobilePhone": "1", "homePhones": []any{}}
+	if o := toOutlook(contact).(map[string]any); o["MobilePhone1"] != "1" || o["HomePhones"] == nil || len(o) != 2 {
+		t.Fatalf("toOutlook(contact) = %v", o)
+	}
+	if g := fromOutlook(map[string]any{"MobilePhone1": "1"}).(map[string]any); g["mobilePhone"] != "1" || len(g) != 1 {
+		t.Fatalf("fromOutlook(contact) = %v", g)
 	}
 }
 
@@ -441,5 +478,25 @@ func TestWindowsZones(t *testing.T) {
 		if _, ok := LoadZone(name); !ok {
 			t.Errorf("LoadZone(%q) failed", name)
 		}
+	}
+}
+
+// TestRouteDenied checks the 403 of a token lacking a route's permissions:
+// Exchange's by default, the route's own when it sets Denied.
+func TestRouteDenied(t *testing.T) {
+	delegated := &Claims{Scopes: []string{"User.Read"}}
+	app := &Claims{AppOnly: true, Roles: []string{"Mail.Read"}}
+	exchange := Route{Scopes: []string{"Mail.Read"}, Roles: []string{"Mail.ReadWrite"}}
+	directory := Route{Scopes: []string{"User.ReadWrite.All"}, Roles: []string{"User.ReadWrite.All"}, Denied: InsufficientPrivileges}
+	for _, claims := range []*Claims{delegated, app} {
+		if err := authorize(claims, &exchange, false); err == nil || err.Code != "ErrorAccessDenied" || err.Status != 403 {
+			t.Errorf("Exchange route: %+v", err)
+		}
+		if err := authorize(claims, &directory, false); err == nil || err.Code != "Authorization_RequestDenied" || err.Status != 403 {
+			t.Errorf("directory route: %+v", err)
+		}
+	}
+	if err := authorize(&Claims{Scopes: []string{"User.ReadWrite.All"}}, &directory, false); err != nil {
+		t.Errorf("granted: %v", err)
 	}
 }
