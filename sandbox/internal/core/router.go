@@ -97,6 +97,23 @@ func validSegment(seg string) bool {
 	return true
 }
 
+// PathParam splits the value of a {name:} route parameter: "root:/a/b.txt:"
+// is base "root" and path "/a/b.txt" (ok true, the closing ':' optional);
+// a plain segment such as "root" or an id is base only (ok false). A path
+// form with an empty base (":/a") or an empty segment ("host:/a//b") is
+// malformed: base "" and ok true.
+func PathParam(v string) (base, path string, ok bool) {
+	base, path, ok = strings.Cut(v, ":")
+	if !ok {
+		return v, "", false
+	}
+	path = strings.TrimSuffix(path, ":")
+	if base == "" || path != "" && !strings.HasPrefix(path, "/") || strings.Contains(path, "//") || strings.Contains(path, ":") {
+		return "", "", true
+	}
+	return base, strings.TrimSuffix(path, "/"), true
+}
+
 // match is the outcome of matching one route.
 type match struct {
 	route  *Route
@@ -164,6 +181,26 @@ func matchRoute(r *Route, segs []string) (*match, bool) {
 			param(strings.TrimSuffix(p[1:], "...}"), strings.Join(segs[i:], "/"))
 			score = append(score, 0)
 			i = len(segs)
+		case strings.HasSuffix(p, ":}"):
+			// Graph's path addressing: one segment (an id, "root"), or a
+			// segment ending in ':' and the segments after it up to the one
+			// closing with ':' (or the end): "host:/sites/team:",
+			// "root:/a/b.txt:". See PathParam.
+			if i >= len(segs) {
+				return nil, false
+			}
+			j := i + 1
+			if strings.HasSuffix(segs[i], ":") {
+				for j < len(segs) {
+					j++
+					if strings.HasSuffix(segs[j-1], ":") {
+						break
+					}
+				}
+			}
+			param(p[1:len(p)-2], strings.Join(segs[i:j], "/"))
+			score = append(score, 1)
+			i = j
 		case strings.HasPrefix(p, "{"):
 			if i >= len(segs) {
 				return nil, false

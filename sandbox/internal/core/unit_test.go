@@ -221,3 +221,69 @@ func TestRouteTableChecks(t *testing.T) {
 		}
 	}
 }
+
+func TestPathParamRoutes(t *testing.T) {
+	h := func(context.Context, *Call) error { return nil }
+	rt, err := newRouter([]Area{{Name: "t", Routes: []Route{
+		{Method: "GET", Pattern: "sites/{site:}", Scopes: []string{"S"}, Handle: h},
+		{Method: "GET", Pattern: "sites/{site:}/lists/{list}", Scopes: []string{"S"}, Handle: h},
+		{Method: "GET", Pattern: "sites/{site:}/sites", Scopes: []string{"S"}, Handle: h},
+		{Method: "GET", Pattern: "sites/root/extra", Scopes: []string{"S"}, Handle: h},
+		{Method: "GET", Pattern: "drive/{item:}/content", Scopes: []string{"S"}, Handle: h},
+	}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		path, pattern string
+		params        map[string]string
+	}{
+		{"sites/root", "sites/{site:}", map[string]string{"site": "root"}},
+		{"sites/h,1,2", "sites/{site:}", map[string]string{"site": "h,1,2"}},
+		{"sites/h:/sites/team", "sites/{site:}", map[string]string{"site": "h:/sites/team"}},
+		{"sites/h:/sites/team:", "sites/{site:}", map[string]string{"site": "h:/sites/team:"}},
+		{"sites/h:/sites/team:/lists/L", "sites/{site:}/lists/{list}", map[string]string{"site": "h:/sites/team:", "list": "L"}},
+		{"sites/h:/sites/team/sub:/sites", "sites/{site:}/sites", map[string]string{"site": "h:/sites/team/sub:"}},
+		{"sites/h:/sites", "sites/{site:}", map[string]string{"site": "h:/sites"}},                           // "sites" is the path here
+		{"sites/root/extra", "sites/root/extra", map[string]string{}},                                        // literals win
+		{"sites/h:/sites/team/lists/L", "sites/{site:}", map[string]string{"site": "h:/sites/team/lists/L"}}, // unclosed: the rest
+		{"drive/root:/a/b.txt:/content", "drive/{item:}/content", map[string]string{"item": "root:/a/b.txt:"}},
+		{"drive/root:/content", "", nil}, // the path is "/content"; nothing follows it
+	}
+	for _, c := range cases {
+		m, _ := rt.find("GET", strings.Split(c.path, "/"))
+		switch {
+		case c.pattern == "" && m != nil:
+			t.Errorf("%s matched %s", c.path, m.route.Pattern)
+		case c.pattern == "":
+		case m == nil:
+			t.Errorf("%s: no match", c.path)
+		case m.route.Pattern != c.pattern || !reflect.DeepEqual(m.params, c.params):
+			t.Errorf("%s: %s %v, want %s %v", c.path, m.route.Pattern, m.params, c.pattern, c.params)
+		}
+	}
+}
+
+func TestPathParam(t *testing.T) {
+	cases := []struct {
+		in, base, path string
+		ok             bool
+	}{
+		{"root", "root", "", false},
+		{"h,1,2", "h,1,2", "", false},
+		{"root:/a/b.txt:", "root", "/a/b.txt", true},
+		{"h:/sites/team", "h", "/sites/team", true},
+		{"h:/sites/team/", "h", "/sites/team", true},
+		{"h:", "h", "", true},
+		{":/a", "", "", true},
+		{"h:/a//b", "", "", true},
+		{"h:a", "", "", true},
+		{"h:/a:/b", "", "", true},
+	}
+	for _, c := range cases {
+		base, path, ok := PathParam(c.in)
+		if base != c.base || path != c.path || ok != c.ok {
+			t.Errorf("PathParam(%q) = %q, %q, %v; want %q, %q, %v", c.in, base, path, ok, c.base, c.path, c.ok)
+		}
+	}
+}
