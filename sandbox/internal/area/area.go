@@ -6,6 +6,7 @@ package area
 import (
 	"github.com/o365go/o365/sandbox/internal/area/directory"
 	"github.com/o365go/o365/sandbox/internal/area/mail"
+	"github.com/o365go/o365/sandbox/internal/area/sharepoint"
 	"github.com/o365go/o365/sandbox/internal/core"
 )
 
@@ -14,5 +15,6 @@ func All() []core.Area {
 	return []core.Area{
 		directory.Area(),
 		mail.Area(),
+		sharepoint.Area(),
 	}
 }
