@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -31,7 +32,8 @@ type Account struct {
 	// preferTZ is the outlook.timezone Prefer value, worked out once when the
 	// account is built ("" when neither the account nor the protocol sets a zone).
 	preferTZ string
-	err      error // set by With when an option was invalid
+	prefer   []string // WithPrefer values, sent with every request
+	err      error    // set by With when an option was invalid
 	// resourceSet records that WithResource ran, so New keeps an explicit "me".
 	resourceSet bool
 }
@@ -149,6 +151,25 @@ func WithTimeZone(loc *time.Location) Option {
 			return err
 		}
 		a.tz = loc
+		return nil
+	}
+}
+
+// WithPrefer adds Prefer header values sent with every request of the account
+// (merged with each request's own; a request's value wins over the
+// account's for the same preference). Service packages use it for
+// preferences that hold for everything they return:
+// acct.With(o365.WithPrefer(`IdType="ImmutableId"`)) asks Outlook for
+// immutable ids.
+func WithPrefer(values ...string) Option {
+	return func(a *Account) error {
+		for _, v := range values {
+			if strings.ContainsAny(v, "\r\n") {
+				return fmt.Errorf("o365: WithPrefer: %q holds a line break", v)
+			}
+		}
+		// A new slice: accounts derived with With never share one.
+		a.prefer = append(append([]string(nil), a.prefer...), values...)
 		return nil
 	}
 }

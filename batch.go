@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"io"
 	"mime"
@@ -13,6 +12,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // maxBatchSize is the number of requests Graph accepts in one $batch.
@@ -50,21 +52,11 @@ type BatchResult struct {
 	Err error
 }
 
-// BatchOption tunes Batch.
-type BatchOption func(*batchConfig)
-
-type batchConfig struct {
-	concurrency int
-}
-
-// BatchConcurrency sets how many envelopes are in flight at once (default 4,
-// Outlook's per-mailbox concurrency limit).
-func BatchConcurrency(n int) BatchOption {
-	return func(c *batchConfig) {
-		if n > 0 {
-			c.concurrency = n
-		}
-	}
+// BatchOptions tune Batch; nil means the defaults.
+type BatchOptions struct {
+	// Concurrency is how many envelopes are in flight at once (default 4,
+	// Outlook's per-mailbox concurrency limit).
+	Concurrency int
 }
 
 // Batch sends items through JSON batching: up to 20 per POST {service}/$batch,
@@ -86,13 +78,13 @@ func BatchConcurrency(n int) BatchOption {
 // in. The error is non-nil when the input is invalid (then there are no
 // results), or when an envelope failed or ctx ended; the affected items carry
 // that error too.
-func (a *Account) Batch(ctx context.Context, items []*BatchItem, opts ...BatchOption) ([]BatchResult, error) {
+func (a *Account) Batch(ctx context.Context, items []*BatchItem, opts *BatchOptions) ([]BatchResult, error) {
 	if a.err != nil {
 		return nil, a.err
 	}
-	cfg := batchConfig{concurrency: 4}
-	for _, o := range opts {
-		o(&cfg)
+	concurrency := 4
+	if opts != nil && opts.Concurrency > 0 {
+		concurrency = opts.Concurrency
 	}
 	wires, err := a.batchRequests(items)
 	if err != nil {
@@ -111,7 +103,7 @@ func (a *Account) Batch(ctx context.Context, items []*BatchItem, opts ...BatchOp
 		wg       sync.WaitGroup
 		mu       sync.Mutex
 		firstErr error
-		sem      = make(chan struct{}, cfg.concurrency)
+		sem      = make(chan struct{}, concurrency)
 	)
 	record := func(err error) {
 		mu.Lock()
@@ -147,15 +139,15 @@ type batchRequest struct {
 	Method    string            `json:"method"`
 	URL       string            `json:"url"`
 	Headers   map[string]string `json:"headers,omitempty"`
-	Body      json.RawMessage   `json:"body,omitempty"`
+	Body      jsontext.Value    `json:"body,omitempty"`
 	DependsOn []string          `json:"dependsOn,omitempty"`
 }
 
 type batchResponse struct {
-	ID      string                     `json:"id"`
-	Status  int                        `json:"status"`
-	Headers map[string]json.RawMessage `json:"headers"`
-	Body    json.RawMessage            `json:"body"`
+	ID      string                    `json:"id"`
+	Status  int                       `json:"status"`
+	Headers map[string]jsontext.Value `json:"headers"`
+	Body    jsontext.Value            `json:"body"`
 }
 
 // batchRequests validates items and renders each one as an envelope entry.
@@ -227,7 +219,7 @@ func (a *Account) batchRequests(items []*BatchItem) ([]batchRequest, error) {
 
 // batchBody renders a request body for the envelope: JSON inline (cased like
 // Do), anything else as a base64 string.
-func (a *Account) batchBody(req *Request) (json.RawMessage, string, error) {
+func (a *Account) batchBody(req *Request) (jsontext.Value, string, error) {
 	var raw []byte
 	switch b := req.Body.(type) {
 	case nil:
@@ -248,10 +240,10 @@ func (a *Account) batchBody(req *Request) (json.RawMessage, string, error) {
 		return data, orDefault(req.ContentType, "application/json"), nil
 	}
 	ct := orDefault(req.ContentType, "application/octet-stream")
-	if isJSONType(ct) && json.Valid(raw) {
+	if isJSONType(ct) && jsontext.Value(raw).IsValid(decodeOptions) {
 		return raw, ct, nil
 	}
-	enc, _ := json.Marshal(base64.StdEncoding.EncodeToString(raw))
+	enc, _ := EncodeJSON(base64.StdEncoding.EncodeToString(raw))
 	return enc, ct, nil
 }
 
@@ -467,7 +459,7 @@ func (a *Account) sendEnvelope(ctx context.Context, items []*BatchItem, wires []
 		w.DependsOn = deps
 		reqs = append(reqs, w)
 	}
-	body, err := json.Marshal(struct {
+	body, err := EncodeJSON(struct {
 		Requests []batchRequest `json:"requests"`
 	}{reqs})
 	if err != nil {
@@ -494,7 +486,7 @@ func parseBatchAnswer(data []byte) (map[string]*batchResponse, error) {
 	var env struct {
 		Responses []*batchResponse `json:"responses"`
 	}
-	if err := json.Unmarshal(data, &env); err != nil {
+	if err := json.Unmarshal(data, &env, decodeOptions); err != nil {
 		return nil, fmt.Errorf("decoding the answer: %w", err)
 	}
 	out := make(map[string]*batchResponse, len(env.Responses))
@@ -537,7 +529,7 @@ func (a *Account) batchResult(it *BatchItem, w batchRequest, r *batchResponse) B
 	return res
 }
 
-func (a *Account) decodeBatchBody(body json.RawMessage, contentType string, out any) error {
+func (a *Account) decodeBatchBody(body jsontext.Value, contentType string, out any) error {
 	binary := isJSONString(body) && !isJSONType(contentType)
 	if binary {
 		data, err := decodeBase64Body(body)
@@ -563,7 +555,7 @@ func isJSONString(b []byte) bool {
 
 func decodeBase64Body(b []byte) ([]byte, error) {
 	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
+	if err := json.Unmarshal(b, &s, decodeOptions); err != nil {
 		return nil, err
 	}
 	data, err := base64.StdEncoding.DecodeString(s)
@@ -578,15 +570,15 @@ func decodeBase64Body(b []byte) ([]byte, error) {
 
 // batchHeader converts an item's headers, whose values Graph sends as strings
 // (sometimes numbers or arrays), into an http.Header.
-func batchHeader(m map[string]json.RawMessage) http.Header {
+func batchHeader(m map[string]jsontext.Value) http.Header {
 	h := make(http.Header, len(m))
 	for k, raw := range m {
 		var s string
 		var list []string
 		switch {
-		case json.Unmarshal(raw, &s) == nil:
+		case json.Unmarshal(raw, &s, decodeOptions) == nil:
 			h.Add(k, s)
-		case json.Unmarshal(raw, &list) == nil:
+		case json.Unmarshal(raw, &list, decodeOptions) == nil:
 			for _, v := range list {
 				h.Add(k, v)
 			}

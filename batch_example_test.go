@@ -57,7 +57,7 @@ func ExampleAccount_Batch() {
 		{ID: "inbox", Request: &o365.Request{Path: "mailFolders/inbox"}, Out: &inbox},
 		{ID: "events", Request: &o365.Request{Path: "events", Query: o365.NewQuery().Top(5)}, Out: &events, DependsOn: []string{"inbox"}},
 	}
-	results, err := acct.Batch(context.Background(), items)
+	results, err := acct.Batch(context.Background(), items, nil)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -99,7 +99,7 @@ func ExampleDelta() {
 	req := (&o365.Request{Path: "mailFolders/inbox/messages/delta"}).Prefer("odata.maxpagesize=50")
 	saved := "" // a link stored by an earlier run, "" the first time
 	for range 2 {
-		d := o365.Delta[message](acct, req, saved)
+		d := o365.Delta[message](acct, req, saved, nil)
 		for c, err := range d.Changes(context.Background()) {
 			if err != nil {
 				log.Fatal(err)

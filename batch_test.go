@@ -59,7 +59,7 @@ func TestBatchSplitsIntoEnvelopesOf20(t *testing.T) {
 	for i := range items {
 		items[i] = &BatchItem{Request: &Request{Path: Path("messages", fmt.Sprintf("m%d", i+1))}, Out: &outs[i]}
 	}
-	res, err := a.Batch(context.Background(), items, BatchConcurrency(2))
+	res, err := a.Batch(context.Background(), items, &BatchOptions{Concurrency: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +114,7 @@ func TestBatchRendersItems(t *testing.T) {
 		{ID: "count", Request: &Request{Path: "/users/$count", Header: h}},
 		{ID: "pre", Request: (&Request{Method: "POST", Path: "events", Body: strings.NewReader(`{"subject":"x"}`), ContentType: "application/json"}).Prefer(`IdType="ImmutableId"`)},
 	}
-	if _, err := a.Batch(context.Background(), items); err != nil {
+	if _, err := a.Batch(context.Background(), items, nil); err != nil {
 		t.Fatal(err)
 	}
 	want := `{"requests":[` +
@@ -143,7 +143,7 @@ func TestBatchDecodesEveryKindOfAnswer(t *testing.T) {
 		{ID: "content", Request: &Request{Path: "drive/items/3/content"}},
 		{ID: "photo", Request: &Request{Path: "photo/$value"}, Out: &photo},
 	}
-	res, err := a.Batch(context.Background(), items)
+	res, err := a.Batch(context.Background(), items, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +164,7 @@ func TestBatchDecodesEveryKindOfAnswer(t *testing.T) {
 
 	// Binary content cannot be decoded as JSON.
 	items = []*BatchItem{{ID: "photo", Request: &Request{Path: "photo/$value"}, Out: &map[string]any{}}}
-	res, _ = a.Batch(context.Background(), items)
+	res, _ = a.Batch(context.Background(), items, nil)
 	if res[0].Err == nil || !strings.Contains(res[0].Err.Error(), "io.Writer") {
 		t.Errorf("binary into a map: %v", res[0].Err)
 	}
@@ -190,7 +190,7 @@ func TestBatchRetriesThrottledItemsAlone(t *testing.T) {
 		items[i] = &BatchItem{Request: &Request{Method: "POST", Path: "messages", Body: map[string]string{"subject": fmt.Sprint(i + 1)}}, Out: &outs[i]}
 	}
 	items[2].DependsOn = []string{"2"}
-	res, err := a.Batch(context.Background(), items)
+	res, err := a.Batch(context.Background(), items, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,7 +220,7 @@ func TestBatchThrottledUntilPolicyRunsOut(t *testing.T) {
 			`{"id":"2","status":200,"body":{}}`)
 	})
 	a := newTestAccount(t, srv.URL) // MaxAttempts 4
-	res, err := a.Batch(context.Background(), []*BatchItem{{Request: &Request{Path: "a"}}, {Request: &Request{Path: "b"}}})
+	res, err := a.Batch(context.Background(), []*BatchItem{{Request: &Request{Path: "a"}}, {Request: &Request{Path: "b"}}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -259,7 +259,7 @@ func TestBatchKeepsLinkedItemsTogether(t *testing.T) {
 		items = append(items, it)
 	}
 	items[0].DependsOn = []string{"c6"} // pulls s0 into the chain's group
-	res, err := a.Batch(context.Background(), items, BatchConcurrency(1))
+	res, err := a.Batch(context.Background(), items, &BatchOptions{Concurrency: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -319,7 +319,7 @@ func TestBatchRefusesBadInput(t *testing.T) {
 		{"no auth", a, []*BatchItem{{Request: &Request{Path: "/x", NoAuth: true}}}, "pre-authenticated"},
 		{"app-only me", app, []*BatchItem{{Request: &Request{Path: "messages"}}}, "needs a signed-in user"},
 	} {
-		res, err := tc.acct.Batch(context.Background(), tc.items)
+		res, err := tc.acct.Batch(context.Background(), tc.items, nil)
 		if err == nil || res != nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: %v (results %v)", tc.name, err, res)
 		}
@@ -336,7 +336,7 @@ func TestBatchEnvelopeError(t *testing.T) {
 		io.WriteString(w, `{"error":{"code":"BadRequest","message":"Invalid batch payload format."}}`)
 	})
 	a := newTestAccount(t, srv.URL)
-	res, err := a.Batch(context.Background(), []*BatchItem{{Request: &Request{Path: "a"}}, {Request: &Request{Path: "b"}}})
+	res, err := a.Batch(context.Background(), []*BatchItem{{Request: &Request{Path: "a"}}, {Request: &Request{Path: "b"}}}, nil)
 	var e *Error
 	if !errors.As(err, &e) || !errors.Is(err, ErrBadRequest) || e.Code != "BadRequest" {
 		t.Fatalf("err %v", err)
@@ -358,7 +358,7 @@ func TestBatchEnvelopeError(t *testing.T) {
 		answer(w, `{"id":"1","status":204}`)
 	})
 	a = newTestAccount(t, srv.URL)
-	res, err = a.Batch(context.Background(), []*BatchItem{{Request: &Request{Path: "a"}}})
+	res, err = a.Batch(context.Background(), []*BatchItem{{Request: &Request{Path: "a"}}}, nil)
 	reqs := srv.requests()
 	if err != nil || res[0].StatusCode != 204 || len(reqs) != 2 || reqs[0].Body != reqs[1].Body || reqs[1].Header.Get("Retry-Attempt") != "1" {
 		t.Errorf("throttled envelope: %v %+v, %d requests", err, res, len(reqs))
@@ -370,7 +370,7 @@ func TestBatchMissingAnswer(t *testing.T) {
 		answer(w, `{"id":"1","status":204}`)
 	})
 	a := newTestAccount(t, srv.URL)
-	res, err := a.Batch(context.Background(), []*BatchItem{{Request: &Request{Path: "a"}}, {Request: &Request{Path: "b"}}})
+	res, err := a.Batch(context.Background(), []*BatchItem{{Request: &Request{Path: "a"}}, {Request: &Request{Path: "b"}}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -391,7 +391,7 @@ func TestBatchPascalCaseProtocol(t *testing.T) {
 	res, err := a.Batch(context.Background(), []*BatchItem{
 		{Request: &Request{Method: "POST", Path: "messages", Body: body}, Out: &out},
 		{Request: &Request{Path: "mailFolders/inbox/messages", Query: NewQuery().Select("subject", "from/emailAddress")}},
-	})
+	}, nil)
 	if err != nil || res[0].Err != nil {
 		t.Fatal(err, res[0].Err)
 	}

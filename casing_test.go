@@ -307,6 +307,19 @@ func BenchmarkRewriteKeys(b *testing.B) {
 	b.Run("camel", func(b *testing.B) { benchmarkRewrite(b, camel, nil) })
 	b.Run("ToPascal", func(b *testing.B) { benchmarkRewrite(b, camel, PascalCase) })
 	b.Run("ToCamel", func(b *testing.B) { benchmarkRewrite(b, pascal, CamelCase) })
+	// What the engine does to an Office 365 answer: the keys of the page in
+	// memory camelised in place (a fresh copy each time, as a new answer).
+	b.Run("ToCamelInPlace", func(b *testing.B) {
+		buf := make([]byte, len(pascal))
+		b.SetBytes(int64(len(pascal)))
+		b.ReportAllocs()
+		for b.Loop() {
+			copy(buf, pascal)
+			if !camelKeysInPlace(buf) {
+				b.Fatal("fell back to the rewrite")
+			}
+		}
+	})
 }
 
 // repeatReader streams "[" + n copies of item joined by "," + "]" without holding
@@ -377,3 +390,24 @@ func TestRewriteKeysConstantMemory(t *testing.T) {
 type countWriter struct{ n int64 }
 
 func (w *countWriter) Write(p []byte) (int, error) { w.n += int64(len(p)); return len(p), nil }
+
+// FuzzCamelKeys checks that the in-place conversion of Office 365 pages gives
+// the document RewriteKeys gives, for every valid document.
+func FuzzCamelKeys(f *testing.F) {
+	f.Add(`{"Id":"1","Subject":"x \"Y\": z","From":{"EmailAddress":{"Name":"A"}},"@odata.type":"#M.X"}`)
+	f.Add(`{"Change_Type":1,"A.B":2,"Étage":3,"X@odata.bind":[],"Key\\"Q":"v"}`)
+	f.Add(`[{"A" : {"B":[{"C":null}]}}, "D:", {"e":"F"}]`)
+	f.Fuzz(func(t *testing.T, in string) {
+		want, err := rewriteKeysBytes([]byte(in), CamelCase)
+		if err != nil {
+			return
+		}
+		got, err := camelKeys([]byte(in))
+		if err != nil {
+			t.Fatalf("camelKeys(%q): %v", in, err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Fatalf("camelKeys(%q) = %s, want %s", in, got, want)
+		}
+	})
+}

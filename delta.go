@@ -2,11 +2,13 @@ package o365
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
 	"net/http"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // ErrResyncRequired is matched by errors.Is when a delta link has expired or
@@ -49,24 +51,15 @@ type Change[T any] struct {
 	Reason  string
 }
 
-// DeltaOption tunes a DeltaQuery.
-type DeltaOption func(*deltaConfig)
-
-type deltaConfig struct {
-	autoResync bool
-	onResync   func(*ResyncError)
-}
-
-// DeltaAutoResync makes a round that meets a 410 Gone start again from the
-// service's restart URL (or from the original request) instead of failing. A
-// resynchronisation re-sends every item, and what it does not re-send is gone,
-// so onResync (may be nil) is called first for the caller to prepare its local
-// copy. At most 3 restarts happen per round.
-func DeltaAutoResync(onResync func(*ResyncError)) DeltaOption {
-	return func(c *deltaConfig) {
-		c.autoResync = true
-		c.onResync = onResync
-	}
+// DeltaOptions tune a DeltaQuery; nil means the defaults.
+type DeltaOptions struct {
+	// AutoResync makes a round that meets a 410 Gone start again from the
+	// service's restart URL (or from the original request) instead of
+	// failing, at most 3 times per round. A resynchronisation re-sends every
+	// item, and what it does not re-send is gone, so OnResync (may be nil) is
+	// called first for the caller to prepare its local copy.
+	AutoResync bool
+	OnResync   func(*ResyncError)
 }
 
 // DeltaQuery tracks changes to a collection across rounds. It is not safe for
@@ -75,17 +68,19 @@ type DeltaQuery[T any] struct {
 	a    *Account
 	req  *Request
 	link string // where the next round starts; "" means from req
-	cfg  deltaConfig
+	opts DeltaOptions
 }
 
 // Delta returns a delta query over req's collection (a .../delta request;
 // its headers, such as Prefer: odata.maxpagesize=50, are sent on every page).
 // With deltaLink empty the first round is a full synchronisation; otherwise it
-// resumes from that link, a value saved from DeltaLink and used as is.
-func Delta[T any](a *Account, req *Request, deltaLink string, opts ...DeltaOption) *DeltaQuery[T] {
+// resumes from that link, a value saved from DeltaLink and used as is. Items
+// that are models are bound as List binds them, at req.Collection/{id} (by
+// default req.Path without its "/delta"). opts may be nil.
+func Delta[T any](a *Account, req *Request, deltaLink string, opts *DeltaOptions) *DeltaQuery[T] {
 	d := &DeltaQuery[T]{a: a, req: req, link: deltaLink}
-	for _, o := range opts {
-		o(&d.cfg)
+	if opts != nil {
+		d.opts = *opts
 	}
 	return d
 }
@@ -109,6 +104,10 @@ func (d *DeltaQuery[T]) Changes(ctx context.Context) iter.Seq2[Change[T], error]
 			return
 		}
 		restarts := 0
+		bindTo, collection := d.a, ""
+		if d.req != nil {
+			bindTo, collection = d.a.forRequest(d.req), d.req.collection()
+		}
 		for {
 			var page deltaPage
 			_, err := d.a.Do(ctx, r, &page)
@@ -119,13 +118,13 @@ func (d *DeltaQuery[T]) Changes(ctx context.Context) iter.Seq2[Change[T], error]
 					return
 				}
 				rerr := &ResyncError{Location: apiErr.Header.Get("Location"), Err: apiErr}
-				if !d.cfg.autoResync || restarts >= 3 {
+				if !d.opts.AutoResync || restarts >= 3 {
 					yield(Change[T]{}, rerr)
 					return
 				}
 				restarts++
-				if d.cfg.onResync != nil {
-					d.cfg.onResync(rerr)
+				if d.opts.OnResync != nil {
+					d.opts.OnResync(rerr)
 				}
 				if r, err = d.firstRequest(rerr.Location); err != nil {
 					yield(Change[T]{}, errors.Join(rerr, err))
@@ -138,6 +137,9 @@ func (d *DeltaQuery[T]) Changes(ctx context.Context) iter.Seq2[Change[T], error]
 				if err != nil {
 					yield(Change[T]{}, err)
 					return
+				}
+				if c.Item != nil {
+					bindIn(c.Item, bindTo, collection)
 				}
 				if !yield(c, nil) {
 					return
@@ -176,9 +178,9 @@ func (d *DeltaQuery[T]) firstRequest(link string) (*Request, error) {
 }
 
 type deltaPage struct {
-	Value     []json.RawMessage `json:"value"`
-	NextLink  string            `json:"@odata.nextLink"`
-	DeltaLink string            `json:"@odata.deltaLink"`
+	Value     []jsontext.Value `json:"value"`
+	NextLink  string           `json:"@odata.nextLink"`
+	DeltaLink string           `json:"@odata.deltaLink"`
 }
 
 // changeHead holds the keys that say whether an entry is a removal.
@@ -188,15 +190,15 @@ type changeHead struct {
 		Reason string `json:"reason"`
 	} `json:"@removed"`
 	// OneDrive marks removed driveItems with a deleted facet instead.
-	Deleted json.RawMessage `json:"deleted"`
+	Deleted jsontext.Value `json:"deleted"`
 }
 
 // decodeChange reads one delta entry: a decode of three keys (which allocates
 // nothing for the rest of the entry) says whether it is a removal, and only
 // upserts get the full decode into T.
-func decodeChange[T any](raw json.RawMessage) (Change[T], error) {
+func decodeChange[T any](raw jsontext.Value) (Change[T], error) {
 	var head changeHead
-	if err := json.Unmarshal(raw, &head); err != nil {
+	if err := json.Unmarshal(raw, &head, decodeOptions); err != nil {
 		return Change[T]{}, fmt.Errorf("o365: delta: decoding an entry: %w", err)
 	}
 	c := Change[T]{ID: head.ID}
@@ -209,7 +211,8 @@ func decodeChange[T any](raw json.RawMessage) (Change[T], error) {
 		return c, nil
 	}
 	c.Item = new(T)
-	if err := json.Unmarshal(raw, c.Item); err != nil {
+	// raw is the decoder's own copy of the entry: the item may keep it.
+	if err := decodeOwned(raw, c.Item); err != nil {
 		return Change[T]{}, fmt.Errorf("o365: delta: decoding item %q: %w", head.ID, err)
 	}
 	return c, nil

@@ -2,8 +2,8 @@ package o365
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
+	"github.com/go-json-experiment/json/jsontext"
 	"io"
 	"net/http"
 	"reflect"
@@ -69,7 +69,7 @@ func TestDeltaTwoRounds(t *testing.T) {
 	srv := pagesServer(t, deltaRounds())
 	a := newTestAccount(t, srv.URL)
 	req := (&Request{Path: "mailFolders/inbox/messages/delta"}).Prefer("odata.maxpagesize=2")
-	d := Delta[deltaMsg](a, req, "")
+	d := Delta[deltaMsg](a, req, "", nil)
 	if d.DeltaLink() != "" {
 		t.Fatalf("link before any round: %q", d.DeltaLink())
 	}
@@ -121,7 +121,7 @@ func TestDeltaResumesFromSavedLink(t *testing.T) {
 	a := newTestAccount(t, srv.URL)
 	saved := srv.URL + deltaBase + "?$deltatoken=D1"
 	req := (&Request{Path: "mailFolders/inbox/messages/delta"}).Prefer(`IdType="ImmutableId"`)
-	d := Delta[deltaMsg](a, req, saved)
+	d := Delta[deltaMsg](a, req, saved, nil)
 	if d.DeltaLink() != saved {
 		t.Fatalf("link %q", d.DeltaLink())
 	}
@@ -140,11 +140,11 @@ func TestDeltaResumesFromSavedLink(t *testing.T) {
 	}
 
 	// Without the original request the link alone is enough.
-	d = Delta[deltaMsg](a, nil, saved)
+	d = Delta[deltaMsg](a, nil, saved, nil)
 	if got, err := collectChanges(t, d.Changes(context.Background())); err != nil || len(got) != 3 {
 		t.Fatalf("link only: %+v %v", got, err)
 	}
-	if _, err := collectChanges(t, Delta[deltaMsg](a, nil, "").Changes(context.Background())); err == nil {
+	if _, err := collectChanges(t, Delta[deltaMsg](a, nil, "", nil).Changes(context.Background())); err == nil {
 		t.Error("no request and no link: no error")
 	}
 }
@@ -155,7 +155,7 @@ func TestDeltaUnfinishedRoundKeepsTheOldLink(t *testing.T) {
 	srv := pagesServer(t, pages)
 	a := newTestAccount(t, srv.URL, WithRetry(RetryPolicy{MaxAttempts: 1}))
 
-	d := Delta[deltaMsg](a, &Request{Path: "mailFolders/inbox/messages/delta"}, "")
+	d := Delta[deltaMsg](a, &Request{Path: "mailFolders/inbox/messages/delta"}, "", nil)
 	for range d.Changes(context.Background()) {
 		break // the consumer stops in the middle of the first round
 	}
@@ -164,7 +164,7 @@ func TestDeltaUnfinishedRoundKeepsTheOldLink(t *testing.T) {
 	}
 
 	saved := srv.URL + deltaBase + "?$deltatoken=D1"
-	d = Delta[deltaMsg](a, &Request{Path: "mailFolders/inbox/messages/delta"}, saved)
+	d = Delta[deltaMsg](a, &Request{Path: "mailFolders/inbox/messages/delta"}, saved, nil)
 	got, err := collectChanges(t, d.Changes(context.Background()))
 	var e *Error
 	if len(got) != 2 || !errors.As(err, &e) || e.StatusCode != 500 {
@@ -183,7 +183,7 @@ func TestDeltaGoneNeedsResync(t *testing.T) {
 	a := newTestAccount(t, srv.URL)
 	old := srv.URL + deltaBase + "?$deltatoken=OLD"
 
-	d := Delta[deltaMsg](a, nil, old)
+	d := Delta[deltaMsg](a, nil, old, nil)
 	_, err := collectChanges(t, d.Changes(context.Background()))
 	var re *ResyncError
 	if !errors.Is(err, ErrResyncRequired) || !errors.Is(err, ErrGone) || !errors.As(err, &re) {
@@ -197,7 +197,7 @@ func TestDeltaGoneNeedsResync(t *testing.T) {
 	}
 
 	var notified []string
-	d = Delta[deltaMsg](a, (&Request{}).Prefer("odata.maxpagesize=2"), old, DeltaAutoResync(func(e *ResyncError) { notified = append(notified, e.Err.Code) }))
+	d = Delta[deltaMsg](a, (&Request{}).Prefer("odata.maxpagesize=2"), old, &DeltaOptions{AutoResync: true, OnResync: func(e *ResyncError) { notified = append(notified, e.Err.Code) }})
 	got, err := collectChanges(t, d.Changes(context.Background()))
 	if err != nil || len(got) != 3 || got[2].ID != "m3" {
 		t.Fatalf("auto resync: %+v %v", got, err)
@@ -217,7 +217,7 @@ func TestDeltaGoneNeedsResync(t *testing.T) {
 	gone := pages[deltaBase+"?$deltatoken=OLD"]
 	srv = pagesServer(t, map[string]string{deltaBase + "?$deltatoken=OLD": gone, deltaBase + "?$deltatoken=": gone})
 	a = newTestAccount(t, srv.URL)
-	d = Delta[deltaMsg](a, nil, srv.URL+deltaBase+"?$deltatoken=OLD", DeltaAutoResync(nil))
+	d = Delta[deltaMsg](a, nil, srv.URL+deltaBase+"?$deltatoken=OLD", &DeltaOptions{AutoResync: true})
 	if _, err := collectChanges(t, d.Changes(context.Background())); !errors.Is(err, ErrResyncRequired) || len(srv.requests()) != 4 {
 		t.Errorf("endless 410: %v after %d requests", err, len(srv.requests()))
 	}
@@ -233,7 +233,7 @@ func TestDeltaDriveDeletedFacet(t *testing.T) {
 		Name string `json:"name"`
 	}
 	req := &Request{Path: "drive/root/delta", Query: NewQuery().Param("token", "latest")}
-	got, err := collectChanges(t, Delta[item](a, req, "").Changes(context.Background()))
+	got, err := collectChanges(t, Delta[item](a, req, "", nil).Changes(context.Background()))
 	want := []Change[item]{{ID: "f1", Removed: true, Reason: "deleted"}, {ID: "f2", Item: &item{"f2", "a.txt"}}}
 	if err != nil || !reflect.DeepEqual(got, want) {
 		t.Errorf("changes %+v, err %v", got, err)
@@ -248,7 +248,7 @@ func TestDeltaPascalCaseProtocol(t *testing.T) {
 	p.BaseURL = srv.URL + "/api/"
 	a := newTestAccount(t, srv.URL, WithProtocol(p))
 	req := (&Request{Path: "messages"}).Prefer("odata.track-changes")
-	d := Delta[map[string]any](a, req, "")
+	d := Delta[map[string]any](a, req, "", nil)
 	got, err := collectChanges(t, d.Changes(context.Background()))
 	if err != nil || len(got) != 2 {
 		t.Fatalf("changes %+v, err %v", got, err)
@@ -274,12 +274,12 @@ func TestDeltaBadPage(t *testing.T) {
 	})
 	a := newTestAccount(t, srv.URL)
 	for _, p := range []string{"x", "y", "z"} {
-		d := Delta[deltaMsg](a, &Request{Path: p + "/delta"}, "")
+		d := Delta[deltaMsg](a, &Request{Path: p + "/delta"}, "", nil)
 		if _, err := collectChanges(t, d.Changes(context.Background())); err == nil || d.DeltaLink() != "" {
 			t.Errorf("%s: err %v, link %q", p, err, d.DeltaLink())
 		}
 	}
-	d := Delta[deltaMsg](a, &Request{Path: "end/delta"}, "")
+	d := Delta[deltaMsg](a, &Request{Path: "end/delta"}, "", nil)
 	if got, err := collectChanges(t, d.Changes(context.Background())); err != nil || len(got) != 0 || d.DeltaLink() == "" {
 		t.Errorf("empty round: %v %v %q", got, err, d.DeltaLink())
 	}
@@ -291,7 +291,7 @@ func FuzzDecodeChange(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, raw string) {
-		c, err := decodeChange[map[string]any](json.RawMessage(raw))
+		c, err := decodeChange[map[string]any](jsontext.Value(raw))
 		if err != nil {
 			return
 		}

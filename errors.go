@@ -2,7 +2,6 @@ package o365
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // Sentinels matched by errors.Is against *Error (by status code) and, for
@@ -114,24 +116,24 @@ type wireError struct {
 }
 
 type wireErrorBody struct {
-	Code       string          `json:"code"`
-	Message    string          `json:"message"`
-	InnerError json.RawMessage `json:"innerError"`
-	Innererror json.RawMessage `json:"innererror"`
+	Code       string         `json:"code"`
+	Message    string         `json:"message"`
+	InnerError jsontext.Value `json:"innerError"`
+	Innererror jsontext.Value `json:"innererror"`
 	// Outlook REST uses PascalCase keys.
-	PCode       string          `json:"Code"`
-	PMessage    string          `json:"Message"`
-	PInnerError json.RawMessage `json:"InnerError"`
+	PCode       string         `json:"Code"`
+	PMessage    string         `json:"Message"`
+	PInnerError jsontext.Value `json:"InnerError"`
 }
 
 type wireInner struct {
-	Code            string          `json:"code"`
-	Message         string          `json:"message"`
-	RequestID       string          `json:"request-id"`
-	ClientRequestID string          `json:"client-request-id"`
-	Date            string          `json:"date"`
-	InnerError      json.RawMessage `json:"innerError"`
-	Innererror      json.RawMessage `json:"innererror"`
+	Code            string         `json:"code"`
+	Message         string         `json:"message"`
+	RequestID       string         `json:"request-id"`
+	ClientRequestID string         `json:"client-request-id"`
+	Date            string         `json:"date"`
+	InnerError      jsontext.Value `json:"innerError"`
+	Innererror      jsontext.Value `json:"innererror"`
 }
 
 const maxErrorBody = 64 << 10
@@ -164,13 +166,13 @@ func errorFromParts(status int, h http.Header, body []byte, now time.Time) *Erro
 		}
 	}
 	var w wireError
-	if len(bytes.TrimSpace(body)) > 0 && json.Unmarshal(body, &w) == nil && w.Error != nil {
+	if len(bytes.TrimSpace(body)) > 0 && json.Unmarshal(body, &w, decodeOptions) == nil && w.Error != nil {
 		b := w.Error
 		e.Code, e.Message = first(b.Code, b.PCode), first(b.Message, b.PMessage)
 		inner := firstRaw(b.InnerError, b.Innererror, b.PInnerError)
 		for depth := 0; len(inner) > 0 && depth < 16; depth++ {
 			var in wireInner
-			if json.Unmarshal(inner, &in) != nil {
+			if json.Unmarshal(inner, &in, decodeOptions) != nil {
 				break
 			}
 			if in.Code != "" || in.Message != "" {
@@ -213,7 +215,7 @@ func first(a, b string) string {
 	return b
 }
 
-func firstRaw(rs ...json.RawMessage) json.RawMessage {
+func firstRaw(rs ...jsontext.Value) jsontext.Value {
 	for _, r := range rs {
 		if len(r) > 0 && string(r) != "null" {
 			return r

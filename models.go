@@ -10,8 +10,8 @@ import (
 
 // EmailAddress is Graph's emailAddress: a display name and an SMTP address.
 type EmailAddress struct {
-	Name    string `json:"name,omitempty"`
-	Address string `json:"address,omitempty"`
+	Name    string `json:"name,omitzero"`
+	Address string `json:"address,omitzero"`
 }
 
 // ErrInvalidAddress is wrapped by the errors of ParseAddress and Recipients.
@@ -49,7 +49,7 @@ func (e EmailAddress) String() string {
 // Recipient is Graph's recipient: a wrapper around an email address, as used in
 // toRecipients, ccRecipients, from and attendees.
 type Recipient struct {
-	EmailAddress EmailAddress `json:"emailAddress"`
+	EmailAddress EmailAddress `json:"emailAddress,omitzero"`
 }
 
 // Recipients parses each address with ParseAddress; the first failure is returned
@@ -75,20 +75,102 @@ const (
 // ItemBody is Graph's itemBody: the body of a message, event or post.
 type ItemBody struct {
 	// ContentType is ContentText or ContentHTML.
-	ContentType string `json:"contentType,omitempty"`
-	Content     string `json:"content,omitempty"`
+	ContentType string `json:"contentType,omitzero"`
+	Content     string `json:"content,omitzero"`
 }
 
 // IdentitySet is Graph's identitySet: who (user, application, device) did
 // something, such as createdBy or lastModifiedBy.
 type IdentitySet struct {
-	User        *Identity `json:"user,omitempty"`
-	Application *Identity `json:"application,omitempty"`
-	Device      *Identity `json:"device,omitempty"`
+	User        *Identity `json:"user,omitzero"`
+	Application *Identity `json:"application,omitzero"`
+	Device      *Identity `json:"device,omitzero"`
 }
 
 // Identity is Graph's identity: an id and a display name.
 type Identity struct {
-	ID          string `json:"id,omitempty"`
-	DisplayName string `json:"displayName,omitempty"`
+	ID          string `json:"id,omitzero"`
+	DisplayName string `json:"displayName,omitzero"`
+}
+
+// Location is Graph's location: where an event happens or a meeting request
+// points to.
+type Location struct {
+	DisplayName string `json:"displayName,omitzero"`
+	// LocationType is "default", "conferenceRoom", "homeAddress",
+	// "businessAddress", "geoCoordinates", "streetAddress", "hotel",
+	// "restaurant", "localBusiness" or "postalAddress".
+	LocationType         string                 `json:"locationType,omitzero"`
+	LocationEmailAddress string                 `json:"locationEmailAddress,omitzero"`
+	LocationURI          string                 `json:"locationUri,omitzero"`
+	Address              *PhysicalAddress       `json:"address,omitzero"`
+	Coordinates          *OutlookGeoCoordinates `json:"coordinates,omitzero"`
+	UniqueID             string                 `json:"uniqueId,omitzero"`
+	// UniqueIDType is "unknown", "locationStore", "directory", "private" or
+	// "bing".
+	UniqueIDType string `json:"uniqueIdType,omitzero"`
+}
+
+// PhysicalAddress is Graph's physicalAddress: a street address.
+type PhysicalAddress struct {
+	Street          string `json:"street,omitzero"`
+	City            string `json:"city,omitzero"`
+	State           string `json:"state,omitzero"`
+	PostalCode      string `json:"postalCode,omitzero"`
+	CountryOrRegion string `json:"countryOrRegion,omitzero"`
+}
+
+// OutlookGeoCoordinates is Graph's outlookGeoCoordinates: a position on the
+// globe, with accuracies in metres.
+type OutlookGeoCoordinates struct {
+	Latitude         float64 `json:"latitude,omitzero"`
+	Longitude        float64 `json:"longitude,omitzero"`
+	Altitude         float64 `json:"altitude,omitzero"`
+	Accuracy         float64 `json:"accuracy,omitzero"`
+	AltitudeAccuracy float64 `json:"altitudeAccuracy,omitzero"`
+}
+
+// TimeSlot is Graph's timeSlot: a span of time, such as a proposed new time
+// for a meeting.
+type TimeSlot struct {
+	Start DateTimeTimeZone `json:"start,omitzero"`
+	End   DateTimeTimeZone `json:"end,omitzero"`
+}
+
+// PatternedRecurrence is Graph's patternedRecurrence: how a series of events
+// (or tasks) repeats and for how long.
+type PatternedRecurrence struct {
+	Pattern RecurrencePattern `json:"pattern,omitzero"`
+	Range   RecurrenceRange   `json:"range,omitzero"`
+}
+
+// RecurrencePattern is Graph's recurrencePattern: how often a series
+// repeats.
+type RecurrencePattern struct {
+	// Type is "daily", "weekly", "absoluteMonthly", "relativeMonthly",
+	// "absoluteYearly" or "relativeYearly".
+	Type string `json:"type,omitzero"`
+	// Interval is the number of units (days, weeks, months, years) between
+	// occurrences.
+	Interval int `json:"interval,omitzero"`
+	// DaysOfWeek holds lower-case English day names ("monday").
+	DaysOfWeek     []string `json:"daysOfWeek,omitzero"`
+	FirstDayOfWeek string   `json:"firstDayOfWeek,omitzero"`
+	// Index is "first", "second", "third", "fourth" or "last", for the
+	// relative patterns.
+	Index      string `json:"index,omitzero"`
+	DayOfMonth int    `json:"dayOfMonth,omitzero"`
+	Month      int    `json:"month,omitzero"`
+}
+
+// RecurrenceRange is Graph's recurrenceRange: when a series starts and ends.
+type RecurrenceRange struct {
+	// Type is "endDate", "noEnd" or "numbered".
+	Type string `json:"type,omitzero"`
+	// StartDate and EndDate are dates, "2006-01-02".
+	StartDate           string `json:"startDate,omitzero"`
+	EndDate             string `json:"endDate,omitzero"`
+	NumberOfOccurrences int    `json:"numberOfOccurrences,omitzero"`
+	// RecurrenceTimeZone is the zone StartDate and EndDate are read in.
+	RecurrenceTimeZone string `json:"recurrenceTimeZone,omitzero"`
 }

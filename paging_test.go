@@ -144,7 +144,7 @@ func TestGet(t *testing.T) {
 		io.WriteString(w, `{"id":"u1","displayName":"Alice"}`)
 	})
 	a := newTestAccount(t, srv.URL)
-	u, err := Get[item](context.Background(), a, "", NewQuery().Select("displayName"))
+	u, err := Get[item](context.Background(), a, &Request{Query: NewQuery().Select("displayName")})
 	if err != nil || u.Name != "Alice" {
 		t.Fatalf("%+v %v", u, err)
 	}

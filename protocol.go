@@ -5,14 +5,6 @@ import (
 	"time"
 )
 
-// Keys of Protocol.Keywords: values that differ between the APIs a protocol speaks.
-const (
-	KeywordMessageType        = "message_type"
-	KeywordEventMessageType   = "event_message_type"
-	KeywordFileAttachmentType = "file_attachment_type"
-	KeywordItemAttachmentType = "item_attachment_type"
-)
-
 // Hosts of the public and national clouds.
 const (
 	graphPublicHost    = "https://graph.microsoft.com/"
@@ -24,14 +16,14 @@ const (
 	loginChinaHost     = "https://login.chinacloudapi.cn"
 	outlookRESTHost    = "https://outlook.office.com/api/"
 	businessCentral    = "https://api.businesscentral.dynamics.com/"
-	defaultMaxAttach   = 150 << 20 // 150 MB: the Outlook upload-session ceiling
-	defaultSimpleUp    = 4 << 20   // 4 MiB: OneDrive's documented simple-upload limit
 	defaultGraphMaxTop = 999
 )
 
 // Protocol describes one API set: where it lives, how its JSON is cased, how its
-// scopes are named and which values differ from the other APIs. The presets below
-// cover Microsoft's APIs; a user-defined protocol is a filled-in struct.
+// scopes and types are named. The presets below cover Microsoft's APIs; a
+// user-defined protocol is a filled-in struct. Facts of one service on one
+// protocol (the largest Outlook attachment, OneDrive's simple-upload limit)
+// live with that service's package, not here.
 //
 // A Protocol is read-only once an Account uses it; build a new one to change it.
 type Protocol struct {
@@ -51,8 +43,10 @@ type Protocol struct {
 	// ScopePrefix is prepended to permission names, such as
 	// "https://graph.microsoft.com/".
 	ScopePrefix string
-	// Keywords holds the values that differ between APIs (Keyword* constants).
-	Keywords map[string]string
+	// Namespace is the OData namespace of the API's types, as @odata.type
+	// values name them: "microsoft.graph" (the default when empty) or
+	// "Microsoft.OutlookServices".
+	Namespace string
 	// MaxTop is the largest page size ($top) the API accepts.
 	MaxTop int
 	// TimeZone is the zone in which the API should return dates (through
@@ -61,33 +55,16 @@ type Protocol struct {
 	// AuthorityHost is the identity platform host of the protocol's cloud, such
 	// as "https://login.microsoftonline.com".
 	AuthorityHost string
-	// MaxAttachmentSize is the largest message attachment the API accepts.
-	MaxAttachmentSize int64
-	// SimpleUploadLimit is the largest file sent in one PUT; larger files go
-	// through an upload session.
-	SimpleUploadLimit int64
-}
-
-func graphKeywords() map[string]string {
-	return map[string]string{
-		KeywordMessageType:        "microsoft.graph.message",
-		KeywordEventMessageType:   "microsoft.graph.eventMessage",
-		KeywordFileAttachmentType: "#microsoft.graph.fileAttachment",
-		KeywordItemAttachmentType: "#microsoft.graph.itemAttachment",
-	}
 }
 
 func graphOn(name, host, authority, version string) *Protocol {
 	return &Protocol{
-		Name:              name,
-		BaseURL:           host,
-		Version:           version,
-		ScopePrefix:       host,
-		Keywords:          graphKeywords(),
-		MaxTop:            defaultGraphMaxTop,
-		AuthorityHost:     authority,
-		MaxAttachmentSize: defaultMaxAttach,
-		SimpleUploadLimit: defaultSimpleUp,
+		Name:          name,
+		BaseURL:       host,
+		Version:       version,
+		ScopePrefix:   host,
+		MaxTop:        defaultGraphMaxTop,
+		AuthorityHost: authority,
 	}
 }
 
@@ -123,21 +100,14 @@ func GraphChina() *Protocol {
 // /api/v2.0 dialect.
 func Office365() *Protocol {
 	return &Protocol{
-		Name:        "office365",
-		BaseURL:     outlookRESTHost,
-		Version:     "v2.0",
-		KeyCase:     PascalCase,
-		ScopePrefix: "https://outlook.office.com/",
-		Keywords: map[string]string{
-			KeywordMessageType:        "Microsoft.OutlookServices.Message",
-			KeywordEventMessageType:   "Microsoft.OutlookServices.EventMessage",
-			KeywordFileAttachmentType: "#Microsoft.OutlookServices.FileAttachment",
-			KeywordItemAttachmentType: "#Microsoft.OutlookServices.ItemAttachment",
-		},
-		MaxTop:            defaultGraphMaxTop,
-		AuthorityHost:     loginPublicHost,
-		MaxAttachmentSize: defaultMaxAttach,
-		SimpleUploadLimit: defaultSimpleUp,
+		Name:          "office365",
+		BaseURL:       outlookRESTHost,
+		Version:       "v2.0",
+		KeyCase:       PascalCase,
+		ScopePrefix:   "https://outlook.office.com/",
+		Namespace:     "Microsoft.OutlookServices",
+		MaxTop:        defaultGraphMaxTop,
+		AuthorityHost: loginPublicHost,
 	}
 }
 
@@ -151,15 +121,12 @@ func BusinessCentral(environment string) *Protocol {
 		base = businessCentral + "v2.0/" + escapeSegment(env) + "/api/"
 	}
 	return &Protocol{
-		Name:              "business-central",
-		BaseURL:           base,
-		Version:           "v1.0",
-		ScopePrefix:       businessCentral,
-		Keywords:          graphKeywords(),
-		MaxTop:            defaultGraphMaxTop,
-		AuthorityHost:     loginPublicHost,
-		MaxAttachmentSize: defaultMaxAttach,
-		SimpleUploadLimit: defaultSimpleUp,
+		Name:          "business-central",
+		BaseURL:       base,
+		Version:       "v1.0",
+		ScopePrefix:   businessCentral,
+		MaxTop:        defaultGraphMaxTop,
+		AuthorityHost: loginPublicHost,
 	}
 }
 
@@ -175,8 +142,18 @@ func (p *Protocol) ServiceURL() string {
 	return base + strings.Trim(p.Version, "/") + "/"
 }
 
-// Keyword returns the protocol's value for one of the Keyword* keys, or "".
-func (p *Protocol) Keyword(key string) string { return p.Keywords[key] }
+// TypeName returns the qualified name of one of the API's types, as an
+// @odata.type value names it: TypeName("fileAttachment") is
+// "microsoft.graph.fileAttachment" on Graph and
+// "Microsoft.OutlookServices.FileAttachment" on Office 365. Prefix "#" for
+// the @odata.type of an entity sent in a body.
+func (p *Protocol) TypeName(name string) string {
+	ns := p.Namespace
+	if ns == "" {
+		ns = "microsoft.graph"
+	}
+	return ns + "." + p.CaseKey(name)
+}
 
 // CaseKey converts one JSON key or query property name into the protocol's case.
 // Paths such as from/emailAddress/address are cased segment by segment, and

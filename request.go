@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // Request is one call to the service. Build it with Account.NewRequest or as a
@@ -44,6 +45,12 @@ type Request struct {
 	NoAuth bool
 	// Resource overrides the account's resource for this request.
 	Resource *Resource
+	// Collection is where the entities of the answer live, when it is not
+	// Path: List, Get and Delta bind each model they decode at
+	// Collection/{id}. Messages listed from "mailFolders/inbox/messages"
+	// live in "messages"; items of "drive/items/{id}/children" in
+	// "drive/items". Do ignores it.
+	Collection string
 	// Idempotent says that sending the request twice has no further effect,
 	// such as a PATCH of absolute values. Like GET, PUT and DELETE it is then
 	// retried after transport failures and 503/504 answers, under the
@@ -455,6 +462,9 @@ func (a *Account) baseHeader(req *Request, contentType string) http.Header {
 	for _, v := range req.Header.Values("Prefer") {
 		add(v)
 	}
+	for _, v := range a.prefer {
+		add(v)
+	}
 	if a.preferTZ != "" {
 		add(a.preferTZ)
 	}
@@ -484,13 +494,13 @@ func (a *Account) encodeBody(req *Request) (body io.Reader, contentType string, 
 	}
 }
 
-// marshalCased encodes a JSON body (a json.RawMessage as is) with its keys in
+// marshalCased encodes a JSON body (a jsontext.Value as is) with its keys in
 // the protocol's case.
 func (a *Account) marshalCased(v any) ([]byte, error) {
-	data, ok := v.(json.RawMessage)
+	data, ok := v.(jsontext.Value)
 	if !ok {
 		var err error
-		if data, err = json.Marshal(v); err != nil {
+		if data, err = EncodeJSON(v); err != nil {
 			return nil, fmt.Errorf("o365: encoding the request body: %w", err)
 		}
 	}
@@ -504,16 +514,16 @@ func (a *Account) marshalCased(v any) ([]byte, error) {
 	return data, nil
 }
 
-// unmarshalCased decodes a JSON body already in memory into out, converting its
-// keys from the protocol's case.
+// unmarshalCased decodes a JSON body the caller hands over into out,
+// converting its keys from the protocol's case. Models keep slices of body.
 func (a *Account) unmarshalCased(body []byte, out any) error {
 	if !a.proto.camelWire() {
 		var err error
-		if body, err = rewriteKeysBytes(body, CamelCase); err != nil {
-			return fmt.Errorf("casing the body: %w", err)
+		if body, err = camelKeys(body); err != nil {
+			return err
 		}
 	}
-	if err := json.Unmarshal(body, out); err != nil {
+	if err := decodeOwned(body, out); err != nil {
 		return fmt.Errorf("decoding the body: %w", err)
 	}
 	return nil
@@ -556,21 +566,36 @@ func (a *Account) decode(resp *http.Response, out any) (*Response, error) {
 	if resp.StatusCode == http.StatusNoContent {
 		return r, nil
 	}
-	var src io.Reader = resp.Body
-	if !a.proto.camelWire() {
-		pr, pw := io.Pipe()
-		go func() { pw.CloseWithError(RewriteKeys(pw, resp.Body, CamelCase)) }()
-		defer pr.Close()
-		src = pr
+	body, err := readBody(resp)
+	if err != nil {
+		return r, fmt.Errorf("o365: reading the response of %s: %w", redactURL(resp.Request.URL.String()), err)
 	}
-	dec := json.NewDecoder(src)
-	if err := dec.Decode(out); err != nil {
-		if errors.Is(err, io.EOF) {
-			return r, nil // an empty 2xx body leaves out untouched
-		}
-		return r, fmt.Errorf("o365: decoding the response of %s: %w", redactURL(resp.Request.URL.String()), err)
+	if len(bytes.TrimSpace(body)) == 0 {
+		return r, nil // an empty 2xx body leaves out untouched
+	}
+	if err := a.unmarshalCased(body, out); err != nil {
+		return r, fmt.Errorf("o365: %s: %w", redactURL(resp.Request.URL.String()), err)
 	}
 	return r, nil
+}
+
+// readBody reads a whole response body into one buffer sized from
+// Content-Length: the decoder needs it in memory, and models keep slices of
+// it rather than copies.
+func readBody(resp *http.Response) ([]byte, error) {
+	if n := resp.ContentLength; n > 0 && n < 1<<30 {
+		buf := make([]byte, n)
+		if _, err := io.ReadFull(resp.Body, buf); err != nil {
+			return nil, err
+		}
+		// A body longer than announced is read on, as net/http allows.
+		rest, err := io.ReadAll(resp.Body)
+		if err != nil {
+			return nil, err
+		}
+		return append(buf, rest...), nil
+	}
+	return io.ReadAll(resp.Body)
 }
 
 func drain(resp *http.Response) {
@@ -661,6 +686,22 @@ func idempotent(method string) bool {
 		return true
 	}
 	return false
+}
+
+// NotProcessed reports whether err is an answer proving that the service did
+// not carry out the request: a refusal (a 4xx other than 408 Request
+// Timeout), or one of the answers after which Do repeats even a POST (429,
+// and 503 with Retry-After; see provesNotDone). Anything else, a transport
+// failure, a 5xx or an ended context, may hide work done: Once then looks
+// for the work before trying again.
+func NotProcessed(err error) bool {
+	var apiErr *Error
+	if !errors.As(err, &apiErr) {
+		return false
+	}
+	s := apiErr.StatusCode
+	refused := s >= 400 && s < 500 && s != http.StatusRequestTimeout
+	return refused || provesNotDone(s, apiErr.Header.Get("Retry-After") != "")
 }
 
 // provesNotDone reports whether an answer proves the request was not

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -646,6 +647,36 @@ func TestIdempotentRequestIsRepeated(t *testing.T) {
 		}
 		if !idem && (!errors.Is(err, ErrServiceUnavailable) || sent != 1) {
 			t.Fatalf("plain PATCH: err %v after %d sends, want the 504 after 1", err, sent)
+		}
+	}
+}
+
+func TestNotProcessed(t *testing.T) {
+	apiErr := func(status int, retryAfter string) error {
+		h := http.Header{}
+		if retryAfter != "" {
+			h.Set("Retry-After", retryAfter)
+		}
+		return fmt.Errorf("wrapped: %w", &Error{StatusCode: status, Header: h})
+	}
+	tests := []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"transport", errors.New("connection reset"), false},
+		{"400", apiErr(400, ""), true},
+		{"404", apiErr(404, ""), true},
+		{"408", apiErr(408, ""), false},
+		{"429 Retry-After: 0", apiErr(429, "0"), true},
+		{"500", apiErr(500, ""), false},
+		{"503", apiErr(503, ""), false},
+		{"503 Retry-After: 0", apiErr(503, "0"), true},
+		{"504 Retry-After", apiErr(504, "5"), false},
+	}
+	for _, tc := range tests {
+		if got := NotProcessed(tc.err); got != tc.want {
+			t.Errorf("%s: NotProcessed = %v, want %v", tc.name, got, tc.want)
 		}
 	}
 }

@@ -101,7 +101,7 @@ func TestBatchDeleteGoneAfterUncertainAnswerSucceeds(t *testing.T) {
 		{Request: &Request{Method: http.MethodDelete, Path: "messages/b"}},
 		{Request: &Request{Method: http.MethodDelete, Path: "messages/c"}},
 	}
-	res, err := a.Batch(context.Background(), items)
+	res, err := a.Batch(context.Background(), items, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +173,7 @@ func TestRetryNotify(t *testing.T) {
 		{Request: &Request{Method: http.MethodDelete, Path: "messages/b"}},
 		{Request: &Request{Method: http.MethodDelete, Path: "messages/c"}},
 	}
-	if _, err := b.Batch(context.Background(), items); err != nil {
+	if _, err := b.Batch(context.Background(), items, nil); err != nil {
 		t.Fatal(err)
 	}
 	if len(events) != 1 || events[0].Items != 2 || events[0].Method != "DELETE" || !events[0].Throttled() || events[0].Attempt != 2 {
@@ -197,7 +197,7 @@ func TestBatchEnvelopeLostAnswer(t *testing.T) {
 	res, err := a.Batch(context.Background(), []*BatchItem{
 		{Request: &Request{Method: http.MethodDelete, Path: "messages/a"}},
 		{Request: &Request{Path: "messages/b"}},
-	})
+	}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,7 +211,7 @@ func TestBatchEnvelopeLostAnswer(t *testing.T) {
 	res, err = a.Batch(context.Background(), []*BatchItem{
 		{Request: &Request{Method: http.MethodDelete, Path: "messages/a"}},
 		{Request: &Request{Method: http.MethodPost, Path: "sendMail", Body: map[string]string{}}},
-	})
+	}, nil)
 	if err == nil || len(srv.requests()) != 1 || res[0].Err == nil || res[1].Err == nil {
 		t.Errorf("POST envelope: err %v, %d envelopes, results %+v", err, len(srv.requests()), res)
 	}

@@ -128,8 +128,8 @@ func (p *Protocol) PreferTimeZone() string {
 // DateTimeTimeZone is Graph's dateTimeTimeZone: a wall-clock time and the zone it
 // is read in, either a Windows name ("Pacific Standard Time") or an IANA name.
 type DateTimeTimeZone struct {
-	DateTime string `json:"dateTime,omitempty"`
-	TimeZone string `json:"timeZone,omitempty"`
+	DateTime string `json:"dateTime,omitzero"`
+	TimeZone string `json:"timeZone,omitzero"`
 }
 
 // graphDateTime is the layout Graph writes: seven fractional digits, no offset.

@@ -3,7 +3,6 @@ package o365
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/go-json-experiment/json"
 )
 
 // Chunk sizes of the two upload-session protocols.
@@ -56,7 +57,7 @@ func (s *UploadSession) UnmarshalJSON(b []byte) error {
 		ExpirationDateTime string   `json:"expirationDateTime"`
 		NextExpectedRanges []string `json:"nextExpectedRanges"`
 	}
-	if err := json.Unmarshal(b, &w); err != nil {
+	if err := json.Unmarshal(b, &w, decodeOptions); err != nil {
 		return err
 	}
 	*s = UploadSession{UploadURL: w.UploadURL, NextExpectedRanges: w.NextExpectedRanges}
@@ -361,7 +362,7 @@ func (a *Account) chunkAnswer(resp *Response, body []byte, sent, size int64, out
 	}
 	if len(bytes.TrimSpace(body)) > 0 {
 		// Not every final answer is JSON; only a session status matters here.
-		_ = json.Unmarshal(body, &st)
+		_ = json.Unmarshal(body, &st, decodeOptions)
 	}
 	if len(st.NextExpectedRanges) > 0 {
 		next, err := rangeStart(st.NextExpectedRanges, size)

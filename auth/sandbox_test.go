@@ -73,7 +73,7 @@ type graphUser struct {
 // compares it with the demo user upn, whose object id is id.
 func checkUser(t *testing.T, acct *o365.Account, upn, id string) {
 	t.Helper()
-	u, err := o365.Get[graphUser](context.Background(), acct, "", nil)
+	u, err := o365.Get[graphUser](context.Background(), acct, &o365.Request{})
 	if err != nil {
 		t.Fatalf("GET %s: %v", acct.Resource(), err)
 	}
@@ -239,7 +239,7 @@ func TestSandboxClientSecret(t *testing.T) {
 	if !acct.AppOnly() {
 		t.Error("a client-secret Account is not app-only")
 	}
-	if _, err := o365.Get[graphUser](ctx, acct, "", nil); !errors.Is(err, o365.ErrAppOnlyMe) {
+	if _, err := o365.Get[graphUser](ctx, acct, &o365.Request{}); !errors.Is(err, o365.ErrAppOnlyMe) {
 		t.Errorf("GET me as the app: %v, want ErrAppOnlyMe", err)
 	}
 	checkUser(t, acct.With(o365.WithResource("user:"+sandbox.DemoCarol)), sandbox.DemoCarol, sandbox.DemoCarolID)
@@ -493,7 +493,7 @@ func TestSandboxFileStoreSeveralUsers(t *testing.T) {
 		t.Fatalf("Usernames() = %v, %v", names, err)
 	}
 	acct := newAccount(t, srv, cred, nil)
-	if _, err := o365.Get[graphUser](ctx, acct, "", nil); !errors.Is(err, auth.ErrMultipleAccounts) {
+	if _, err := o365.Get[graphUser](ctx, acct, &o365.Request{}); !errors.Is(err, auth.ErrMultipleAccounts) {
 		t.Errorf("GET /me with two users and none chosen: %v, want ErrMultipleAccounts", err)
 	}
 	cred.SetUsername(sandbox.DemoBob)

@@ -1,8 +1,6 @@
 package mail
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	netmail "net/mail"
 	"strings"
@@ -33,11 +31,4 @@ func ParseAddressList(s string) ([]o365.EmailAddress, error) {
 		out = append(out, e)
 	}
 	return out, nil
-}
-
-// newClientID returns a random id that marks a draft created by this client.
-func newClientID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
 }

@@ -95,7 +95,7 @@ func benchList(b *testing.B, m *mail.Mailbox) {
 
 func countInbox(b testing.TB, mb *mail.Mailbox) int {
 	n := 0
-	for _, err := range mb.Inbox().Messages(b.Context(), o365.NewQuery().Top(999)) {
+	for _, err := range mb.Inbox().ListMessages(b.Context(), o365.NewQuery().Top(999)) {
 		if err != nil {
 			b.Fatal(err)
 		}

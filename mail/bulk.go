@@ -44,7 +44,7 @@ func (m *Mailbox) bulk(ctx context.Context, ids []string, build func(i int, id s
 		req, out := build(i, id)
 		items[i] = &o365.BatchItem{Request: req, Out: out}
 	}
-	results, err := m.acct.Batch(ctx, items)
+	results, err := m.acct.Batch(ctx, items, nil)
 	failed := map[string]error{}
 	for i, r := range results {
 		if r.Err != nil {
@@ -62,10 +62,14 @@ func (m *Mailbox) bulk(ctx context.Context, ids []string, build func(i int, id s
 
 // MoveMessages moves messages to a folder (id or well-known name) and returns
 // their new ids, in the order of ids ("" where the move failed).
+//
+// Graph: POST /me/messages/{id}/move in $batch
+// (https://learn.microsoft.com/graph/api/message-move,
+// https://learn.microsoft.com/graph/json-batching).
 func (m *Mailbox) MoveMessages(ctx context.Context, ids []string, dest string) ([]string, error) {
 	moved := make([]Message, len(ids))
 	err := m.bulk(ctx, ids, func(i int, id string) (*o365.Request, any) {
-		return m.request(http.MethodPost, messagePath(id, "move"), destination{dest}), &moved[i]
+		return &o365.Request{Method: http.MethodPost, Path: messagePath(id) + "/move", Body: destination{dest}}, &moved[i]
 	})
 	newIDs := make([]string, len(ids))
 	for i := range moved {
@@ -78,15 +82,21 @@ func (m *Mailbox) MoveMessages(ctx context.Context, ids []string, dest string) (
 // the *BulkError (errors.Is(err, o365.ErrNotFound)); a message whose delete
 // was retried after a lost answer and is then gone counts as deleted (the
 // engine's rule for DELETE).
+//
+// Graph: DELETE /me/messages/{id} in $batch
+// (https://learn.microsoft.com/graph/api/message-delete).
 func (m *Mailbox) DeleteMessages(ctx context.Context, ids []string) error {
 	return m.bulk(ctx, ids, func(_ int, id string) (*o365.Request, any) {
-		return m.request(http.MethodDelete, messagePath(id), nil), nil
+		return &o365.Request{Method: http.MethodDelete, Path: messagePath(id)}, nil
 	})
 }
 
 // MarkMessages marks messages read (true) or unread (false).
+//
+// Graph: PATCH /me/messages/{id} in $batch
+// (https://learn.microsoft.com/graph/api/message-update).
 func (m *Mailbox) MarkMessages(ctx context.Context, ids []string, read bool) error {
 	return m.bulk(ctx, ids, func(_ int, id string) (*o365.Request, any) {
-		return m.request(http.MethodPatch, messagePath(id), map[string]bool{"isRead": read}), nil
+		return &o365.Request{Method: http.MethodPatch, Path: messagePath(id), Body: map[string]bool{"isRead": read}}, nil
 	})
 }

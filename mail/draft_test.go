@@ -53,10 +53,10 @@ func TestLargeAttachmentsOnExistingDraft(t *testing.T) {
 				}
 			}
 			d.Subject = "Draft with files (final)"
-			must(t, d.Send(ctx))
+			must(t, d.Send(ctx, nil))
 
 			carol := mailbox(t, srv, proto, sandbox.DemoCarol)
-			got := collect(t, carol.Inbox().Messages(ctx, o365.NewQuery().Filter(o365.Eq("subject", "Draft with files (final)"))))
+			got := collect(t, carol.Inbox().ListMessages(ctx, o365.NewQuery().Filter(o365.Eq("subject", "Draft with files (final)"))))
 			if len(got) != 1 {
 				t.Fatalf("Carol got %d", len(got))
 			}
@@ -112,7 +112,7 @@ func TestBulkUnderThrottling(t *testing.T) {
 	moved, err := mb.MoveMessages(ctx, ids, mail.Archive)
 	must(t, err)
 	must(t, srv.SetFaults(""))
-	got := collect(t, mb.ArchiveFolder().Messages(ctx, o365.NewQuery().Filter(o365.And(o365.Eq("subject", "throttled bulk"), o365.Eq("isRead", false))).Top(100)))
+	got := collect(t, mb.Archive().ListMessages(ctx, o365.NewQuery().Filter(o365.And(o365.Eq("subject", "throttled bulk"), o365.Eq("isRead", false))).Top(100)))
 	if len(got) != 30 || len(moved) != 30 {
 		t.Fatalf("%d unread in Archive, %d moved", len(got), len(moved))
 	}

@@ -68,7 +68,7 @@ func runScenario(t *testing.T, srv *sandbox.Server, proto, tag string, opts ...o
 	}
 	var progress []int64
 	msg.Attachments[0].UploadProgress = func(sent, total int64) { progress = append(progress, sent) }
-	if err := msg.Send(ctx); err != nil {
+	if err := msg.Send(ctx, nil); err != nil {
 		t.Fatalf("send: %v", err)
 	}
 	if len(progress) < 2 || progress[len(progress)-1] != int64(len(big)) {
@@ -76,12 +76,12 @@ func runScenario(t *testing.T, srv *sandbox.Server, proto, tag string, opts ...o
 	}
 
 	// Bob finds it by filter and by search.
-	byFilter := collect(t, bob.Inbox().Messages(ctx, o365.NewQuery().Filter(o365.Eq("subject", subject))))
+	byFilter := collect(t, bob.Inbox().ListMessages(ctx, o365.NewQuery().Filter(o365.Eq("subject", subject))))
 	if len(byFilter) != 1 {
 		t.Fatalf("filter found %d messages, want 1", len(byFilter))
 	}
 	got := byFilter[0]
-	bySearch := collect(t, bob.Messages(ctx, o365.NewQuery().Search(word)))
+	bySearch := collect(t, bob.ListMessages(ctx, o365.NewQuery().Search(word)))
 	if len(bySearch) != 1 || bySearch[0].ID != got.ID {
 		t.Fatalf("search found %d messages, want the one filtered", len(bySearch))
 	}
@@ -119,7 +119,7 @@ func runScenario(t *testing.T, srv *sandbox.Server, proto, tag string, opts ...o
 	if !sawBig || !sawLogo {
 		t.Fatalf("attachments %v", atts)
 	}
-	full, err := bob.Message(ctx, got.ID, o365.NewQuery().Expand("attachments($select=name,contentId,isInline)"))
+	full, err := bob.GetMessage(ctx, got.ID, o365.NewQuery().Expand("attachments($select=name,contentId,isInline)"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,16 +145,16 @@ func runScenario(t *testing.T, srv *sandbox.Server, proto, tag string, opts ...o
 		t.Fatalf("reply draft does not quote the original: %q", draft.Body.Content)
 	}
 	draft.SetHTML("<p>Thanks Alice!</p>" + draft.Body.Content)
-	if err := draft.Send(ctx); err != nil {
+	if err := draft.Send(ctx, nil); err != nil {
 		t.Fatalf("reply: %v", err)
 	}
 
 	// Alice's inbox shows the reply in the same conversation.
-	sent := collect(t, alice.SentFolder().Messages(ctx, o365.NewQuery().Filter(o365.Eq("subject", subject))))
+	sent := collect(t, alice.SentItems().ListMessages(ctx, o365.NewQuery().Filter(o365.Eq("subject", subject))))
 	if len(sent) != 1 {
 		t.Fatalf("%d copies in Alice's Sent Items, want 1", len(sent))
 	}
-	replies := collect(t, alice.Inbox().Messages(ctx, o365.NewQuery().Filter(o365.Eq("conversationId", sent[0].ConversationID))))
+	replies := collect(t, alice.Inbox().ListMessages(ctx, o365.NewQuery().Filter(o365.Eq("conversationId", sent[0].ConversationID))))
 	if len(replies) != 1 || replies[0].Subject != "RE: "+subject || !strings.Contains(replies[0].Body.Content, "Thanks Alice!") {
 		t.Fatalf("Alice's inbox has %d messages of the conversation", len(replies))
 	}
@@ -164,7 +164,7 @@ func runScenario(t *testing.T, srv *sandbox.Server, proto, tag string, opts ...o
 
 	// The received message as MIME, read by the standard library.
 	var eml bytes.Buffer
-	if _, err := got.MIME(ctx, &eml); err != nil {
+	if _, err := got.DownloadMIME(ctx, &eml); err != nil {
 		t.Fatal(err)
 	}
 	checkMIME(t, eml.Bytes(), subject, big)
@@ -267,7 +267,7 @@ func TestScenarioFaults(t *testing.T) {
 		alice := mailbox(t, srv, graph, sandbox.DemoUser)
 		bob := mailbox(t, srv, graph, sandbox.DemoBob)
 		count := func(mb *mail.Mailbox, folder, subject string) int {
-			return len(collect(t, mb.Folder(folder).Messages(ctx, o365.NewQuery().Filter(o365.Eq("subject", subject)))))
+			return len(collect(t, mb.Folder(folder).ListMessages(ctx, o365.NewQuery().Filter(o365.Eq("subject", subject)))))
 		}
 		if n := count(bob, mail.Inbox, res.subject); n != 1 {
 			t.Errorf("seed %d: Bob received %d copies", seed, n)

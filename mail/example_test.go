@@ -61,20 +61,20 @@ func Example_send() {
 	msg.Subject = "Lunch?"
 	msg.SetText("Noon at the usual place.")
 	_ = msg.AddTo("Bob Baker <bob@contoso.onmicrosoft.com>")
-	err := msg.Send(ctx)
+	err := msg.Send(ctx, nil)
 
 	fmt.Println("sent:", err == nil)
 	// Output: sent: true
 }
 
 // Read unread mail, newest first, with only the properties needed.
-func ExampleFolder_Messages() {
+func ExampleFolder_ListMessages() {
 	acct, done := demo(sandbox.DemoUser)
 	defer done()
 	ctx := context.Background()
 
 	q := o365.NewQuery().Filter(o365.Eq("isRead", false)).Select("subject", "from").Top(50)
-	for msg, err := range mail.New(acct).Inbox().Messages(ctx, q) {
+	for msg, err := range mail.New(acct).Inbox().ListMessages(ctx, q) {
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -87,7 +87,7 @@ func ExampleFolder_Messages() {
 
 // Save every attachment of a message into a directory; names are made
 // safe and existing files are never overwritten.
-func ExampleMessage_SaveAttachments() {
+func ExampleMessage_DownloadAttachments() {
 	acct, done := demo(sandbox.DemoUser)
 	defer done()
 	ctx := context.Background()
@@ -98,16 +98,16 @@ func ExampleMessage_SaveAttachments() {
 	msg.Subject = "Report"
 	_ = msg.AddTo(sandbox.DemoUser)
 	_, _ = msg.AttachBytes("../q3 report.csv", []byte("quarter,revenue\nq3,42\n"))
-	if err := msg.Send(ctx); err != nil {
+	if err := msg.Send(ctx, nil); err != nil {
 		log.Fatal(err)
 	}
 	dir, _ := os.MkdirTemp("", "attachments")
 	defer os.RemoveAll(dir)
-	for m, err := range mb.Inbox().Messages(ctx, o365.NewQuery().Filter(o365.Eq("subject", "Report"))) {
+	for m, err := range mb.Inbox().ListMessages(ctx, o365.NewQuery().Filter(o365.Eq("subject", "Report"))) {
 		if err != nil {
 			log.Fatal(err)
 		}
-		paths, err := m.SaveAttachments(ctx, dir)
+		paths, err := m.DownloadAttachments(ctx, dir)
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -126,7 +126,7 @@ func ExampleNew_sharedMailbox() {
 	ctx := context.Background()
 
 	shared := mail.New(acct, o365.WithResource("user:shared@contoso.onmicrosoft.com"))
-	inbox, err := shared.GetFolder(ctx, mail.Inbox)
+	inbox, err := shared.GetFolder(ctx, mail.Inbox, nil)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -137,7 +137,7 @@ func ExampleNew_sharedMailbox() {
 	msg.Subject = "Office closed on Friday"
 	_ = msg.SetFrom("shared@contoso.onmicrosoft.com")
 	_ = msg.AddTo("bob@contoso.onmicrosoft.com")
-	fmt.Println("sent:", msg.Send(ctx) == nil)
+	fmt.Println("sent:", msg.Send(ctx, nil) == nil)
 	// Output:
 	// Inbox 3
 	// sent: true
@@ -161,7 +161,7 @@ func ExampleMailbox_SetAutoReply() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	s, err := mb.Settings(ctx)
+	s, err := mb.GetSettings(ctx)
 	if err != nil {
 		log.Fatal(err)
 	}

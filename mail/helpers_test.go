@@ -52,3 +52,28 @@ func collect[T any](t testing.TB, seq func(func(*T, error) bool)) []*T {
 	}
 	return out
 }
+
+// round is what one delta round reported.
+type round[T any] struct {
+	Changed   []*T
+	Removed   []string
+	DeltaLink string
+}
+
+// syncRound runs one round of d, gathering it (tests only: programs handle
+// each change as it comes).
+func syncRound[T any](ctx context.Context, d *o365.DeltaQuery[T]) (*round[T], error) {
+	r := &round[T]{}
+	for c, err := range d.Changes(ctx) {
+		if err != nil {
+			return nil, err
+		}
+		if c.Removed {
+			r.Removed = append(r.Removed, c.ID)
+			continue
+		}
+		r.Changed = append(r.Changed, c.Item)
+	}
+	r.DeltaLink = d.DeltaLink()
+	return r, nil
+}

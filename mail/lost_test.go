@@ -84,10 +84,10 @@ func TestExactlyOnceAfterLostAnswers(t *testing.T) {
 	if _, err := msg.AttachBytes("note.txt", []byte("a small note")); err != nil {
 		t.Fatal(err)
 	}
-	if err := msg.Send(ctx); err != nil {
+	if err := msg.Send(ctx, nil); err != nil {
 		t.Fatalf("send: %v", err)
 	}
-	got := collect(t, bob.Inbox().Messages(ctx, o365.NewQuery().Filter(o365.Eq("subject", "Lost answers"))))
+	got := collect(t, bob.Inbox().ListMessages(ctx, o365.NewQuery().Filter(o365.Eq("subject", "Lost answers"))))
 	if len(got) != 1 {
 		t.Fatalf("Bob received %d copies, want 1", len(got))
 	}
@@ -99,16 +99,16 @@ func TestExactlyOnceAfterLostAnswers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := reply.Send(ctx); err != nil {
+	if err := reply.Send(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(collect(t, alice.Inbox().Messages(ctx, o365.NewQuery().Filter(o365.Eq("subject", "RE: Lost answers"))))); n != 1 {
+	if n := len(collect(t, alice.Inbox().ListMessages(ctx, o365.NewQuery().Filter(o365.Eq("subject", "RE: Lost answers"))))); n != 1 {
 		t.Fatalf("Alice received %d replies, want 1", n)
 	}
 	for _, f := range []string{"drafts"} {
 		for _, mb := range []string{sandbox.DemoUser, sandbox.DemoBob} {
 			m := mailbox(t, srv, graph, mb)
-			left := collect(t, m.Folder(f).Messages(ctx, o365.NewQuery().Filter(o365.Or(o365.Eq("subject", "Lost answers"), o365.Eq("subject", "RE: Lost answers")))))
+			left := collect(t, m.Folder(f).ListMessages(ctx, o365.NewQuery().Filter(o365.Or(o365.Eq("subject", "Lost answers"), o365.Eq("subject", "RE: Lost answers")))))
 			if len(left) != 0 {
 				t.Fatalf("%s has %d drafts left", mb, len(left))
 			}

@@ -126,7 +126,7 @@ func TestComposeSavePatchesOnlyChanges(t *testing.T) {
 
 			// Reload with $select/$expand and edit: only the changes go out.
 			id := msg.ID
-			loaded, err := alice.Message(ctx, id, o365.NewQuery().Expand(
+			loaded, err := alice.GetMessage(ctx, id, o365.NewQuery().Expand(
 				"singleValueExtendedProperties($filter=id eq 'SystemTime 0x3FEF')"))
 			must(t, err)
 			if loaded.Subject != "Draft one" || len(loaded.ToRecipients) != 2 || loaded.CcRecipients[0].EmailAddress.Name != "Dan, Sales" ||
@@ -158,7 +158,7 @@ func TestComposeSavePatchesOnlyChanges(t *testing.T) {
 			}
 			loaded.CompleteFlag(start.Add(time.Hour))
 			must(t, loaded.Save(ctx))
-			again, err := alice.Message(ctx, id, o365.NewQuery().Select("subject", "flag", "isReadReceiptRequested"))
+			again, err := alice.GetMessage(ctx, id, o365.NewQuery().Select("subject", "flag", "isReadReceiptRequested"))
 			must(t, err)
 			if again.Subject != "Draft two" || again.IsReadReceiptRequested || again.Flag.FlagStatus != mail.FlagComplete || again.Flag.CompletedDateTime == nil {
 				t.Fatalf("after saves: %+v", again)
@@ -173,14 +173,14 @@ func TestComposeSavePatchesOnlyChanges(t *testing.T) {
 			}
 
 			// Sending the draft delivers it with every field to the recipients.
-			must(t, loaded.Send(ctx))
+			must(t, loaded.Send(ctx, nil))
 			bob := mailbox(t, srv, proto, sandbox.DemoBob)
-			got := collect(t, bob.Inbox().Messages(ctx, o365.NewQuery().Filter(o365.Eq("subject", "Draft two")).Select("subject", "replyTo", "bccRecipients", "ccRecipients", "internetMessageHeaders")))
+			got := collect(t, bob.Inbox().ListMessages(ctx, o365.NewQuery().Filter(o365.Eq("subject", "Draft two")).Select("subject", "replyTo", "bccRecipients", "ccRecipients", "internetMessageHeaders")))
 			if len(got) != 1 || len(got[0].BccRecipients) != 0 || got[0].ReplyTo[0].EmailAddress.Address != "replies@contoso.onmicrosoft.com" || got[0].Header("X-Custom-Id") != "42" {
 				t.Fatalf("Bob's copy %+v", got)
 			}
 			shared := mailbox(t, srv, proto, sandbox.DemoUser, o365.WithResource("user:"+sandbox.DemoShared))
-			if n := len(collect(t, shared.Inbox().Messages(ctx, o365.NewQuery().Filter(o365.Eq("subject", "Draft two"))))); n != 1 {
+			if n := len(collect(t, shared.Inbox().ListMessages(ctx, o365.NewQuery().Filter(o365.Eq("subject", "Draft two"))))); n != 1 {
 				t.Fatalf("the Bcc recipient got %d copies", n)
 			}
 		})
@@ -201,14 +201,14 @@ func TestSendMailDirectAndWithoutSentCopy(t *testing.T) {
 	alice := mailbox(t, srv, graph, sandbox.DemoUser, o365.WithHTTPClient(&http.Client{Transport: w}))
 	tests := []struct {
 		name     string
-		opts     []mail.SendOption
+		opts     *mail.SendOptions
 		draft    bool
 		wantSent int
 	}{
 		{"sendMail", nil, false, 1},
-		{"sendMail no copy", []mail.SendOption{mail.WithoutSentCopy()}, false, 0},
+		{"sendMail no copy", &mail.SendOptions{WithoutSentCopy: true}, false, 0},
 		{"draft", nil, true, 1},
-		{"draft no copy", []mail.SendOption{mail.WithoutSentCopy()}, true, 0},
+		{"draft no copy", &mail.SendOptions{WithoutSentCopy: true}, true, 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -223,8 +223,8 @@ func TestSendMailDirectAndWithoutSentCopy(t *testing.T) {
 			if tc.draft {
 				must(t, msg.Save(ctx))
 			}
-			must(t, msg.Send(ctx, tc.opts...))
-			if err := msg.Send(ctx, tc.opts...); !errors.Is(err, mail.ErrAlreadySent) {
+			must(t, msg.Send(ctx, tc.opts))
+			if err := msg.Send(ctx, tc.opts); !errors.Is(err, mail.ErrAlreadySent) {
 				t.Fatalf("second Send: %v", err)
 			}
 			post := w.last(http.MethodPost)
@@ -241,14 +241,14 @@ func TestSendMailDirectAndWithoutSentCopy(t *testing.T) {
 				t.Fatalf("last POST %s, want .../send", post.Path)
 			}
 			carol := mailbox(t, srv, graph, sandbox.DemoCarol)
-			got := collect(t, carol.Inbox().Messages(ctx, o365.NewQuery().Filter(o365.Eq("subject", msg.Subject))))
+			got := collect(t, carol.Inbox().ListMessages(ctx, o365.NewQuery().Filter(o365.Eq("subject", msg.Subject))))
 			if len(got) != 1 || !got[0].HasAttachments {
 				t.Fatalf("Carol got %d copies", len(got))
 			}
-			if n := len(collect(t, alice.SentFolder().Messages(ctx, o365.NewQuery().Filter(o365.Eq("subject", msg.Subject))))); n != tc.wantSent {
+			if n := len(collect(t, alice.SentItems().ListMessages(ctx, o365.NewQuery().Filter(o365.Eq("subject", msg.Subject))))); n != tc.wantSent {
 				t.Fatalf("Sent Items hold %d copies, want %d", n, tc.wantSent)
 			}
-			if n := len(collect(t, alice.DraftsFolder().Messages(ctx, o365.NewQuery().Filter(o365.Eq("subject", msg.Subject))))); n != 0 {
+			if n := len(collect(t, alice.Drafts().ListMessages(ctx, o365.NewQuery().Filter(o365.Eq("subject", msg.Subject))))); n != 0 {
 				t.Fatalf("%d drafts left", n)
 			}
 		})
@@ -261,7 +261,7 @@ func TestFolders(t *testing.T) {
 			srv := newSandbox(t)
 			ctx := ctxT(t)
 			mb := mailbox(t, srv, proto, sandbox.DemoUser)
-			top := collect(t, mb.Folders(ctx, o365.NewQuery().Top(3)))
+			top := collect(t, mb.ListFolders(ctx, o365.NewQuery().Top(3), nil))
 			names := map[string]*mail.Folder{}
 			for _, f := range top {
 				names[f.DisplayName] = f
@@ -285,18 +285,18 @@ func TestFolders(t *testing.T) {
 			if _, err := mb.CreateFolder(ctx, "Projects"); !errors.Is(err, o365.ErrConflict) {
 				t.Fatalf("duplicate folder: %v", err)
 			}
-			alpha, err := projects.CreateChild(ctx, "Alpha")
+			alpha, err := projects.CreateChildFolder(ctx, "Alpha")
 			must(t, err)
-			beta, err := alpha.CreateChild(ctx, "Beta")
+			beta, err := alpha.CreateChildFolder(ctx, "Beta")
 			must(t, err)
 			hidden, err := mb.CreateHiddenFolder(ctx, "Secret")
 			must(t, err)
-			visible := collect(t, mb.Folders(ctx, nil))
-			all := collect(t, mb.Folders(ctx, nil, mail.IncludeHidden()))
+			visible := collect(t, mb.ListFolders(ctx, nil, nil))
+			all := collect(t, mb.ListFolders(ctx, nil, &mail.FolderOptions{IncludeHidden: true}))
 			if len(all) != len(visible)+1 {
 				t.Fatalf("hidden listing %d, visible %d", len(all), len(visible))
 			}
-			tree := collect(t, mb.Folders(ctx, nil, mail.Recursive()))
+			tree := collect(t, mb.ListFolders(ctx, nil, &mail.FolderOptions{Recursive: true}))
 			var order []string
 			for _, f := range tree {
 				order = append(order, f.DisplayName)
@@ -305,15 +305,15 @@ func TestFolders(t *testing.T) {
 			if i < 0 || i+2 >= len(order) || order[i+1] != "Alpha" || order[i+2] != "Beta" {
 				t.Fatalf("recursive order %v", order)
 			}
-			found, err := mb.FolderByName(ctx, "Beta")
+			found, err := mb.GetFolderByName(ctx, "Beta")
 			must(t, err)
 			if found.ID != beta.ID {
 				t.Fatalf("FolderByName found %q", found.ID)
 			}
-			if f, err := mb.FolderByName(ctx, "Secret"); err != nil || f.ID != hidden.ID {
+			if f, err := mb.GetFolderByName(ctx, "Secret"); err != nil || f.ID != hidden.ID {
 				t.Fatalf("hidden by name: %v", err)
 			}
-			if _, err := mb.FolderByName(ctx, "Nope"); !errors.Is(err, mail.ErrFolderNotFound) {
+			if _, err := mb.GetFolderByName(ctx, "Nope"); !errors.Is(err, mail.ErrFolderNotFound) {
 				t.Fatalf("missing folder: %v", err)
 			}
 			must(t, beta.Rename(ctx, "Gamma"))
@@ -340,15 +340,15 @@ func TestFolders(t *testing.T) {
 			if cp.TotalItemCount != 1 || cp.DisplayName != "Alpha" {
 				t.Fatalf("copy %+v", cp)
 			}
-			kids := collect(t, projects.ChildFolders(ctx, nil))
+			kids := collect(t, projects.ListChildFolders(ctx, nil, nil))
 			if len(kids) != 2 {
 				t.Fatalf("Projects has %d children", len(kids))
 			}
 			must(t, projects.Delete(ctx))
-			if _, err := mb.GetFolder(ctx, alpha.ID); !errors.Is(err, o365.ErrNotFound) {
+			if _, err := mb.GetFolder(ctx, alpha.ID, nil); !errors.Is(err, o365.ErrNotFound) {
 				t.Fatalf("child of a deleted folder: %v", err)
 			}
-			if _, err := mb.Message(ctx, msg.ID, nil); !errors.Is(err, o365.ErrNotFound) {
+			if _, err := mb.GetMessage(ctx, msg.ID, nil); !errors.Is(err, o365.ErrNotFound) {
 				t.Fatalf("message of a deleted folder: %v", err)
 			}
 			if err := mb.Inbox().Delete(ctx); !errors.Is(err, o365.ErrForbidden) {
@@ -363,7 +363,7 @@ func TestMoveCopyDeleteMarkAndImmutableIDs(t *testing.T) {
 	ctx := ctxT(t)
 	w := &wire{}
 	mb := mailbox(t, srv, graph, sandbox.DemoUser, o365.WithHTTPClient(&http.Client{Transport: w}))
-	msgs := collect(t, mb.Inbox().Messages(ctx, o365.NewQuery().OrderBy("receivedDateTime")))
+	msgs := collect(t, mb.Inbox().ListMessages(ctx, o365.NewQuery().OrderBy("receivedDateTime")))
 	if len(msgs) != 3 {
 		t.Fatalf("seeded inbox has %d messages", len(msgs))
 	}
@@ -374,7 +374,7 @@ func TestMoveCopyDeleteMarkAndImmutableIDs(t *testing.T) {
 		t.Fatalf("move without immutable ids kept id %q", m.ID)
 	}
 	imm := mb.WithImmutableIDs()
-	m2, err := imm.Message(ctx, m.ID, nil)
+	m2, err := imm.GetMessage(ctx, m.ID, nil)
 	must(t, err)
 	if w.last(http.MethodGet).Prefer != `IdType="ImmutableId"` {
 		t.Fatalf("Prefer %q", w.last(http.MethodGet).Prefer)
@@ -391,12 +391,12 @@ func TestMoveCopyDeleteMarkAndImmutableIDs(t *testing.T) {
 	}
 	must(t, m2.MarkRead(ctx, false))
 	must(t, cp.MarkRead(ctx, true))
-	unread := collect(t, mb.Inbox().Messages(ctx, o365.NewQuery().Filter(o365.Eq("isRead", false))))
+	unread := collect(t, mb.Inbox().ListMessages(ctx, o365.NewQuery().Filter(o365.Eq("isRead", false))))
 	if !slices.ContainsFunc(unread, func(x *mail.Message) bool { return x.ID == m2.ID }) {
 		t.Fatalf("marked unread message not in the unread filter")
 	}
 	must(t, cp.Delete(ctx))
-	if _, err := mb.Message(ctx, cp.ID, nil); !errors.Is(err, o365.ErrNotFound) {
+	if _, err := mb.GetMessage(ctx, cp.ID, nil); !errors.Is(err, o365.ErrNotFound) {
 		t.Fatalf("deleted message: %v", err)
 	}
 	var unbound mail.Message
@@ -429,7 +429,7 @@ func TestBulkThroughBatch(t *testing.T) {
 	if batches != 2 {
 		t.Fatalf("25 marks went in %d $batch requests, want 2", batches)
 	}
-	unread := collect(t, mb.DraftsFolder().Messages(ctx, o365.NewQuery().Filter(o365.And(o365.Eq("subject", "bulk"), o365.Eq("isRead", false)))))
+	unread := collect(t, mb.Drafts().ListMessages(ctx, o365.NewQuery().Filter(o365.And(o365.Eq("subject", "bulk"), o365.Eq("isRead", false)))))
 	if len(unread) != 25 {
 		t.Fatalf("%d unread after MarkMessages", len(unread))
 	}
@@ -438,7 +438,7 @@ func TestBulkThroughBatch(t *testing.T) {
 	if len(newIDs) != 10 || slices.Contains(newIDs, "") {
 		t.Fatalf("moved ids %v", newIDs)
 	}
-	if n := len(collect(t, mb.ArchiveFolder().Messages(ctx, o365.NewQuery().Filter(o365.Eq("subject", "bulk"))))); n != 10 {
+	if n := len(collect(t, mb.Archive().ListMessages(ctx, o365.NewQuery().Filter(o365.Eq("subject", "bulk"))))); n != 10 {
 		t.Fatalf("archive holds %d", n)
 	}
 	if _, err := mb.MoveMessages(ctx, []string{"no-such-id", newIDs[0]}, mail.Inbox); err == nil {
@@ -454,7 +454,7 @@ func TestBulkThroughBatch(t *testing.T) {
 	if !errors.As(err, &be) || len(be.Failed) != 1 || !errors.Is(be.Failed["never-there"], o365.ErrNotFound) {
 		t.Fatalf("deleting a missing id: %v", err)
 	}
-	if n := len(collect(t, mb.DraftsFolder().Messages(ctx, o365.NewQuery().Filter(o365.Eq("subject", "bulk"))))); n != 0 {
+	if n := len(collect(t, mb.Drafts().ListMessages(ctx, o365.NewQuery().Filter(o365.Eq("subject", "bulk"))))); n != 0 {
 		t.Fatalf("%d left after DeleteMessages", n)
 	}
 }
@@ -464,7 +464,7 @@ func TestSharedMailbox(t *testing.T) {
 	ctx := ctxT(t)
 	// With the .Shared scopes (the demo public client has them).
 	shared := mailbox(t, srv, graph, sandbox.DemoUser, o365.WithResource("user:"+sandbox.DemoShared))
-	msgs := collect(t, shared.Inbox().Messages(ctx, nil))
+	msgs := collect(t, shared.Inbox().ListMessages(ctx, nil))
 	if len(msgs) != 3 {
 		t.Fatalf("shared inbox has %d messages", len(msgs))
 	}
@@ -475,19 +475,19 @@ func TestSharedMailbox(t *testing.T) {
 	out.Subject = "From the team"
 	must(t, out.SetFrom(sandbox.DemoShared))
 	must(t, out.AddTo(sandbox.DemoBob))
-	must(t, out.Send(ctx))
+	must(t, out.Send(ctx, nil))
 	bob := mailbox(t, srv, graph, sandbox.DemoBob)
-	got := collect(t, bob.Inbox().Messages(ctx, o365.NewQuery().Filter(o365.Eq("subject", "From the team"))))
+	got := collect(t, bob.Inbox().ListMessages(ctx, o365.NewQuery().Filter(o365.Eq("subject", "From the team"))))
 	if len(got) != 1 || got[0].From.EmailAddress.Address != sandbox.DemoShared {
 		t.Fatalf("Bob got %v", got)
 	}
-	if n := len(collect(t, shared.SentFolder().Messages(ctx, nil))); n != 1 {
+	if n := len(collect(t, shared.SentItems().ListMessages(ctx, nil))); n != 1 {
 		t.Fatalf("shared Sent Items hold %d", n)
 	}
 
 	// Without them: 403.
 	limited := mail.New(o365test.NewAccountFor(t, srv, sandbox.DemoLimitedClientID, sandbox.DemoUser, nil), o365.WithResource("user:"+sandbox.DemoShared))
-	for _, err := range limited.Inbox().Messages(ctx, nil) {
+	for _, err := range limited.Inbox().ListMessages(ctx, nil) {
 		if !errors.Is(err, o365.ErrForbidden) {
 			t.Fatalf("without .Shared scopes: %v", err)
 		}
@@ -495,27 +495,27 @@ func TestSharedMailbox(t *testing.T) {
 	m := limited.NewMessage()
 	m.Subject = "nope"
 	must(t, m.AddTo(sandbox.DemoBob))
-	if err := m.Send(ctx); !errors.Is(err, o365.ErrForbidden) {
+	if err := m.Send(ctx, nil); !errors.Is(err, o365.ErrForbidden) {
 		t.Fatalf("sending from a shared mailbox without Mail.Send.Shared: %v", err)
 	}
 	// The limited app still reads the user's own mailbox.
 	own := mail.New(limited.Account(), o365.WithResource("me"))
-	if n := len(collect(t, own.Inbox().Messages(ctx, nil))); n != 3 {
+	if n := len(collect(t, own.Inbox().ListMessages(ctx, nil))); n != 3 {
 		t.Fatalf("own inbox %d", n)
 	}
 
 	// App-only: roles, and a named user.
 	app := o365test.NewAppAccount(t, srv)
 	daemon := mail.New(app, o365.WithResource(sandbox.DemoShared))
-	if n := len(collect(t, daemon.Inbox().Messages(ctx, nil))); n != 3 {
+	if n := len(collect(t, daemon.Inbox().ListMessages(ctx, nil))); n != 3 {
 		t.Fatalf("app-only read %d", n)
 	}
-	if _, err := mail.New(app).GetFolder(ctx, mail.Inbox); !errors.Is(err, o365.ErrAppOnlyMe) {
+	if _, err := mail.New(app).GetFolder(ctx, mail.Inbox, nil); !errors.Is(err, o365.ErrAppOnlyMe) {
 		t.Fatalf("app-only on me: %v", err)
 	}
 	// A bad resource fails every call with a clear error.
 	bad := mail.New(app, o365.WithResource("user:"))
-	if _, err := bad.GetFolder(ctx, mail.Inbox); err == nil || !strings.Contains(err.Error(), "resource") {
+	if _, err := bad.GetFolder(ctx, mail.Inbox, nil); err == nil || !strings.Contains(err.Error(), "resource") {
 		t.Fatalf("bad resource: %v", err)
 	}
 }
@@ -525,7 +525,7 @@ func TestDelta(t *testing.T) {
 	ctx := ctxT(t)
 	alice := mailbox(t, srv, graph, sandbox.DemoUser)
 	bob := mailbox(t, srv, graph, sandbox.DemoBob)
-	first, err := bob.Sync(ctx, mail.Inbox, "", o365.NewQuery().Select("subject", "isRead"))
+	first, err := syncRound(ctx, bob.SyncMessages(mail.Inbox, "", o365.NewQuery().Select("subject", "isRead")))
 	must(t, err)
 	if len(first.Changed) != 3 || len(first.Removed) != 0 || first.DeltaLink == "" {
 		t.Fatalf("first round: %d changed, %d removed, link %q", len(first.Changed), len(first.Removed), first.DeltaLink)
@@ -542,11 +542,11 @@ func TestDelta(t *testing.T) {
 	m := alice.NewMessage()
 	m.Subject = "New for delta"
 	must(t, m.AddTo(sandbox.DemoBob))
-	must(t, m.Send(ctx))
+	must(t, m.Send(ctx, nil))
 
 	link, err := os.ReadFile(state)
 	must(t, err)
-	second, err := bob.Sync(ctx, mail.Inbox, string(link), nil)
+	second, err := syncRound(ctx, bob.SyncMessages(mail.Inbox, string(link), nil))
 	must(t, err)
 	var ids []string
 	for _, c := range second.Changed {
@@ -564,22 +564,22 @@ func TestDelta(t *testing.T) {
 			t.Fatalf("the first round's $select was not kept: %+v", c)
 		}
 	}
-	third, err := bob.Sync(ctx, mail.Inbox, second.DeltaLink, nil)
+	third, err := syncRound(ctx, bob.SyncMessages(mail.Inbox, second.DeltaLink, nil))
 	must(t, err)
 	if len(third.Changed)+len(third.Removed) != 0 {
 		t.Fatalf("third round reported %d changes again", len(third.Changed)+len(third.Removed))
 	}
-	if _, err := bob.Sync(ctx, mail.Inbox, second.DeltaLink+"x", nil); !errors.Is(err, o365.ErrResyncRequired) {
+	if _, err := syncRound(ctx, bob.SyncMessages(mail.Inbox, second.DeltaLink+"x", nil)); !errors.Is(err, o365.ErrResyncRequired) {
 		t.Fatalf("altered link: %v", err)
 	}
-	fs, err := bob.SyncFolders(ctx, "")
+	fs, err := syncRound(ctx, bob.SyncFolders(""))
 	must(t, err)
 	if len(fs.Changed) < 7 || fs.DeltaLink == "" {
 		t.Fatalf("folder sync %d", len(fs.Changed))
 	}
 	_, err = bob.CreateFolder(ctx, "Later")
 	must(t, err)
-	fs2, err := bob.SyncFolders(ctx, fs.DeltaLink)
+	fs2, err := syncRound(ctx, bob.SyncFolders(fs.DeltaLink))
 	must(t, err)
 	if len(fs2.Changed) != 1 || fs2.Changed[0].DisplayName != "Later" {
 		t.Fatalf("folder delta %v", fs2.Changed)
@@ -592,7 +592,7 @@ func TestMailboxSettingsAndAutoReply(t *testing.T) {
 			srv := newSandbox(t)
 			ctx := ctxT(t)
 			bob := mailbox(t, srv, proto, sandbox.DemoBob)
-			s, err := bob.Settings(ctx)
+			s, err := bob.GetSettings(ctx)
 			must(t, err)
 			if s.AutomaticRepliesSetting.Status != mail.AutoReplyDisabled || s.TimeZone == "" || s.WorkingHours == nil {
 				t.Fatalf("default settings %+v", s)
@@ -603,7 +603,7 @@ func TestMailboxSettingsAndAutoReply(t *testing.T) {
 				t.Fatal("an inverted schedule was accepted")
 			}
 			must(t, bob.SetAutoReply(ctx, mail.AutoReply{Internal: "Away (internal)", External: "Away", Audience: mail.AudienceContactsOnly, Start: start, End: end}))
-			s, err = bob.Settings(ctx)
+			s, err = bob.GetSettings(ctx)
 			must(t, err)
 			ar := s.AutomaticRepliesSetting
 			if ar.Status != mail.AutoReplyScheduled || ar.InternalReplyMessage != "Away (internal)" || ar.ExternalAudience != mail.AudienceContactsOnly ||
@@ -616,16 +616,16 @@ func TestMailboxSettingsAndAutoReply(t *testing.T) {
 				m := alice.NewMessage()
 				m.Subject = "Are you there?"
 				must(t, m.AddTo(sandbox.DemoBob))
-				must(t, m.Send(ctx))
+				must(t, m.Send(ctx, nil))
 			}
-			auto := collect(t, alice.Inbox().Messages(ctx, o365.NewQuery().Filter(o365.StartsWith("subject", "Automatic reply"))))
+			auto := collect(t, alice.Inbox().ListMessages(ctx, o365.NewQuery().Filter(o365.StartsWith("subject", "Automatic reply"))))
 			if len(auto) != 1 || !strings.Contains(auto[0].Body.Content, "Away (internal)") {
 				t.Fatalf("Alice got %d automatic replies", len(auto))
 			}
 			must(t, bob.DisableAutoReply(ctx))
 			must(t, bob.SetTimeZone(ctx, "Pacific Standard Time"))
-			must(t, bob.SetWorkingHours(ctx, mail.WorkingHours{DaysOfWeek: []string{"monday"}, StartTime: "09:00:00.0000000", EndTime: "12:00:00.0000000", TimeZone: &mail.TimeZoneBase{Name: "Pacific Standard Time"}}))
-			s, err = bob.Settings(ctx)
+			must(t, bob.SetWorkingHours(ctx, mail.WorkingHours{DaysOfWeek: []string{"monday"}, StartTime: "09:00:00.0000000", EndTime: "12:00:00.0000000", TimeZone: &mail.TimeZone{Name: "Pacific Standard Time"}}))
+			s, err = bob.GetSettings(ctx)
 			must(t, err)
 			if s.AutomaticRepliesSetting.Status != mail.AutoReplyDisabled || s.AutomaticRepliesSetting.InternalReplyMessage != "Away (internal)" ||
 				s.TimeZone != "Pacific Standard Time" || !slices.Equal(s.WorkingHours.DaysOfWeek, []string{"monday"}) {
@@ -647,24 +647,24 @@ func TestReplyForwardDirect(t *testing.T) {
 	must(t, m.AddCc(sandbox.DemoCarol))
 	_, err := m.AttachBytes("status.txt", []byte("green"))
 	must(t, err)
-	must(t, m.Send(ctx))
-	got := collect(t, bob.Inbox().Messages(ctx, o365.NewQuery().Filter(o365.Eq("subject", "Team update"))))[0]
+	must(t, m.Send(ctx, nil))
+	got := collect(t, bob.Inbox().ListMessages(ctx, o365.NewQuery().Filter(o365.Eq("subject", "Team update"))))[0]
 
 	must(t, got.ReplyAll(ctx, "Great news"))
 	carol := mailbox(t, srv, graph, sandbox.DemoCarol)
 	for _, mb := range []*mail.Mailbox{alice, carol} {
-		r := collect(t, mb.Inbox().Messages(ctx, o365.NewQuery().Filter(o365.Eq("subject", "RE: Team update"))))
+		r := collect(t, mb.Inbox().ListMessages(ctx, o365.NewQuery().Filter(o365.Eq("subject", "RE: Team update"))))
 		if len(r) != 1 || !strings.Contains(r[0].Body.Content, "Great news") || !strings.Contains(r[0].Body.Content, "Status: green") {
 			t.Fatalf("reply-all copies: %d", len(r))
 		}
 	}
 	must(t, got.Reply(ctx, "Only to Alice"))
-	if n := len(collect(t, carol.Inbox().Messages(ctx, o365.NewQuery().Search("Only to Alice")))); n != 0 {
+	if n := len(collect(t, carol.Inbox().ListMessages(ctx, o365.NewQuery().Search("Only to Alice")))); n != 0 {
 		t.Fatalf("a reply reached Carol")
 	}
 	must(t, got.Forward(ctx, "FYI", "Dan <"+sandbox.DemoDan+">"))
 	dan := mailbox(t, srv, graph, sandbox.DemoDan)
-	fw := collect(t, dan.Inbox().Messages(ctx, o365.NewQuery().Filter(o365.Eq("subject", "FW: Team update"))))
+	fw := collect(t, dan.Inbox().ListMessages(ctx, o365.NewQuery().Filter(o365.Eq("subject", "FW: Team update"))))
 	if len(fw) != 1 || !fw[0].HasAttachments {
 		t.Fatalf("forward: %d", len(fw))
 	}

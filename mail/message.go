@@ -1,18 +1,17 @@
 package mail
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
 	"net/http"
-	"slices"
-	"strings"
 	"time"
 
+	"github.com/go-json-experiment/json/jsontext"
+
 	"github.com/o365go/o365"
+	"github.com/o365go/o365/outlook"
 )
 
 // Extended properties the package sets.
@@ -24,58 +23,102 @@ const (
 	// Items once the message is sent. Send sets it on drafts when asked not to
 	// save a copy.
 	PropDeleteAfterSubmit = "Boolean 0x0E01"
-	// propClientID is a named string property (PS_PUBLIC_STRINGS) holding an
-	// id the client chose, so a draft whose creation answer was lost can be
-	// found again instead of being created twice.
-	propClientID = "String {00020329-0000-0000-C000-000000000046} Name o365go.clientId"
 )
 
-// Message is Graph's message resource. Messages returned by a Mailbox are bound
-// to it: Save, Send, Reply, Move ... act on the mailbox they came from.
-// Fields are plain values; Save sends only the fields changed since the
-// message was loaded.
+// Message is Graph's message resource, and its eventMessage kinds (meeting
+// requests, responses and cancellations, whose meeting properties are set
+// when MeetingMessageType is). Messages returned by a Mailbox are bound to
+// it: Save, Send, Reply, Move ... act where they came from.
+//
+// Fields are plain values. Save sends only the properties changed since the
+// message was loaded; encoding a message gives back everything the service
+// sent, properties the struct does not declare included (see o365.Object).
 type Message struct {
-	ID                            string                       `json:"id,omitempty"`
-	CreatedDateTime               time.Time                    `json:"createdDateTime,omitzero"`
-	LastModifiedDateTime          time.Time                    `json:"lastModifiedDateTime,omitzero"`
-	ChangeKey                     string                       `json:"changeKey,omitempty"`
-	Categories                    []string                     `json:"categories,omitempty"`
-	ReceivedDateTime              time.Time                    `json:"receivedDateTime,omitzero"`
-	SentDateTime                  time.Time                    `json:"sentDateTime,omitzero"`
-	HasAttachments                bool                         `json:"hasAttachments,omitempty"`
-	InternetMessageID             string                       `json:"internetMessageId,omitempty"`
-	Subject                       string                       `json:"subject,omitempty"`
-	BodyPreview                   string                       `json:"bodyPreview,omitempty"`
-	Importance                    string                       `json:"importance,omitempty"`
-	ParentFolderID                string                       `json:"parentFolderId,omitempty"`
-	ConversationID                string                       `json:"conversationId,omitempty"`
-	IsDeliveryReceiptRequested    bool                         `json:"isDeliveryReceiptRequested,omitempty"`
-	IsReadReceiptRequested        bool                         `json:"isReadReceiptRequested,omitempty"`
-	IsRead                        bool                         `json:"isRead,omitempty"`
-	IsDraft                       bool                         `json:"isDraft,omitempty"`
-	WebLink                       string                       `json:"webLink,omitempty"`
-	InferenceClassification       string                       `json:"inferenceClassification,omitempty"`
-	Body                          o365.ItemBody                `json:"body,omitzero"`
-	UniqueBody                    o365.ItemBody                `json:"uniqueBody,omitzero"`
-	Sender                        o365.Recipient               `json:"sender,omitzero"`
-	From                          o365.Recipient               `json:"from,omitzero"`
-	ToRecipients                  []o365.Recipient             `json:"toRecipients,omitempty"`
-	CcRecipients                  []o365.Recipient             `json:"ccRecipients,omitempty"`
-	BccRecipients                 []o365.Recipient             `json:"bccRecipients,omitempty"`
-	ReplyTo                       []o365.Recipient             `json:"replyTo,omitempty"`
-	Flag                          *FollowupFlag                `json:"flag,omitempty"`
-	InternetMessageHeaders        []InternetMessageHeader      `json:"internetMessageHeaders,omitempty"`
-	SingleValueExtendedProperties []ExtendedProperty           `json:"singleValueExtendedProperties,omitempty"`
-	MultiValueExtendedProperties  []MultiValueExtendedProperty `json:"multiValueExtendedProperties,omitempty"`
-	// Attachments holds the attachments loaded with $expand=attachments or by
-	// LoadAttachments, and those added with the Attach methods that Save or
-	// Send has not uploaded yet.
-	Attachments []*Attachment `json:"attachments,omitempty"`
+	o365.Object
+	ID                         string           `json:"id,omitzero" o365:"readonly"`
+	CreatedDateTime            time.Time        `json:"createdDateTime,omitzero" o365:"readonly"`
+	LastModifiedDateTime       time.Time        `json:"lastModifiedDateTime,omitzero" o365:"readonly"`
+	ChangeKey                  string           `json:"changeKey,omitzero" o365:"readonly"`
+	Categories                 []string         `json:"categories,omitzero"`
+	ReceivedDateTime           time.Time        `json:"receivedDateTime,omitzero" o365:"readonly"`
+	SentDateTime               time.Time        `json:"sentDateTime,omitzero" o365:"readonly"`
+	HasAttachments             bool             `json:"hasAttachments,omitzero" o365:"readonly"`
+	InternetMessageID          string           `json:"internetMessageId,omitzero"`
+	Subject                    string           `json:"subject,omitzero"`
+	BodyPreview                string           `json:"bodyPreview,omitzero" o365:"readonly"`
+	Importance                 string           `json:"importance,omitzero"`
+	ParentFolderID             string           `json:"parentFolderId,omitzero" o365:"readonly"`
+	ConversationID             string           `json:"conversationId,omitzero" o365:"readonly"`
+	ConversationIndex          []byte           `json:"conversationIndex,omitzero" o365:"readonly"`
+	IsDeliveryReceiptRequested bool             `json:"isDeliveryReceiptRequested,omitzero"`
+	IsReadReceiptRequested     bool             `json:"isReadReceiptRequested,omitzero"`
+	IsRead                     bool             `json:"isRead,omitzero"`
+	IsDraft                    bool             `json:"isDraft,omitzero" o365:"readonly"`
+	WebLink                    string           `json:"webLink,omitzero" o365:"readonly"`
+	InferenceClassification    string           `json:"inferenceClassification,omitzero"`
+	Body                       o365.ItemBody    `json:"body,omitzero"`
+	UniqueBody                 o365.ItemBody    `json:"uniqueBody,omitzero" o365:"readonly"`
+	Sender                     o365.Recipient   `json:"sender,omitzero"`
+	From                       o365.Recipient   `json:"from,omitzero"`
+	ToRecipients               []o365.Recipient `json:"toRecipients,omitzero"`
+	CcRecipients               []o365.Recipient `json:"ccRecipients,omitzero"`
+	BccRecipients              []o365.Recipient `json:"bccRecipients,omitzero"`
+	ReplyTo                    []o365.Recipient `json:"replyTo,omitzero"`
+	Flag                       *FollowupFlag    `json:"flag,omitzero"`
+	// InternetMessageHeaders are returned with $select; custom ones (x-...)
+	// can be set only when the message is created (see AddHeader).
+	InternetMessageHeaders        []InternetMessageHeader      `json:"internetMessageHeaders,omitzero" o365:"createonly"`
+	SingleValueExtendedProperties []ExtendedProperty           `json:"singleValueExtendedProperties,omitzero"`
+	MultiValueExtendedProperties  []MultiValueExtendedProperty `json:"multiValueExtendedProperties,omitzero"`
+	// Attachments holds the attachments loaded with $expand=attachments, and
+	// those added with the Attach methods that Save or Send has not uploaded
+	// yet.
+	Attachments []*Attachment `json:"attachments,omitzero" o365:"readonly"`
 
-	mb     *Mailbox
-	orig   *Message // the writable state when loaded or last saved
-	folder string   // where Save creates a new message; "" means Drafts
-	sent   bool     // Send succeeded; a second Send is refused
+	// The meeting properties of an eventMessage (eventMessageRequest,
+	// eventMessageResponse), read-only.
+
+	// MeetingMessageType is "none", "meetingRequest", "meetingCancelled",
+	// "meetingAccepted", "meetingTenativelyAccepted" (sic) or
+	// "meetingDeclined".
+	MeetingMessageType string                    `json:"meetingMessageType,omitzero" o365:"readonly"`
+	StartDateTime      *o365.DateTimeTimeZone    `json:"startDateTime,omitzero" o365:"readonly"`
+	EndDateTime        *o365.DateTimeTimeZone    `json:"endDateTime,omitzero" o365:"readonly"`
+	Location           *o365.Location            `json:"location,omitzero" o365:"readonly"`
+	Recurrence         *o365.PatternedRecurrence `json:"recurrence,omitzero" o365:"readonly"`
+	// Type is the event's: "singleInstance", "occurrence", "exception" or
+	// "seriesMaster".
+	Type        string `json:"type,omitzero" o365:"readonly"`
+	IsAllDay    bool   `json:"isAllDay,omitzero" o365:"readonly"`
+	IsDelegated bool   `json:"isDelegated,omitzero" o365:"readonly"`
+	IsOutOfDate bool   `json:"isOutOfDate,omitzero" o365:"readonly"`
+	// MeetingRequestType, ResponseRequested, AllowNewTimeProposals and the
+	// Previous* properties are a meeting request's.
+	MeetingRequestType    string                 `json:"meetingRequestType,omitzero" o365:"readonly"`
+	ResponseRequested     bool                   `json:"responseRequested,omitzero" o365:"readonly"`
+	AllowNewTimeProposals bool                   `json:"allowNewTimeProposals,omitzero" o365:"readonly"`
+	PreviousStartDateTime *o365.DateTimeTimeZone `json:"previousStartDateTime,omitzero" o365:"readonly"`
+	PreviousEndDateTime   *o365.DateTimeTimeZone `json:"previousEndDateTime,omitzero" o365:"readonly"`
+	PreviousLocation      *o365.Location         `json:"previousLocation,omitzero" o365:"readonly"`
+	// ResponseType and ProposedNewTime are a meeting response's.
+	ResponseType    string         `json:"responseType,omitzero" o365:"readonly"`
+	ProposedNewTime *o365.TimeSlot `json:"proposedNewTime,omitzero" o365:"readonly"`
+
+	sent bool // Send succeeded; a second Send is refused
+}
+
+// UnmarshalJSONFrom decodes the message and keeps its JSON (see
+// o365.Object).
+func (msg *Message) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	type plain Message
+	return o365.DecodeObject(d, (*plain)(msg))
+}
+
+// MarshalJSON encodes the message as the service sent it, with the
+// program's changes (see o365.Object).
+func (msg Message) MarshalJSON() ([]byte, error) {
+	type plain Message
+	return o365.MarshalObject((*plain)(&msg))
 }
 
 // ErrAlreadySent is returned by Send for a message it has sent already.
@@ -84,397 +127,80 @@ var ErrAlreadySent = errors.New("mail: the message has been sent already")
 // NewMessage returns a new, empty message bound to the mailbox. Save creates
 // it as a draft; Send sends it.
 func (m *Mailbox) NewMessage() *Message {
-	return &Message{mb: m}
+	msg := &Message{}
+	_ = o365.BindNew(msg, m.acct, "messages")
+	return msg
 }
 
-// Mailbox returns the mailbox the message belongs to (nil when unbound).
-func (msg *Message) Mailbox() *Mailbox { return msg.mb }
-
-// WithResource returns a copy of the message bound to the same mailbox on
-// another resource (for a message that lives in a shared mailbox).
-func (msg *Message) WithResource(resource string) *Message {
-	c := *msg
-	if msg.mb != nil {
-		c.mb = msg.mb.WithResource(resource)
-	}
-	return &c
+// Message returns the message with the given id without a request: only its
+// ID is set, enough to act on it (Delete, Move, MarkRead, ListAttachments)
+// or to Refresh it.
+func (m *Mailbox) Message(id string) *Message {
+	msg := &Message{ID: id}
+	_ = o365.Bind(msg, m.acct, messagePath(id))
+	return msg
 }
 
-// bind ties a decoded message (and its attachments) to m and records the
-// state Save compares against.
-func (msg *Message) bind(m *Mailbox) {
-	msg.mb = m
-	for _, a := range msg.Attachments {
-		a.msg = msg
-	}
-	msg.orig = msg.snapshot()
+// ListMessages lists messages across the whole mailbox (every folder),
+// newest first unless q orders them.
+//
+// Graph: GET /me/messages
+// (https://learn.microsoft.com/graph/api/user-list-messages).
+func (m *Mailbox) ListMessages(ctx context.Context, q *o365.Query) iter.Seq2[*Message, error] {
+	return listMessages(ctx, m.acct, "messages", q)
 }
 
-// snapshot copies the writable state (the properties a client may set, which
-// Save compares), deep enough that edits to msg's slices and flag do not
-// reach it.
-func (msg *Message) snapshot() *Message {
-	return &Message{
-		Categories:                    slices.Clone(msg.Categories),
-		Subject:                       msg.Subject,
-		Importance:                    msg.Importance,
-		IsDeliveryReceiptRequested:    msg.IsDeliveryReceiptRequested,
-		IsReadReceiptRequested:        msg.IsReadReceiptRequested,
-		IsRead:                        msg.IsRead,
-		InferenceClassification:       msg.InferenceClassification,
-		Body:                          msg.Body,
-		Sender:                        msg.Sender,
-		From:                          msg.From,
-		ToRecipients:                  slices.Clone(msg.ToRecipients),
-		CcRecipients:                  slices.Clone(msg.CcRecipients),
-		BccRecipients:                 slices.Clone(msg.BccRecipients),
-		ReplyTo:                       slices.Clone(msg.ReplyTo),
-		Flag:                          cloneFlag(msg.Flag),
-		InternetMessageHeaders:        slices.Clone(msg.InternetMessageHeaders),
-		SingleValueExtendedProperties: slices.Clone(msg.SingleValueExtendedProperties),
-		MultiValueExtendedProperties:  slices.Clone(msg.MultiValueExtendedProperties),
-	}
+// listMessages lists the messages at path, bound at messages/{id} wherever
+// they were listed from.
+func listMessages(ctx context.Context, acct *o365.Account, path string, q *o365.Query) iter.Seq2[*Message, error] {
+	return o365.List[Message](ctx, acct, &o365.Request{Path: path, Query: q, Collection: "messages"})
 }
 
-func cloneFlag(f *FollowupFlag) *FollowupFlag {
-	if f == nil {
-		return nil
-	}
-	c := *f
-	return &c
-}
-
-// fields marshals the writable properties of msg, keyed by JSON name.
-func (msg *Message) fields() (map[string]json.RawMessage, error) {
-	return encodeFields(msg.snapshot())
-}
-
-// encodeFields marshals a snapshot, keyed by JSON name: the read-only
-// properties are zero in a snapshot, so omitempty leaves them out.
-func encodeFields(snap *Message) (map[string]json.RawMessage, error) {
-	raw, err := json.Marshal(snap)
+// GetMessage loads one message by id; q may $select and $expand (for
+// example Expand("attachments")).
+//
+// Graph: GET /me/messages/{id}
+// (https://learn.microsoft.com/graph/api/message-get).
+func (m *Mailbox) GetMessage(ctx context.Context, id string, q *o365.Query) (*Message, error) {
+	msg, err := o365.Get[Message](ctx, m.acct, &o365.Request{Path: messagePath(id), Query: q})
 	if err != nil {
-		return nil, err
-	}
-	var out map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &out); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-// Changes returns the properties Save would PATCH: those whose value differs
-// from when the message was loaded or last saved. A property that was set and
-// is now empty is sent as its empty value (false, "", [] or null).
-func (msg *Message) Changes() (map[string]json.RawMessage, error) {
-	now, err := msg.fields()
-	if err != nil {
-		return nil, fmt.Errorf("mail: encoding the message: %w", err)
-	}
-	if msg.orig == nil {
-		return now, nil
-	}
-	before, err := encodeFields(msg.orig)
-	if err != nil {
-		return nil, fmt.Errorf("mail: encoding the message: %w", err)
-	}
-	patch := map[string]json.RawMessage{}
-	for k, v := range now {
-		if !bytes.Equal(v, before[k]) {
-			patch[k] = v
-		}
-	}
-	for k, v := range before {
-		if _, ok := now[k]; !ok {
-			patch[k] = emptyLike(v)
-		}
-	}
-	return patch, nil
-}
-
-// emptyLike is the JSON empty value of the kind of v.
-func emptyLike(v json.RawMessage) json.RawMessage {
-	switch bytes.TrimSpace(v)[0] {
-	case 't', 'f':
-		return json.RawMessage("false")
-	case '"':
-		return json.RawMessage(`""`)
-	case '[':
-		return json.RawMessage("[]")
-	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
-		return json.RawMessage("0")
-	}
-	return json.RawMessage("null")
-}
-
-func (msg *Message) bound() error {
-	if msg == nil || msg.mb == nil {
-		return ErrUnbound
-	}
-	return nil
-}
-
-func (msg *Message) needID() error {
-	if err := msg.bound(); err != nil {
-		return err
-	}
-	if msg.ID == "" {
-		return errors.New("mail: the message has not been saved yet (no id)")
-	}
-	return nil
-}
-
-// Messages lists messages across the whole mailbox (every folder), newest
-// first unless q orders them.
-func (m *Mailbox) Messages(ctx context.Context, q *o365.Query) iter.Seq2[*Message, error] {
-	return m.listMessages(ctx, "messages", q)
-}
-
-func (m *Mailbox) listMessages(ctx context.Context, path string, q *o365.Query) iter.Seq2[*Message, error] {
-	return list(ctx, m, path, q, func(msg *Message) { msg.bind(m) })
-}
-
-// Message loads one message by id; q may $select and $expand (for example
-// Expand("attachments")).
-func (m *Mailbox) Message(ctx context.Context, id string, q *o365.Query) (*Message, error) {
-	req := m.request(http.MethodGet, messagePath(id), nil)
-	req.Query = q
-	var msg Message
-	if _, err := m.acct.Do(ctx, req, &msg); err != nil {
 		return nil, fmt.Errorf("mail: get message %q: %w", id, err)
 	}
-	msg.bind(m)
-	return &msg, nil
+	return msg, nil
 }
 
 // Refresh reloads the message from the service, discarding unsaved changes.
+//
+// Graph: GET /me/messages/{id}
+// (https://learn.microsoft.com/graph/api/message-get).
 func (msg *Message) Refresh(ctx context.Context) error {
-	if err := msg.needID(); err != nil {
-		return err
-	}
-	fresh, err := msg.mb.Message(ctx, msg.ID, nil)
-	if err != nil {
-		return err
-	}
-	fresh.folder = msg.folder
-	*msg = *fresh
-	return nil
-}
-
-// recipients parses addresses written as "a@b.c" or "Name <a@b.c>".
-func recipients(addrs []string) ([]o365.Recipient, error) {
-	var out []o365.Recipient
-	for _, a := range addrs {
-		// One argument may hold a comma-separated list, as a header does.
-		list, err := ParseAddressList(a)
-		if err != nil {
-			return nil, err
-		}
-		for _, e := range list {
-			out = append(out, o365.Recipient{EmailAddress: e})
-		}
-	}
-	return out, nil
-}
-
-// AddTo adds To recipients: "a@b.c", "Name <a@b.c>" or comma-separated lists
-// of them. Append to ToRecipients directly to add structs.
-func (msg *Message) AddTo(addrs ...string) error {
-	r, err := recipients(addrs)
-	if err != nil {
-		return fmt.Errorf("mail: to: %w", err)
-	}
-	msg.ToRecipients = append(msg.ToRecipients, r...)
-	return nil
-}
-
-// AddCc adds Cc recipients (see AddTo).
-func (msg *Message) AddCc(addrs ...string) error {
-	r, err := recipients(addrs)
-	if err != nil {
-		return fmt.Errorf("mail: cc: %w", err)
-	}
-	msg.CcRecipients = append(msg.CcRecipients, r...)
-	return nil
-}
-
-// AddBcc adds Bcc recipients (see AddTo).
-func (msg *Message) AddBcc(addrs ...string) error {
-	r, err := recipients(addrs)
-	if err != nil {
-		return fmt.Errorf("mail: bcc: %w", err)
-	}
-	msg.BccRecipients = append(msg.BccRecipients, r...)
-	return nil
-}
-
-// AddReplyTo adds Reply-To addresses (see AddTo).
-func (msg *Message) AddReplyTo(addrs ...string) error {
-	r, err := recipients(addrs)
-	if err != nil {
-		return fmt.Errorf("mail: reply-to: %w", err)
-	}
-	msg.ReplyTo = append(msg.ReplyTo, r...)
-	return nil
-}
-
-// SetFrom sets the From address, to send as (or on behalf of) another
-// mailbox, such as a shared one the user may send as.
-func (msg *Message) SetFrom(addr string) error {
-	a, err := o365.ParseAddress(addr)
-	if err != nil {
-		return fmt.Errorf("mail: from: %w", err)
-	}
-	msg.From = o365.Recipient{EmailAddress: a}
-	return nil
-}
-
-// SetText sets a plain-text body.
-func (msg *Message) SetText(text string) {
-	msg.Body = o365.ItemBody{ContentType: o365.ContentText, Content: text}
-}
-
-// SetHTML sets an HTML body; inline images are referenced as
-// <img src="cid:CONTENT-ID"> (see AttachInline).
-func (msg *Message) SetHTML(html string) {
-	msg.Body = o365.ItemBody{ContentType: o365.ContentHTML, Content: html}
-}
-
-// AddCategory adds a category unless the message has it already.
-func (msg *Message) AddCategory(name string) {
-	if !slices.Contains(msg.Categories, name) {
-		msg.Categories = append(msg.Categories, name)
-	}
-}
-
-// SetFlag flags the message for follow-up; zero times are left out.
-func (msg *Message) SetFlag(start, due time.Time) {
-	f := &FollowupFlag{FlagStatus: FlagFlagged}
-	if !start.IsZero() {
-		d := o365.NewDateTimeTimeZone(start)
-		f.StartDateTime = &d
-	}
-	if !due.IsZero() {
-		d := o365.NewDateTimeTimeZone(due)
-		f.DueDateTime = &d
-	}
-	msg.Flag = f
-}
-
-// CompleteFlag marks the follow-up done at the given time (now when zero),
-// keeping the flag's start and due dates.
-func (msg *Message) CompleteFlag(at time.Time) {
-	if at.IsZero() {
-		at = time.Now()
-	}
-	f := cloneFlag(msg.Flag)
-	if f == nil {
-		f = &FollowupFlag{}
-	}
-	f.FlagStatus = FlagComplete
-	d := o365.NewDateTimeTimeZone(at)
-	f.CompletedDateTime = &d
-	msg.Flag = f
-}
-
-// ClearFlag removes the follow-up flag.
-func (msg *Message) ClearFlag() {
-	msg.Flag = &FollowupFlag{FlagStatus: FlagNotFlagged}
-}
-
-// ErrHeaderName is wrapped by AddHeader's error for a name Graph refuses.
-var ErrHeaderName = errors.New("mail: custom internet message headers must start with x- or X- and hold only printable ASCII without ':'")
-
-// AddHeader adds a custom internet message header. Graph only accepts
-// headers whose name starts with "x-".
-func (msg *Message) AddHeader(name, value string) error {
-	if err := checkHeader(name, value); err != nil {
-		return err
-	}
-	msg.InternetMessageHeaders = append(msg.InternetMessageHeaders, InternetMessageHeader{Name: name, Value: value})
-	return nil
-}
-
-func checkHeader(name, value string) error {
-	if len(name) < 3 || !strings.EqualFold(name[:2], "x-") {
-		return fmt.Errorf("%w: %q", ErrHeaderName, name)
-	}
-	for _, c := range name {
-		if c <= ' ' || c > '~' || c == ':' {
-			return fmt.Errorf("%w: %q", ErrHeaderName, name)
-		}
-	}
-	if strings.ContainsAny(value, "\r\n") {
-		return fmt.Errorf("mail: header %q: the value holds a line break", name)
+	if err := o365.Refresh(ctx, msg, nil); err != nil {
+		return fmt.Errorf("mail: refresh %q: %w", msg.ID, err)
 	}
 	return nil
 }
 
-// Header returns the value of an internet message header (case-insensitive
-// name), loaded with Select("internetMessageHeaders"), or "".
-func (msg *Message) Header(name string) string {
-	for _, h := range msg.InternetMessageHeaders {
-		if strings.EqualFold(h.Name, name) {
-			return h.Value
-		}
-	}
-	return ""
+// SendOptions tune Send; nil means the defaults.
+type SendOptions struct {
+	// WithoutSentCopy sends without keeping a copy in Sent Items
+	// (saveToSentItems: false; on drafts, PidTagDeleteAfterSubmit).
+	WithoutSentCopy bool
 }
-
-// SetExtendedProperty sets a single-value extended property, replacing one
-// with the same id.
-func (msg *Message) SetExtendedProperty(id, value string) {
-	for i, p := range msg.SingleValueExtendedProperties {
-		if strings.EqualFold(p.ID, id) {
-			msg.SingleValueExtendedProperties[i].Value = value
-			return
-		}
-	}
-	msg.SingleValueExtendedProperties = append(msg.SingleValueExtendedProperties, ExtendedProperty{ID: id, Value: value})
-}
-
-// ExtendedProperty returns the value of a single-value extended property
-// (loaded with $expand=singleValueExtendedProperties(...)), or "".
-func (msg *Message) ExtendedProperty(id string) string {
-	for _, p := range msg.SingleValueExtendedProperties {
-		if strings.EqualFold(p.ID, id) {
-			return p.Value
-		}
-	}
-	return ""
-}
-
-// DeferUntil delays delivery: the message stays in the Outbox until t
-// (PidTagDeferredSendTime).
-func (msg *Message) DeferUntil(t time.Time) {
-	msg.SetExtendedProperty(PropDeferredSendTime, t.UTC().Format(time.RFC3339))
-}
-
-// SendOption tunes Send.
-type SendOption func(*sendConfig)
-
-type sendConfig struct {
-	noSentCopy bool
-}
-
-// WithoutSentCopy sends without keeping a copy in Sent Items
-// (saveToSentItems: false; on drafts, PidTagDeleteAfterSubmit).
-func WithoutSentCopy() SendOption { return func(c *sendConfig) { c.noSentCopy = true } }
 
 // sendMailBody is the body of sendMail.
 type sendMailBody struct {
-	Message         map[string]json.RawMessage `json:"message"`
-	SaveToSentItems *bool                      `json:"saveToSentItems,omitempty"`
+	Message         map[string]jsontext.Value `json:"message"`
+	SaveToSentItems *bool                     `json:"saveToSentItems,omitzero"`
 }
 
-// Send sends the message.
+// Send sends the message; opts may be nil.
 //
 // A new message without large attachments is sent with one sendMail call.
 // A new message whose attachments do not fit in one request (any above 3 MB,
 // or more than 3 MB together) is created as a draft, its attachments are
-// uploaded (by upload session above 3 MB, up to the protocol's
-// MaxAttachmentSize), and the draft is sent. A draft (a message with an id)
-// has its changes saved and is sent.
+// uploaded (by upload session above 3 MB, up to outlook.MaxAttachmentSize),
+// and the draft is sent. A draft (a message with an id) has its changes
+// saved and is sent.
 //
 // Sending a draft is safe to repeat after a lost answer: when the send
 // request fails without a definite refusal, Send checks whether the draft is
@@ -482,22 +208,23 @@ type sendMailBody struct {
 // call is not retried after a transport failure (the engine retries POSTs
 // only when the answer proves they were not processed): use Save, then Send,
 // where exactly-once matters.
-func (msg *Message) Send(ctx context.Context, opts ...SendOption) error {
-	if err := msg.bound(); err != nil {
-		return err
+//
+// Graph: POST /me/sendMail (https://learn.microsoft.com/graph/api/user-sendmail)
+// and POST /me/messages/{id}/send
+// (https://learn.microsoft.com/graph/api/message-send).
+func (msg *Message) Send(ctx context.Context, opts *SendOptions) error {
+	if msg.Account() == nil {
+		return ErrUnbound
 	}
 	if msg.sent {
 		return ErrAlreadySent
 	}
-	var cfg sendConfig
-	for _, o := range opts {
-		o(&cfg)
-	}
+	noCopy := opts != nil && opts.WithoutSentCopy
 	var err error
-	if msg.ID == "" && msg.fitsOneRequest() {
-		err = msg.sendMail(ctx, cfg)
+	if !msg.Exists() && msg.fitsOneRequest() {
+		err = msg.sendMail(ctx, noCopy)
 	} else {
-		if cfg.noSentCopy {
+		if noCopy {
 			msg.SetExtendedProperty(PropDeleteAfterSubmit, "true")
 		}
 		if err = msg.Save(ctx); err == nil {
@@ -508,102 +235,74 @@ func (msg *Message) Send(ctx context.Context, opts ...SendOption) error {
 	return err
 }
 
-// inlineBudget is how much attachment content goes inside one request;
-// Graph caps a request at 4 MB and base64 adds a third.
-const inlineBudget = 3 << 20
-
 // fitsOneRequest reports whether the pending attachments can travel inside
 // the message JSON.
 func (msg *Message) fitsOneRequest() bool {
 	var total int64
 	for _, a := range msg.Attachments {
-		if a.pending() {
-			if a.kind() == "item" {
+		if a.Pending() {
+			if a.Kind() == outlook.KindItem {
 				return false
 			}
-			total += a.size() * 4 / 3
+			total += a.Len() * 4 / 3
 		}
 	}
-	return total <= inlineBudget
+	return total <= outlook.InlineBudget
 }
 
-func (msg *Message) sendMail(ctx context.Context, cfg sendConfig) error {
-	body, err := msg.fields()
+// withAttachments adds the pending attachments that fit in budget to a
+// creation body and returns the ones added.
+func (msg *Message) withAttachments(body map[string]jsontext.Value, budget int64, all bool) ([]*Attachment, error) {
+	p := msg.Account().Protocol()
+	var inlined []*Attachment
+	var atts []jsontext.Value
+	for _, a := range msg.Attachments {
+		if !a.Pending() {
+			continue
+		}
+		n := a.Len() * 4 / 3
+		if !all && ((a.Kind() != outlook.KindItem && a.Len() >= outlook.SessionThreshold) || n > budget) {
+			continue
+		}
+		raw, err := a.InlineJSON(p)
+		if err != nil {
+			return nil, err
+		}
+		budget -= n
+		atts = append(atts, raw)
+		inlined = append(inlined, a)
+	}
+	if len(atts) > 0 {
+		enc, err := o365.EncodeJSON(atts)
+		if err != nil {
+			return nil, err
+		}
+		body["attachments"] = enc
+	}
+	return inlined, nil
+}
+
+func (msg *Message) sendMail(ctx context.Context, noCopy bool) error {
+	body, err := o365.Changes(msg)
 	if err != nil {
 		return fmt.Errorf("mail: encoding the message: %w", err)
 	}
-	var atts []json.RawMessage
-	for _, a := range msg.Attachments {
-		if !a.pending() {
-			continue
-		}
-		raw, err := a.inlineJSON(msg.mb.acct.Protocol())
-		if err != nil {
-			return fmt.Errorf("mail: send: %w", err)
-		}
-		atts = append(atts, raw)
-	}
-	if len(atts) > 0 {
-		if body["attachments"], err = json.Marshal(atts); err != nil {
-			return err
-		}
+	inlined, err := msg.withAttachments(body, outlook.InlineBudget, true)
+	if err != nil {
+		return fmt.Errorf("mail: send: %w", err)
 	}
 	sb := sendMailBody{Message: body}
-	if cfg.noSentCopy {
+	if noCopy {
 		f := false
 		sb.SaveToSentItems = &f
 	}
-	if err := msg.mb.do(ctx, http.MethodPost, "sendMail", sb, nil); err != nil {
+	if _, err := msg.Account().Do(ctx, &o365.Request{Method: http.MethodPost, Path: "sendMail", Body: sb}, nil); err != nil {
 		return fmt.Errorf("mail: send: %w", err)
 	}
-	for _, a := range msg.Attachments {
-		a.src = nil
+	for _, a := range inlined {
+		a.Sent(msg.Account().Protocol())
 	}
 	return nil
-}
-
-// definite reports whether err proves the service did not do a request: an
-// answer the engine also takes as proof (429, or 503 with Retry-After, which
-// it has retried already within the account's RetryPolicy), or another
-// client error (a 4xx other than 408). Anything else (a transport failure,
-// a 5xx) may hide work done.
-func definite(err error) bool {
-	var apiErr *o365.Error
-	if !errors.As(err, &apiErr) {
-		return false
-	}
-	s := apiErr.StatusCode
-	return (s >= 400 && s < 500 && s != http.StatusRequestTimeout) ||
-		(s == http.StatusServiceUnavailable && apiErr.Header.Get("Retry-After") != "")
-}
-
-// maxUncertain bounds how often an uncertain action is checked and repeated.
-const maxUncertain = 4
-
-// once runs an action whose answer may be lost, such as a POST the engine
-// does not repeat after a transport failure. After a failure that is not
-// definite, done (when set) looks for the action's effect: when it finds
-// it, the lost answer was a success; otherwise the action is tried again,
-// at most maxUncertain times in all. An error of done says what it was
-// doing ("looking for the draft: ...").
-func once(ctx context.Context, try func() error, done func() (bool, error)) error {
-	var err error
-	for range maxUncertain {
-		if err = try(); err == nil || definite(err) || ctx.Err() != nil {
-			return err
-		}
-		if done == nil {
-			continue
-		}
-		found, derr := done()
-		if derr != nil {
-			return fmt.Errorf("%w (and %v)", err, derr)
-		}
-		if found {
-			return nil
-		}
-	}
-	return err
 }
 
 // sendSettle is how long Send waits after an uncertain failure before
@@ -624,9 +323,9 @@ func (msg *Message) sendDraft(ctx context.Context) error {
 		var st struct {
 			IsDraft bool `json:"isDraft"`
 		}
-		req := msg.mb.request(http.MethodGet, messagePath(msg.ID), nil)
+		req := msg.Request(http.MethodGet, "", nil)
 		req.Query = o365.NewQuery().Select("isDraft")
-		if _, err := msg.mb.acct.Do(ctx, req, &st); err != nil {
+		if _, err := msg.Account().Do(ctx, req, &st); err != nil {
 			if errors.Is(err, o365.ErrNotFound) {
 				return true, nil // sent and moved away
 			}
@@ -634,8 +333,8 @@ func (msg *Message) sendDraft(ctx context.Context) error {
 		}
 		return !st.IsDraft, nil
 	}
-	err := once(ctx, func() error {
-		return msg.mb.do(ctx, http.MethodPost, messagePath(msg.ID, "send"), nil, nil)
+	err := o365.Once(ctx, func() error {
+		return o365.Call(ctx, msg, http.MethodPost, "send", nil, nil)
 	}, sent)
 	if err != nil {
 		return fmt.Errorf("mail: send %q: %w", msg.ID, err)
@@ -650,191 +349,141 @@ func (msg *Message) sendDraft(ctx context.Context) error {
 // upload session above 3 MB).
 //
 // Creating is safe to repeat after a lost answer: the draft carries an id the
-// client chose, and after an uncertain failure Save looks for it before
-// creating again.
+// client chose (outlook.ClientIDProperty), and after an uncertain failure
+// Save looks for it before creating again.
+//
+// Graph: POST /me/messages (https://learn.microsoft.com/graph/api/user-post-messages),
+// PATCH /me/messages/{id} (https://learn.microsoft.com/graph/api/message-update).
 func (msg *Message) Save(ctx context.Context) error {
-	if err := msg.bound(); err != nil {
-		return err
+	if msg.Account() == nil {
+		return ErrUnbound
 	}
-	if msg.ID == "" {
-		if err := msg.create(ctx); err != nil {
-			return err
-		}
+	// Pending attachments are the program's, not the service's: the answer
+	// of a create or update does not list them.
+	pending := msg.Attachments
+	var err error
+	if !msg.Exists() {
+		err = msg.create(ctx)
 	} else {
-		patch, err := msg.Changes()
-		if err != nil {
-			return err
-		}
-		if len(patch) > 0 {
-			fresh, err := msg.mb.patch(ctx, messagePath(msg.ID), patch)
-			if err != nil {
-				return fmt.Errorf("mail: save %q: %w", msg.ID, err)
-			}
-			msg.merge(fresh)
-		}
+		err = o365.Save(ctx, msg)
 	}
-	for _, a := range msg.Attachments {
-		if !a.pending() {
-			continue
-		}
-		if err := a.upload(ctx, msg); err != nil {
-			return err
-		}
-	}
-	msg.orig = msg.snapshot()
-	return nil
-}
-
-// merge takes the server's read-only fields of fresh and keeps msg's
-// attachments and local state.
-func (msg *Message) merge(fresh *Message) {
-	atts, mb, folder := msg.Attachments, msg.mb, msg.folder
-	*msg = *fresh
-	msg.Attachments, msg.mb, msg.folder = atts, mb, folder
-	msg.orig = msg.snapshot()
-}
-
-func (msg *Message) create(ctx context.Context) error {
-	clientID := newClientID()
-	msg.SetExtendedProperty(propClientID, clientID)
-	body, err := msg.fields()
 	if err != nil {
-		return fmt.Errorf("mail: encoding the message: %w", err)
-	}
-	// Small attachments ride along while they fit; the rest is uploaded after.
-	var inlined []*Attachment
-	var atts []json.RawMessage
-	var budget int64 = inlineBudget
-	for _, a := range msg.Attachments {
-		if !a.pending() || (a.kind() != "item" && a.size() >= simpleAttachLimit) || a.size()*4/3 > budget {
-			continue
+		if msg.Exists() {
+			return fmt.Errorf("mail: save %q: %w", msg.ID, err)
 		}
-		raw, err := a.inlineJSON(msg.mb.acct.Protocol())
-		if err != nil {
-			return fmt.Errorf("mail: save: %w", err)
-		}
-		budget -= a.size() * 4 / 3
-		atts = append(atts, raw)
-		inlined = append(inlined, a)
-	}
-	if len(atts) > 0 {
-		if body["attachments"], err = json.Marshal(atts); err != nil {
-			return err
-		}
-	}
-	path := "messages"
-	if msg.folder != "" {
-		path = folderPath(msg.folder, "messages")
-	}
-	var fresh Message
-	err = msg.mb.createOnce(ctx, path, body, clientID, &fresh)
-	if err != nil {
 		return fmt.Errorf("mail: save new message: %w", err)
 	}
-	for _, a := range inlined {
-		// The answer does not list the attachments; they are known by name
-		// until loaded again.
-		a.ODataType = msg.mb.acct.Protocol().Keyword(o365.KeywordFileAttachmentType)
-		if a.kind() == "item" {
-			a.ODataType = msg.mb.acct.Protocol().Keyword(o365.KeywordItemAttachmentType)
+	msg.Attachments = pending
+	known := map[string]bool{}
+	for _, a := range pending {
+		if a.ID != "" {
+			known[a.ID] = true
 		}
-		a.src = nil
 	}
-	msg.merge(&fresh)
+	for _, a := range pending {
+		if err := outlook.Upload(ctx, msg, a, known); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
-// patch PATCHes absolute values onto a message. Repeating such a PATCH is
-// harmless, so the engine may retry it after an uncertain failure, under the
-// account's RetryPolicy.
-func (m *Mailbox) patch(ctx context.Context, path string, body any) (*Message, error) {
-	var fresh Message
-	req := m.request(http.MethodPatch, path, body)
-	req.Idempotent = true
-	if _, err := m.acct.Do(ctx, req, &fresh); err != nil {
-		return nil, err
+// create POSTs the message with the attachments that fit, exactly once.
+func (msg *Message) create(ctx context.Context) error {
+	clientID := o365.NewClientID()
+	msg.SetExtendedProperty(outlook.ClientIDProperty, clientID)
+	body, err := o365.Changes(msg)
+	if err != nil {
+		return fmt.Errorf("encoding the message: %w", err)
 	}
-	return &fresh, nil
+	// Small attachments ride along while they fit; the rest is uploaded after.
+	inlined, err := msg.withAttachments(body, outlook.InlineBudget, false)
+	if err != nil {
+		return err
+	}
+	if err := createOnce(ctx, msg, msg.Path(), body, clientID); err != nil {
+		return err
+	}
+	for _, a := range inlined {
+		a.Sent(msg.Account().Protocol())
+	}
+	return nil
 }
 
-// createOnce POSTs body to path; after an uncertain failure it looks for a
-// message carrying clientID before posting again.
-func (m *Mailbox) createOnce(ctx context.Context, path string, body any, clientID string, out *Message) error {
-	return once(ctx, func() error {
-		return m.do(ctx, http.MethodPost, path, body, out)
+// createOnce POSTs body to path and makes the created message msg's state;
+// after an uncertain failure it looks for a message carrying clientID
+// before posting again.
+func createOnce(ctx context.Context, msg *Message, path string, body any, clientID string) error {
+	acct := msg.Account()
+	err := o365.Once(ctx, func() error {
+		_, err := acct.Do(ctx, &o365.Request{Method: http.MethodPost, Path: path, Body: body}, msg)
+		return err
 	}, func() (bool, error) {
-		found, err := m.findByClientID(ctx, clientID)
-		if err != nil {
-			return false, fmt.Errorf("looking for the draft: %w", err)
+		q := o365.NewQuery().Filter(outlook.ClientIDFilter(clientID)).Top(1)
+		for found, err := range listMessages(ctx, acct, "messages", q) {
+			if err != nil {
+				return false, fmt.Errorf("looking for the draft: %w", err)
+			}
+			*msg = *found
+			return true, nil
 		}
-		if found != nil {
-			*out = *found
-		}
-		return found != nil, nil
+		return false, nil
 	})
-}
-
-// findByClientID returns the message carrying the client-chosen id, or nil.
-func (m *Mailbox) findByClientID(ctx context.Context, clientID string) (*Message, error) {
-	q := o365.NewQuery().Filter(o365.Any("singleValueExtendedProperties", "ep",
-		o365.And(o365.Eq("ep/id", propClientID), o365.Eq("ep/value", clientID)))).Top(1)
-	for msg, err := range m.Messages(ctx, q) {
-		return msg, err
+	if err != nil {
+		return err
 	}
-	return nil, nil
+	return o365.Bind(msg, acct, messagePath(msg.ID))
 }
 
 // MarkRead marks the message read (true) or unread (false).
+//
+// Graph: PATCH /me/messages/{id}
+// (https://learn.microsoft.com/graph/api/message-update).
 func (msg *Message) MarkRead(ctx context.Context, read bool) error {
-	if err := msg.needID(); err != nil {
+	if err := o365.Ready(msg); err != nil {
 		return err
 	}
-	if _, err := msg.mb.patch(ctx, messagePath(msg.ID), map[string]bool{"isRead": read}); err != nil {
+	// Only isRead is sent, whatever else was edited; repeating it is
+	// harmless, so the engine may retry it.
+	req := msg.Request(http.MethodPatch, "", map[string]bool{"isRead": read})
+	req.Idempotent = true
+	if _, err := msg.Account().Do(ctx, req, nil); err != nil {
 		return fmt.Errorf("mail: mark %q: %w", msg.ID, err)
 	}
 	msg.IsRead = read
-	if msg.orig != nil {
-		// A new snapshot: the copies WithResource makes share the old one.
-		o := *msg.orig
-		o.IsRead = read
-		msg.orig = &o
-	}
 	return nil
 }
 
 // Move moves the message to a folder (id or well-known name). The message
 // takes the moved copy's fields, including its new id.
+//
+// Graph: POST /me/messages/{id}/move
+// (https://learn.microsoft.com/graph/api/message-move).
 func (msg *Message) Move(ctx context.Context, dest string) error {
-	if err := msg.needID(); err != nil {
-		return err
-	}
-	var fresh Message
-	if err := msg.mb.do(ctx, http.MethodPost, messagePath(msg.ID, "move"), destination{dest}, &fresh); err != nil {
+	if err := o365.Call(ctx, msg, http.MethodPost, "move", destination{dest}, msg); err != nil {
 		return fmt.Errorf("mail: move %q: %w", msg.ID, err)
 	}
-	msg.merge(&fresh)
-	return nil
+	return o365.Bind(msg, msg.Account(), messagePath(msg.ID))
 }
 
 // Copy copies the message to a folder and returns the copy.
+//
+// Graph: POST /me/messages/{id}/copy
+// (https://learn.microsoft.com/graph/api/message-copy).
 func (msg *Message) Copy(ctx context.Context, dest string) (*Message, error) {
-	if err := msg.needID(); err != nil {
-		return nil, err
-	}
 	var c Message
-	if err := msg.mb.do(ctx, http.MethodPost, messagePath(msg.ID, "copy"), destination{dest}, &c); err != nil {
+	if err := o365.Call(ctx, msg, http.MethodPost, "copy", destination{dest}, &c); err != nil {
 		return nil, fmt.Errorf("mail: copy %q: %w", msg.ID, err)
 	}
-	c.bind(msg.mb)
-	return &c, nil
+	return &c, o365.Bind(&c, msg.Account(), messagePath(c.ID))
 }
 
 // Delete deletes the message (it goes to Deleted Items on Exchange).
+//
+// Graph: DELETE /me/messages/{id}
+// (https://learn.microsoft.com/graph/api/message-delete).
 func (msg *Message) Delete(ctx context.Context) error {
-	if err := msg.needID(); err != nil {
-		return err
-	}
-	if err := msg.mb.do(ctx, http.MethodDelete, messagePath(msg.ID), nil, nil); err != nil {
+	if err := o365.Delete(ctx, msg); err != nil {
 		return fmt.Errorf("mail: delete %q: %w", msg.ID, err)
 	}
 	return nil
@@ -843,23 +492,32 @@ func (msg *Message) Delete(ctx context.Context) error {
 // commentBody is the body of reply, replyAll, forward and their create*
 // drafts.
 type commentBody struct {
-	Comment      string           `json:"comment,omitempty"`
-	ToRecipients []o365.Recipient `json:"toRecipients,omitempty"`
+	Comment      string           `json:"comment,omitzero"`
+	ToRecipients []o365.Recipient `json:"toRecipients,omitzero"`
 }
 
 // Reply sends a reply to the sender with comment above the quoted message.
 // Like sendMail, the action is not repeated after a transport failure; use
 // CreateReply and Send where exactly-once matters.
+//
+// Graph: POST /me/messages/{id}/reply
+// (https://learn.microsoft.com/graph/api/message-reply).
 func (msg *Message) Reply(ctx context.Context, comment string) error {
 	return msg.respond(ctx, "reply", commentBody{Comment: comment})
 }
 
 // ReplyAll sends a reply to the sender and every recipient (see Reply).
+//
+// Graph: POST /me/messages/{id}/replyAll
+// (https://learn.microsoft.com/graph/api/message-replyall).
 func (msg *Message) ReplyAll(ctx context.Context, comment string) error {
 	return msg.respond(ctx, "replyAll", commentBody{Comment: comment})
 }
 
 // Forward forwards the message to addrs with comment (see Reply).
+//
+// Graph: POST /me/messages/{id}/forward
+// (https://learn.microsoft.com/graph/api/message-forward).
 func (msg *Message) Forward(ctx context.Context, comment string, to ...string) error {
 	r, err := recipients(to)
 	if err != nil {
@@ -872,10 +530,7 @@ func (msg *Message) Forward(ctx context.Context, comment string, to ...string) e
 }
 
 func (msg *Message) respond(ctx context.Context, action string, body commentBody) error {
-	if err := msg.needID(); err != nil {
-		return err
-	}
-	if err := msg.mb.do(ctx, http.MethodPost, messagePath(msg.ID, action), body, nil); err != nil {
+	if err := o365.Call(ctx, msg, http.MethodPost, action, body, nil); err != nil {
 		return fmt.Errorf("mail: %s %q: %w", action, msg.ID, err)
 	}
 	return nil
@@ -883,17 +538,26 @@ func (msg *Message) respond(ctx context.Context, action string, body commentBody
 
 // CreateReply creates a reply draft (recipients, "RE:" subject and quoted
 // body filled in by the service) to edit and Send.
+//
+// Graph: POST /me/messages/{id}/createReply
+// (https://learn.microsoft.com/graph/api/message-createreply).
 func (msg *Message) CreateReply(ctx context.Context) (*Message, error) {
 	return msg.createResponse(ctx, "createReply", nil)
 }
 
 // CreateReplyAll creates a reply-all draft (see CreateReply).
+//
+// Graph: POST /me/messages/{id}/createReplyAll
+// (https://learn.microsoft.com/graph/api/message-createreplyall).
 func (msg *Message) CreateReplyAll(ctx context.Context) (*Message, error) {
 	return msg.createResponse(ctx, "createReplyAll", nil)
 }
 
 // CreateForward creates a forward draft ("FW:" subject, quoted body) for
 // addrs; more recipients can be added before Send.
+//
+// Graph: POST /me/messages/{id}/createForward
+// (https://learn.microsoft.com/graph/api/message-createforward).
 func (msg *Message) CreateForward(ctx context.Context, to ...string) (*Message, error) {
 	r, err := recipients(to)
 	if err != nil {
@@ -910,20 +574,20 @@ type responseDraftBody struct {
 }
 
 func (msg *Message) createResponse(ctx context.Context, action string, to []o365.Recipient) (*Message, error) {
-	if err := msg.needID(); err != nil {
+	if err := o365.Ready(msg); err != nil {
 		return nil, err
 	}
-	clientID := newClientID()
+	clientID := o365.NewClientID()
 	part := map[string]any{
-		"singleValueExtendedProperties": []ExtendedProperty{{ID: propClientID, Value: clientID}},
+		"singleValueExtendedProperties": []ExtendedProperty{{ID: outlook.ClientIDProperty, Value: clientID}},
 	}
 	if len(to) > 0 {
 		part["toRecipients"] = to
 	}
-	var d Message
-	if err := msg.mb.createOnce(ctx, messagePath(msg.ID, action), responseDraftBody{Message: part}, clientID, &d); err != nil {
+	d := &Message{}
+	_ = o365.BindNew(d, msg.Account(), "messages")
+	if err := createOnce(ctx, d, msg.Path()+"/"+action, responseDraftBody{Message: part}, clientID); err != nil {
 		return nil, fmt.Errorf("mail: %s %q: %w", action, msg.ID, err)
 	}
-	d.bind(msg.mb)
-	return &d, nil
+	return d, nil
 }

@@ -22,13 +22,15 @@ import (
 // request at 4 MB, and the message travels base64-encoded.
 const maxMIMESend = 3 << 20
 
-// MIME streams the message in RFC 5322 form (an .eml file) to w.
-func (msg *Message) MIME(ctx context.Context, w io.Writer) (int64, error) {
-	if err := msg.needID(); err != nil {
+// DownloadMIME streams the message in RFC 5322 form (an .eml file) to w.
+//
+// Graph: GET /me/messages/{id}/$value
+// (https://learn.microsoft.com/graph/api/message-get).
+func (msg *Message) DownloadMIME(ctx context.Context, w io.Writer) (int64, error) {
+	if err := o365.Ready(msg); err != nil {
 		return 0, err
 	}
-	req := msg.mb.request(http.MethodGet, messagePath(msg.ID, "$value"), nil)
-	n, err := msg.mb.acct.Download(ctx, req, w)
+	n, err := msg.Account().Download(ctx, msg.Request(http.MethodGet, "$value", nil), w)
 	if err != nil {
 		return n, fmt.Errorf("mail: MIME of %q: %w", msg.ID, err)
 	}
@@ -38,6 +40,9 @@ func (msg *Message) MIME(ctx context.Context, w io.Writer) (int64, error) {
 // SendMIME sends a message written in MIME (RFC 5322), such as an .eml file:
 // Graph takes it base64-encoded as text/plain. Like sendMail, the request is
 // not repeated after a transport failure.
+//
+// Graph: POST /me/sendMail with a MIME body
+// (https://learn.microsoft.com/graph/api/user-sendmail).
 func (m *Mailbox) SendMIME(ctx context.Context, r io.Reader) error {
 	raw, err := io.ReadAll(io.LimitReader(r, maxMIMESend+1))
 	if err != nil {
@@ -50,8 +55,7 @@ func (m *Mailbox) SendMIME(ctx context.Context, r io.Reader) error {
 		return fmt.Errorf("mail: send MIME: not an RFC 5322 message: %w", err)
 	}
 	body := []byte(base64.StdEncoding.EncodeToString(raw))
-	req := m.request(http.MethodPost, "sendMail", body)
-	req.ContentType = "text/plain"
+	req := &o365.Request{Method: http.MethodPost, Path: "sendMail", Body: body, ContentType: "text/plain"}
 	if _, err := m.acct.Do(ctx, req, nil); err != nil {
 		return fmt.Errorf("mail: send MIME: %w", err)
 	}

@@ -40,7 +40,7 @@ func TestMIMESendExportAndItemAttachments(t *testing.T) {
 			alice := mailbox(t, srv, proto, sandbox.DemoUser)
 			bob := mailbox(t, srv, proto, sandbox.DemoBob)
 			must(t, alice.SendMIME(ctx, strings.NewReader(rawEML)))
-			got := collect(t, bob.Inbox().Messages(ctx, o365.NewQuery().Filter(o365.Eq("subject", "Café menu"))))
+			got := collect(t, bob.Inbox().ListMessages(ctx, o365.NewQuery().Filter(o365.Eq("subject", "Café menu"))))
 			if len(got) != 1 || !strings.Contains(got[0].Body.Content, "Soup of the day") || !got[0].HasAttachments {
 				t.Fatalf("MIME message delivered as %d", len(got))
 			}
@@ -50,7 +50,7 @@ func TestMIMESendExportAndItemAttachments(t *testing.T) {
 
 			// Export as .eml and read it back with the package's parser.
 			var eml bytes.Buffer
-			_, err := got[0].MIME(ctx, &eml)
+			_, err := got[0].DownloadMIME(ctx, &eml)
 			must(t, err)
 			parsed, err := mail.ParseMIME(bytes.NewReader(eml.Bytes()))
 			must(t, err)
@@ -71,9 +71,9 @@ func TestMIMESendExportAndItemAttachments(t *testing.T) {
 			must(t, err)
 			_, err = fw.AttachBytes("menu.eml", eml.Bytes())
 			must(t, err)
-			must(t, fw.Send(ctx))
+			must(t, fw.Send(ctx, nil))
 			carol := mailbox(t, srv, proto, sandbox.DemoCarol)
-			in := collect(t, carol.Inbox().Messages(ctx, o365.NewQuery().Filter(o365.Eq("subject", "Attached items"))))
+			in := collect(t, carol.Inbox().ListMessages(ctx, o365.NewQuery().Filter(o365.Eq("subject", "Attached items"))))
 			if len(in) != 1 {
 				t.Fatalf("Carol got %d", len(in))
 			}
@@ -81,7 +81,7 @@ func TestMIMESendExportAndItemAttachments(t *testing.T) {
 			var kinds []string
 			for _, a := range atts {
 				kinds = append(kinds, a.Kind())
-				m, err := a.Message(ctx)
+				m, err := mail.ReadAttachedMessage(ctx, a)
 				must(t, err)
 				switch a.Kind() {
 				case "item":
@@ -101,9 +101,9 @@ func TestMIMESendExportAndItemAttachments(t *testing.T) {
 
 			// Save them: sanitised names, no overwrite.
 			dir := t.TempDir()
-			paths, err := in[0].SaveAttachments(ctx, dir)
+			paths, err := in[0].DownloadAttachments(ctx, dir)
 			must(t, err)
-			again, err := in[0].SaveAttachments(ctx, dir)
+			again, err := in[0].DownloadAttachments(ctx, dir)
 			must(t, err)
 			var names []string
 			for _, p := range append(paths, again...) {
@@ -136,11 +136,11 @@ func TestSaveAttachmentHostileNames(t *testing.T) {
 		_, err := m.AttachBytes(name, []byte(name))
 		must(t, err)
 	}
-	must(t, m.Send(ctx))
+	must(t, m.Send(ctx, nil))
 	bob := mailbox(t, srv, graph, sandbox.DemoBob)
-	got := collect(t, bob.Inbox().Messages(ctx, o365.NewQuery().Filter(o365.Eq("subject", "hostile"))))
+	got := collect(t, bob.Inbox().ListMessages(ctx, o365.NewQuery().Filter(o365.Eq("subject", "hostile"))))
 	dir := t.TempDir()
-	paths, err := got[0].SaveAttachments(ctx, dir)
+	paths, err := got[0].DownloadAttachments(ctx, dir)
 	must(t, err)
 	var names []string
 	for _, p := range paths {

@@ -3,7 +3,10 @@ package mail
 import (
 	"time"
 
+	"github.com/go-json-experiment/json/jsontext"
+
 	"github.com/o365go/o365"
+	"github.com/o365go/o365/outlook"
 )
 
 // Importance values of Message.Importance.
@@ -54,44 +57,25 @@ func WellKnownFolders() []string {
 // FollowupFlag is Graph's followupFlag: a message's flag with its dates.
 type FollowupFlag struct {
 	// FlagStatus is FlagNotFlagged, FlagFlagged or FlagComplete.
-	FlagStatus        string                 `json:"flagStatus,omitempty"`
-	StartDateTime     *o365.DateTimeTimeZone `json:"startDateTime,omitempty"`
-	DueDateTime       *o365.DateTimeTimeZone `json:"dueDateTime,omitempty"`
-	CompletedDateTime *o365.DateTimeTimeZone `json:"completedDateTime,omitempty"`
+	FlagStatus        string                 `json:"flagStatus,omitzero"`
+	StartDateTime     *o365.DateTimeTimeZone `json:"startDateTime,omitzero"`
+	DueDateTime       *o365.DateTimeTimeZone `json:"dueDateTime,omitzero"`
+	CompletedDateTime *o365.DateTimeTimeZone `json:"completedDateTime,omitzero"`
 }
 
 // InternetMessageHeader is one RFC 5322 header of a message. Custom headers
 // sent through Graph must start with "x-" (see Message.AddHeader).
 type InternetMessageHeader struct {
-	Name  string `json:"name"`
-	Value string `json:"value"`
+	Name  string `json:"name,omitzero"`
+	Value string `json:"value,omitzero"`
 }
 
 // ExtendedProperty is a MAPI property not exposed by the message resource
 // (singleValueLegacyExtendedProperty), such as "SystemTime 0x3FEF".
-type ExtendedProperty struct {
-	ID    string `json:"id"`
-	Value string `json:"value"`
-}
+type ExtendedProperty = outlook.ExtendedProperty
 
 // MultiValueExtendedProperty is a multi-valued MAPI property.
-type MultiValueExtendedProperty struct {
-	ID    string   `json:"id"`
-	Value []string `json:"value"`
-}
-
-// Folder is Graph's mailFolder, bound to the mailbox it came from.
-type Folder struct {
-	ID               string `json:"id,omitempty"`
-	DisplayName      string `json:"displayName,omitempty"`
-	ParentFolderID   string `json:"parentFolderId,omitempty"`
-	ChildFolderCount int    `json:"childFolderCount,omitempty"`
-	UnreadItemCount  int    `json:"unreadItemCount,omitempty"`
-	TotalItemCount   int    `json:"totalItemCount,omitempty"`
-	IsHidden         bool   `json:"isHidden,omitempty"`
-
-	mb *Mailbox
-}
+type MultiValueExtendedProperty = outlook.MultiValueExtendedProperty
 
 // AutomaticReplies status values.
 const (
@@ -110,46 +94,99 @@ const (
 // AutomaticRepliesSetting is the mailbox's out-of-office configuration.
 type AutomaticRepliesSetting struct {
 	// Status is AutoReplyDisabled, AutoReplyAlwaysEnabled or AutoReplyScheduled.
-	Status string `json:"status,omitempty"`
+	Status string `json:"status,omitzero"`
 	// ExternalAudience is AudienceNone, AudienceContactsOnly or AudienceAll.
-	ExternalAudience       string                 `json:"externalAudience,omitempty"`
-	ScheduledStartDateTime *o365.DateTimeTimeZone `json:"scheduledStartDateTime,omitempty"`
-	ScheduledEndDateTime   *o365.DateTimeTimeZone `json:"scheduledEndDateTime,omitempty"`
-	InternalReplyMessage   string                 `json:"internalReplyMessage,omitempty"`
-	ExternalReplyMessage   string                 `json:"externalReplyMessage,omitempty"`
+	ExternalAudience       string                 `json:"externalAudience,omitzero"`
+	ScheduledStartDateTime *o365.DateTimeTimeZone `json:"scheduledStartDateTime,omitzero"`
+	ScheduledEndDateTime   *o365.DateTimeTimeZone `json:"scheduledEndDateTime,omitzero"`
+	InternalReplyMessage   string                 `json:"internalReplyMessage,omitzero"`
+	ExternalReplyMessage   string                 `json:"externalReplyMessage,omitzero"`
 }
 
-// TimeZoneBase names a time zone (Windows or IANA name).
-type TimeZoneBase struct {
-	Name string `json:"name,omitempty"`
+// TimeZone is Graph's timeZoneBase, and its customTimeZone kind: a zone by
+// name (Windows or IANA), or a custom zone with its own offsets and
+// daylight-saving rules, as Exchange stores one for working hours.
+type TimeZone struct {
+	// ODataType is "#microsoft.graph.customTimeZone" for a custom zone.
+	ODataType string `json:"@odata.type,omitzero"`
+	Name      string `json:"name,omitzero"`
+	// Bias is the zone's offset from UTC in minutes, west positive (UTC-5
+	// is 300), for a custom zone.
+	Bias           int                     `json:"bias,omitzero"`
+	StandardOffset *StandardTimeZoneOffset `json:"standardOffset,omitzero"`
+	DaylightOffset *DaylightTimeZoneOffset `json:"daylightOffset,omitzero"`
+}
+
+// StandardTimeZoneOffset is when a custom zone goes to standard time: on the
+// DayOccurrence-th (1-5) DayOfWeek of Month at Time ("02:00:00.0000000"),
+// every year unless Year is set.
+type StandardTimeZoneOffset struct {
+	Time          string `json:"time,omitzero"`
+	DayOccurrence int    `json:"dayOccurrence,omitzero"`
+	DayOfWeek     string `json:"dayOfWeek,omitzero"`
+	Month         int    `json:"month,omitzero"`
+	Year          int    `json:"year,omitzero"`
+}
+
+// DaylightTimeZoneOffset is when a custom zone goes to daylight-saving time,
+// and the minutes DaylightBias adds to its Bias then (-60 for an hour).
+type DaylightTimeZoneOffset struct {
+	Time          string `json:"time,omitzero"`
+	DayOccurrence int    `json:"dayOccurrence,omitzero"`
+	DayOfWeek     string `json:"dayOfWeek,omitzero"`
+	Month         int    `json:"month,omitzero"`
+	Year          int    `json:"year,omitzero"`
+	DaylightBias  int    `json:"daylightBias,omitzero"`
 }
 
 // WorkingHours is the user's working week.
 type WorkingHours struct {
 	// DaysOfWeek holds lower-case English day names ("monday").
-	DaysOfWeek []string `json:"daysOfWeek,omitempty"`
+	DaysOfWeek []string `json:"daysOfWeek,omitzero"`
 	// StartTime and EndTime are times of day, "08:00:00.0000000".
-	StartTime string        `json:"startTime,omitempty"`
-	EndTime   string        `json:"endTime,omitempty"`
-	TimeZone  *TimeZoneBase `json:"timeZone,omitempty"`
+	StartTime string    `json:"startTime,omitzero"`
+	EndTime   string    `json:"endTime,omitzero"`
+	TimeZone  *TimeZone `json:"timeZone,omitzero"`
 }
 
 // LocaleInfo is a language and its display name.
 type LocaleInfo struct {
-	Locale      string `json:"locale,omitempty"`
-	DisplayName string `json:"displayName,omitempty"`
+	Locale      string `json:"locale,omitzero"`
+	DisplayName string `json:"displayName,omitzero"`
 }
 
-// MailboxSettings is Graph's mailboxSettings. Nil and empty fields are left
-// unchanged by UpdateSettings.
+// MailboxSettings is Graph's mailboxSettings: automatic replies, time zone,
+// working hours, language and formats. Get it with Mailbox.GetSettings, edit
+// it and Save it: only the changes are sent.
 type MailboxSettings struct {
-	ArchiveFolder           string                   `json:"archiveFolder,omitempty"`
-	AutomaticRepliesSetting *AutomaticRepliesSetting `json:"automaticRepliesSetting,omitempty"`
-	TimeZone                string                   `json:"timeZone,omitempty"`
-	Language                *LocaleInfo              `json:"language,omitempty"`
-	WorkingHours            *WorkingHours            `json:"workingHours,omitempty"`
-	DateFormat              string                   `json:"dateFormat,omitempty"`
-	TimeFormat              string                   `json:"timeFormat,omitempty"`
+	o365.Object
+	ArchiveFolder           string                   `json:"archiveFolder,omitzero"`
+	AutomaticRepliesSetting *AutomaticRepliesSetting `json:"automaticRepliesSetting,omitzero"`
+	// TimeZone is the mailbox's zone, a Windows or IANA name.
+	TimeZone   string      `json:"timeZone,omitzero"`
+	Language   *LocaleInfo `json:"language,omitzero"`
+	DateFormat string      `json:"dateFormat,omitzero"`
+	TimeFormat string      `json:"timeFormat,omitzero"`
+	// DelegateMeetingMessageDeliveryOptions is
+	// "sendToDelegateAndInformationToPrincipal",
+	// "sendToDelegateAndPrincipal" or "sendToDelegateOnly".
+	DelegateMeetingMessageDeliveryOptions string        `json:"delegateMeetingMessageDeliveryOptions,omitzero"`
+	WorkingHours                          *WorkingHours `json:"workingHours,omitzero"`
+	UserPurpose                           string        `json:"userPurpose,omitzero" o365:"readonly"`
+}
+
+// UnmarshalJSONFrom decodes the settings and keeps their JSON (see
+// o365.Object).
+func (s *MailboxSettings) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	type plain MailboxSettings
+	return o365.DecodeObject(d, (*plain)(s))
+}
+
+// MarshalJSON encodes the settings as the service sent them, with the
+// program's changes (see o365.Object).
+func (s MailboxSettings) MarshalJSON() ([]byte, error) {
+	type plain MailboxSettings
+	return o365.MarshalObject((*plain)(&s))
 }
 
 // timeOrZero parses an instant for display; a zero time on failure.

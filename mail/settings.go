@@ -4,30 +4,44 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/o365go/o365"
 )
 
-// Settings loads the mailbox settings: automatic replies, time zone,
-// working hours, language, formats.
-func (m *Mailbox) Settings(ctx context.Context) (*MailboxSettings, error) {
-	var s MailboxSettings
-	if err := m.do(ctx, http.MethodGet, "mailboxSettings", nil, &s); err != nil {
-		return nil, fmt.Errorf("mail: mailbox settings: %w", err)
-	}
-	return &s, nil
+// Settings returns the mailbox settings without a request: set the fields
+// to change and Save them (only what is set is sent), or Refresh them.
+func (m *Mailbox) Settings() *MailboxSettings {
+	s := &MailboxSettings{}
+	_ = o365.Bind(s, m.acct, "mailboxSettings")
+	return s
 }
 
-// UpdateSettings PATCHes the settings set in s (empty fields are left as
-// they are) and returns the settings the service then holds.
-func (m *Mailbox) UpdateSettings(ctx context.Context, s *MailboxSettings) (*MailboxSettings, error) {
-	var out MailboxSettings
-	if err := m.do(ctx, http.MethodPatch, "mailboxSettings", s, &out); err != nil {
-		return nil, fmt.Errorf("mail: update mailbox settings: %w", err)
+// GetSettings loads the mailbox settings: automatic replies, time zone,
+// working hours, language, formats. Edit them and Save them: only the
+// changes are sent.
+//
+// Graph: GET /me/mailboxSettings
+// (https://learn.microsoft.com/graph/api/user-get-mailboxsettings).
+func (m *Mailbox) GetSettings(ctx context.Context) (*MailboxSettings, error) {
+	s, err := o365.Get[MailboxSettings](ctx, m.acct, &o365.Request{Path: "mailboxSettings"})
+	if err != nil {
+		return nil, fmt.Errorf("mail: mailbox settings: %w", err)
 	}
-	return &out, nil
+	return s, nil
+}
+
+// Save PATCHes the settings changed since they were loaded (for settings
+// from Mailbox.Settings, those set); the settings then hold what the
+// service answered.
+//
+// Graph: PATCH /me/mailboxSettings
+// (https://learn.microsoft.com/graph/api/user-update-mailboxsettings).
+func (s *MailboxSettings) Save(ctx context.Context) error {
+	if err := o365.Save(ctx, s); err != nil {
+		return fmt.Errorf("mail: update mailbox settings: %w", err)
+	}
+	return nil
 }
 
 // AutoReply describes automatic replies to turn on.
@@ -44,6 +58,9 @@ type AutoReply struct {
 
 // SetAutoReply turns automatic replies on, always or between a.Start and
 // a.End.
+//
+// Graph: PATCH /me/mailboxSettings
+// (https://learn.microsoft.com/graph/api/user-update-mailboxsettings).
 func (m *Mailbox) SetAutoReply(ctx context.Context, a AutoReply) error {
 	set := &AutomaticRepliesSetting{
 		Status:               AutoReplyAlwaysEnabled,
@@ -65,29 +82,42 @@ func (m *Mailbox) SetAutoReply(ctx context.Context, a AutoReply) error {
 		set.Status = AutoReplyScheduled
 		set.ScheduledStartDateTime, set.ScheduledEndDateTime = &start, &end
 	}
-	_, err := m.UpdateSettings(ctx, &MailboxSettings{AutomaticRepliesSetting: set})
-	return err
+	s := m.Settings()
+	s.AutomaticRepliesSetting = set
+	return s.Save(ctx)
 }
 
 // DisableAutoReply turns automatic replies off (their texts are kept).
+//
+// Graph: PATCH /me/mailboxSettings
+// (https://learn.microsoft.com/graph/api/user-update-mailboxsettings).
 func (m *Mailbox) DisableAutoReply(ctx context.Context) error {
-	_, err := m.UpdateSettings(ctx, &MailboxSettings{AutomaticRepliesSetting: &AutomaticRepliesSetting{Status: AutoReplyDisabled}})
-	return err
+	s := m.Settings()
+	s.AutomaticRepliesSetting = &AutomaticRepliesSetting{Status: AutoReplyDisabled}
+	return s.Save(ctx)
 }
 
 // SetTimeZone sets the mailbox's time zone (a Windows or IANA name).
+//
+// Graph: PATCH /me/mailboxSettings
+// (https://learn.microsoft.com/graph/api/user-update-mailboxsettings).
 func (m *Mailbox) SetTimeZone(ctx context.Context, zone string) error {
 	if zone == "" {
 		return errors.New("mail: set time zone: empty name")
 	}
-	_, err := m.UpdateSettings(ctx, &MailboxSettings{TimeZone: zone})
-	return err
+	s := m.Settings()
+	s.TimeZone = zone
+	return s.Save(ctx)
 }
 
 // SetWorkingHours sets the working week.
+//
+// Graph: PATCH /me/mailboxSettings
+// (https://learn.microsoft.com/graph/api/user-update-mailboxsettings).
 func (m *Mailbox) SetWorkingHours(ctx context.Context, wh WorkingHours) error {
-	_, err := m.UpdateSettings(ctx, &MailboxSettings{WorkingHours: &wh})
-	return err
+	s := m.Settings()
+	s.WorkingHours = &wh
+	return s.Save(ctx)
 }
 
 // ScheduledStart returns the start of scheduled automatic replies (zero when

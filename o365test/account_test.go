@@ -23,7 +23,7 @@ func TestNewAccountSignsIn(t *testing.T) {
 		o365test.NewAccount(t, srv, sandbox.DemoUser),
 		o365test.NewAccount(t, srv, sandbox.DemoUser, o365.WithProtocol(o365test.OutlookProtocol(srv))),
 	} {
-		u, err := o365.Get[me](ctx, acct, "", nil)
+		u, err := o365.Get[me](ctx, acct, &o365.Request{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -37,10 +37,10 @@ func TestNewAppAccountHasNoMe(t *testing.T) {
 	srv := o365test.NewSandbox(t)
 	ctx := context.Background()
 	app := o365test.NewAppAccount(t, srv)
-	if _, err := o365.Get[me](ctx, app, "", nil); !errors.Is(err, o365.ErrAppOnlyMe) {
+	if _, err := o365.Get[me](ctx, app, &o365.Request{}); !errors.Is(err, o365.ErrAppOnlyMe) {
 		t.Fatalf("app-only me: %v", err)
 	}
-	u, err := o365.Get[me](ctx, app.With(o365.WithResource("user:"+sandbox.DemoBob)), "", nil)
+	u, err := o365.Get[me](ctx, app.With(o365.WithResource("user:"+sandbox.DemoBob)), &o365.Request{})
 	if err != nil || u.UserPrincipalName != sandbox.DemoBob {
 		t.Fatalf("%+v %v", u, err)
 	}

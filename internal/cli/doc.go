@@ -4,6 +4,11 @@
 //
 // # Adding a service: o365 <service> ...
 //
+// The command shape is the library's (see CONVENTIONS.md at the repository
+// root): `o365 <service> <verb>`, with list, show, create/add, update/edit,
+// delete/rm and the service's own actions (send, move, sync ...) as verbs,
+// each a thin layer over the service package's method of the same meaning.
+//
 // A service area (mail, calendar, drive ...) adds its commands in its own
 // files, internal/cli/<service>*.go, and one line to services() in
 // services.go:
@@ -37,13 +42,11 @@
 //				if err != nil {
 //					return err
 //				}
-//				box := mail.New(acct)
-//				var msgs []*mail.Message
-//				for m, err := range box.List(ctx /* , options */) {
-//					if err != nil {
-//						return err
-//					}
-//					msgs = append(msgs, m)
+//				mb := mail.New(acct)
+//				q := o365.NewQuery().Top(top).Limit(top)
+//				msgs, err := o365.Collect(mb.Inbox().ListMessages(ctx, q))
+//				if err != nil {
+//					return err
 //				}
 //				return s.Out().Print(msgs, func() *Table {
 //					t := NewTable("Received", "From", "Subject")

@@ -429,7 +429,7 @@ func newWhoamiCommand(s *Session) *cobra.Command {
 			if k := acct.Resource().Kind(); k != o365.KindMe && k != o365.KindUser {
 				return UsageError("whoami shows a user; --resource %s is not one", acct.Resource())
 			}
-			raw, err := o365.Get[map[string]any](ctx, acct, "", nil)
+			raw, err := o365.Get[map[string]any](ctx, acct, &o365.Request{})
 			if err != nil {
 				return err
 			}

@@ -68,7 +68,7 @@ func loadMessage(ctx context.Context, s *Session, arg string, fields ...string) 
 	if err != nil {
 		return nil, err
 	}
-	return mb.Message(ctx, id, o365.NewQuery().Select(fields...))
+	return mb.GetMessage(ctx, id, o365.NewQuery().Select(fields...))
 }
 
 // resolveFolder turns a well-known name, a display name or an id into a
@@ -79,14 +79,14 @@ func resolveFolder(ctx context.Context, mb *mail.Mailbox, name string) (string, 
 			return w, nil
 		}
 	}
-	f, err := mb.FolderByName(ctx, name)
+	f, err := mb.GetFolderByName(ctx, name)
 	if err == nil {
 		return f.ID, nil
 	}
 	if !errors.Is(err, mail.ErrFolderNotFound) {
 		return "", err
 	}
-	if _, gerr := mb.GetFolder(ctx, name); gerr != nil {
+	if _, gerr := mb.GetFolder(ctx, name, nil); gerr != nil {
 		return "", WithHint(fmt.Errorf("no folder named or with id %q: %w", name, gerr), "run `o365 mail folders` to see the folders")
 	}
 	return name, nil
@@ -104,11 +104,7 @@ func newMailFoldersCommand(s *Session) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			opts := []mail.FolderOption{mail.Recursive()}
-			if hidden {
-				opts = append(opts, mail.IncludeHidden())
-			}
-			folders, err := o365.Collect(mb.Folders(ctx, nil, opts...))
+			folders, err := o365.Collect(mb.ListFolders(ctx, nil, &mail.FolderOptions{Recursive: true, IncludeHidden: hidden}))
 			if err != nil {
 				return err
 			}
@@ -160,13 +156,13 @@ func newMailListCommand(s *Session) *cobra.Command {
 			if o.search != "" {
 				q.Search(o.search)
 			}
-			seq := mb.Messages(ctx, q)
+			seq := mb.ListMessages(ctx, q)
 			if o.folder != "" {
 				id, err := resolveFolder(ctx, mb, o.folder)
 				if err != nil {
 					return err
 				}
-				seq = mb.Folder(id).Messages(ctx, q)
+				seq = mb.Folder(id).ListMessages(ctx, q)
 			}
 			msgs, err := o365.Collect(seq)
 			if err != nil {
@@ -263,7 +259,7 @@ func newMailReadCommand(s *Session) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			m, err := mb.Message(ctx, id, o365.NewQuery().Expand("attachments($select=name,size)"))
+			m, err := mb.GetMessage(ctx, id, o365.NewQuery().Expand("attachments($select=name,size)"))
 			if err != nil {
 				return err
 			}
@@ -356,11 +352,7 @@ func newMailSendCommand(s *Session) *cobra.Command {
 				a.UploadProgress = p.Set
 				bars = append(bars, p)
 			}
-			var opts []mail.SendOption
-			if o.noSave {
-				opts = append(opts, mail.WithoutSentCopy())
-			}
-			err = msg.Send(ctx, opts...)
+			err = msg.Send(ctx, &mail.SendOptions{WithoutSentCopy: o.noSave})
 			for _, p := range bars {
 				p.Finish()
 			}
@@ -399,7 +391,7 @@ func respond(ctx context.Context, s *Session, draft *mail.Message, comment strin
 		text := "<p>" + strings.ReplaceAll(html.EscapeString(comment), "\n", "<br>") + "</p>"
 		draft.SetHTML(text + draft.Body.Content)
 	}
-	if err := draft.Send(ctx); err != nil {
+	if err := draft.Send(ctx, nil); err != nil {
 		return err
 	}
 	return s.Out().Print(map[string]any{"sent": true, "subject": draft.Subject}, func() *Table {
@@ -487,7 +479,7 @@ func newMailMoveCommand(s *Session) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			m, err := mb.Message(ctx, id, o365.NewQuery().Select("id", "subject"))
+			m, err := mb.GetMessage(ctx, id, o365.NewQuery().Select("id", "subject"))
 			if err != nil {
 				return err
 			}
@@ -676,7 +668,7 @@ func newMailAttachmentsCommand(s *Session) *cobra.Command {
 				if a.Kind() == "reference" {
 					continue // a link: there is nothing to save
 				}
-				path, err := a.Save(ctx, dir)
+				path, err := a.DownloadTo(ctx, dir)
 				if err != nil {
 					saveErr, failed = err, a.Name
 					break
@@ -720,7 +712,7 @@ func newMailExportCommand(s *Session) *cobra.Command {
 				return err
 			}
 			if file == "-" {
-				_, err := m.MIME(ctx, s.Out().Writer())
+				_, err := m.DownloadMIME(ctx, s.Out().Writer())
 				return err
 			}
 			n, err := exportMIME(ctx, m, file, force)
@@ -749,7 +741,7 @@ func exportMIME(ctx context.Context, m *mail.Message, path string, force bool) (
 	}
 	tmp := f.Name()
 	defer os.Remove(tmp)
-	n, err := m.MIME(ctx, f)
+	n, err := m.DownloadMIME(ctx, f)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
@@ -784,6 +776,30 @@ type syncOutput struct {
 	Removed []string        `json:"removed"`
 }
 
+// syncResult is one delta round, gathered for printing.
+type syncResult struct {
+	Changed   []*mail.Message
+	Removed   []string
+	DeltaLink string
+}
+
+// syncRound runs one round of d.
+func syncRound(ctx context.Context, d *o365.DeltaQuery[mail.Message]) (*syncResult, error) {
+	res := &syncResult{}
+	for c, err := range d.Changes(ctx) {
+		if err != nil {
+			return nil, err
+		}
+		if c.Removed {
+			res.Removed = append(res.Removed, c.ID)
+		} else {
+			res.Changed = append(res.Changed, c.Item)
+		}
+	}
+	res.DeltaLink = d.DeltaLink()
+	return res, nil
+}
+
 func newMailSyncCommand(s *Session) *cobra.Command {
 	var state string
 	cmd := &cobra.Command{
@@ -813,11 +829,11 @@ func newMailSyncCommand(s *Session) *cobra.Command {
 				return err
 			}
 			q := o365.NewQuery().Select("subject", "from", "receivedDateTime", "isRead", "hasAttachments")
-			res, err := mb.Sync(ctx, folder, link, q)
+			res, err := syncRound(ctx, mb.SyncMessages(folder, link, q))
 			if errors.Is(err, o365.ErrResyncRequired) {
 				s.Out().Notef("the saved sync state expired; starting over")
 				link = ""
-				res, err = mb.Sync(ctx, folder, "", q)
+				res, err = syncRound(ctx, mb.SyncMessages(folder, "", q))
 			}
 			if err != nil {
 				return err
@@ -996,7 +1012,7 @@ func showAutoReply(ctx context.Context, s *Session) error {
 	if err != nil {
 		return err
 	}
-	st, err := mb.Settings(ctx)
+	st, err := mb.GetSettings(ctx)
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package mail
+package outlook
 
 import (
 	"path/filepath"

@@ -1,0 +1,17 @@
+package outlook_test
+
+import (
+	"testing"
+
+	"github.com/o365go/o365/internal/modeltest"
+	"github.com/o365go/o365/outlook"
+)
+
+func TestModels(t *testing.T) {
+	modeltest.Check(t, modeltest.Model{
+		New:   func() any { return new(outlook.Attachment) },
+		Types: []string{"attachment", "fileAttachment", "itemAttachment", "referenceAttachment"},
+	})
+}
+
+func TestGraphLinks(t *testing.T) { modeltest.CheckGraphLinks(t, ".") }
