@@ -191,6 +191,8 @@ func (c *schemaCheck) fits(g reflect.Type, s, where string) {
 			c.t.Errorf("%s: unknown schema type %s", where, s)
 		case t.Kind == csdl.Enum:
 			ok = g.Kind() == reflect.String
+		case t.Open && g.Kind() == reflect.Map && g.Key().Kind() == reflect.String:
+			// An open type (fieldValueSet) is a map of its dynamic properties.
 		case t.Kind == csdl.Entity:
 			// Another model: its own Check covers it.
 			ok = g.Kind() == reflect.Struct

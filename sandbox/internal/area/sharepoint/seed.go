@@ -69,7 +69,7 @@ func seed(ctx context.Context, tx *core.Tx, sd *core.SeedContext) error {
 			parent = ids[ds.parent]
 		}
 		s := &core.Object{Collection: collSites, ID: id, Parent: parent, Data: doc, Created: at, Sort: core.SortKey(at)}
-		if err := tx.Put(ctx, s); err != nil {
+		if err := putSite(ctx, tx, s); err != nil {
 			return err
 		}
 		if err := seedSiteSchema(ctx, tx, id, at); err != nil {

@@ -108,19 +108,25 @@ func siteByID(ctx context.Context, tx *core.Tx, id string) (*core.Object, error)
 }
 
 func siteByPath(ctx context.Context, tx *core.Tx, path string) (*core.Object, error) {
-	path = strings.ToLower(path)
-	var found *core.Object
-	err := scanSites(ctx, tx, func(o *core.Object) bool {
-		if core.Str(o.Data, "_path") == path {
-			found = o
-			return false
-		}
-		return true
-	})
-	if err == nil && found == nil {
-		err = errSiteNotFound()
+	id, ok, err := tx.KVGet(ctx, pathKey(path))
+	if err != nil {
+		return nil, err
 	}
-	return found, err
+	if !ok {
+		return nil, errSiteNotFound()
+	}
+	return siteByID(ctx, tx, string(id))
+}
+
+// pathKey indexes sites by their server-relative path (lower case).
+func pathKey(path string) string { return "sharepoint:sitepath:" + strings.ToLower(path) }
+
+// putSite stores a site and indexes its path.
+func putSite(ctx context.Context, tx *core.Tx, s *core.Object) error {
+	if err := tx.Put(ctx, s); err != nil {
+		return err
+	}
+	return tx.KVPut(ctx, pathKey(core.Str(s.Data, "_path")), []byte(s.ID), time.Time{})
 }
 
 // scanSites calls fn with every site until it returns false. Tenants have

@@ -84,14 +84,9 @@ func ensureSiteUser(ctx context.Context, tx *core.Tx, s *core.Object, u *core.Us
 	if err != nil {
 		return "", err
 	}
-	items, err := tx.List(ctx, core.Scope{Collection: collItems, Owner: userListID(root.ID)}, false, 0, 0)
-	if err != nil {
-		return "", err
-	}
-	for _, it := range items {
-		if core.Str(it.Data, "_userId") == u.ID {
-			return it.ID, nil
-		}
+	id, ok, err := tx.KVGet(ctx, userKey(root.ID, u.ID))
+	if err != nil || ok {
+		return string(id), err
 	}
 	return addSiteUser(ctx, tx, root, u, at)
 }
@@ -123,8 +118,14 @@ func addSiteUser(ctx context.Context, tx *core.Tx, root *core.Object, u *core.Us
 	system := caller{identity: map[string]any{"user": map[string]any{"displayName": "System Account"}}, lookupID: "1073741823"}
 	doc := newItemDoc(root, list, id, core.SeedID("sharepoint", "user", root.ID, u.ID), fields, "Person", system, at)
 	doc["_userId"] = u.ID
-	return id, tx.Put(ctx, &core.Object{Collection: collItems, Owner: list.ID, ID: id, Data: doc, Created: at, Sort: itemSort(n)})
+	if err := tx.Put(ctx, &core.Object{Collection: collItems, Owner: list.ID, ID: id, Data: doc, Created: at, Sort: itemSort(n)}); err != nil {
+		return "", err
+	}
+	return id, tx.KVPut(ctx, userKey(root.ID, u.ID), []byte(id), time.Time{})
 }
+
+// userKey indexes a collection's people by user id.
+func userKey(rootID, userID string) string { return "sharepoint:siteuser:" + rootID + ":" + userID }
 
 // siteUser finds the person with a lookup id in s's site collection; nil
 // when there is none.
