@@ -40,7 +40,8 @@ type List struct {
 	// ContentTypes holds the content types loaded with $expand=contentTypes.
 	ContentTypes []*ContentType `json:"contentTypes,omitzero" o365:"readonly"`
 
-	err error // why a handle cannot make requests
+	err error  // why a handle cannot make requests
+	ref string // the id or title a handle was made with
 }
 
 // UnmarshalJSONFrom decodes the list and keeps its JSON (see o365.Object).
@@ -71,8 +72,11 @@ func (l *List) sub(segments ...string) string { return l.Path() + "/" + o365.Pat
 
 // name is how errors name the list.
 func (l *List) name() string {
-	if l.DisplayName != "" {
+	switch {
+	case l.DisplayName != "":
 		return l.DisplayName
+	case l.ref != "":
+		return l.ref
 	}
 	return l.Path()
 }

@@ -143,7 +143,7 @@ func (s *Site) ListLists(ctx context.Context, q *o365.Query) iter.Seq2[*List, er
 // List returns the list with this id or title without a request; only its
 // path is known until Refresh.
 func (s *Site) List(idOrTitle string) *List {
-	l := &List{}
+	l := &List{ref: idOrTitle}
 	if err := s.ready(); err != nil {
 		l.err = err
 		return l

@@ -538,23 +538,34 @@ type outcome struct {
 	Error  string `json:"error,omitempty"`
 }
 
-// printOutcomes reports what a bulk command did to each message: a table of
-// the arguments as given (JSON: the full ids), then an error naming the ids
-// that failed. err is the bulk call's: nil, a *mail.BulkError, or a failure
-// of the whole call. The exit code is 4 when every failure is "not found",
-// else the code of the first other failure.
+// printOutcomes reports what a bulk command did to each message (see
+// reportOutcomes). err is the bulk call's: nil, a *mail.BulkError, or a
+// failure of the whole call.
 func printOutcomes(s *Session, verb string, args, ids []string, err error) error {
 	var be *mail.BulkError
 	if err != nil && !errors.As(err, &be) {
 		return err
 	}
+	var failed map[string]error
+	if be != nil {
+		failed = be.Failed
+	}
+	return reportOutcomes(s, "Message", verb, `check the ids, or list the messages with "o365 mail list"`, args, ids, failed)
+}
+
+// reportOutcomes reports what a bulk command did to each item: a table of
+// the arguments as given (JSON: the full ids) with the column noun, then
+// an error naming the items that failed (failed holds their errors by id).
+// The exit code is 4 when every failure is "not found" (listHint then
+// says where to find the right ids), else the code of the first other
+// failure.
+func reportOutcomes(s *Session, noun, verb, listHint string, args, ids []string, failed map[string]error) error {
 	outs := make([]outcome, len(ids))
-	var missing, failed []string
+	var missing, other []string
 	var firstOther error
 	for i, id := range ids {
 		o := outcome{ID: id, Done: true, Result: verb}
-		if be != nil && be.Failed[id] != nil {
-			e := be.Failed[id]
+		if e := failed[id]; e != nil {
 			o.Done = false
 			var ae *o365.Error
 			if errors.As(e, &ae) {
@@ -566,7 +577,7 @@ func printOutcomes(s *Session, verb string, args, ids []string, err error) error
 			} else {
 				msg, _ := errorText(e)
 				o.Result, o.Error = "failed: "+msg, msg
-				failed = append(failed, args[i])
+				other = append(other, args[i])
 				if firstOther == nil {
 					firstOther = e
 				}
@@ -575,7 +586,7 @@ func printOutcomes(s *Session, verb string, args, ids []string, err error) error
 		outs[i] = o
 	}
 	perr := s.Out().Print(outs, func() *Table {
-		t := NewTable("Message", "Result")
+		t := NewTable(noun, "Result")
 		for i, o := range outs {
 			t.Add(args[i], o.Result)
 		}
@@ -584,13 +595,13 @@ func printOutcomes(s *Session, verb string, args, ids []string, err error) error
 	if perr != nil {
 		return perr
 	}
+	plural := strings.ToLower(noun) + "s"
 	switch {
 	case firstOther != nil:
-		return WithHint(fmt.Errorf("%d of %d messages failed (%s), %d not found: %w", len(failed), len(ids), strings.Join(failed, ", "), len(missing), firstOther),
+		return WithHint(fmt.Errorf("%d of %d %s failed (%s), %d not found: %w", len(other), len(ids), plural, strings.Join(other, ", "), len(missing), firstOther),
 			hint(firstOther, s.target()))
 	case len(missing) > 0:
-		return WithHint(notFoundError(fmt.Sprintf("%d of %d messages were not found: %s", len(missing), len(ids), strings.Join(missing, ", "))),
-			`check the ids, or list the messages with "o365 mail list"`)
+		return WithHint(notFoundError(fmt.Sprintf("%d of %d %s were not found: %s", len(missing), len(ids), plural, strings.Join(missing, ", "))), listHint)
 	}
 	return nil
 }

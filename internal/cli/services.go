@@ -9,5 +9,7 @@ import "github.com/spf13/cobra"
 func services() []func(*Session) *cobra.Command {
 	return []func(*Session) *cobra.Command{
 		newMailCommand,
+		newSitesCommand,
+		newListsCommand,
 	}
 }
