@@ -159,8 +159,8 @@ func (c *schemaCheck) fits(g reflect.Type, s, where string) {
 	for g.Kind() == reflect.Pointer {
 		g = g.Elem()
 	}
-	if g == reflect.TypeFor[jsontext.Value]() {
-		return // raw JSON holds anything
+	if g == reflect.TypeFor[jsontext.Value]() || s == "microsoft.graph.Json" {
+		return // raw JSON holds anything; Graph's Json is any JSON (a cell grid, a value)
 	}
 	if inner, ok := strings.CutPrefix(s, "Collection("); ok {
 		if g.Kind() != reflect.Slice || g.Elem().Kind() == reflect.Uint8 {
