@@ -601,7 +601,7 @@ func createUnique(dir, name string) (*os.File, string, error) {
 	for i := 0; i < 10000; i++ {
 		cand := name
 		if i > 0 {
-			cand = fitName(name, fmt.Sprintf(" (%d)", i), maxFileName)
+			cand = o365.FitFileName(name, fmt.Sprintf(" (%d)", i))
 		}
 		p := filepath.Join(dir, cand)
 		f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)

@@ -5,6 +5,7 @@ package area
 
 import (
 	"github.com/o365go/o365/sandbox/internal/area/directory"
+	"github.com/o365go/o365/sandbox/internal/area/drive"
 	"github.com/o365go/o365/sandbox/internal/area/mail"
 	"github.com/o365go/o365/sandbox/internal/area/sharepoint"
 	"github.com/o365go/o365/sandbox/internal/core"
@@ -15,6 +16,7 @@ func All() []core.Area {
 	return []core.Area{
 		directory.Area(),
 		mail.Area(),
+		drive.Area(),
 		sharepoint.Area(),
 	}
 }

@@ -44,6 +44,8 @@ type Call struct {
 	root    apiRoot
 	route   *Route
 	params  map[string]string
+	rest    []string // the segments of a final {name...} parameter
+	depth   int      // how many times the request was forwarded (see Forward)
 	applied []string // Preference-Applied values
 	prefer  map[string]string
 	// localizer holds the Outlook preferences once localize has read them.

@@ -23,6 +23,30 @@ type DeltaSpec struct {
 	Include func(doc map[string]any) bool
 	// Present, when set, turns a stored document into what is sent.
 	Present func(c *Call, doc map[string]any) map[string]any
+
+	// The fields below adapt the protocol to OneDrive's dialect of delta
+	// (delta(token='...') and ?token=, a deleted facet, resyncRequired).
+
+	// Token, when set, is the request's delta token instead of its
+	// $deltatoken option ("latest" starts from now).
+	Token string
+	// TokenParam is the query parameter deltaLinks carry their token in;
+	// "" is $deltatoken.
+	TokenParam string
+	// Link, when set, is the URL (without a query) that nextLinks,
+	// deltaLinks and the 410's Location are built on; "" is the request's.
+	Link string
+	// Removed, when set, is what is sent for a document that left the
+	// scope (reason "deleted", or "changed" when it moved out), instead of
+	// {"id","@removed":{"reason"}}.
+	Removed func(ctx context.Context, tx *Tx, id, reason string) (map[string]any, error)
+	// Gone, when set, is the answer to an unknown, altered or expired
+	// token, given the URL to start over at; nil is 410 SyncStateNotFound
+	// with that URL in Location.
+	Gone func(restart string) *Error
+	// Context, when set, is the answers' @odata.context; "" derives it
+	// from the route.
+	Context string
 }
 
 // deltaState is what a delta round carries in its $skiptoken and
@@ -58,9 +82,19 @@ func (c *Call) Delta(ctx context.Context, spec DeltaSpec) error {
 		return err
 	}
 	restart := baseURL(c.R) + c.R.URL.EscapedPath()
+	if spec.Link != "" {
+		restart = spec.Link
+	}
 	gone := func() error {
+		if spec.Gone != nil {
+			return spec.Gone(restart)
+		}
 		return Errorf(http.StatusGone, "SyncStateNotFound",
 			"The delta token is invalid or expired; start over at the Location URL.").WithHeader("Location", restart)
+	}
+	deltaToken := opts.DeltaToken
+	if spec.Token != "" {
+		deltaToken = spec.Token
 	}
 	var st deltaState
 	fp := spec.Scope.fingerprint()
@@ -86,11 +120,11 @@ func (c *Call) Delta(ctx context.Context, spec DeltaSpec) error {
 		return err
 	}
 	switch {
-	case opts.DeltaToken == "latest":
+	case deltaToken == "latest":
 		st = deltaState{Scope: fp, After: maxSeq, Select: opts.Select, Issued: now.Unix()}
-		return c.writeDelta(nil, "", c.deltaLink(restart, st))
-	case opts.DeltaToken != "":
-		if err := decode(opts.DeltaToken, "d"); err != nil {
+		return c.writeDelta(spec.Context, nil, "", c.deltaLink(restart, st, spec.TokenParam))
+	case deltaToken != "":
+		if err := decode(deltaToken, "d"); err != nil {
 			return err
 		}
 		st = deltaState{Scope: fp, After: st.After, UpTo: maxSeq, Select: st.Select, Issued: st.Issued}
@@ -139,10 +173,20 @@ func (c *Call) Delta(ctx context.Context, spec DeltaSpec) error {
 		for _, ch := range chs {
 			st.CurSeq = ch.Seq
 			switch ch.Kind {
-			case changeDelete:
-				items = append(items, removed(ch.ID, "deleted"))
-			case changeRemove:
-				items = append(items, removed(ch.ID, "changed"))
+			case changeDelete, changeRemove:
+				reason := "deleted"
+				if ch.Kind == changeRemove {
+					reason = "changed"
+				}
+				if spec.Removed == nil {
+					items = append(items, removed(ch.ID, reason))
+					continue
+				}
+				doc, err := spec.Removed(ctx, tx, ch.ID, reason)
+				if err != nil {
+					return err
+				}
+				items = append(items, doc)
 			default:
 				o, err := tx.GetIn(ctx, spec.Scope, ch.ID)
 				if IsNotFound(err) {
@@ -162,10 +206,10 @@ func (c *Call) Delta(ctx context.Context, spec DeltaSpec) error {
 		return err
 	}
 	if more {
-		return c.writeDelta(items, c.signState(restart, "s", st, "$skiptoken"), "")
+		return c.writeDelta(spec.Context, items, c.signState(restart, "s", st, "$skiptoken"), "")
 	}
 	next := deltaState{Scope: fp, After: st.UpTo, Select: st.Select, Issued: now.Unix()}
-	return c.writeDelta(items, "", c.deltaLink(restart, next))
+	return c.writeDelta(spec.Context, items, "", c.deltaLink(restart, next, spec.TokenParam))
 }
 
 func removed(id, reason string) map[string]any {
@@ -179,8 +223,11 @@ func (c *Call) presentDelta(spec DeltaSpec, doc map[string]any, sel []string) ma
 	return odata.Project(c.localize(doc), sel)
 }
 
-func (c *Call) deltaLink(base string, st deltaState) string {
-	return c.signState(base, "d", st, "$deltatoken")
+func (c *Call) deltaLink(base string, st deltaState, param string) string {
+	if param == "" {
+		param = "$deltatoken"
+	}
+	return c.signState(base, "d", st, param)
 }
 
 // signState encodes st as a signed token and returns base?param=token.
@@ -199,11 +246,14 @@ func cutKind(extra string, kind *string) (string, bool) {
 	return extra[2:], true
 }
 
-func (c *Call) writeDelta(items []any, nextLink, deltaLink string) error {
+func (c *Call) writeDelta(context string, items []any, nextLink, deltaLink string) error {
 	if items == nil {
 		items = []any{}
 	}
-	body := map[string]any{"@odata.context": c.contextURL(false), "value": items}
+	if context == "" {
+		context = c.contextURL(false)
+	}
+	body := map[string]any{"@odata.context": context, "value": items}
 	if nextLink != "" {
 		body["@odata.nextLink"] = nextLink
 	}

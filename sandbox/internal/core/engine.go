@@ -66,6 +66,12 @@ type Engine struct {
 	}
 	notify *notifier
 	once   sync.Once
+	// bg runs the background work of Call.Go until Close.
+	bg struct {
+		ctx    context.Context
+		cancel context.CancelFunc
+		wg     sync.WaitGroup
+	}
 }
 
 // New opens the store, migrates it and assembles the engine around the
@@ -126,6 +132,7 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 	}
 	s.notify = newNotifier(s)
 	st.onCommit = s.notify.enqueue
+	s.bg.ctx, s.bg.cancel = context.WithCancel(context.WithoutCancel(ctx))
 	return s, nil
 }
 
@@ -149,6 +156,8 @@ func (s *Engine) secret(ctx context.Context, name string) ([]byte, error) {
 func (s *Engine) Close() error {
 	var err error
 	s.once.Do(func() {
+		s.bg.cancel()
+		s.bg.wg.Wait()
 		s.notify.close()
 		err = s.st.close()
 	})
@@ -157,6 +166,15 @@ func (s *Engine) Close() error {
 
 // Store is the tenant's store.
 func (s *Engine) Store() *Store { return s.st }
+
+// goBackground runs fn until it returns or the engine closes (see Call.Go).
+func (s *Engine) goBackground(fn func(ctx context.Context)) {
+	s.bg.wg.Add(1)
+	go func() {
+		defer s.bg.wg.Done()
+		fn(s.bg.ctx)
+	}()
+}
 
 // ApproveDevice approves a pending device code sign-in as login, as a person
 // would on the verification page.
@@ -195,8 +213,12 @@ func (s *Engine) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			"request-id", h.Get("request-id"), "duration", s.now().Sub(start))
 	}()
 	identityPath := s.idp.Owns(r.URL.Path)
-	proceed, drop := s.applyFaults(rec, r, identityPath)
+	proceed, drop, dropAfter := s.applyFaults(rec, r, identityPath)
 	if !proceed {
+		return
+	}
+	if drop && dropAfter > 0 {
+		s.serveAPIOrIdentity(&cutWriter{ResponseWriter: rec, left: dropAfter}, r, identityPath)
 		return
 	}
 	if drop {
@@ -273,20 +295,10 @@ func (s *Engine) serveAPI(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if m == nil {
-		if len(allowed) > 0 {
-			w.Header().Set("Allow", strings.Join(allowed, ", "))
-			writeError(w, s.now(), Errorf(http.StatusMethodNotAllowed, "BadRequest",
-				"The HTTP method '%s' is not supported for this resource; use %s.", r.Method, strings.Join(allowed, " or ")))
-			return
-		}
-		last := "/"
-		if len(segs) > 0 {
-			last = segs[len(segs)-1]
-		}
-		writeError(w, s.now(), BadRequest("Resource not found for the segment '%s'.", last))
+		writeError(w, s.now(), noRoute(r.Method, segs, allowed))
 		return
 	}
-	c := &Call{W: w, R: r, s: s, root: root, route: m.route, params: m.params, Claims: claims}
+	c := &Call{W: w, R: r, s: s, root: root, route: m.route, params: m.params, rest: m.rest, Claims: claims}
 	if err := s.dispatch(ctx, c, m); err != nil {
 		ae := asError(err)
 		if ae.Status >= 500 {

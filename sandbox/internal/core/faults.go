@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"math/rand/v2"
@@ -30,6 +31,9 @@ type fault struct {
 	kind       string // "" for none, else one of faultKinds
 	retryAfter int    // seconds, for 429 and 503
 	latency    time.Duration
+	// dropAfter, for a drop, sends the head and this many bytes of the
+	// body before the connection is closed: a download broken midway.
+	dropAfter int64
 }
 
 // faultSpec is a parsed Options.Faults string.
@@ -155,11 +159,18 @@ func parseFaultHeader(v string) (fault, error) {
 			return f, fmt.Errorf("more than one fault status in %q", v)
 		}
 		f.kind = kind
-		if params != "" {
-			ra, ok := strings.CutPrefix(strings.TrimSpace(params), "retry-after=")
+		params = strings.TrimSpace(params)
+		if after, ok := strings.CutPrefix(params, "after="); ok && kind == "drop" {
+			n, err := strconv.ParseInt(after, 10, 64)
+			if err != nil || n < 0 {
+				return f, fmt.Errorf("fault parameter %q: want after=BYTES, the body bytes sent before the connection drops", params)
+			}
+			f.dropAfter = n
+		} else if params != "" {
+			ra, ok := strings.CutPrefix(params, "retry-after=")
 			n, err := strconv.Atoi(ra)
 			if !ok || err != nil || n < 0 || n > 3600 {
-				return f, fmt.Errorf("fault parameter %q: want retry-after=SECONDS (0 to 3600)", params)
+				return f, fmt.Errorf("fault parameter %q: want retry-after=SECONDS (0 to 3600), or after=BYTES for drop", params)
 			}
 			f.retryAfter = n
 		}
@@ -224,14 +235,15 @@ func (s *Engine) SetFaults(spec string) error {
 type batchItemKey struct{}
 
 // applyFaults injects the fault for r, if any, and reports whether the
-// request should go on, and whether its answer must then be dropped.
-func (s *Engine) applyFaults(w http.ResponseWriter, r *http.Request, identityPath bool) (proceed, drop bool) {
+// request should go on, and whether its answer must then be dropped (after
+// dropAfter bytes of its body, when that is above zero).
+func (s *Engine) applyFaults(w http.ResponseWriter, r *http.Request, identityPath bool) (proceed, drop bool, dropAfter int64) {
 	var f fault
 	if h := r.Header.Get(faultHeader); h != "" {
 		var err error
 		if f, err = parseFaultHeader(h); err != nil {
 			writeError(w, s.now(), BadRequest("Invalid %s header: %v.", faultHeader, err))
-			return false, false
+			return false, false, 0
 		}
 	} else if fi := s.faults.Load(); fi != nil && !identityPath && !isBatchEnvelope(r) {
 		// The envelope of a $batch is spared: its items draw their own
@@ -239,7 +251,7 @@ func (s *Engine) applyFaults(w http.ResponseWriter, r *http.Request, identityPat
 		f = fi.draw()
 	}
 	if f.latency > 0 && sleepCtx(r.Context(), f.latency) != nil {
-		return false, false
+		return false, false, 0
 	}
 	inBatch := r.Context().Value(batchItemKey{}) != nil
 	if f.kind != "" && !(inBatch && (f.kind == "reset" || f.kind == "drop")) {
@@ -247,18 +259,18 @@ func (s *Engine) applyFaults(w http.ResponseWriter, r *http.Request, identityPat
 	}
 	switch f.kind {
 	case "":
-		return true, false
+		return true, false, 0
 	case "drop":
 		// A sub-request's answer travels inside the envelope: nothing to drop.
-		return true, !inBatch
+		return true, !inBatch, f.dropAfter
 	case "reset":
 		if inBatch {
 			// A sub-request has no connection of its own to drop.
-			return true, false
+			return true, false, 0
 		}
 		if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
 			conn.Close()
-			return false, false
+			return false, false, 0
 		}
 		// Not hijackable (HTTP/2): abort the stream instead.
 		panic(http.ErrAbortHandler)
@@ -277,8 +289,45 @@ func (s *Engine) applyFaults(w http.ResponseWriter, r *http.Request, identityPat
 	case "504":
 		writeError(w, s.now(), Errorf(http.StatusGatewayTimeout, "GatewayTimeout", "An injected gateway timeout occurred."))
 	}
-	return false, false
+	return false, false, 0
 }
+
+// cutWriter passes the head of an answer and its first left body bytes,
+// then closes the connection: the drop;after=N fault. Later writes fail, so
+// the handler stops.
+type cutWriter struct {
+	http.ResponseWriter
+	left int64
+	cut  bool
+}
+
+func (c *cutWriter) Write(p []byte) (int, error) {
+	if c.cut {
+		return 0, errConnectionCut
+	}
+	if int64(len(p)) <= c.left {
+		n, err := c.ResponseWriter.Write(p)
+		c.left -= int64(n)
+		return n, err
+	}
+	n, _ := c.ResponseWriter.Write(p[:c.left])
+	c.left = 0
+	c.cut = true
+	rc := http.NewResponseController(c.ResponseWriter)
+	rc.Flush()
+	if conn, _, err := rc.Hijack(); err == nil {
+		conn.Close()
+		return n, errConnectionCut
+	}
+	// Not hijackable (HTTP/2, an in-process transport): abort the stream.
+	panic(http.ErrAbortHandler)
+}
+
+func (c *cutWriter) Unwrap() http.ResponseWriter { return c.ResponseWriter }
+
+// errConnectionCut is what a handler's writes return after a drop;after=N
+// fault closed the connection.
+var errConnectionCut = errors.New("sandbox: injected fault: connection closed midway")
 
 func (s *Engine) countFault(kind string) {
 	s.injected.mu.Lock()

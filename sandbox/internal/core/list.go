@@ -41,6 +41,9 @@ type ListSpec struct {
 	// Load, when set, computes the documents instead of reading Scope
 	// (e.g. a group's members); they are listed in the order given.
 	Load func(ctx context.Context, tx *Tx) ([]map[string]any, error)
+	// Context, when set, is the answer's @odata.context; "" derives it
+	// from the route (routes with a final {name...} parameter set it).
+	Context string
 }
 
 // Expander loads a navigation property of doc for $expand.
@@ -192,7 +195,7 @@ func (c *Call) List(ctx context.Context, spec ListSpec) error {
 		if raw == nil {
 			raw = []json.RawMessage{}
 		}
-		return c.writeCollection(raw, total, more, offset+size)
+		return c.writeCollection(spec.Context, raw, total, more, offset+size)
 	}
 	err = c.s.st.Read(ctx, func(tx *Tx) error {
 		if simple {
@@ -290,13 +293,17 @@ func (c *Call) List(ctx context.Context, spec ListSpec) error {
 	if !opts.Count || !first {
 		total = -1
 	}
-	return c.writeCollection(value, total, more, offset+size)
+	return c.writeCollection(spec.Context, value, total, more, offset+size)
 }
 
 // writeCollection sends one page: @odata.count when total >= 0, and a
-// nextLink continuing at next when there is more.
-func (c *Call) writeCollection(value any, total int, more bool, next int) error {
-	body := map[string]any{"@odata.context": c.contextURL(false), "value": value}
+// nextLink continuing at next when there is more. context "" is the
+// route's.
+func (c *Call) writeCollection(context string, value any, total int, more bool, next int) error {
+	if context == "" {
+		context = c.contextURL(false)
+	}
+	body := map[string]any{"@odata.context": context, "value": value}
 	if total >= 0 {
 		body["@odata.count"] = total
 	}

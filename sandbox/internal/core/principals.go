@@ -135,3 +135,50 @@ func (k idpKV) Put(ctx context.Context, key string, val []byte, expires time.Tim
 func (k idpKV) Delete(ctx context.Context, key string) error {
 	return k.st.Write(ctx, func(tx *Tx) error { return tx.KVDelete(ctx, idpKVPrefix+key) })
 }
+
+// The directory's groups: tenant-wide "groups" documents, and one object per
+// membership edge, owned by the group, with the member's (or owner's) id as
+// its id. The directory area writes them; the core reads them for access
+// checks (a group's drive, permissions granted to a group).
+const (
+	GroupsCollection       = "groups"
+	GroupMembersCollection = "links.member"
+	GroupOwnersCollection  = "links.owner"
+)
+
+// GroupRole reports whether userID owns, or is a member of, group groupID.
+func GroupRole(ctx context.Context, tx *Tx, groupID, userID string) (owner, member bool, err error) {
+	if _, err := tx.Get(ctx, GroupOwnersCollection, groupID, userID); err == nil {
+		owner = true
+	} else if !IsNotFound(err) {
+		return false, false, err
+	}
+	if _, err := tx.Get(ctx, GroupMembersCollection, groupID, userID); err == nil {
+		member = true
+	} else if !IsNotFound(err) {
+		return false, false, err
+	}
+	return owner, member, nil
+}
+
+// ActorIdentity is Graph's identitySet naming the caller of claims, as
+// createdBy and lastModifiedBy hold it: {"user":{"id","displayName","email"}}
+// for a signed-in user, {"application":{"id","displayName"}} for an app.
+func ActorIdentity(ctx context.Context, tx *Tx, claims *Claims) map[string]any {
+	if claims == nil {
+		return map[string]any{}
+	}
+	if claims.AppOnly {
+		app := map[string]any{"id": claims.AppID}
+		if o, err := tx.Get(ctx, appsCollection, "", claims.AppID); err == nil {
+			app["displayName"] = Str(o.Data, "DisplayName") // stored as identity.App encodes
+		}
+		return map[string]any{"application": app}
+	}
+	user := map[string]any{"id": claims.ObjectID}
+	if u, err := LookupUser(ctx, tx, claims.ObjectID); err == nil {
+		user["displayName"] = u.DisplayName
+		user["email"] = NilIfEmpty(u.Mail)
+	}
+	return map[string]any{"user": user}
+}

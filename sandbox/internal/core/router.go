@@ -118,7 +118,8 @@ func PathParam(v string) (base, path string, ok bool) {
 type match struct {
 	route  *Route
 	params map[string]string
-	login  string // the {user} segment: "" for me
+	rest   []string // the segments a final {name...} matched
+	login  string   // the {user} segment: "" for me
 	score  []int
 }
 
@@ -158,6 +159,7 @@ func matchRoute(r *Route, segs []string) (*match, bool) {
 		params[name] = v
 	}
 	login := ""
+	var rest []string
 	i := 0
 	for pi, p := range r.segs {
 		switch {
@@ -179,6 +181,7 @@ func matchRoute(r *Route, segs []string) (*match, bool) {
 				return nil, false
 			}
 			param(strings.TrimSuffix(p[1:], "...}"), strings.Join(segs[i:], "/"))
+			rest = segs[i:]
 			score = append(score, 0)
 			i = len(segs)
 		case strings.HasSuffix(p, ":}"):
@@ -222,7 +225,7 @@ func matchRoute(r *Route, segs []string) (*match, bool) {
 	if params == nil {
 		params = map[string]string{}
 	}
-	return &match{route: r, params: params, login: login, score: slices.Clone(score)}, true
+	return &match{route: r, params: params, rest: rest, login: login, score: slices.Clone(score)}, true
 }
 
 // authenticate verifies the bearer token of r.

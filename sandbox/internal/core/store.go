@@ -934,7 +934,7 @@ func (tx *Tx) DeleteBlob(ctx context.Context, id string) error {
 // io.ReadSeeker, so http.ServeContent can answer Range requests from it.
 type BlobReader struct {
 	ctx   context.Context
-	st    *Store
+	q     querier
 	id    string
 	size  int64
 	pos   int64
@@ -953,7 +953,38 @@ func (st *Store) OpenBlob(ctx context.Context, id string) (*BlobReader, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &BlobReader{ctx: ctx, st: st, id: id, size: size, n: -1}, nil
+	return &BlobReader{ctx: ctx, q: st.db, id: id, size: size, n: -1}, nil
+}
+
+// OpenBlob opens blob id for reading inside tx, e.g. to look at content
+// while a write transaction holds the store's connection; the reader is
+// valid until fn returns. The error wraps ErrNotFound.
+func (tx *Tx) OpenBlob(ctx context.Context, id string) (*BlobReader, error) {
+	size, err := tx.BlobSize(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return &BlobReader{ctx: ctx, q: tx.q, id: id, size: size, n: -1}, nil
+}
+
+// CopyBlob copies blob from to a new blob to (replacing any), inside the
+// database: no byte passes through memory, whatever the size.
+func (tx *Tx) CopyBlob(ctx context.Context, from, to string) error {
+	if err := tx.DeleteBlob(ctx, to); err != nil {
+		return err
+	}
+	res, err := tx.q.ExecContext(ctx, `INSERT INTO blobs (id, size, created) SELECT ?, size, ? FROM blobs WHERE id = ?`,
+		to, tx.st.now().UTC().Format(time.RFC3339Nano), from)
+	if err != nil {
+		return fmt.Errorf("sandbox: copy blob: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("blob %q: %w", from, ErrNotFound)
+	}
+	if _, err := tx.q.ExecContext(ctx, `INSERT INTO blob_chunks (blob, n, data) SELECT ?, n, data FROM blob_chunks WHERE blob = ?`, to, from); err != nil {
+		return fmt.Errorf("sandbox: copy blob: %w", err)
+	}
+	return nil
 }
 
 // Size is the blob's length in bytes.
@@ -967,7 +998,7 @@ func (b *BlobReader) Read(p []byte) (int, error) {
 	n := b.pos / blobChunkSize
 	if n != b.n {
 		b.chunk = b.chunk[:0]
-		err := b.st.db.QueryRowContext(b.ctx, `SELECT data FROM blob_chunks WHERE blob = ? AND n = ?`, b.id, n).Scan(&b.chunk)
+		err := b.q.QueryRowContext(b.ctx, `SELECT data FROM blob_chunks WHERE blob = ? AND n = ?`, b.id, n).Scan(&b.chunk)
 		if err != nil {
 			return 0, fmt.Errorf("sandbox: read blob chunk: %w", err)
 		}

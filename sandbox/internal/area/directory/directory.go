@@ -28,15 +28,15 @@ import (
 // is the source (group or user) and the id the target.
 const (
 	collUsers        = core.UsersCollection
-	collGroups       = "groups"
+	collGroups       = core.GroupsCollection
 	collOrganization = "organization"
 	collPhotos       = "sandbox.photos" // photo metadata; the bytes are blob "photo:{user id}"
 
-	linkMember      = "links.member"       // group -> user
-	linkMemberOf    = "links.memberOf"     // user -> group (reverse of member)
-	linkOwner       = "links.owner"        // group -> user
-	linkManager     = "links.manager"      // user -> manager
-	linkDirectReprt = "links.directReport" // manager -> user (reverse of manager)
+	linkMember      = core.GroupMembersCollection // group -> user
+	linkMemberOf    = "links.memberOf"            // user -> group (reverse of member)
+	linkOwner       = core.GroupOwnersCollection  // group -> user
+	linkManager     = "links.manager"             // user -> manager
+	linkDirectReprt = "links.directReport"        // manager -> user (reverse of manager)
 )
 
 // maxPhotoSize caps profile photo uploads (Graph allows 4 MB).
