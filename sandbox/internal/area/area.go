@@ -6,6 +6,7 @@ package area
 import (
 	"github.com/o365go/o365/sandbox/internal/area/directory"
 	"github.com/o365go/o365/sandbox/internal/area/drive"
+	"github.com/o365go/o365/sandbox/internal/area/excel"
 	"github.com/o365go/o365/sandbox/internal/area/mail"
 	"github.com/o365go/o365/sandbox/internal/area/sharepoint"
 	"github.com/o365go/o365/sandbox/internal/core"
@@ -18,5 +19,6 @@ func All() []core.Area {
 		mail.Area(),
 		drive.Area(),
 		sharepoint.Area(),
+		excel.Area(),
 	}
 }
