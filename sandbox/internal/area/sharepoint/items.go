@@ -153,6 +153,9 @@ func checkItemQuery(c *core.Call, st *listState, opts *odata.Options) error {
 }
 
 func listItems(ctx context.Context, c *core.Call) error {
+	if err := syncLibrary(ctx, c, c.Param("site"), c.Param("list")); err != nil {
+		return err
+	}
 	st, err := readList(ctx, c)
 	if err != nil {
 		return err
@@ -168,6 +171,9 @@ func listItems(ctx context.Context, c *core.Call) error {
 }
 
 func getItem(ctx context.Context, c *core.Call) error {
+	if err := syncLibrary(ctx, c, c.Param("site"), c.Param("list")); err != nil {
+		return err
+	}
 	st, err := readList(ctx, c)
 	if err != nil {
 		return err
@@ -185,6 +191,9 @@ func getItem(ctx context.Context, c *core.Call) error {
 
 // getFields answers GET .../items/{item}/fields: the item's fieldValueSet.
 func getFields(ctx context.Context, c *core.Call) error {
+	if err := syncLibrary(ctx, c, c.Param("site"), c.Param("list")); err != nil {
+		return err
+	}
 	opts, err := c.QueryOptions()
 	if err != nil {
 		return err
@@ -238,6 +247,9 @@ func createItem(ctx context.Context, c *core.Call) error {
 		if err := refuseSystemList(st); err != nil {
 			return err
 		}
+		if err := refuseLibrary(st); err != nil {
+			return err
+		}
 		fields := map[string]any{}
 		if err := applyFields(ctx, tx, st, fields, input); err != nil {
 			return err
@@ -285,6 +297,9 @@ func checkIfMatch(c *core.Call, o *core.Object) error {
 
 // updateItem applies field values to an item, checked as on creation.
 func updateItem(ctx context.Context, c *core.Call, input map[string]any) (*core.Object, error) {
+	if err := syncLibrary(ctx, c, c.Param("site"), c.Param("list")); err != nil {
+		return nil, err
+	}
 	var it *core.Object
 	err := c.Store().Write(ctx, func(tx *core.Tx) error {
 		st, err := loadList(ctx, c, tx)
@@ -360,6 +375,10 @@ func patchItem(ctx context.Context, c *core.Call) error {
 }
 
 func deleteItem(ctx context.Context, c *core.Call) error {
+	if err := syncLibrary(ctx, c, c.Param("site"), c.Param("list")); err != nil {
+		return err
+	}
+	var drive, file string
 	err := c.Store().Write(ctx, func(tx *core.Tx) error {
 		st, err := loadList(ctx, c, tx)
 		if err != nil {
@@ -378,10 +397,17 @@ func deleteItem(ctx context.Context, c *core.Call) error {
 		if err := checkIfMatch(c, it); err != nil {
 			return err
 		}
+		if drive = libraryDrive(st.list); drive != "" {
+			file = core.Str(it.Data, "_driveItem")
+			return nil // the drive deletes the file; the item goes at the next sync
+		}
 		return tx.Delete(ctx, collItems, st.list.ID, it.ID)
 	})
 	if err != nil {
 		return err
+	}
+	if drive != "" {
+		return c.Forward(ctx, "drives", drive, "items", file)
 	}
 	return c.NoContent()
 }

@@ -218,16 +218,15 @@ func createListObjects(ctx context.Context, tx *core.Tx, s *core.Object, id, tit
 	if template == templateUserInfo {
 		name = "users"
 	}
+	if err := checkTitle(ctx, tx, s, title); err != nil {
+		return nil, err
+	}
 	taken := map[string]bool{}
 	all, err := tx.List(ctx, core.Scope{Collection: collLists, Owner: s.ID}, false, 0, 0)
 	if err != nil {
 		return nil, err
 	}
 	for _, l := range all {
-		if strings.EqualFold(core.Str(l.Data, "displayName"), title) {
-			return nil, core.Errorf(http.StatusConflict, "nameAlreadyExists",
-				"A list, survey, discussion board, or document library with the specified title already exists in this Web site.  Please choose another title.")
-		}
 		taken[strings.ToLower(core.Str(l.Data, "name"))] = true
 	}
 	for i := 1; taken[strings.ToLower(name)]; i++ {
@@ -261,10 +260,16 @@ func createListObjects(ctx context.Context, tx *core.Tx, s *core.Object, id, tit
 		return tx.Put(ctx, &core.Object{Collection: collColumns, Owner: id, ID: core.Str(doc, "id"), Data: doc,
 			Created: at, Sort: fmt.Sprintf("%s-%04d", core.SortKey(at), n)})
 	}
-	for _, b := range genericColumns {
-		d := builtinDoc(b)
+	builtins := genericColumns
+	if template == templateLibrary {
+		builtins = append(slices.Clone(genericColumns), libraryColumns...)
+	}
+	for _, b := range builtins {
+		if template == templateLibrary && b.name == "Title" {
+			b.required = false // a library's items are named by their file
+		}
 		// Each list has its own copy of a built-in column, under the built-in's id.
-		if err := put(d); err != nil {
+		if err := put(builtinDoc(b)); err != nil {
 			return nil, err
 		}
 	}
@@ -279,6 +284,21 @@ func createListObjects(ctx context.Context, tx *core.Tx, s *core.Object, id, tit
 		}
 	}
 	return l, nil
+}
+
+// checkTitle refuses the title of another list of the site.
+func checkTitle(ctx context.Context, tx *core.Tx, s *core.Object, title string) error {
+	all, err := tx.List(ctx, core.Scope{Collection: collLists, Owner: s.ID}, false, 0, 0)
+	if err != nil {
+		return err
+	}
+	for _, l := range all {
+		if strings.EqualFold(core.Str(l.Data, "displayName"), title) {
+			return core.Errorf(http.StatusConflict, "nameAlreadyExists",
+				"A list, survey, discussion board, or document library with the specified title already exists in this Web site.  Please choose another title.")
+		}
+	}
+	return nil
 }
 
 // createList answers POST /sites/{site}/lists.
@@ -298,8 +318,8 @@ func createList(ctx context.Context, c *core.Call) error {
 	if info, ok := in["list"].(map[string]any); ok && core.Str(info, "template") != "" {
 		template = core.Str(info, "template")
 	}
-	if template != templateGeneric {
-		return invalid("The sandbox creates lists from the genericList template; '%s' is not supported.", template)
+	if template != templateGeneric && template != templateLibrary {
+		return invalid("The sandbox creates lists from the genericList and documentLibrary templates; '%s' is not supported.", template)
 	}
 	rawCols, _ := in["columns"].([]any)
 	if in["columns"] != nil && rawCols == nil {
@@ -335,6 +355,21 @@ func createList(ctx context.Context, c *core.Call) error {
 			}
 			names[strings.ToLower(core.Str(doc, "name"))] = true
 			extra = append(extra, doc)
+		}
+		if template == templateLibrary {
+			if err := checkTitle(ctx, tx, s, title); err != nil {
+				return err
+			}
+			if l, err = createLibrary(ctx, tx, s, title, core.Str(in, "description"), "", who, now); err != nil {
+				return err
+			}
+			for i, doc := range extra {
+				if err := tx.Put(ctx, &core.Object{Collection: collColumns, Owner: l.ID, ID: core.Str(doc, "id"), Data: doc,
+					Created: now, Sort: fmt.Sprintf("%s-%04d", core.SortKey(now), 100+i)}); err != nil {
+					return err
+				}
+			}
+			return nil
 		}
 		l, err = createListObjects(ctx, tx, s, uuid.NewString(), title, core.Str(in, "description"), template, extra, who, now)
 		return err
@@ -452,6 +487,9 @@ func deleteList(ctx context.Context, c *core.Call) error {
 		}
 		if isHiddenList(st.list.Data) {
 			return core.Errorf(http.StatusForbidden, "accessDenied", "System lists cannot be deleted.")
+		}
+		if libraryDrive(st.list) != "" {
+			return core.Errorf(http.StatusNotImplemented, "notSupported", "The sandbox does not delete document libraries; delete their files through the drive.")
 		}
 		for _, coll := range []core.Scope{
 			{Collection: collItems, Owner: st.list.ID},

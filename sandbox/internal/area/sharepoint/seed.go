@@ -80,6 +80,16 @@ func seed(ctx context.Context, tx *core.Tx, sd *core.SeedContext) error {
 				return err
 			}
 		}
+		var budget []byte
+		if ds.path == "/sites/team" {
+			var err error
+			if budget, err = budgetWorkbook(); err != nil {
+				return err
+			}
+		}
+		if err := seedLibraries(ctx, tx, s, ds.group, at, budget); err != nil {
+			return err
+		}
 	}
 	team, err := tx.Get(ctx, collSites, "", ids["/sites/team"])
 	if err != nil {

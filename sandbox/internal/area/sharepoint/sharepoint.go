@@ -96,6 +96,10 @@ func Area() core.Area {
 		manage(http.MethodPatch, l+"/columns/{column}", patchListColumn),
 		manage(http.MethodDelete, l+"/columns/{column}", deleteListColumn),
 		read(http.MethodGet, l+"/contentTypes", listListContentTypes),
+		read(http.MethodGet, s+"/drives", listDrives),
+		read(http.MethodGet, s+"/drive", forwardDrive),
+		read(http.MethodGet, s+"/drives/{drive}", forwardDrive),
+		read(http.MethodGet, l+"/drive", listDrive),
 		read(http.MethodGet, l+"/contentTypes/{type}", getListContentType),
 		read(http.MethodGet, l+"/items", listItems),
 		write(http.MethodPost, l+"/items", createItem),
@@ -108,6 +112,21 @@ func Area() core.Area {
 		followWrite.On(http.MethodPost, "{user}/followedSites/add", followSites),
 		followWrite.On(http.MethodPost, "{user}/followedSites/remove", unfollowSites),
 	}
+	// Everything below a site's drives, a library's drive and a library
+	// item's file is the drive area's: forwarded there.
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		perm := writePerm
+		if m == http.MethodGet {
+			perm = readPerm
+		}
+		routes = append(routes,
+			perm.On(m, s+"/drive/{rest...}", forwardDrive),
+			perm.On(m, s+"/drives/{drive}/{rest...}", forwardDrive),
+			perm.On(m, l+"/drive/{rest...}", listDrive),
+			perm.On(m, i+"/driveItem/{rest...}", itemDriveItem),
+		)
+	}
+	routes = append(routes, readPerm.On(http.MethodGet, i+"/driveItem", itemDriveItem))
 	return core.Area{
 		Name:   "sharepoint",
 		Routes: routes,

@@ -60,7 +60,7 @@ func TestSiteAddressing(t *testing.T) {
 	// Requests below a site work in every form.
 	for _, base := range []string{team, "/v1.0/sites/" + teamID, "/v1.0/sites('" + teamID + "')"} {
 		r := ts.Do(t, tok, "GET", base+"/lists?$select=displayName", nil).WantStatus(t, 200)
-		if v := sandboxtest.Values(t, r); len(v) != 1 || v[0]["displayName"] != "Inventory" {
+		if v := sandboxtest.Values(t, r); len(v) != 2 || v[0]["displayName"] != "Inventory" || v[1]["displayName"] != "Documents" {
 			t.Errorf("%s lists: %s", base, r.Raw)
 		}
 	}
@@ -272,7 +272,7 @@ func TestLists(t *testing.T) {
 	}
 	// System lists are listed only when system is selected, and cannot change.
 	r = ts.Do(t, tok, "GET", team+"/lists?$select=displayName,system", nil).WantStatus(t, 200)
-	if len(sandboxtest.Values(t, r)) != 3 {
+	if len(sandboxtest.Values(t, r)) != 4 {
 		t.Fatalf("lists with system: %s", r.Raw)
 	}
 	ts.Do(t, tok, "DELETE", team+"/lists/User Information List", nil).WantError(t, 403, "accessDenied")
@@ -515,5 +515,81 @@ func TestSeedIsDeterministic(t *testing.T) {
 		if strings.Contains(p, "items") && len(va) != 8 {
 			t.Fatalf("%d inventory items, want 8", len(va))
 		}
+	}
+}
+
+func TestDocumentLibraries(t *testing.T) {
+	ts := sandboxtest.New(t, sandboxtest.Options{})
+	tok := ts.AliceToken(t)
+	// The site's drives are document libraries of the drive store.
+	r := ts.Do(t, tok, "GET", team+"/drives", nil).WantStatus(t, 200)
+	drives := sandboxtest.Values(t, r)
+	if len(drives) != 1 || drives[0]["name"] != "Documents" || drives[0]["driveType"] != "documentLibrary" {
+		t.Fatalf("drives: %s", r.Raw)
+	}
+	driveID := str(drives[0]["id"])
+	if d := ts.Do(t, tok, "GET", team+"/drive", nil).WantStatus(t, 200).JSON; d["id"] != driveID {
+		t.Fatalf("default drive %v", d["id"])
+	}
+	ts.Do(t, tok, "GET", team+"/drives/"+driveID+"/root", nil).WantStatus(t, 200)
+	ts.Do(t, tok, "GET", team+"/drives/b!nope/root", nil).WantError(t, 404, "itemNotFound")
+	// The seeded workbook, and a file uploaded through the site's drive.
+	budget := ts.Do(t, tok, "GET", team+"/drive/root:/Budget.xlsx", nil).WantStatus(t, 200).JSON
+	up := ts.Do(t, tok, "PUT", team+"/drive/root:/Plans/plan.txt:/content", "the plan", "Content-Type", "text/plain").WantStatus(t, 201).JSON
+	// The library's items mirror its files and folders.
+	r = ts.Do(t, tok, "GET", team+"/lists/Documents/items?$expand=fields($select=FileLeafRef,ContentType)", nil).WantStatus(t, 200)
+	items := sandboxtest.Values(t, r)
+	names := map[string]string{}
+	for _, it := range items {
+		f := it["fields"].(map[string]any)
+		names[str(f["FileLeafRef"])] = str(it["id"])
+	}
+	if len(items) != 3 || names["Budget.xlsx"] == "" || names["Plans"] == "" || names["plan.txt"] == "" {
+		t.Fatalf("library items: %s", r.Raw)
+	}
+	di := ts.Do(t, tok, "GET", team+"/lists/Documents/items/"+names["plan.txt"]+"/driveItem", nil).WantStatus(t, 200).JSON
+	if di["id"] != up["id"] {
+		t.Fatalf("driveItem %v, want %v", di["id"], up["id"])
+	}
+	content := ts.Do(t, tok, "GET", team+"/lists/Documents/items/"+names["plan.txt"]+"/driveItem/content", nil)
+	if content.Status != 302 && string(content.Raw) != "the plan" {
+		t.Fatalf("driveItem content: %d %s", content.Status, content.Raw)
+	}
+	// Custom columns hold metadata of files; new items come from uploads only.
+	ts.Do(t, tok, "POST", team+"/lists/Documents/columns", map[string]any{"name": "Status", "choice": map[string]any{"choices": []any{"Draft", "Final"}}}).WantStatus(t, 201)
+	f := ts.Do(t, tok, "PATCH", team+"/lists/Documents/items/"+names["Budget.xlsx"]+"/fields", map[string]any{"Status": "Final"}).WantStatus(t, 200).JSON
+	if f["Status"] != "Final" || f["FileLeafRef"] != "Budget.xlsx" {
+		t.Fatalf("library fields %v", f)
+	}
+	ts.Do(t, tok, "PATCH", team+"/lists/Documents/items/"+names["Budget.xlsx"]+"/fields", map[string]any{"FileLeafRef": "x.xlsx"}).WantError(t, 400, "invalidRequest")
+	ts.Do(t, tok, "POST", team+"/lists/Documents/items", map[string]any{"fields": map[string]any{"Title": "x"}}).WantError(t, 400, "invalidRequest")
+	// A renamed file keeps its item; a deleted item deletes its file.
+	ts.Do(t, tok, "PATCH", "/v1.0/drives/"+driveID+"/items/"+str(budget["id"]), map[string]any{"name": "Budget 2026.xlsx"}).WantStatus(t, 200)
+	f = ts.Do(t, tok, "GET", team+"/lists/Documents/items/"+names["Budget.xlsx"]+"/fields", nil).WantStatus(t, 200).JSON
+	if f["FileLeafRef"] != "Budget 2026.xlsx" || f["Status"] != "Final" || f["_UIVersionString"] == "1.0" {
+		t.Fatalf("after the rename %v", f)
+	}
+	ts.Do(t, tok, "DELETE", team+"/lists/Documents/items/"+names["plan.txt"], nil).WantStatus(t, 204)
+	ts.Do(t, tok, "GET", "/v1.0/drives/"+driveID+"/items/"+str(up["id"]), nil).WantError(t, 404, "itemNotFound")
+	ts.Do(t, tok, "GET", team+"/lists/Documents/items/"+names["plan.txt"], nil).WantError(t, 404, "itemNotFound")
+	ts.Do(t, tok, "GET", team+"/lists/Inventory/items/1/driveItem", nil).WantError(t, 400, "invalidRequest")
+	ts.Do(t, tok, "GET", team+"/lists/Documents/drive", nil).WantStatus(t, 200)
+	// A new library is a new drive.
+	lib := ts.Do(t, tok, "POST", team+"/lists", map[string]any{"displayName": "Contracts", "list": map[string]any{"template": "documentLibrary"}}).WantStatus(t, 201).JSON
+	ts.Do(t, tok, "PUT", team+"/lists/"+str(lib["id"])+"/drive/root:/a.txt:/content", "a", "Content-Type", "text/plain").WantStatus(t, 201)
+	if n := len(sandboxtest.Values(t, ts.Do(t, tok, "GET", team+"/drives", nil))); n != 2 {
+		t.Fatalf("%d drives after a new library", n)
+	}
+	ts.Do(t, tok, "DELETE", team+"/lists/Contracts", nil).WantError(t, 501, "notSupported")
+	// The group's site library is the group's drive.
+	g := ts.Do(t, tok, "GET", "/v1.0/groups/"+demo.EngineeringGroupID+"/drive", nil).WantStatus(t, 200).JSON
+	gs := ts.Do(t, tok, "GET", "/v1.0/sites/contoso.sharepoint.com:/sites/engineering:/drive", nil).WantStatus(t, 200).JSON
+	if g["id"] != gs["id"] {
+		t.Fatalf("group drive %v, site drive %v", g["id"], gs["id"])
+	}
+	// Excel through the site's drive.
+	r = ts.Do(t, tok, "GET", team+"/drive/root:/Budget 2026.xlsx:/workbook/tables/Budget/rows", nil).WantStatus(t, 200)
+	if n := len(sandboxtest.Values(t, r)); n != 3 {
+		t.Fatalf("budget rows: %s", r.Raw)
 	}
 }
