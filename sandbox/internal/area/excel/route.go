@@ -461,11 +461,15 @@ func tablesRoute(method, sheet string, segs []string) (*op, error) {
 		}
 	case "clearfilters":
 		if post {
-			return writeOp(func(wb *workbook.Workbook, _ json.RawMessage) (result, error) { return noContent, wb.ClearFilters(table) }), nil
+			return writeOp(func(wb *workbook.Workbook, _ json.RawMessage) (result, error) {
+				return noContent, wb.ClearFilters(table)
+			}), nil
 		}
 	case "reapplyfilters":
 		if post {
-			return writeOp(func(wb *workbook.Workbook, _ json.RawMessage) (result, error) { return noContent, wb.ReapplyFilters(table) }), nil
+			return writeOp(func(wb *workbook.Workbook, _ json.RawMessage) (result, error) {
+				return noContent, wb.ReapplyFilters(table)
+			}), nil
 		}
 	case "converttorange":
 		if post {
@@ -709,7 +713,9 @@ func namesRoute(method, sheet string, segs []string) (*op, error) {
 			return ok(n), err
 		}), nil
 	case len(rest) == 0 && method == http.MethodDelete:
-		return writeOp(func(wb *workbook.Workbook, _ json.RawMessage) (result, error) { return noContent, wb.DeleteName(sheet, name) }), nil
+		return writeOp(func(wb *workbook.Workbook, _ json.RawMessage) (result, error) {
+			return noContent, wb.DeleteName(sheet, name)
+		}), nil
 	case len(rest) >= 1 && strings.EqualFold(rest[0], "range"):
 		return rangeRoute(method, rest[1:], func(wb *workbook.Workbook) (*workbook.Range, error) { return wb.NamedRange(sheet, name) })
 	}
