@@ -11,5 +11,6 @@ func services() []func(*Session) *cobra.Command {
 		newMailCommand,
 		newSitesCommand,
 		newListsCommand,
+		newExcelCommand,
 	}
 }
