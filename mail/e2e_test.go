@@ -158,8 +158,10 @@ func runScenario(t *testing.T, srv *sandbox.Server, proto, tag string, opts ...o
 	if len(replies) != 1 || replies[0].Subject != "RE: "+subject || !strings.Contains(replies[0].Body.Content, "Thanks Alice!") {
 		t.Fatalf("Alice's inbox has %d messages of the conversation", len(replies))
 	}
-	if got.ConversationID != sent[0].ConversationID {
-		t.Fatalf("Bob's copy is in conversation %q, Alice's in %q", got.ConversationID, sent[0].ConversationID)
+	// A conversation has another id in each mailbox (Exchange's ids name the
+	// mailbox): Bob's copy and Alice's are one message by internetMessageId.
+	if got.InternetMessageID == "" || got.InternetMessageID != sent[0].InternetMessageID || got.ConversationID == "" {
+		t.Fatalf("Bob's copy is message %q in conversation %q, Alice's %q", got.InternetMessageID, got.ConversationID, sent[0].InternetMessageID)
 	}
 
 	// The received message as MIME, read by the standard library.

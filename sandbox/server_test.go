@@ -174,7 +174,9 @@ func TestSeedSizesAreChecked(t *testing.T) {
 }
 
 // TestLegacySeedRecord checks that a database seeded before areas kept
-// their own seed records is not seeded again.
+// their own seed records is not seeded again: its mail is in the first data
+// format, which this sandbox refuses with the way out; after a reset the
+// demo tenant is seeded again.
 func TestLegacySeedRecord(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "sandbox.db")
 	s, err := New(Options{DBPath: db, Seed: "demo", SeedSize: SeedSize{MessagesPerInbox: 5}})
@@ -194,16 +196,27 @@ func TestLegacySeedRecord(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := &testServer{Server: sandboxtest.Serve(t, s.Handler()), srv: s}
-	links := ts.deltaLinks(t)
 	s.Close()
-	s, err = New(Options{DBPath: db, Seed: "demo", SeedSize: SeedSize{MessagesPerInbox: 5}})
+	_, err = New(Options{DBPath: db, Seed: "demo", SeedSize: SeedSize{MessagesPerInbox: 5}})
+	if err == nil || !strings.Contains(err.Error(), "mail data in format 0") || !strings.Contains(err.Error(), "o365 sandbox reset") {
+		t.Fatalf("opening a database of the first mail format: %v", err)
+	}
+	// What `o365 sandbox reset` does: open without seeding, reset.
+	s, err = New(Options{DBPath: db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Reset(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s, err = New(Options{DBPath: db, Seed: "demo"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	ts = &testServer{Server: sandboxtest.Serve(t, s.Handler()), srv: s}
-	ts.wantNoChanges(t, links)
+	ts := &testServer{Server: sandboxtest.Serve(t, s.Handler()), srv: s}
+	ts.Do(t, ts.AliceToken(t), "GET", "/v1.0/me/mailFolders/inbox/messages", nil).WantStatus(t, 200)
 }
 
 func TestDefaultDBPath(t *testing.T) {

@@ -23,6 +23,12 @@ type Area struct {
 	// Seed adds the area's part of the demo tenant, inside the seeding
 	// transaction; nil when the area has no demo data.
 	Seed func(ctx context.Context, tx *Tx, sd *SeedContext) error
+	// Version is the format of the area's stored data, recorded with its
+	// seed. Raise it when the area can no longer serve what an earlier
+	// version stored (ids in another form ...): a database seeded with
+	// another format is then refused at start, with the way to reset it,
+	// instead of being served wrong. 0 is the first format.
+	Version int
 }
 
 // HandlerFunc serves one request. It returns nil after writing the answer,

@@ -71,10 +71,11 @@ func (a *Attachments) Scope(owner, itemID string) Scope {
 func (a *Attachments) blobID(id string) string { return a.Collection + ":" + id }
 
 // Put stores an attachment given as Graph JSON (in) on item and sets the
-// item's hasAttachments. id "" picks a new id; seeders pass SeedID(...).
+// item's hasAttachments (a new changeKey with it). id "" picks a new id;
+// seeders pass SeedAttachmentID(item.ID, ...).
 func (a *Attachments) Put(ctx context.Context, tx *Tx, item *Object, in map[string]any, now time.Time, id string) (*Object, error) {
 	if id == "" {
-		id = uuid.NewString()
+		id = NewAttachmentID(item.ID)
 	}
 	typ := Str(in, "@odata.type")
 	name := Str(in, "name")
@@ -144,11 +145,29 @@ func (a *Attachments) Put(ctx context.Context, tx *Tx, item *Object, in map[stri
 	}
 	if inline, _ := doc["isInline"].(bool); !inline {
 		item.Data["hasAttachments"] = true
+		TouchItem(item.Data, now)
 		if err := tx.Put(ctx, item); err != nil {
 			return nil, err
 		}
 	}
 	return att, nil
+}
+
+// TouchItem records a change of an Outlook item's document: a new
+// changeKey (so @odata.etag changes) and lastModifiedDateTime now. Call it
+// on every write of an item.
+func TouchItem(doc map[string]any, now time.Time) {
+	doc["changeKey"] = NewChangeKey()
+	doc["lastModifiedDateTime"] = ISOTime(now)
+}
+
+// ItemFolder is the folder an Outlook item's document names: its
+// parentFolderId, or _parentFolderId for types without that property.
+func ItemFolder(doc map[string]any) string {
+	if f := Str(doc, "parentFolderId"); f != "" {
+		return f
+	}
+	return Str(doc, "_parentFolderId")
 }
 
 // CopyAll copies the attachments of one item to another, sharing their
@@ -161,7 +180,7 @@ func (a *Attachments) CopyAll(ctx context.Context, tx *Tx, owner, fromItem, newO
 	for _, att := range atts {
 		data := CloneDoc(att.Data)
 		delete(data, "id")
-		if err := tx.Put(ctx, &Object{Collection: a.Collection, Owner: newOwner, ID: uuid.NewString(), Parent: toItem, Data: data, Created: att.Created}); err != nil {
+		if err := tx.Put(ctx, &Object{Collection: a.Collection, Owner: newOwner, ID: NewAttachmentID(toItem), Parent: toItem, Data: data, Created: att.Created}); err != nil {
 			return err
 		}
 	}
@@ -199,11 +218,16 @@ func wantsContent(c *Call) bool {
 	return false
 }
 
-// Present is what a client sees of a stored attachment: contentBytes is
-// added to a file attachment unless $select leaves it out. It suits
-// ListSpec.Present and $expand=attachments.
-func (a *Attachments) Present(c *Call, doc map[string]any) map[string]any {
+// Present is what a client sees of a stored attachment of the item whose
+// document is item: contentBytes is added to a file attachment unless
+// $select leaves it out, and the id is the one Graph serves (it names the
+// item's folder, unless the request prefers immutable ids). It suits
+// $expand=attachments; send the result as type "attachment".
+func (a *Attachments) Present(c *Call, item, doc map[string]any) map[string]any {
 	out := PublicDoc(doc)
+	if v, ok := c.Preference("IdType"); !ok || !strings.EqualFold(v, "ImmutableId") {
+		out["id"] = AttachmentRestID(ItemFolder(item), Str(doc, "id"))
+	}
 	size, _ := doc["size"].(float64)
 	if blob := Str(doc, "_blob"); blob != "" && wantsContent(c) && size <= maxInlineContent {
 		if r, err := c.s.st.OpenBlob(c.R.Context(), blob); err == nil {
@@ -235,10 +259,25 @@ func (a *Attachments) Routes(prefix string, read, write Route) []Route {
 func (a *Attachments) spec(item *Object) ListSpec {
 	return ListSpec{
 		Scope:      a.Scope(item.Owner, item.ID),
+		Type:       "attachment",
 		DefaultTop: 100,
 		MaxTop:     1000,
-		Present:    a.Present,
+		Present:    func(c *Call, doc map[string]any) map[string]any { return a.Present(c, item.Data, doc) },
 	}
+}
+
+// attachment loads the attachment a route's {att} names, by either of its
+// ids (see ParseAttachmentID), of item.
+func (a *Attachments) attachment(ctx context.Context, c *Call, tx *Tx, item *Object) (*Object, error) {
+	id, folder := ParseAttachmentID(item.Owner, c.Param("att"))
+	if folder != "" && folder != ItemFolder(item.Data) {
+		return nil, ItemNotFound("The attachment was not found.")
+	}
+	att, err := tx.GetIn(ctx, a.Scope(item.Owner, item.ID), id)
+	if IsNotFound(err) {
+		return nil, ItemNotFound("The attachment was not found.")
+	}
+	return att, err
 }
 
 // item resolves the item of an attachment route.
@@ -260,12 +299,24 @@ func (a *Attachments) list(ctx context.Context, c *Call) error {
 	return c.List(ctx, a.spec(m))
 }
 
+// itemAndAttachment loads the item and the attachment a route addresses.
+func (a *Attachments) itemAndAttachment(ctx context.Context, c *Call) (item, att *Object, err error) {
+	err = c.s.st.Read(ctx, func(tx *Tx) error {
+		if item, err = a.Item(ctx, c, tx); err != nil {
+			return err
+		}
+		att, err = a.attachment(ctx, c, tx, item)
+		return err
+	})
+	return item, att, err
+}
+
 func (a *Attachments) get(ctx context.Context, c *Call) error {
-	m, err := a.item(ctx, c)
+	m, att, err := a.itemAndAttachment(ctx, c)
 	if err != nil {
 		return err
 	}
-	err = c.GetEntity(ctx, a.spec(m), c.Param("att"))
+	err = c.GetEntity(ctx, a.spec(m), att.ID)
 	if IsNotFound(err) {
 		return ItemNotFound("The attachment was not found.")
 	}
@@ -277,19 +328,19 @@ func (a *Attachments) create(ctx context.Context, c *Call) error {
 	if err := c.Decode(&in); err != nil {
 		return err
 	}
-	var att *Object
+	var att, item *Object
 	err := c.s.st.Write(ctx, func(tx *Tx) error {
-		m, err := a.Item(ctx, c, tx)
-		if err != nil {
+		var err error
+		if item, err = a.Item(ctx, c, tx); err != nil {
 			return err
 		}
-		att, err = a.Put(ctx, tx, m, in, c.s.now(), "")
+		att, err = a.Put(ctx, tx, item, in, c.s.now(), "")
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	return c.Entity(http.StatusCreated, a.Present(c, att.Data))
+	return c.EntityOf(http.StatusCreated, "attachment", a.Present(c, item.Data, att.Data))
 }
 
 func (a *Attachments) delete(ctx context.Context, c *Call) error {
@@ -298,10 +349,7 @@ func (a *Attachments) delete(ctx context.Context, c *Call) error {
 		if err != nil {
 			return err
 		}
-		att, err := tx.GetIn(ctx, a.Scope(m.Owner, m.ID), c.Param("att"))
-		if IsNotFound(err) {
-			return ItemNotFound("The attachment was not found.")
-		}
+		att, err := a.attachment(ctx, c, tx, m)
 		if err != nil {
 			return err
 		}
@@ -319,6 +367,7 @@ func (a *Attachments) delete(ctx context.Context, c *Call) error {
 			}
 		}
 		m.Data["hasAttachments"] = has
+		TouchItem(m.Data, c.s.now())
 		return tx.Put(ctx, m)
 	})
 	if err != nil {
@@ -328,18 +377,7 @@ func (a *Attachments) delete(ctx context.Context, c *Call) error {
 }
 
 func (a *Attachments) value(ctx context.Context, c *Call) error {
-	m, err := a.item(ctx, c)
-	if err != nil {
-		return err
-	}
-	var att *Object
-	err = c.s.st.Read(ctx, func(tx *Tx) error {
-		att, err = tx.GetIn(ctx, a.Scope(m.Owner, m.ID), c.Param("att"))
-		return err
-	})
-	if IsNotFound(err) {
-		return ItemNotFound("The attachment was not found.")
-	}
+	_, att, err := a.itemAndAttachment(ctx, c)
 	if err != nil {
 		return err
 	}
@@ -415,7 +453,7 @@ func (a *Attachments) createUploadSession(ctx context.Context, c *Call) error {
 	inline, _ := get("isInline").(bool)
 	now := c.s.now()
 	up := attachmentUpload{Collection: a.Collection, ItemCollection: a.ItemCollection, Owner: m.Owner, Item: m.ID,
-		AttachmentID: uuid.NewString(), Name: name, ContentType: ct, ContentID: cid, IsInline: inline,
+		AttachmentID: NewAttachmentID(m.ID), Name: name, ContentType: ct, ContentID: cid, IsInline: inline,
 		Size: int64(size), Expires: now.Add(uploadTTL)}
 	sid := uuid.NewString()
 	rawUp, err := json.Marshal(up)
@@ -524,6 +562,7 @@ func putAttachmentChunk(ctx context.Context, c *Call) error {
 	}
 	blob := up.blobID()
 	complete := false
+	location, itemID := up.AttachmentID, up.Item
 	err = c.s.st.Write(ctx, func(tx *Tx) error {
 		size, err := tx.WriteBlob(ctx, blob, start, io.LimitReader(c.R.Body, n))
 		if err != nil {
@@ -555,10 +594,13 @@ func putAttachmentChunk(ctx context.Context, c *Call) error {
 		}
 		if !up.IsInline {
 			item.Data["hasAttachments"] = true
+			TouchItem(item.Data, c.s.now())
 			if err := tx.Put(ctx, item); err != nil {
 				return err
 			}
 		}
+		itemID = ItemRestID(ItemFolder(item.Data), up.Item)
+		location = AttachmentRestID(ItemFolder(item.Data), up.AttachmentID)
 		return tx.KVDelete(ctx, uploadKey(c.Param("sid")))
 	})
 	if err != nil {
@@ -568,7 +610,7 @@ func putAttachmentChunk(ctx context.Context, c *Call) error {
 		return writeSessionStatus(c, http.StatusOK, up)
 	}
 	loc := fmt.Sprintf("%s/api/v2.0/Users('%s@%s')/%s('%s')/Attachments('%s')", c.BaseURL(), up.Owner, c.s.tenantID,
-		upperFirst(up.ItemCollection), up.Item, up.AttachmentID)
+		upperFirst(up.ItemCollection), itemID, location)
 	c.W.Header().Set("Location", loc)
 	c.W.Header().Set("Content-Length", "0")
 	c.W.WriteHeader(http.StatusCreated)

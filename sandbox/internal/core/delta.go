@@ -17,6 +17,9 @@ const deltaTokenTTL = 7 * 24 * time.Hour
 // DeltaSpec says how a delta route tracks a scope of the change log.
 type DeltaSpec struct {
 	Scope Scope
+	// Type is the Graph type of the documents, as ListSpec.Type: answers
+	// carry its default properties or what $select names.
+	Type string
 	// PageSize is used when the client sends no odata.maxpagesize or $top.
 	PageSize int
 	// Include, when set, hides documents the area does not report here.
@@ -135,6 +138,12 @@ func (c *Call) Delta(ctx context.Context, spec DeltaSpec) error {
 	default:
 		st = deltaState{Scope: fp, Snapshot: true, UpTo: maxSeq, Select: opts.Select, Issued: now.Unix()}
 	}
+	var sh *shaper
+	if spec.Type != "" {
+		if sh, err = c.shaperFor(spec.Type, st.Select); err != nil {
+			return err
+		}
+	}
 	size, err := c.pageSize(opts, spec.PageSize, 0)
 	if err != nil {
 		return err
@@ -158,7 +167,7 @@ func (c *Call) Delta(ctx context.Context, spec DeltaSpec) error {
 			for _, o := range objs {
 				st.CurSeq, st.CurID = o.Seq, o.ID
 				if spec.Include == nil || spec.Include(o.Data) {
-					items = append(items, c.presentDelta(spec, o.Data, st.Select))
+					items = append(items, c.presentDelta(spec, sh, o.Data, st.Select))
 				}
 			}
 			return nil
@@ -179,7 +188,7 @@ func (c *Call) Delta(ctx context.Context, spec DeltaSpec) error {
 					reason = "changed"
 				}
 				if spec.Removed == nil {
-					items = append(items, removed(ch.ID, reason))
+					items = append(items, removed(sh, ch, reason))
 					continue
 				}
 				doc, err := spec.Removed(ctx, tx, ch.ID, reason)
@@ -196,7 +205,7 @@ func (c *Call) Delta(ctx context.Context, spec DeltaSpec) error {
 					return err
 				}
 				if spec.Include == nil || spec.Include(o.Data) {
-					items = append(items, c.presentDelta(spec, o.Data, st.Select))
+					items = append(items, c.presentDelta(spec, sh, o.Data, st.Select))
 				}
 			}
 		}
@@ -212,15 +221,27 @@ func (c *Call) Delta(ctx context.Context, spec DeltaSpec) error {
 	return c.writeDelta(spec.Context, items, "", c.deltaLink(restart, next, spec.TokenParam))
 }
 
-func removed(id, reason string) map[string]any {
+// removed is the entry of an object that left the scope with change ch.
+// An Outlook item is named by the REST id it had in the folder it left;
+// that id no longer exists anywhere, so a move out is "deleted" too (with
+// immutable ids the item keeps its id elsewhere: "changed").
+func removed(sh *shaper, ch change, reason string) map[string]any {
+	id := ch.ID
+	if sh != nil && sh.t.OutlookItem && !sh.immutable {
+		id, reason = ItemRestID(ch.Parent, ch.ID), "deleted"
+	}
 	return map[string]any{"id": id, "@removed": map[string]any{"reason": reason}}
 }
 
-func (c *Call) presentDelta(spec DeltaSpec, doc map[string]any, sel []string) map[string]any {
+func (c *Call) presentDelta(spec DeltaSpec, sh *shaper, doc map[string]any, sel []string) map[string]any {
 	if spec.Present != nil {
 		doc = spec.Present(c, doc)
 	}
-	return odata.Project(c.localize(doc), sel)
+	doc = c.localize(doc)
+	if sh != nil {
+		return sh.shape(doc)
+	}
+	return odata.Project(doc, sel)
 }
 
 func (c *Call) deltaLink(base string, st deltaState, param string) string {

@@ -35,9 +35,10 @@ type Folders struct {
 }
 
 // ID is the id of the well-known folder name of a user: deterministic, so
-// a well-known name resolves without a lookup.
+// a well-known name resolves without a lookup, and in Exchange's form (see
+// SeedFolderID). The area gives the folders it creates NewFolderID(user).
 func (f *Folders) ID(userID, name string) string {
-	return SeedID(f.Namespace, userID, strings.ToLower(name))
+	return SeedFolderID(userID, f.Namespace, strings.ToLower(name))
 }
 
 // RootID is the id of a user's root folder.

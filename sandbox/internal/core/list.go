@@ -13,11 +13,18 @@ import (
 	"strings"
 
 	"github.com/o365go/o365/sandbox/internal/odata"
+	"github.com/o365go/o365/sandbox/internal/schema"
 )
 
 // ListSpec says how a collection route lists its documents.
 type ListSpec struct {
 	Scope Scope
+	// Type is the Graph type of the documents (e.g. "message", "user"; see
+	// package schema): answers then carry its default properties or what
+	// $select names, and $select, $filter and $orderby naming a property it
+	// does not have are 400. Documents whose @odata.type derives from it are
+	// shaped as that type. "" sends documents as stored.
+	Type string
 	// Desc lists newest first by the objects' sort key when there is no
 	// $orderby (messages); false lists oldest first.
 	Desc bool
@@ -149,6 +156,15 @@ func (c *Call) List(ctx context.Context, spec ListSpec) error {
 			return err
 		}
 	}
+	var sh *shaper
+	if spec.Type != "" {
+		if sh, err = c.shaperFor(spec.Type, opts.Select); err != nil {
+			return err
+		}
+		if err := checkQueryProperties(sh.t, opts); err != nil {
+			return err
+		}
+	}
 	size, err := c.pageSize(opts, spec.DefaultTop, spec.MaxTop)
 	if err != nil {
 		return err
@@ -169,45 +185,42 @@ func (c *Call) List(ctx context.Context, spec ListSpec) error {
 		return err
 	}
 
-	var page []map[string]any
 	total := -1
 	more := false
 	simple := spec.Load == nil && opts.Filter == nil && search == nil && len(opts.OrderBy) == 0 && spec.Include == nil
-	// Documents sent as stored skip decoding and re-encoding.
-	if simple && spec.Present == nil && len(opts.Select) == 0 && len(opts.Expand) == 0 && c.root.Dialect == dialectGraph && !c.needsLocalize() {
-		var raw []json.RawMessage
-		err := c.s.st.Read(ctx, func(tx *Tx) error {
-			var err error
-			if raw, err = tx.listRaw(ctx, spec.Scope, spec.Desc, offset, size+1); err != nil {
-				return err
-			}
-			if opts.Count && first {
-				total, err = tx.Count(ctx, spec.Scope)
-			}
-			return err
-		})
-		if err != nil {
-			return err
-		}
-		if len(raw) > size {
-			raw, more = raw[:size], true
-		}
-		if raw == nil {
-			raw = []json.RawMessage{}
-		}
-		return c.writeCollection(spec.Context, raw, total, more, offset+size)
+	// Stored documents go out without being decoded when nothing but
+	// shaping changes them: as stored when untyped, shaped from their JSON
+	// when typed.
+	raw := spec.Present == nil && len(opts.Expand) == 0 && c.root.Dialect == dialectGraph && !c.needsLocalize() &&
+		(sh != nil || len(opts.Select) == 0)
+	// page holds each listed document: raw (stored JSON) or decoded.
+	type entry struct {
+		raw []byte
+		doc map[string]any
 	}
+	var page []entry
 	err = c.s.st.Read(ctx, func(tx *Tx) error {
 		if simple {
-			objs, err := tx.List(ctx, spec.Scope, spec.Desc, offset, size+1)
-			if err != nil {
-				return err
+			var err error
+			if raw {
+				var docs []json.RawMessage
+				if docs, err = tx.listRaw(ctx, spec.Scope, spec.Desc, offset, size+1); err != nil {
+					return err
+				}
+				for _, d := range docs {
+					page = append(page, entry{raw: d})
+				}
+			} else {
+				objs, err := tx.List(ctx, spec.Scope, spec.Desc, offset, size+1)
+				if err != nil {
+					return err
+				}
+				for _, o := range objs {
+					page = append(page, entry{doc: o.Data})
+				}
 			}
-			if len(objs) > size {
-				objs, more = objs[:size], true
-			}
-			for _, o := range objs {
-				page = append(page, o.Data)
+			if len(page) > size {
+				page, more = page[:size], true
 			}
 			if opts.Count && first {
 				total, err = tx.Count(ctx, spec.Scope)
@@ -246,7 +259,8 @@ func (c *Call) List(ctx context.Context, spec ListSpec) error {
 			}
 		} else {
 			// Stream the collection, decoding only what the query reads;
-			// the page's documents are decoded whole afterwards.
+			// the page's documents are decoded whole afterwards (or not at
+			// all when they go out raw).
 			fields := queryFields(spec, opts, search)
 			err := tx.Scan(ctx, spec.Scope, spec.Desc, func(data []byte) (bool, error) {
 				doc, err := decodeFields(data, fields)
@@ -269,29 +283,74 @@ func (c *Call) List(ctx context.Context, spec ListSpec) error {
 		items, hasMore := p.page()
 		more, total = hasMore, p.n
 		for _, it := range items {
-			if it.raw != nil {
-				var err error
-				if it.doc, err = decodeFields(it.raw, nil); err != nil {
+			switch {
+			case it.raw != nil && raw:
+				page = append(page, entry{raw: it.raw})
+			case it.raw != nil:
+				doc, err := decodeFields(it.raw, nil)
+				if err != nil {
 					return fmt.Errorf("sandbox: decode stored %s: %w", spec.Scope.Collection, err)
 				}
+				page = append(page, entry{doc: doc})
+			default:
+				page = append(page, entry{doc: it.doc})
 			}
-			page = append(page, it.doc)
 		}
 		return nil
 	})
 	if err != nil {
 		return err
 	}
+	if !opts.Count || !first {
+		total = -1
+	}
+	if raw {
+		// Every entry is raw but those a Load or a whole decode produced.
+		n := 0
+		for _, e := range page {
+			n += len(e.raw)
+		}
+		// Shaping adds an etag, a webLink and a longer id: about 400 bytes.
+		return c.writeRawCollection(spec.Context, n+512*len(page), total, more, offset+size, func(buf []byte) ([]byte, error) {
+			for i, e := range page {
+				if i > 0 {
+					buf = append(buf, ',')
+				}
+				start := len(buf)
+				ok := false
+				switch {
+				case e.raw != nil && sh == nil:
+					buf, ok = append(buf, e.raw...), true
+				case e.raw != nil:
+					buf, ok = sh.appendRaw(buf, e.raw)
+				}
+				if ok {
+					continue
+				}
+				doc := e.doc
+				if doc == nil {
+					if doc, err = decodeFields(e.raw, nil); err != nil {
+						return nil, fmt.Errorf("sandbox: decode stored %s: %w", spec.Scope.Collection, err)
+					}
+				}
+				out, err := c.present(ctx, spec, sh, doc, opts)
+				if err != nil {
+					return nil, err
+				}
+				if buf, err = appendJSONValue(buf[:start], out); err != nil {
+					return nil, err
+				}
+			}
+			return buf, nil
+		})
+	}
 	value := make([]any, 0, len(page))
-	for _, doc := range page {
-		out, err := c.present(ctx, spec, doc, opts)
+	for _, e := range page {
+		out, err := c.present(ctx, spec, sh, e.doc, opts)
 		if err != nil {
 			return err
 		}
 		value = append(value, out)
-	}
-	if !opts.Count || !first {
-		total = -1
 	}
 	return c.writeCollection(spec.Context, value, total, more, offset+size)
 }
@@ -311,6 +370,38 @@ func (c *Call) writeCollection(context string, value any, total int, more bool, 
 		body["@odata.nextLink"] = c.nextLink(odata.EncodeSkipToken(c.s.tokenKey, odata.SkipState{Offset: next, Extra: "list"}))
 	}
 	return c.WriteJSON(http.StatusOK, body)
+}
+
+// writeRawCollection is writeCollection for items written in JSON, in
+// Graph's dialect, by items (comma-separated, appended to its argument),
+// about size bytes of them: the envelope is written around them.
+func (c *Call) writeRawCollection(context string, size, total int, more bool, next int, items func([]byte) ([]byte, error)) error {
+	if context == "" {
+		context = c.contextURL(false)
+	}
+	b := make([]byte, 0, size+1024)
+	b = append(b, `{"@odata.context":`...)
+	b = appendJSONString(b, context)
+	if total >= 0 {
+		b = append(b, `,"@odata.count":`...)
+		b = strconv.AppendInt(b, int64(total), 10)
+	}
+	if more {
+		b = append(b, `,"@odata.nextLink":`...)
+		b = appendJSONString(b, c.nextLink(odata.EncodeSkipToken(c.s.tokenKey, odata.SkipState{Offset: next, Extra: "list"})))
+	}
+	b = append(b, `,"value":[`...)
+	b, err := items(b)
+	if err != nil {
+		return err
+	}
+	b = append(b, "]}"...)
+	h := c.W.Header()
+	h.Set("Content-Type", jsonContentType)
+	h.Set("Content-Length", strconv.Itoa(len(b)))
+	c.W.WriteHeader(http.StatusOK)
+	_, err = c.W.Write(b)
+	return err
 }
 
 // queryFields are the top-level properties a filtered list decodes before
@@ -446,16 +537,23 @@ func checkExpand(spec ListSpec, opts *odata.Options) error {
 	return nil
 }
 
-// present applies spec.Present, $expand and $select to one document.
-func (c *Call) present(ctx context.Context, spec ListSpec, doc map[string]any, opts *odata.Options) (map[string]any, error) {
+// present applies spec.Present, the Outlook preferences, $expand and
+// $select (through sh's shape when the spec is typed) to one document.
+func (c *Call) present(ctx context.Context, spec ListSpec, sh *shaper, doc map[string]any, opts *odata.Options) (map[string]any, error) {
 	if spec.Present != nil {
 		doc = spec.Present(c, doc)
 	}
 	doc = c.localize(doc)
+	var out map[string]any
+	if sh != nil {
+		out = sh.shape(doc)
+	}
 	if len(opts.Expand) > 0 {
-		cp := make(map[string]any, len(doc)+len(opts.Expand))
-		for k, v := range doc {
-			cp[k] = v
+		if out == nil {
+			out = make(map[string]any, len(doc)+len(opts.Expand))
+			for k, v := range doc {
+				out[k] = v
+			}
 		}
 		for _, e := range opts.Expand {
 			exp, _ := LookupFold(spec.Expand, e.Path)
@@ -463,9 +561,21 @@ func (c *Call) present(ctx context.Context, spec ListSpec, doc map[string]any, o
 			if err != nil {
 				return nil, err
 			}
-			cp[e.Path] = v
+			name := e.Path
+			if sh != nil {
+				if p, _, ok := sh.t.FindProperty(e.Path); ok {
+					name = p.Name
+					v, err = c.shapeExpanded(p, v, e)
+					if err != nil {
+						return nil, err
+					}
+				}
+			}
+			out[name] = v
 		}
-		doc = cp
+	}
+	if sh != nil {
+		return out, nil
 	}
 	sel := opts.Select
 	for _, e := range opts.Expand {
@@ -473,7 +583,48 @@ func (c *Call) present(ctx context.Context, spec ListSpec, doc map[string]any, o
 			sel = append(slices.Clone(sel), e.Path)
 		}
 	}
-	return odata.Project(doc, sel), nil
+	if out == nil {
+		out = doc
+	}
+	return odata.Project(out, sel), nil
+}
+
+// shapeExpanded shapes the value an Expander returned for the navigation
+// property p, with the $expand item's own $select: an entity, a collection
+// of them, or nil.
+func (c *Call) shapeExpanded(p *schema.Property, v any, e odata.ExpandItem) (any, error) {
+	if schema.Lookup(p.Type) == nil {
+		return v, nil
+	}
+	var sel []string
+	if e.Options != nil {
+		sel = e.Options.Select
+	}
+	sh, err := c.shaperFor(p.Type, sel)
+	if err != nil {
+		return nil, err
+	}
+	switch v := v.(type) {
+	case map[string]any:
+		return sh.shape(v), nil
+	case []any:
+		out := make([]any, len(v))
+		for i, x := range v {
+			if m, ok := x.(map[string]any); ok {
+				out[i] = sh.shape(m)
+			} else {
+				out[i] = x
+			}
+		}
+		return out, nil
+	case []map[string]any:
+		out := make([]any, len(v))
+		for i, m := range v {
+			out[i] = sh.shape(m)
+		}
+		return out, nil
+	}
+	return v, nil
 }
 
 // GetEntity answers a GET of one stored document, with $select, $expand
@@ -485,7 +636,11 @@ func (c *Call) GetEntity(ctx context.Context, spec ListSpec, id string) error {
 	}
 	var o *Object
 	err = c.s.st.Read(ctx, func(tx *Tx) error {
-		o, err = tx.GetIn(ctx, spec.Scope, id)
+		if t := schema.Lookup(spec.Type); t != nil && t.OutlookItem {
+			o, err = tx.GetItem(ctx, spec.Scope, id)
+		} else {
+			o, err = tx.GetIn(ctx, spec.Scope, id)
+		}
 		return err
 	})
 	if err != nil {
@@ -497,7 +652,13 @@ func (c *Call) GetEntity(ctx context.Context, spec ListSpec, id string) error {
 	if err := checkExpand(spec, opts); err != nil {
 		return err
 	}
-	out, err := c.present(ctx, spec, o.Data, opts)
+	var sh *shaper
+	if spec.Type != "" {
+		if sh, err = c.shaperFor(spec.Type, opts.Select); err != nil {
+			return err
+		}
+	}
+	out, err := c.present(ctx, spec, sh, o.Data, opts)
 	if err != nil {
 		return err
 	}

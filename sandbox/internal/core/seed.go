@@ -40,7 +40,9 @@ func (s *Engine) checkSizes(sizes map[string]int) error {
 	return nil
 }
 
-// seedMarker is what seedMarkerKey holds for a: its knobs that are set.
+// seedMarker is what seedMarkerKey holds for a: its knobs that are set,
+// and its data's format when not the first ("version", which no knob can
+// be named).
 func seedMarker(a Area, sizes map[string]int) []byte {
 	set := map[string]int{}
 	for _, k := range a.Knobs {
@@ -48,13 +50,34 @@ func seedMarker(a Area, sizes map[string]int) []byte {
 			set[k.Name] = n
 		}
 	}
+	if a.Version != 0 {
+		set[markerVersion] = a.Version
+	}
 	mark, _ := json.Marshal(set) // a map of ints always encodes
 	return mark
 }
 
+// markerVersion is the seed marker's entry for Area.Version.
+const markerVersion = "version"
+
+// checkFormat refuses an area whose seed marker (old, as stored) records
+// another data format than the area's: the database holds data the area
+// cannot serve.
+func (s *Engine) checkFormat(a Area, old []byte) error {
+	var mark map[string]int
+	if json.Unmarshal(old, &mark) != nil || mark[markerVersion] == a.Version {
+		return nil
+	}
+	return fmt.Errorf("sandbox: the database holds %s data in format %d, and this sandbox serves format %d "+
+		"(ids and documents changed); reset it with `o365 sandbox reset` (or delete the database file) to start again",
+		a.Name, mark[markerVersion], a.Version)
+}
+
 // Seed loads every area's part of the demo tenant, area after area, in one
 // transaction; sizes sets knobs by their full names. An area already seeded
-// with the same knob values is skipped, so seeding twice changes nothing.
+// with the same knob values is skipped, so seeding twice changes nothing;
+// one seeded in another data format (Area.Version) is an error that says
+// how to reset the database (Reset, which needs no seeding, still works).
 func (s *Engine) Seed(ctx context.Context, sizes map[string]int) error {
 	if err := s.checkSizes(sizes); err != nil {
 		return err
@@ -73,6 +96,11 @@ func (s *Engine) Seed(ctx context.Context, sizes map[string]int) error {
 			if ok && string(old) == string(mark) {
 				continue
 			}
+			if ok {
+				if err := s.checkFormat(a, old); err != nil {
+					return err
+				}
+			}
 			if err := a.Seed(ctx, tx, sd); err != nil {
 				return fmt.Errorf("sandbox: seed %s: %w", a.Name, err)
 			}
@@ -85,13 +113,15 @@ func (s *Engine) Seed(ctx context.Context, sizes map[string]int) error {
 }
 
 // MarkSeeded records the named areas as seeded with sizes without seeding
-// them: for databases seeded before areas kept their own records.
+// them: for databases seeded before areas kept their own records, so in
+// the areas' first data format (Area.Version 0).
 func (s *Engine) MarkSeeded(ctx context.Context, areas []string, sizes map[string]int) error {
 	return s.st.Write(ctx, func(tx *Tx) error {
 		for _, a := range s.areas {
 			if !slices.Contains(areas, a.Name) {
 				continue
 			}
+			a.Version = 0
 			if err := tx.KVPut(ctx, seedMarkerKey(a.Name), seedMarker(a, sizes), time.Time{}); err != nil {
 				return err
 			}

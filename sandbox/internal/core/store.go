@@ -110,7 +110,7 @@ type change struct {
 	Collection, Owner, Parent, ID string
 	Kind                          string
 	// Created is set (in memory only, for change notifications) when an
-	// upsert inserted a new object.
+	// upsert inserted a new object or moved one to another parent.
 	Created bool
 }
 
@@ -390,7 +390,9 @@ func (tx *Tx) Put(ctx context.Context, o *Object) error {
 	if err != nil {
 		return err
 	}
-	tx.changes[len(tx.changes)-1].Created = !exists
+	// An object moved to another parent is new there (a message moved into a
+	// folder is "created" for the folder's subscribers).
+	tx.changes[len(tx.changes)-1].Created = !exists || oldParent != o.Parent
 	switch {
 	case exists:
 		o.Created, _ = time.Parse(time.RFC3339Nano, oldCreated)
@@ -406,7 +408,7 @@ func (tx *Tx) Put(ctx context.Context, o *Object) error {
 		o.Data = map[string]any{}
 	}
 	o.Data["id"] = o.ID
-	data, err := json.Marshal(o.Data)
+	data, err := marshalJSON(o.Data) // unescaped, as answers send it
 	if err != nil {
 		return fmt.Errorf("sandbox: encode %s %q: %w", o.Collection, o.ID, err)
 	}
@@ -456,7 +458,7 @@ func (tx *Tx) PutAll(ctx context.Context, objs []*Object) error {
 					o.Data = map[string]any{}
 				}
 				o.Data["id"] = o.ID
-				data, err := json.Marshal(o.Data)
+				data, err := marshalJSON(o.Data)
 				if err != nil {
 					e.err = fmt.Errorf("sandbox: encode %s %q: %w", o.Collection, o.ID, err)
 					break
@@ -536,7 +538,7 @@ func (tx *Tx) putChunk(ctx context.Context, objs []*Object, docs []string) error
 		if exists && prev.parent != o.Parent {
 			logged(prev.parent, o.ID, changeRemove, false)
 		}
-		logged(o.Parent, o.ID, changeUpsert, !exists)
+		logged(o.Parent, o.ID, changeUpsert, !exists || prev.parent != o.Parent)
 		switch {
 		case exists:
 			o.Created, _ = time.Parse(time.RFC3339Nano, prev.created)

@@ -16,9 +16,12 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/o365go/o365/sandbox/internal/schema"
 )
 
 const (
+	typeSubscription  = "subscription"
 	collSubscriptions = "subscriptions"
 	collSubWatches    = "sandbox.subscriptionWatches" // what each subscription watches
 	validationTimeout = 10 * time.Second
@@ -46,6 +49,9 @@ type Subscribable struct {
 type subscriptionWatch struct {
 	Scope     Scope  `json:"scope"`
 	ODataType string `json:"odataType"`
+	// Immutable: the subscription was created with Prefer:
+	// IdType="ImmutableId", so Outlook items are named by immutable ids.
+	Immutable bool `json:"immutable,omitempty"`
 }
 
 // builtinArea is what the core serves itself: /subscriptions and the
@@ -150,7 +156,7 @@ func createSubscription(ctx context.Context, c *Call) error {
 	if err != nil {
 		return err
 	}
-	return c.Entity(http.StatusCreated, doc)
+	return c.EntityOf(http.StatusCreated, typeSubscription, doc)
 }
 
 func creatorID(c *Call) string {
@@ -236,7 +242,14 @@ func (s *Engine) resolveSubscription(ctx context.Context, c *Call, resource stri
 	if err != nil {
 		return "", w, 0, err
 	}
-	return res, subscriptionWatch{Scope: scp, ODataType: sb.ODataType}, sb.MaxExpiry, nil
+	w = subscriptionWatch{Scope: scp, ODataType: sb.ODataType}
+	if t := schema.Lookup(sb.ODataType); t != nil && t.OutlookItem {
+		if v, ok := c.Preference("IdType"); ok && strings.EqualFold(v, "ImmutableId") {
+			w.Immutable = true
+			c.ApplyPreference(`IdType="ImmutableId"`)
+		}
+	}
+	return res, w, sb.MaxExpiry, nil
 }
 
 // subscribableFor finds the Subscribable resource matching segs, with the
@@ -290,7 +303,7 @@ func mySubscription(ctx context.Context, c *Call) (*Object, error) {
 }
 
 func listSubscriptions(ctx context.Context, c *Call) error {
-	return c.List(ctx, ListSpec{Scope: Scope{Collection: collSubscriptions}, DefaultTop: 100,
+	return c.List(ctx, ListSpec{Scope: Scope{Collection: collSubscriptions}, Type: typeSubscription, DefaultTop: 100,
 		Include: func(doc map[string]any) bool { return c.s.visibleSubscription(c, doc) }})
 }
 
@@ -299,7 +312,7 @@ func getSubscription(ctx context.Context, c *Call) error {
 	if err != nil {
 		return err
 	}
-	return c.Entity(http.StatusOK, o.Data)
+	return c.EntityOf(http.StatusOK, typeSubscription, o.Data)
 }
 
 func patchSubscription(ctx context.Context, c *Call) error {
@@ -323,7 +336,7 @@ func patchSubscription(ctx context.Context, c *Call) error {
 	if err := c.s.st.Write(ctx, func(tx *Tx) error { return tx.Put(ctx, o) }); err != nil {
 		return err
 	}
-	return c.Entity(http.StatusOK, o.Data)
+	return c.EntityOf(http.StatusOK, typeSubscription, o.Data)
 }
 
 func deleteSubscription(ctx context.Context, c *Call) error {
@@ -466,10 +479,13 @@ func (n *notifier) deliver(chs []change) {
 		return
 	}
 	byID := map[string]subscriptionWatch{}
+	outlook := map[string]bool{}
 	for _, w := range watches {
 		var sw subscriptionWatch
 		if FromDoc(w.Data, &sw) == nil {
 			byID[w.ID] = sw
+			t := schema.Lookup(sw.ODataType)
+			outlook[w.ID] = t != nil && t.OutlookItem && !sw.Immutable
 		}
 	}
 	now := n.s.now()
@@ -495,14 +511,18 @@ func (n *notifier) deliver(chs []change) {
 			if !slices.Contains(wanted, kind) {
 				continue
 			}
-			res := w.Scope.Collection + "/" + ch.ID
+			id := ch.ID
+			if outlook[sub.ID] {
+				id = ItemRestID(ch.Parent, ch.ID) // as it is (or was) in that folder
+			}
+			res := w.Scope.Collection + "/" + id
 			if ch.Owner != "" {
-				res = "Users/" + ch.Owner + "/" + upperFirst(w.Scope.Collection) + "/" + ch.ID
+				res = "Users/" + ch.Owner + "/" + upperFirst(w.Scope.Collection) + "/" + id
 			}
 			batch = append(batch, notification{
 				SubscriptionID: sub.ID, SubscriptionExpirationDateTime: fmt.Sprint(sub.Data["expirationDateTime"]),
 				ClientState: sub.Data["clientState"], ChangeType: kind, Resource: res, TenantID: n.s.tenantID,
-				ResourceData: map[string]any{"@odata.type": w.ODataType, "@odata.id": res, "id": ch.ID},
+				ResourceData: map[string]any{"@odata.type": w.ODataType, "@odata.id": res, "id": id},
 			})
 		}
 		if len(batch) > 0 {

@@ -381,12 +381,16 @@ func parseNested(s string, base, depth int) (*Options, *SyntaxError) {
 	return o, nil
 }
 
-// parseSearchOption removes the quotes around a single quoted phrase and
-// compiles it.
+// parseSearchOption removes the double quotes Graph wants around a
+// $search value and compiles what they hold. The quoted forms Graph
+// accepts: "pizza"; clauses quoted one by one, "displayName:wa" OR
+// "mail:wa" (kept as they are); and one quoted value whose own quotes and
+// backslashes are escaped with a backslash (OData 4.01), as clients build
+// it from such clauses: "\"budget\" OR \"x\"".
 func parseSearchOption(v string) (string, *SearchQuery, *SyntaxError) {
 	s, at := trimSpan(v, 0)
-	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' && !strings.Contains(s[1:len(s)-1], `"`) {
-		s, at = s[1:len(s)-1], at+1
+	if inner, ok := unquoteSearch(s); ok {
+		s, at = inner, at+1
 	}
 	q, err := compileSearch(s)
 	if err != nil {
@@ -394,4 +398,30 @@ func parseSearchOption(v string) (string, *SearchQuery, *SyntaxError) {
 		return "", nil, err
 	}
 	return s, q, nil
+}
+
+// unquoteSearch returns what the double-quoted value s holds, with \" and
+// \\ unescaped; ok is false when s is not one quoted value (an unescaped
+// quote inside ends it early).
+func unquoteSearch(s string) (string, bool) {
+	if len(s) < 2 || s[0] != '"' || s[len(s)-1] != '"' {
+		return "", false
+	}
+	inner := s[1 : len(s)-1]
+	if !strings.ContainsAny(inner, `"\`) {
+		return inner, true
+	}
+	var b strings.Builder
+	for i := 0; i < len(inner); i++ {
+		switch c := inner[i]; {
+		case c == '"':
+			return "", false
+		case c == '\\' && i+1 < len(inner) && (inner[i+1] == '"' || inner[i+1] == '\\'):
+			b.WriteByte(inner[i+1])
+			i++
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String(), true
 }

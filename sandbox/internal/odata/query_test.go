@@ -73,9 +73,20 @@ func TestParseQueryForms(t *testing.T) {
 	if o.Count || !o.HasTop || o.Top != 0 || o.Select[0] != "*" {
 		t.Errorf("options = %+v", o)
 	}
-	o = mustQuery(t, `$search="displayName:wa" OR "mail:wa"`)
-	if o.Search != `"displayName:wa" OR "mail:wa"` {
-		t.Errorf("directory search = %q", o.Search)
+	// The quoted forms of $search Graph accepts.
+	for raw, want := range map[string]string{
+		`$search="displayName:wa" OR "mail:wa"`:       `"displayName:wa" OR "mail:wa"`,
+		`$search="budget" OR "x"`:                     `"budget" OR "x"`,
+		`$search="pizza"`:                             `pizza`,
+		`$search="budget OR x"`:                       `budget OR x`,
+		`$search="\"budget\" OR \"x\""`:               `"budget" OR "x"`,
+		`$search="subject:\"status report\""`:         `subject:"status report"`,
+		`$search="back\\slash"`:                       `back\slash`,
+		`$search="\"displayName:wa\" OR \"mail:wa\""`: `"displayName:wa" OR "mail:wa"`,
+	} {
+		if o = mustQuery(t, raw); o.Search != want {
+			t.Errorf("%s: search = %q, want %q", raw, o.Search, want)
+		}
 	}
 	o = mustQuery(t, "$expand=members($select=id,displayName;$filter=startswith(displayName,'a;b');$expand=manager($select=id)),owners")
 	if len(o.Expand) != 2 || o.Expand[1].Path != "owners" || o.Expand[1].Options != nil {

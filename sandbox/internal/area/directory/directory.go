@@ -128,10 +128,19 @@ var (
 	readOrgRoles    = []string{"Organization.Read.All", "Directory.Read.All", "Directory.ReadWrite.All"}
 )
 
-// directorySpec lists a directory collection with Graph's directory rules.
-func directorySpec(coll string) core.ListSpec {
+// Graph types of the directory's answers.
+const (
+	typeUser            = "user"
+	typeGroup           = "group"
+	typeDirectoryObject = "directoryObject"
+)
+
+// directorySpec lists a directory collection of Graph type typ with
+// Graph's directory rules.
+func directorySpec(coll, typ string) core.ListSpec {
 	spec := core.ListSpec{
 		Scope:        core.Scope{Collection: coll},
+		Type:         typ,
 		DefaultTop:   100,
 		MaxTop:       999,
 		Directory:    true,
@@ -154,9 +163,10 @@ func directorySpec(coll string) core.ListSpec {
 }
 
 // expandLinks serves $expand of a directory link: a single object (nil when
-// absent) or a collection, each with the expand's own $select.
+// absent) or a collection (the core shapes them, with the expand's own
+// $select).
 func expandLinks(kind string, single bool) core.Expander {
-	return func(ctx context.Context, c *core.Call, doc map[string]any, item odata.ExpandItem) (any, error) {
+	return func(ctx context.Context, c *core.Call, doc map[string]any, _ odata.ExpandItem) (any, error) {
 		id, _ := doc["id"].(string)
 		var docs []map[string]any
 		err := c.Store().Read(ctx, func(tx *core.Tx) error {
@@ -167,13 +177,9 @@ func expandLinks(kind string, single bool) core.Expander {
 		if err != nil {
 			return nil, err
 		}
-		var sel []string
-		if item.Options != nil {
-			sel = item.Options.Select
-		}
 		out := make([]any, 0, len(docs))
 		for _, d := range docs {
-			out = append(out, odata.Project(d, sel))
+			out = append(out, d)
 		}
 		if single {
 			if len(out) == 0 {
@@ -187,7 +193,7 @@ func expandLinks(kind string, single bool) core.Expander {
 
 // linkSpec lists the targets of a directory link, e.g. a group's members.
 func linkSpec(kind, from string) core.ListSpec {
-	spec := directorySpec("")
+	spec := directorySpec("", typeDirectoryObject)
 	spec.Load = func(ctx context.Context, tx *core.Tx) ([]map[string]any, error) {
 		return linkedDocs(ctx, tx, kind, from)
 	}
@@ -231,7 +237,7 @@ func Area() core.Area {
 }
 
 func getUser(ctx context.Context, c *core.Call) error {
-	return c.GetEntity(ctx, directorySpec(collUsers), c.User.ID)
+	return c.GetEntity(ctx, directorySpec(collUsers, typeUser), c.User.ID)
 }
 
 // userReadOnly are properties a PATCH of a user may not change.
@@ -245,27 +251,29 @@ func patchUser(ctx context.Context, c *core.Call) error {
 	return c.NoContent()
 }
 
-func listUsers(ctx context.Context, c *core.Call) error { return c.List(ctx, directorySpec(collUsers)) }
+func listUsers(ctx context.Context, c *core.Call) error {
+	return c.List(ctx, directorySpec(collUsers, typeUser))
+}
 func countUsers(ctx context.Context, c *core.Call) error {
-	return c.CountOnly(ctx, directorySpec(collUsers))
+	return c.CountOnly(ctx, directorySpec(collUsers, typeUser))
 }
 func listGroups(ctx context.Context, c *core.Call) error {
-	return c.List(ctx, directorySpec(collGroups))
+	return c.List(ctx, directorySpec(collGroups, typeGroup))
 }
 func countGroups(ctx context.Context, c *core.Call) error {
-	return c.CountOnly(ctx, directorySpec(collGroups))
+	return c.CountOnly(ctx, directorySpec(collGroups, typeGroup))
 }
 
 func deltaUsers(ctx context.Context, c *core.Call) error {
-	return c.Delta(ctx, core.DeltaSpec{Scope: core.Scope{Collection: collUsers}, PageSize: 100})
+	return c.Delta(ctx, core.DeltaSpec{Scope: core.Scope{Collection: collUsers}, Type: typeUser, PageSize: 100})
 }
 
 func deltaGroups(ctx context.Context, c *core.Call) error {
-	return c.Delta(ctx, core.DeltaSpec{Scope: core.Scope{Collection: collGroups}, PageSize: 100})
+	return c.Delta(ctx, core.DeltaSpec{Scope: core.Scope{Collection: collGroups}, Type: typeGroup, PageSize: 100})
 }
 
 func getGroup(ctx context.Context, c *core.Call) error {
-	err := c.GetEntity(ctx, directorySpec(collGroups), c.Param("id"))
+	err := c.GetEntity(ctx, directorySpec(collGroups, typeGroup), c.Param("id"))
 	if core.IsNotFound(err) {
 		return core.ResourceNotFound(c.Param("id"))
 	}
@@ -295,7 +303,7 @@ func countMembers(ctx context.Context, c *core.Call) error {
 	if err := groupExists(ctx, c); err != nil {
 		return err
 	}
-	spec := directorySpec(linkMember)
+	spec := directorySpec(linkMember, typeDirectoryObject)
 	spec.Scope.Owner = c.Param("id")
 	return c.CountOnly(ctx, spec)
 }
@@ -328,17 +336,16 @@ func getManager(ctx context.Context, c *core.Call) error {
 	if len(docs) == 0 {
 		return core.ResourceNotFound("manager")
 	}
-	opts, err := c.QueryOptions()
+	out, err := c.Shape(typeDirectoryObject, docs[0])
 	if err != nil {
 		return err
 	}
-	out := odata.Project(docs[0], opts.Select)
 	out["@odata.context"] = c.RootURL() + "$metadata#directoryObjects/$entity"
 	return c.WriteJSON(http.StatusOK, out)
 }
 
 func listOrganization(ctx context.Context, c *core.Call) error {
-	return c.List(ctx, core.ListSpec{Scope: core.Scope{Collection: collOrganization}, DefaultTop: 100})
+	return c.List(ctx, core.ListSpec{Scope: core.Scope{Collection: collOrganization}, Type: "organization", DefaultTop: 100})
 }
 
 func errImageNotFound() *core.Error {
@@ -366,7 +373,7 @@ func getPhotoMeta(ctx context.Context, c *core.Call) error {
 	if err != nil {
 		return err
 	}
-	return c.Entity(http.StatusOK, map[string]any{
+	return c.EntityOf(http.StatusOK, "profilePhoto", map[string]any{
 		"id":                      "default",
 		"height":                  nil,
 		"width":                   nil,

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/google/uuid"
 	"github.com/o365go/o365/sandbox/internal/core"
@@ -59,10 +58,12 @@ func createUser(ctx context.Context, c *core.Call) error {
 	if password == "" {
 		return errDirectoryBadRequest("Property passwordProfile.password is required.")
 	}
-	doc := map[string]any{"businessPhones": []any{}, "mail": upn, "userType": "Member", "preferredLanguage": "en-US"}
-	core.PatchDocument(doc, body, "passwordProfile")
 	id := uuid.NewString()
-	doc["createdDateTime"] = c.Now().UTC().Format(time.RFC3339)
+	doc := newUser(id, upn, c.Domain(), c.Now())
+	core.PatchDocument(doc, body, "passwordProfile", "createdDateTime", "securityIdentifier")
+	if mail := core.Str(doc, "mail"); mail != "" && !strings.EqualFold(mail, upn) {
+		doc["proxyAddresses"] = []any{"SMTP:" + mail}
+	}
 	err := c.Store().Write(ctx, func(tx *core.Tx) error {
 		if _, err := core.LookupUser(ctx, tx, upn); err == nil {
 			return errDirectoryBadRequest("Another object with the same value for property userPrincipalName already exists.")
@@ -77,7 +78,7 @@ func createUser(ctx context.Context, c *core.Call) error {
 	if err != nil {
 		return err
 	}
-	return c.Entity(http.StatusCreated, doc)
+	return c.EntityOf(http.StatusCreated, typeUser, doc)
 }
 
 func deleteUser(ctx context.Context, c *core.Call) error {
@@ -134,13 +135,8 @@ func createGroup(ctx context.Context, c *core.Call) error {
 		}
 		delete(body, bind)
 	}
-	doc := map[string]any{"groupTypes": []any{}, "visibility": nil, "description": nil}
-	core.PatchDocument(doc, body)
-	if nick, _ := doc["mailNickname"].(string); nick != "" && doc["mailEnabled"] == true {
-		doc["mail"] = nick + "@" + c.Domain()
-	}
-	doc["createdDateTime"] = c.Now().UTC().Format(time.RFC3339)
 	id := uuid.NewString()
+	doc := newGroupDoc(id, body, c.Domain(), c.Now())
 	err := c.Store().Write(ctx, func(tx *core.Tx) error {
 		if err := tx.Put(ctx, &core.Object{Collection: collGroups, ID: id, Data: doc}); err != nil {
 			return err
@@ -157,7 +153,7 @@ func createGroup(ctx context.Context, c *core.Call) error {
 	if err != nil {
 		return err
 	}
-	return c.Entity(http.StatusCreated, doc)
+	return c.EntityOf(http.StatusCreated, typeGroup, doc)
 }
 
 func deleteGroup(ctx context.Context, c *core.Call) error {

@@ -5,10 +5,12 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/google/uuid"
 	"github.com/o365go/o365/sandbox/internal/core"
 	"github.com/o365go/o365/sandbox/internal/odata"
 )
+
+// typeMailFolder is the Graph type of mail folders.
+const typeMailFolder = "mailFolder"
 
 // presentFolder adds the counts Graph computes to a stored folder.
 func presentFolder(c *core.Call, doc map[string]any) map[string]any {
@@ -39,6 +41,7 @@ func folderListSpec(c *core.Call, parent string) core.ListSpec {
 	hidden := strings.EqualFold(c.QueryValue("includeHiddenFolders"), "true")
 	return core.ListSpec{
 		Scope:      mailboxFolders.Children(c.User.ID, parent),
+		Type:       typeMailFolder,
 		DefaultTop: 10,
 		MaxTop:     1000,
 		Include: func(doc map[string]any) bool {
@@ -121,7 +124,7 @@ func createFolderUnder(ctx context.Context, c *core.Call, parent string) error {
 		return core.Errorf(http.StatusBadRequest, "ErrorInvalidRequest", "The displayName of a folder is required.")
 	}
 	hidden, _ := in["isHidden"].(bool)
-	o := &core.Object{Collection: collMailFolders, Owner: c.User.ID, ID: uuid.NewString(), Parent: parent,
+	o := &core.Object{Collection: collMailFolders, Owner: c.User.ID, ID: core.NewFolderID(c.User.ID), Parent: parent,
 		Data: map[string]any{"displayName": name, "parentFolderId": parent, "isHidden": hidden}}
 	err := c.Store().Write(ctx, func(tx *core.Tx) error {
 		if err := mailboxFolders.CheckName(ctx, tx, c.User.ID, parent, name, ""); err != nil {
@@ -132,7 +135,7 @@ func createFolderUnder(ctx context.Context, c *core.Call, parent string) error {
 	if err != nil {
 		return err
 	}
-	return c.Entity(http.StatusCreated, presentFolder(c, o.Data))
+	return c.EntityOf(http.StatusCreated, typeMailFolder, presentFolder(c, o.Data))
 }
 
 func patchMailFolder(ctx context.Context, c *core.Call) error {
@@ -167,7 +170,7 @@ func patchMailFolder(ctx context.Context, c *core.Call) error {
 	if err != nil {
 		return err
 	}
-	return c.Entity(http.StatusOK, presentFolder(c, o.Data))
+	return c.EntityOf(http.StatusOK, typeMailFolder, presentFolder(c, o.Data))
 }
 
 func deleteMailFolder(ctx context.Context, c *core.Call) error {
@@ -251,7 +254,7 @@ func moveMailFolder(ctx context.Context, c *core.Call) error {
 	if err != nil {
 		return err
 	}
-	return c.Entity(http.StatusCreated, presentFolder(c, f.Data))
+	return c.EntityOf(http.StatusCreated, typeMailFolder, presentFolder(c, f.Data))
 }
 
 func copyMailFolder(ctx context.Context, c *core.Call) error {
@@ -281,7 +284,7 @@ func copyMailFolder(ctx context.Context, c *core.Call) error {
 	if err != nil {
 		return err
 	}
-	return c.Entity(http.StatusCreated, presentFolder(c, top.Data))
+	return c.EntityOf(http.StatusCreated, typeMailFolder, presentFolder(c, top.Data))
 }
 
 // copyFolderTx copies a folder, its messages and its subfolders.
@@ -289,7 +292,7 @@ func copyFolderTx(ctx context.Context, tx *core.Tx, owner string, src *core.Obje
 	data := core.CloneDoc(core.PublicDoc(src.Data))
 	delete(data, "id")
 	data["parentFolderId"] = parent
-	cp := &core.Object{Collection: collMailFolders, Owner: owner, ID: uuid.NewString(), Parent: parent, Data: data}
+	cp := &core.Object{Collection: collMailFolders, Owner: owner, ID: core.NewFolderID(owner), Parent: parent, Data: data}
 	if err := tx.Put(ctx, cp); err != nil {
 		return nil, err
 	}
@@ -321,6 +324,7 @@ func deltaMailFolders(ctx context.Context, c *core.Call) error {
 	root := mailboxFolders.RootID(c.User.ID)
 	return c.Delta(ctx, core.DeltaSpec{
 		Scope:    core.Scope{Collection: collMailFolders, Owner: c.User.ID},
+		Type:     typeMailFolder,
 		PageSize: 100,
 		Include:  func(doc map[string]any) bool { return core.Str(doc, "id") != root },
 		Present:  presentFolder,

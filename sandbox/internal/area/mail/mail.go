@@ -116,6 +116,8 @@ func Area() core.Area {
 		Routes: routes,
 		Knobs:  []core.Knob{{Name: knobMessagesPerInbox, Doc: "generated messages in the demo user's inbox (one folder)"}},
 		Seed:   seedMail,
+		// 1: Exchange's ids for folders, messages and attachments.
+		Version: 1,
 		Subscriptions: []core.Subscribable{
 			{Pattern: "{user}/mailFolders/{folder}/messages", MaxExpiry: 4230 * time.Minute, ODataType: "#Microsoft.Graph.Message",
 				Scope: func(ctx context.Context, c *core.Call) (core.Scope, error) {

@@ -102,7 +102,10 @@ func TestMailSendMailDelivers(t *testing.T) {
 		t.Fatalf("delivered %v", m)
 	}
 	sent := findBySubject(t, ts, alice, "sentitems", "one")
-	if len(sent) != 1 || sent[0]["conversationId"] != m["conversationId"] || sent[0]["internetMessageId"] != m["internetMessageId"] {
+	// One conversation (one conversationIndex), named in each mailbox by an
+	// id of that mailbox, as Exchange does.
+	if len(sent) != 1 || sent[0]["conversationIndex"] != m["conversationIndex"] || sent[0]["conversationId"] == m["conversationId"] ||
+		sent[0]["internetMessageId"] != m["internetMessageId"] {
 		t.Fatalf("Sent Items %v", sent)
 	}
 	send("two", false, nil).WantStatus(t, 202)
@@ -138,15 +141,19 @@ func TestMailDraftsReplyForward(t *testing.T) {
 		"toRecipients": []any{mailRecipient(demo.Bob)}, "ccRecipients": []any{mailRecipient(demo.Carol)},
 	}).WantStatus(t, 201)
 	id := d.JSON["id"].(string)
-	if d.JSON["isDraft"] != true || d.JSON["parentFolderId"] != core.SeedID("mail", demo.UserID, "drafts") {
+	if d.JSON["isDraft"] != true || d.JSON["parentFolderId"] != core.SeedFolderID(demo.UserID, "mail", "drafts") {
 		t.Fatalf("draft %s", d.Raw)
 	}
 	ts.Do(t, alice, "PATCH", "/v1.0/me/messages/"+id, map[string]any{"subject": "Plan B", "id": "ignored-not-allowed"}).WantError(t, 400, "ErrorInvalidProperty")
 	ts.Do(t, alice, "PATCH", "/v1.0/me/messages/"+id, map[string]any{"subject": "Plan B"}).WantStatus(t, 200)
+	immutable := ts.Do(t, alice, "GET", "/v1.0/me/messages/"+id+"?$select=id", nil, "Prefer", `IdType="ImmutableId"`).WantStatus(t, 200).JSON["id"].(string)
 	ts.Do(t, alice, "POST", "/v1.0/me/messages/"+id+"/send", nil).WantStatus(t, 202)
-	ts.Do(t, alice, "POST", "/v1.0/me/messages/"+id+"/send", nil).WantError(t, 400, "ErrorInvalidOperation")
-	ts.Do(t, alice, "PATCH", "/v1.0/me/messages/"+id, map[string]any{"subject": "Plan C"}).WantError(t, 400, "ErrorInvalidPropertyUpdateSentMessage")
-	ts.Do(t, alice, "PATCH", "/v1.0/me/messages/"+id, map[string]any{"categories": []any{"Red"}}).WantStatus(t, 200)
+	// Sending moves the draft to Sent Items: its id changes, its immutable id
+	// stays.
+	ts.Do(t, alice, "POST", "/v1.0/me/messages/"+id+"/send", nil).WantError(t, 404, "ErrorItemNotFound")
+	ts.Do(t, alice, "POST", "/v1.0/me/messages/"+immutable+"/send", nil).WantError(t, 400, "ErrorInvalidOperation")
+	ts.Do(t, alice, "PATCH", "/v1.0/me/messages/"+immutable, map[string]any{"subject": "Plan C"}).WantError(t, 400, "ErrorInvalidPropertyUpdateSentMessage")
+	ts.Do(t, alice, "PATCH", "/v1.0/me/messages/"+immutable, map[string]any{"categories": []any{"Red"}}).WantStatus(t, 200)
 	got := findBySubject(t, ts, bob, "inbox", "Plan B")
 	if len(got) != 1 {
 		t.Fatalf("Bob has %d", len(got))

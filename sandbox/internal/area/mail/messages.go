@@ -66,45 +66,17 @@ func bodyPreview(doc map[string]any) string {
 	return content
 }
 
-// presentMessage is what a client sees of a stored message.
-func presentMessage(c *core.Call, doc map[string]any) map[string]any {
-	out := core.PublicDoc(doc)
-	delete(out, "singleValueExtendedProperties")
-	delete(out, "multiValueExtendedProperties")
-	if v, ok := c.Preference("outlook.body-content-type"); ok {
-		want := strings.ToLower(v)
-		if want == "text" || want == "html" {
-			c.ApplyPreference(`outlook.body-content-type="` + want + `"`)
-			out = core.WithBodyType(out, "body", want)
-		}
-	}
-	if _, ok := c.Preference("IdType"); ok {
-		c.ApplyPreference(`IdType="ImmutableId"`)
-	}
-	return out
-}
-
-func immutableIDs(c *core.Call) bool {
-	v, ok := c.Preference("IdType")
-	return ok && strings.EqualFold(v, "ImmutableId")
-}
+// typeMessage is the Graph type of messages: answers carry its default
+// properties (Graph's shape, ids, @odata.etag and webLink come from the
+// core).
+const typeMessage = "message"
 
 func messageExpanders() map[string]core.Expander {
-	// Extended properties are not part of the presented document; they are
-	// read back from the stored message.
+	// Extended properties are navigation properties: stored with the
+	// message, sent only when expanded.
 	ext := func(name string) core.Expander {
-		return func(ctx context.Context, c *core.Call, doc map[string]any, item odata.ExpandItem) (any, error) {
-			var list []any
-			err := c.Store().Read(ctx, func(tx *core.Tx) error {
-				o, err := tx.Get(ctx, collMessages, c.User.ID, core.Str(doc, "id"))
-				if err == nil {
-					list, _ = o.Data[name].([]any)
-				}
-				return err
-			})
-			if err != nil {
-				return nil, err
-			}
+		return func(_ context.Context, _ *core.Call, doc map[string]any, item odata.ExpandItem) (any, error) {
+			list, _ := doc[name].([]any)
 			return core.FilterExpanded(item, list), nil
 		}
 	}
@@ -123,7 +95,7 @@ func messageExpanders() map[string]core.Expander {
 			}
 			res := make([]any, 0, len(out))
 			for _, a := range out {
-				res = append(res, messageAttachments.Present(c, a.(map[string]any)))
+				res = append(res, messageAttachments.Present(c, doc, a.(map[string]any)))
 			}
 			return res, nil
 		},
@@ -132,14 +104,14 @@ func messageExpanders() map[string]core.Expander {
 	}
 }
 
-func messageListSpec(c *core.Call, sc core.Scope) core.ListSpec {
+func messageListSpec(sc core.Scope) core.ListSpec {
 	return core.ListSpec{
 		Scope:        sc,
+		Type:         typeMessage,
 		Desc:         true,
 		DefaultTop:   10,
 		MaxTop:       1000,
 		SearchFields: messageSearchFields,
-		Present:      presentMessage,
 		Expand:       messageExpanders(),
 	}
 }
@@ -149,14 +121,14 @@ func listFolderMessages(ctx context.Context, c *core.Call) error {
 	if err != nil {
 		return err
 	}
-	return c.List(ctx, messageListSpec(c, core.Scope{Collection: collMessages, Owner: c.User.ID, Parent: f.ID, ByParent: true}))
+	return c.List(ctx, messageListSpec(core.Scope{Collection: collMessages, Owner: c.User.ID, Parent: f.ID, ByParent: true}))
 }
 
 func listAllMessages(ctx context.Context, c *core.Call) error {
 	if err := mailbox(ctx, c); err != nil {
 		return err
 	}
-	return c.List(ctx, messageListSpec(c, core.Scope{Collection: collMessages, Owner: c.User.ID}))
+	return c.List(ctx, messageListSpec(core.Scope{Collection: collMessages, Owner: c.User.ID}))
 }
 
 func deltaMessages(ctx context.Context, c *core.Call) error {
@@ -166,15 +138,15 @@ func deltaMessages(ctx context.Context, c *core.Call) error {
 	}
 	return c.Delta(ctx, core.DeltaSpec{
 		Scope:    core.Scope{Collection: collMessages, Owner: c.User.ID, Parent: f.ID, ByParent: true},
+		Type:     typeMessage,
 		PageSize: 10,
-		Present:  presentMessage,
 	})
 }
 
-// messageInFolder loads a message; with a {folder} in the route it must be
-// there.
+// messageInFolder loads a message by either of its ids; with a {folder} in
+// the route it must be there.
 func messageInFolder(ctx context.Context, c *core.Call, tx *core.Tx) (*core.Object, error) {
-	o, err := tx.Get(ctx, collMessages, c.User.ID, c.Param("id"))
+	o, err := tx.GetItem(ctx, core.Scope{Collection: collMessages, Owner: c.User.ID}, c.Param("id"))
 	if core.IsNotFound(err) {
 		return nil, errMessageNotFound()
 	}
@@ -188,18 +160,16 @@ func messageInFolder(ctx context.Context, c *core.Call, tx *core.Tx) (*core.Obje
 }
 
 func getMessage(ctx context.Context, c *core.Call) error {
-	var parent string
+	var m *core.Object
 	err := c.Store().Read(ctx, func(tx *core.Tx) error {
-		o, err := messageInFolder(ctx, c, tx)
-		if err == nil {
-			parent = o.Parent
-		}
+		var err error
+		m, err = messageInFolder(ctx, c, tx)
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	err = c.GetEntity(ctx, messageListSpec(c, core.Scope{Collection: collMessages, Owner: c.User.ID, Parent: parent, ByParent: true}), c.Param("id"))
+	err = c.GetEntity(ctx, messageListSpec(core.Scope{Collection: collMessages, Owner: c.User.ID, Parent: m.Parent, ByParent: true}), m.ID)
 	if core.IsNotFound(err) {
 		return errMessageNotFound()
 	}
@@ -318,18 +288,25 @@ func attachedMessage(item map[string]any, now time.Time) (map[string]any, string
 	if err := checkMessageInput(item); err != nil {
 		return nil, "", err
 	}
-	doc := newMessageDoc(item, now, "")
+	doc := newMessageDoc(item, now, "", "")
 	doc["isDraft"] = false
 	delete(doc, "internetMessageId")
+	delete(doc, "conversationId")
+	nameRecipients(context.Background(), doc, nil)
 	return doc, "message/rfc822", nil
 }
 
-// newMessageDoc builds a stored message from client input.
-func newMessageDoc(in map[string]any, now time.Time, domain string) map[string]any {
+// newMessageDoc builds a stored message of owner's mailbox from client
+// input: a draft, saved now (Exchange sets a draft's sent and received
+// times to when it was saved), in a new conversation.
+func newMessageDoc(in map[string]any, now time.Time, domain, owner string) map[string]any {
+	index := core.NewConversationIndex(now)
 	doc := map[string]any{
 		"createdDateTime":            core.ISOTime(now),
 		"lastModifiedDateTime":       core.ISOTime(now),
-		"changeKey":                  uuid.NewString(),
+		"receivedDateTime":           core.ISOTime(now),
+		"sentDateTime":               core.ISOTime(now),
+		"changeKey":                  core.NewChangeKey(),
 		"categories":                 []any{},
 		"subject":                    "",
 		"importance":                 "normal",
@@ -339,7 +316,8 @@ func newMessageDoc(in map[string]any, now time.Time, domain string) map[string]a
 		"isReadReceiptRequested":     false,
 		"hasAttachments":             false,
 		"inferenceClassification":    "focused",
-		"conversationId":             uuid.NewString(),
+		"conversationIndex":          index,
+		"conversationId":             core.ConversationID(owner, index),
 		"internetMessageId":          "<" + uuid.NewString() + "@" + domain + ">",
 		"body":                       map[string]any{"contentType": "text", "content": ""},
 		"toRecipients":               []any{},
@@ -381,15 +359,52 @@ func createMessageIn(ctx context.Context, c *core.Call, folder string) error {
 		return err
 	}
 	now := c.Now()
-	doc := newMessageDoc(in, now, c.Domain())
+	doc := newMessageDoc(in, now, c.Domain(), c.User.ID)
 	doc["parentFolderId"] = folder
-	o := &core.Object{Collection: collMessages, Owner: c.User.ID, ID: uuid.NewString(), Parent: folder, Data: doc}
+	o := &core.Object{Collection: collMessages, Owner: c.User.ID, ID: core.NewItemID(c.User.ID), Parent: folder, Data: doc}
 	o.Sort = messageSort(doc, now)
-	err := c.Store().Write(ctx, func(tx *core.Tx) error { return putNewMessageTx(ctx, tx, o, in, now) })
+	err := c.Store().Write(ctx, func(tx *core.Tx) error {
+		nameRecipients(ctx, doc, tx)
+		return putNewMessageTx(ctx, tx, o, in, now)
+	})
 	if err != nil {
 		return err
 	}
-	return c.Entity(http.StatusCreated, presentMessage(c, o.Data))
+	return c.EntityOf(http.StatusCreated, typeMessage, o.Data)
+}
+
+// recipientProps are the message properties holding recipients.
+var recipientProps = []string{"from", "sender", "toRecipients", "ccRecipients", "bccRecipients", "replyTo"}
+
+// nameRecipients gives a name to the recipients of doc that have none, as
+// Exchange does when it resolves them: a tenant user's display name
+// (looked up in tx; nil skips the lookup), else the address itself.
+func nameRecipients(ctx context.Context, doc map[string]any, tx *core.Tx) {
+	name := func(r any) {
+		m, _ := r.(map[string]any)
+		e, _ := m["emailAddress"].(map[string]any)
+		addr := core.Str(e, "address")
+		if e == nil || addr == "" || core.Str(e, "name") != "" {
+			return
+		}
+		e["name"] = addr
+		if tx == nil {
+			return
+		}
+		if u, err := core.LookupUser(ctx, tx, addr); err == nil && u.DisplayName != "" {
+			e["name"] = u.DisplayName
+		}
+	}
+	for _, k := range recipientProps {
+		switch v := doc[k].(type) {
+		case []any:
+			for _, r := range v {
+				name(r)
+			}
+		case map[string]any:
+			name(v)
+		}
+	}
 }
 
 // putNewMessageTx stores a new message m built from the client's input in,
@@ -469,15 +484,19 @@ func patchMessage(ctx context.Context, c *core.Call) error {
 			}
 		}
 		now := c.Now()
-		o.Data["lastModifiedDateTime"] = core.ISOTime(now)
-		o.Data["changeKey"] = uuid.NewString()
+		core.TouchItem(o.Data, now)
+		if draft {
+			o.Data["sentDateTime"] = core.ISOTime(now)
+			o.Data["receivedDateTime"] = core.ISOTime(now)
+		}
 		o.Data["bodyPreview"] = bodyPreview(o.Data)
+		nameRecipients(ctx, o.Data, tx)
 		return tx.Put(ctx, o)
 	})
 	if err != nil {
 		return err
 	}
-	return c.Entity(http.StatusOK, presentMessage(c, o.Data))
+	return c.EntityOf(http.StatusOK, typeMessage, o.Data)
 }
 
 // deleteMessageTx deletes a message and its attachments.
@@ -509,11 +528,14 @@ func copyMessageTx(ctx context.Context, tx *core.Tx, owner string, m *core.Objec
 	doc := core.CloneDoc(m.Data)
 	delete(doc, "id")
 	doc["parentFolderId"] = parent
-	doc["changeKey"] = uuid.NewString()
+	doc["changeKey"] = core.NewChangeKey()
+	if index := core.Str(doc, "conversationIndex"); index != "" {
+		doc["conversationId"] = core.ConversationID(newOwner, index)
+	}
 	if edit != nil {
 		edit(doc)
 	}
-	cp := &core.Object{Collection: collMessages, Owner: newOwner, ID: uuid.NewString(), Parent: parent, Data: doc, Created: m.Created}
+	cp := &core.Object{Collection: collMessages, Owner: newOwner, ID: core.NewItemID(newOwner), Parent: parent, Data: doc, Created: m.Created}
 	cp.Sort = messageSort(doc, m.Created)
 	if err := tx.Put(ctx, cp); err != nil {
 		return nil, err
@@ -524,20 +546,14 @@ func copyMessageTx(ctx context.Context, tx *core.Tx, owner string, m *core.Objec
 	return cp, nil
 }
 
-// moveMessageTx moves a message to another folder: it keeps its id with
-// immutable ids, else gets a new one, as Exchange does.
-func moveMessageTx(ctx context.Context, tx *core.Tx, owner string, m *core.Object, dest string, immutable bool) (*core.Object, error) {
-	if immutable {
-		m.Parent = dest
-		m.Data["parentFolderId"] = dest
-		m.Data["changeKey"] = uuid.NewString()
-		return m, tx.Put(ctx, m)
-	}
-	cp, err := copyMessageTx(ctx, tx, owner, m, owner, dest, nil)
-	if err != nil {
-		return nil, err
-	}
-	return cp, deleteMessageTx(ctx, tx, owner, m.ID)
+// moveMessageTx moves a message to another folder. It keeps its immutable
+// id; the REST id the core serves names the folder, so it changes, as
+// Exchange's does.
+func moveMessageTx(ctx context.Context, tx *core.Tx, m *core.Object, dest string, now time.Time) (*core.Object, error) {
+	m.Parent = dest
+	m.Data["parentFolderId"] = dest
+	core.TouchItem(m.Data, now)
+	return m, tx.Put(ctx, m)
 }
 
 func moveMessage(ctx context.Context, c *core.Call) error {
@@ -567,7 +583,7 @@ func moveOrCopy(ctx context.Context, c *core.Call, move bool) error {
 			return err
 		}
 		if move {
-			out, err = moveMessageTx(ctx, tx, c.User.ID, m, dest.ID, immutableIDs(c))
+			out, err = moveMessageTx(ctx, tx, m, dest.ID, c.Now())
 		} else {
 			out, err = copyMessageTx(ctx, tx, c.User.ID, m, c.User.ID, dest.ID, nil)
 		}
@@ -576,7 +592,7 @@ func moveOrCopy(ctx context.Context, c *core.Call, move bool) error {
 	if err != nil {
 		return err
 	}
-	return c.Entity(http.StatusCreated, presentMessage(c, out.Data))
+	return c.EntityOf(http.StatusCreated, typeMessage, out.Data)
 }
 
 // Sending.
@@ -618,6 +634,7 @@ func deliver(ctx context.Context, c *core.Call, tx *core.Tx, sender *core.User, 
 		return core.Errorf(http.StatusBadRequest, "ErrorInvalidRecipients", "At least one recipient is not valid., A message can't be sent because it contains no recipients.")
 	}
 	if at, ok := deferredSendTime(doc); ok && at.After(now) {
+		core.TouchItem(doc, now)
 		return parkDeferred(ctx, tx, sender, m, at, saveSent)
 	}
 	if r, ok := doc["from"].(map[string]any); !ok || !validRecipient(r) {
@@ -627,8 +644,9 @@ func deliver(ctx context.Context, c *core.Call, tx *core.Tx, sender *core.User, 
 	doc["sentDateTime"] = core.ISOTime(now)
 	doc["receivedDateTime"] = core.ISOTime(now)
 	doc["isDraft"] = false
-	doc["lastModifiedDateTime"] = core.ISOTime(now)
+	core.TouchItem(doc, now)
 	doc["bodyPreview"] = bodyPreview(doc)
+	nameRecipients(ctx, doc, tx)
 	addrs := recipientAddresses(doc)
 	autoFrom := ""
 	if f, _ := doc["from"].(map[string]any); f != nil {
@@ -675,10 +693,8 @@ func deliver(ctx context.Context, c *core.Call, tx *core.Tx, sender *core.User, 
 	}
 	sent := wellKnownID(sender.ID, "sentitems")
 	m.Sort = messageSort(doc, now)
-	if _, err := moveMessageTx(ctx, tx, sender.ID, m, sent, true); err != nil {
-		return err
-	}
-	return nil
+	_, err := moveMessageTx(ctx, tx, m, sent, now)
+	return err
 }
 
 // autoReply answers a delivered message once per sender while the
@@ -699,13 +715,12 @@ func autoReply(ctx context.Context, c *core.Call, tx *core.Tx, u *core.User, ori
 		"subject":      "Automatic reply: " + core.Str(orig, "subject"),
 		"body":         map[string]any{"contentType": "html", "content": text},
 		"toRecipients": []any{map[string]any{"emailAddress": map[string]any{"address": to}}},
-	}, now, c.Domain())
-	doc["conversationId"] = orig["conversationId"]
-	doc["_inReplyTo"] = orig["internetMessageId"]
+	}, now, c.Domain(), u.ID)
+	inReplyTo(doc, orig, u.ID, now)
 	doc["_autoReply"] = true
 	drafts := wellKnownID(u.ID, "drafts")
 	doc["parentFolderId"] = drafts
-	m := &core.Object{Collection: collMessages, Owner: u.ID, ID: uuid.NewString(), Parent: drafts, Data: doc}
+	m := &core.Object{Collection: collMessages, Owner: u.ID, ID: core.NewItemID(u.ID), Parent: drafts, Data: doc}
 	if err := tx.Put(ctx, m); err != nil {
 		return err
 	}
@@ -775,12 +790,12 @@ func sendNew(ctx context.Context, c *core.Call, in map[string]any, files []core.
 	}
 	now := c.Now()
 	drafts := wellKnownID(c.User.ID, "drafts")
-	doc := newMessageDoc(in, now, c.Domain())
+	doc := newMessageDoc(in, now, c.Domain(), c.User.ID)
 	doc["parentFolderId"] = drafts
 	if id, ok := in["internetMessageId"].(string); ok && id != "" {
 		doc["internetMessageId"] = id
 	}
-	m := &core.Object{Collection: collMessages, Owner: c.User.ID, ID: uuid.NewString(), Parent: drafts, Data: doc}
+	m := &core.Object{Collection: collMessages, Owner: c.User.ID, ID: core.NewItemID(c.User.ID), Parent: drafts, Data: doc}
 	err := c.Store().Write(ctx, func(tx *core.Tx) error {
 		if err := putNewMessageTx(ctx, tx, m, in, now); err != nil {
 			return err
@@ -902,10 +917,18 @@ func responseDoc(c *core.Call, orig map[string]any, kind, comment string, now ti
 		"body":         map[string]any{"contentType": "html", "content": content},
 		"toRecipients": orEmpty(to),
 		"ccRecipients": orEmpty(cc),
-	}, now, c.Domain())
-	doc["conversationId"] = orig["conversationId"]
-	doc["_inReplyTo"] = orig["internetMessageId"]
+	}, now, c.Domain(), c.User.ID)
+	inReplyTo(doc, orig, c.User.ID, now)
 	return doc
+}
+
+// inReplyTo puts the response doc of owner in the conversation of orig.
+func inReplyTo(doc, orig map[string]any, owner string, now time.Time) {
+	if index := core.Str(orig, "conversationIndex"); index != "" {
+		doc["conversationIndex"] = core.ReplyConversationIndex(index, now)
+		doc["conversationId"] = core.ConversationID(owner, index)
+	}
+	doc["_inReplyTo"] = orig["internetMessageId"]
 }
 
 func orEmpty(list []any) []any {
@@ -946,7 +969,8 @@ func createResponseTx(ctx context.Context, c *core.Call, tx *core.Tx, kind strin
 	}
 	drafts := wellKnownID(c.User.ID, "drafts")
 	doc["parentFolderId"] = drafts
-	d := &core.Object{Collection: collMessages, Owner: c.User.ID, ID: uuid.NewString(), Parent: drafts, Data: doc}
+	nameRecipients(ctx, doc, tx)
+	d := &core.Object{Collection: collMessages, Owner: c.User.ID, ID: core.NewItemID(c.User.ID), Parent: drafts, Data: doc}
 	d.Sort = messageSort(doc, now)
 	if err := tx.Put(ctx, d); err != nil {
 		return nil, err
@@ -983,7 +1007,7 @@ func respondDraft(kind string) func(context.Context, *core.Call) error {
 		if err != nil {
 			return err
 		}
-		return c.Entity(http.StatusCreated, presentMessage(c, d.Data))
+		return c.EntityOf(http.StatusCreated, typeMessage, d.Data)
 	}
 }
 

@@ -38,7 +38,7 @@ func seedMail(ctx context.Context, tx *core.Tx, sd *core.SeedContext) error {
 			return err
 		}
 	}
-	for ui, u := range people {
+	for ui := range people {
 		for i := range seedSamples {
 			o := seedMessage(sd, people, ui, i)
 			if err := tx.Put(ctx, o); err != nil {
@@ -46,10 +46,15 @@ func seedMail(ctx context.Context, tx *core.Tx, sd *core.SeedContext) error {
 			}
 			if i == 1 { // the quarterly report comes with its numbers
 				csv := "quarter,revenue\nq1,38\nq2,40\nq3,42\n"
+				changeKey := o.Data["changeKey"]
 				if _, err := messageAttachments.Put(ctx, tx, o, map[string]any{
 					"@odata.type": core.TypeFileAttachment, "name": "q3.csv", "contentType": "text/csv",
 					"contentBytes": base64.StdEncoding.EncodeToString([]byte(csv)),
-				}, o.Created, core.SeedID("mail", u.ID, "attachment", "q3")); err != nil {
+				}, o.Created, core.SeedAttachmentID(o.ID, "q3")); err != nil {
+					return err
+				}
+				o.Data["changeKey"] = changeKey // the seed stays the same on every run
+				if err := tx.Put(ctx, o); err != nil {
 					return err
 				}
 			}
@@ -111,17 +116,17 @@ func seedMessage(sd *core.SeedContext, people []*core.User, ui, i int) *core.Obj
 		"subject":      subject,
 		"body":         map[string]any{"contentType": "html", "content": body},
 		"toRecipients": []any{recipientOf(u)},
-	}, at, sd.Domain)
-	id := core.SeedID("mail", u.ID, "message", fmt.Sprint(i))
+	}, at, sd.Domain, u.ID)
+	id := core.SeedItemID(u.ID, "mail", "message", fmt.Sprint(i))
 	doc["from"] = recipientOf(from)
 	doc["sender"] = recipientOf(from)
 	doc["isDraft"] = false
 	doc["isRead"] = i%3 == 0
-	doc["sentDateTime"] = core.ISOTime(at)
-	doc["receivedDateTime"] = core.ISOTime(at)
-	doc["changeKey"] = core.SeedID("mail", u.ID, "changeKey", fmt.Sprint(i))
-	doc["conversationId"] = core.SeedID("mail", u.ID, "conversation", fmt.Sprint(i))
-	doc["internetMessageId"] = "<" + id + "@" + sd.Domain + ">"
+	doc["changeKey"] = core.SeedChangeKey("mail", u.ID, fmt.Sprint(i))
+	index := core.SeedConversationIndex(at, "mail", u.ID, fmt.Sprint(i))
+	doc["conversationIndex"] = index
+	doc["conversationId"] = core.ConversationID(u.ID, index)
+	doc["internetMessageId"] = "<" + core.SeedID("mail", u.ID, "message", fmt.Sprint(i)) + "@" + sd.Domain + ">"
 	doc["parentFolderId"] = inbox
 	return &core.Object{Collection: collMessages, Owner: u.ID, ID: id, Parent: inbox, Created: at, Data: doc,
 		Sort: core.SortKey(at)}

@@ -12,17 +12,21 @@ import (
 
 // Mailbox settings are kept as one key/value entry per user.
 
+// typeMailboxSettings is the Graph type of mailbox settings.
+const typeMailboxSettings = "mailboxSettings"
+
 func settingsKey(userID string) string { return "mail:settings:" + userID }
 
 func defaultMailboxSettings(c *core.Call) map[string]any {
 	now := c.Now().UTC().Truncate(time.Hour)
 	return map[string]any{
-		"archiveFolder": wellKnownID(c.User.ID, "archive"),
-		"timeZone":      "UTC",
-		"dateFormat":    "M/d/yyyy",
-		"timeFormat":    "h:mm tt",
-		"userPurpose":   "user",
-		"language":      map[string]any{"locale": "en-US", "displayName": "English (United States)"},
+		"archiveFolder":                         wellKnownID(c.User.ID, "archive"),
+		"timeZone":                              "UTC",
+		"dateFormat":                            "M/d/yyyy",
+		"timeFormat":                            "h:mm tt",
+		"userPurpose":                           "user",
+		"delegateMeetingMessageDeliveryOptions": "sendToDelegateOnly",
+		"language":                              map[string]any{"locale": "en-US", "displayName": "English (United States)"},
 		"automaticRepliesSetting": map[string]any{
 			"status": "disabled", "externalAudience": "all",
 			"internalReplyMessage": "", "externalReplyMessage": "",
@@ -59,12 +63,13 @@ func getMailboxSettings(ctx context.Context, c *core.Call) error {
 	if err != nil {
 		return err
 	}
-	return c.Entity(http.StatusOK, s)
+	return c.EntityOf(http.StatusOK, typeMailboxSettings, s)
 }
 
 var (
-	autoReplyStatuses = []string{"disabled", "alwaysEnabled", "scheduled"}
-	audiences         = []string{"none", "contactsOnly", "all"}
+	delegateDeliveries = []string{"sendToDelegateAndInformationToPrincipal", "sendToDelegateAndPrincipal", "sendToDelegateOnly"}
+	autoReplyStatuses  = []string{"disabled", "alwaysEnabled", "scheduled"}
+	audiences          = []string{"none", "contactsOnly", "all"}
 )
 
 func patchMailboxSettings(ctx context.Context, c *core.Call) error {
@@ -93,6 +98,12 @@ func patchMailboxSettings(ctx context.Context, c *core.Call) error {
 					cur[pk] = pv
 				}
 				s[k] = cur
+			case "delegateMeetingMessageDeliveryOptions":
+				str, _ := v.(string)
+				if !core.ContainsFold(delegateDeliveries, str) {
+					return core.BadRequest("delegateMeetingMessageDeliveryOptions must be one of %s.", strings.Join(delegateDeliveries, ", "))
+				}
+				s[k] = str
 			case "timeZone", "dateFormat", "timeFormat", "archiveFolder":
 				str, ok := v.(string)
 				if !ok || str == "" {
@@ -119,7 +130,7 @@ func patchMailboxSettings(ctx context.Context, c *core.Call) error {
 	if err != nil {
 		return err
 	}
-	return c.Entity(http.StatusOK, s)
+	return c.EntityOf(http.StatusOK, typeMailboxSettings, s)
 }
 
 func checkAutoReply(ar map[string]any) error {

@@ -74,7 +74,7 @@ func spec(c *core.Call) core.ListSpec {
 				err := c.Store().Read(ctx, func(tx *core.Tx) error {
 					atts, err := tx.List(ctx, attachments.Scope(c.User.ID, core.Str(doc, "id")), false, 0, 0)
 					for _, a := range atts {
-						out = append(out, attachments.Present(c, a.Data))
+						out = append(out, attachments.Present(c, doc, a.Data))
 					}
 					return err
 				})
