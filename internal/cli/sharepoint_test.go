@@ -29,7 +29,7 @@ func TestSitesCommands(t *testing.T) {
 	}
 	site := jsonOut[map[string]any](t, h.mustRun("--sandbox", "--json", "sites", "show", "sharepoint:contoso.sharepoint.com:/sites/team"))
 	id, _ := site["id"].(string)
-	if lists, _ := site["lists"].([]any); len(lists) != 1 || id == "" {
+	if lists, _ := site["lists"].([]any); len(lists) != 2 || id == "" {
 		t.Fatalf("show --json: %v", site)
 	}
 	byID := jsonOut[map[string]any](t, h.mustRun("--sandbox", "--json", "sites", "show", id))

@@ -67,7 +67,7 @@ func touchItem(o *core.Object, who caller, at time.Time) {
 // $expand=fields.
 func itemSpec(listID string, withFields bool) core.ListSpec {
 	return core.ListSpec{
-		Scope: core.Scope{Collection: collItems, Owner: listID}, DefaultTop: 200, MaxTop: 5000,
+		Scope: core.Scope{Collection: collItems, Owner: listID}, Type: "listItem", DefaultTop: 200, MaxTop: 5000,
 		Present: func(_ *core.Call, doc map[string]any) map[string]any {
 			out := core.PublicDoc(doc)
 			if !withFields {
@@ -194,12 +194,8 @@ func getFields(ctx context.Context, c *core.Call) error {
 	if err := syncLibrary(ctx, c, c.Param("site"), c.Param("list")); err != nil {
 		return err
 	}
-	opts, err := c.QueryOptions()
-	if err != nil {
-		return err
-	}
 	var fields map[string]any
-	err = c.Store().Read(ctx, func(tx *core.Tx) error {
+	err := c.Store().Read(ctx, func(tx *core.Tx) error {
 		st, err := loadList(ctx, c, tx)
 		if err != nil {
 			return err
@@ -217,7 +213,7 @@ func getFields(ctx context.Context, c *core.Call) error {
 	if err != nil {
 		return err
 	}
-	return c.Entity(http.StatusOK, odata.Project(fields, opts.Select))
+	return c.EntityOf(http.StatusOK, "fieldValueSet", fields)
 }
 
 // refuseSystemList answers writes to the items of system lists.
@@ -275,7 +271,7 @@ func createItem(ctx context.Context, c *core.Call) error {
 	if err != nil {
 		return err
 	}
-	return c.Entity(http.StatusCreated, core.PublicDoc(doc))
+	return itemWithFields(c, http.StatusCreated, doc)
 }
 
 // checkIfMatch answers 412 when the request's If-Match names another
@@ -344,7 +340,7 @@ func patchFields(ctx context.Context, c *core.Call) error {
 	if err != nil {
 		return err
 	}
-	return c.Entity(http.StatusOK, it.Data["fields"].(map[string]any))
+	return c.EntityOf(http.StatusOK, "fieldValueSet", it.Data["fields"].(map[string]any))
 }
 
 // patchItem answers PATCH .../items/{item}: its fields change.
@@ -371,7 +367,7 @@ func patchItem(ctx context.Context, c *core.Call) error {
 	if err != nil {
 		return err
 	}
-	return c.Entity(http.StatusOK, core.PublicDoc(it.Data))
+	return itemWithFields(c, http.StatusOK, it.Data)
 }
 
 func deleteItem(ctx context.Context, c *core.Call) error {
@@ -410,4 +406,19 @@ func deleteItem(ctx context.Context, c *core.Call) error {
 		return c.Forward(ctx, "drives", drive, "items", file)
 	}
 	return c.NoContent()
+}
+
+// itemWithFields answers an item with its fields, as creates and updates
+// of items do.
+func itemWithFields(c *core.Call, status int, doc map[string]any) error {
+	out, err := c.Shape("listItem", doc)
+	if err != nil {
+		return err
+	}
+	fields, err := c.Shape("fieldValueSet", doc["fields"].(map[string]any))
+	if err != nil {
+		return err
+	}
+	out["fields"] = fields
+	return c.Entity(status, out)
 }

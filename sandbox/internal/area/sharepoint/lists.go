@@ -107,7 +107,7 @@ func readList(ctx context.Context, c *core.Call) (*listState, error) {
 func isHiddenList(doc map[string]any) bool { _, ok := doc["system"]; return ok }
 
 func listSpec(siteID string) core.ListSpec {
-	return core.ListSpec{Scope: core.Scope{Collection: collLists, Owner: siteID}, DefaultTop: 200, MaxTop: 5000,
+	return core.ListSpec{Scope: core.Scope{Collection: collLists, Owner: siteID}, Type: "list", DefaultTop: 200, MaxTop: 5000,
 		Present: func(_ *core.Call, doc map[string]any) map[string]any { return core.PublicDoc(doc) }}
 }
 
@@ -377,7 +377,7 @@ func createList(ctx context.Context, c *core.Call) error {
 	if err != nil {
 		return err
 	}
-	return c.Entity(http.StatusCreated, core.PublicDoc(l.Data))
+	return c.EntityOf(http.StatusCreated, "list", l.Data)
 }
 
 func errDuplicateColumn(name string) *core.Error {
@@ -457,13 +457,13 @@ func patchList(ctx context.Context, c *core.Call) error {
 			}
 		}
 		bump(st.list, c.Now())
-		out = core.PublicDoc(doc)
+		out = doc
 		return tx.Put(ctx, st.list)
 	})
 	if err != nil {
 		return err
 	}
-	return c.Entity(http.StatusOK, out)
+	return c.EntityOf(http.StatusOK, "list", out)
 }
 
 // bump records a change of a versioned object: its version, eTag and
@@ -519,7 +519,7 @@ func deleteList(ctx context.Context, c *core.Call) error {
 // columnSpec lists the columns of owner: a list, or a site for its own
 // columns.
 func columnSpec(owner string) core.ListSpec {
-	return core.ListSpec{Scope: core.Scope{Collection: collColumns, Owner: owner},
+	return core.ListSpec{Scope: core.Scope{Collection: collColumns, Owner: owner}, Type: "columnDefinition",
 		DefaultTop: 200, MaxTop: 5000, Present: func(_ *core.Call, doc map[string]any) map[string]any { return core.PublicDoc(doc) }}
 }
 
@@ -635,7 +635,7 @@ func createColumn(ctx context.Context, c *core.Call) error {
 	if err != nil {
 		return err
 	}
-	return c.Entity(http.StatusCreated, core.PublicDoc(doc))
+	return c.EntityOf(http.StatusCreated, "columnDefinition", doc)
 }
 
 // patchColumn changes a column's settings; its kind stays.
@@ -711,7 +711,7 @@ func patchColumn(ctx context.Context, c *core.Call) error {
 			}
 		}
 		o.Data = merged
-		out = core.PublicDoc(merged)
+		out = merged
 		if st != nil {
 			bump(st.list, c.Now())
 			if err := tx.Put(ctx, st.list); err != nil {
@@ -723,7 +723,7 @@ func patchColumn(ctx context.Context, c *core.Call) error {
 	if err != nil {
 		return err
 	}
-	return c.Entity(http.StatusOK, out)
+	return c.EntityOf(http.StatusOK, "columnDefinition", out)
 }
 
 // deleteColumn removes a column and, from a list, its values.
@@ -819,7 +819,7 @@ func listContentTypes(listID, template string) []map[string]any {
 
 // typeSpec lists the content types of owner: a list, or a site.
 func typeSpec(owner string) core.ListSpec {
-	return core.ListSpec{Scope: core.Scope{Collection: collTypes, Owner: owner},
+	return core.ListSpec{Scope: core.Scope{Collection: collTypes, Owner: owner}, Type: "contentType",
 		DefaultTop: 200, MaxTop: 5000, Present: func(_ *core.Call, doc map[string]any) map[string]any { return core.PublicDoc(doc) }}
 }
 

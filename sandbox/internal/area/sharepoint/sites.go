@@ -145,7 +145,7 @@ func presentSite(_ *core.Call, doc map[string]any) map[string]any { return core.
 
 // siteSpec lists sites of scope, as Graph presents them.
 func siteSpec(sc core.Scope) core.ListSpec {
-	return core.ListSpec{Scope: sc, DefaultTop: 200, MaxTop: 999, Present: presentSite,
+	return core.ListSpec{Scope: sc, Type: "site", DefaultTop: 200, MaxTop: 999, Present: presentSite,
 		SearchFields: []string{"displayName", "name", "description", "webUrl"}}
 }
 
