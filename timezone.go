@@ -167,6 +167,12 @@ func (d DateTimeTimeZone) Time() (time.Time, error) {
 	return t, nil
 }
 
+// LoadZone loads a zone by its Windows name ("W. Europe Standard Time", as
+// Outlook REST and Exchange write zones) or IANA name ("Europe/Berlin"); ""
+// and "UTC" are UTC. The error wraps ErrUnknownTimeZone for a name neither
+// knows.
+func LoadZone(name string) (*time.Location, error) { return zoneByName(strings.TrimSpace(name)) }
+
 // zoneByName resolves a Windows or IANA zone name.
 func zoneByName(name string) (*time.Location, error) {
 	switch name {

@@ -374,18 +374,7 @@ func (msg *Message) Save(ctx context.Context) error {
 		return fmt.Errorf("mail: save new message: %w", err)
 	}
 	msg.Attachments = pending
-	known := map[string]bool{}
-	for _, a := range pending {
-		if a.ID != "" {
-			known[a.ID] = true
-		}
-	}
-	for _, a := range pending {
-		if err := outlook.Upload(ctx, msg, a, known); err != nil {
-			return err
-		}
-	}
-	return nil
+	return outlook.UploadPending(ctx, msg, pending)
 }
 
 // create POSTs the message with the attachments that fit, exactly once.

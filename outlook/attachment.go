@@ -138,6 +138,29 @@ func (itemSource) open() (io.Reader, func() error, error) {
 }
 func (itemSource) size() int64 { return 0 }
 
+// referenceSource is a link to a file held elsewhere (OneDrive, SharePoint,
+// any URL): a reference attachment.
+type referenceSource struct{ url string }
+
+func (referenceSource) open() (io.Reader, func() error, error) {
+	return nil, nil, errors.New("outlook: a reference attachment has no byte content")
+}
+func (referenceSource) size() int64 { return 0 }
+
+// NewReference returns a pending reference attachment: a link named name to
+// the file at sourceURL (an absolute http or https URL), which Outlook shows
+// as an attachment without copying the file.
+func NewReference(name, sourceURL string) (*Attachment, error) {
+	u, err := url.Parse(sourceURL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return nil, fmt.Errorf("outlook: attach reference %q: %q is not an absolute http(s) URL", name, sourceURL)
+	}
+	if strings.TrimSpace(name) == "" {
+		return nil, errors.New("outlook: attach reference: empty name")
+	}
+	return &Attachment{Name: name, src: referenceSource{url: sourceURL}}, nil
+}
+
 // Pending reports whether the attachment waits to be uploaded.
 func (a *Attachment) Pending() bool { return a.src != nil }
 
@@ -153,8 +176,11 @@ func (a *Attachment) Len() int64 {
 // Kind returns KindFile, KindItem or KindReference, read from the
 // @odata.type in either protocol's spelling ("" when unknown).
 func (a *Attachment) Kind() string {
-	if _, ok := a.src.(itemSource); ok {
+	switch a.src.(type) {
+	case itemSource:
 		return KindItem
+	case referenceSource:
+		return KindReference
 	}
 	t := strings.ToLower(a.ODataType)
 	switch t[strings.LastIndexByte(t, '.')+1:] {
@@ -273,6 +299,16 @@ func (a *Attachment) InlineJSON(p *o365.Protocol) (jsontext.Value, error) {
 			"item":        fields,
 		})
 	}
+	if ref, ok := a.src.(referenceSource); ok {
+		// v1.0 declares no property of its own on referenceAttachment; the
+		// link travels as beta and Outlook REST name it, and the service
+		// keeps it (RawProperty("sourceUrl") reads it back).
+		return encode(map[string]any{
+			"@odata.type": "#" + p.TypeName("referenceAttachment"),
+			"name":        a.Name,
+			"sourceUrl":   ref.url,
+		})
+	}
 	r, release, err := a.src.open()
 	if err != nil {
 		return nil, fmt.Errorf("attachment %q: %w", a.Name, err)
@@ -316,9 +352,13 @@ func encode(v any) (jsontext.Value, error) {
 // the protocol's. The creation's answer does not list attachments; the
 // attachment is known by name until the item's attachments are listed.
 func (a *Attachment) Sent(p *o365.Protocol) {
-	a.ODataType = "#" + p.TypeName("fileAttachment")
-	if a.Kind() == KindItem {
+	switch a.Kind() {
+	case KindItem:
 		a.ODataType = "#" + p.TypeName("itemAttachment")
+	case KindReference:
+		a.ODataType = "#" + p.TypeName("referenceAttachment")
+	default:
+		a.ODataType = "#" + p.TypeName("fileAttachment")
 	}
 	a.src = nil
 }
@@ -343,7 +383,7 @@ func Upload(ctx context.Context, item any, a *Attachment, known map[string]bool)
 	if err != nil {
 		return err
 	}
-	if a.Kind() == KindItem || a.src.size() < SessionThreshold {
+	if a.Kind() == KindItem || a.Kind() == KindReference || a.src.size() < SessionThreshold {
 		body, err := a.InlineJSON(parent.Account().Protocol())
 		if err != nil {
 			return fmt.Errorf("outlook: attach: %w", err)
@@ -358,6 +398,30 @@ func Upload(ctx context.Context, item any, a *Attachment, known map[string]bool)
 		return nil
 	}
 	return a.uploadSession(ctx, parent)
+}
+
+// UploadPending uploads the pending attachments among atts to item (see
+// Upload), as an item's Save does after creating or updating it; the
+// attachments the item held before (those with an id) are known not to be
+// new ones.
+//
+// Graph: POST /me/messages/{id}/attachments
+// (https://learn.microsoft.com/graph/api/message-post-attachments) and
+// attachment: createUploadSession
+// (https://learn.microsoft.com/graph/api/attachment-createuploadsession).
+func UploadPending(ctx context.Context, item any, atts []*Attachment) error {
+	known := map[string]bool{}
+	for _, a := range atts {
+		if a.ID != "" {
+			known[a.ID] = true
+		}
+	}
+	for _, a := range atts {
+		if err := Upload(ctx, item, a, known); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // item is what attachments need of the model they belong to; every model
@@ -400,7 +464,7 @@ func postOnce(ctx context.Context, parent item, a *Attachment, body jsontext.Val
 			if err != nil {
 				return false, fmt.Errorf("looking for the attachment: %w", err)
 			}
-			if !known[cand.ID] && cand.Name == a.Name && cand.Kind() == a.Kind() && (a.Kind() == KindItem || cand.Size == a.src.size()) {
+			if !known[cand.ID] && cand.Name == a.Name && cand.Kind() == a.Kind() && (a.Kind() == KindItem || a.Kind() == KindReference || cand.Size == a.src.size()) {
 				got = cand
 				return true, nil
 			}

@@ -23,6 +23,18 @@ import (
 
 const handlesFile = "handles.json"
 
+// handleKind is what the numbers of a kind of table stand for: messages
+// (mail list, mail sync) or events (calendar agenda), each kept in its own
+// file.
+type handleKind struct {
+	file, noun, list string
+}
+
+var (
+	messageHandles = handleKind{file: handlesFile, noun: "message", list: "o365 mail list"}
+	eventHandles   = handleKind{file: "event-handles.json", noun: "event", list: "o365 calendar agenda"}
+)
+
 // maxHandleDigits bounds what is read as a row number: Graph's ids are never
 // that short, nor all digits.
 const maxHandleDigits = 6
@@ -60,14 +72,19 @@ func (s *Session) handleMailbox() (string, error) {
 // rememberHandles records that rows 1..len(ids) of the table just printed
 // stand for ids. A failure to record them is reported, not fatal: the table
 // is printed already.
-func (s *Session) rememberHandles(ids []string) {
+func (s *Session) rememberHandles(ids []string) { s.remember(messageHandles, ids) }
+
+// rememberEventHandles is rememberHandles for a table of events.
+func (s *Session) rememberEventHandles(ids []string) { s.remember(eventHandles, ids) }
+
+func (s *Session) remember(k handleKind, ids []string) {
 	mailbox, err := s.handleMailbox()
 	if err == nil {
 		var dir string
 		if dir, err = stateDir(s.app.Getenv); err == nil {
 			var data []byte
 			if data, err = json.Marshal(handleList{Mailbox: mailbox, Listed: time.Now().UTC(), IDs: ids}); err == nil {
-				err = writeFileAtomic(filepath.Join(dir, handlesFile), append(data, '\n'))
+				err = writeFileAtomic(filepath.Join(dir, k.file), append(data, '\n'))
 			}
 		}
 	}
@@ -92,6 +109,19 @@ func isHandle(arg string) bool {
 // messageIDs turns each argument that is a row number of the last listed
 // table into its message id, and keeps the others (ids) as they are.
 func (s *Session) messageIDs(args []string) ([]string, error) {
+	return s.handleIDs(messageHandles, args)
+}
+
+// eventID turns a row number of the last agenda into its event id.
+func (s *Session) eventID(arg string) (string, error) {
+	ids, err := s.handleIDs(eventHandles, []string{arg})
+	if err != nil {
+		return "", err
+	}
+	return ids[0], nil
+}
+
+func (s *Session) handleIDs(k handleKind, args []string) ([]string, error) {
 	var list *handleList
 	out := make([]string, len(args))
 	for i, arg := range args {
@@ -101,13 +131,13 @@ func (s *Session) messageIDs(args []string) ([]string, error) {
 		}
 		if list == nil {
 			var err error
-			if list, err = s.loadHandles(); err != nil {
+			if list, err = s.loadHandles(k); err != nil {
 				return nil, err
 			}
 		}
 		n, _ := strconv.Atoi(arg)
 		if n < 1 || n > len(list.IDs) {
-			return nil, UsageError("there is no row %s in the last list of messages (it had %d)", arg, len(list.IDs))
+			return nil, UsageError("there is no row %s in the last list of %ss (it had %d)", arg, k.noun, len(list.IDs))
 		}
 		out[i] = list.IDs[n-1]
 	}
@@ -124,22 +154,22 @@ func (s *Session) messageID(arg string) (string, error) {
 }
 
 // loadHandles reads the numbers of the last list, for the run's mailbox.
-func (s *Session) loadHandles() (*handleList, error) {
+func (s *Session) loadHandles(k handleKind) (*handleList, error) {
 	dir, err := stateDir(s.app.Getenv)
 	if err != nil {
 		return nil, err
 	}
-	data, err := os.ReadFile(filepath.Join(dir, handlesFile))
+	data, err := os.ReadFile(filepath.Join(dir, k.file))
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, WithHint(UsageError("no messages were listed yet, so row numbers mean nothing"),
-			`run "o365 mail list" and use the numbers of its # column, or give the message's id (--json shows it)`)
+		return nil, WithHint(UsageError("no %ss were listed yet, so row numbers mean nothing", k.noun),
+			fmt.Sprintf(`run "%s" and use the numbers of its # column, or give the %s's id (--json shows it)`, k.list, k.noun))
 	}
 	if err != nil {
 		return nil, err
 	}
 	var list handleList
 	if err := json.Unmarshal(data, &list); err != nil {
-		return nil, WithHint(fmt.Errorf("%s is damaged: %w", filepath.Join(dir, handlesFile), err), `run "o365 mail list" again`)
+		return nil, WithHint(fmt.Errorf("%s is damaged: %w", filepath.Join(dir, k.file), err), fmt.Sprintf(`run "%s" again`, k.list))
 	}
 	mailbox, err := s.handleMailbox()
 	if err != nil {
@@ -147,7 +177,7 @@ func (s *Session) loadHandles() (*handleList, error) {
 	}
 	if list.Mailbox != mailbox {
 		return nil, WithHint(UsageError("the row numbers are those of another mailbox's list (%s)", list.Mailbox),
-			`run "o365 mail list" with the same --resource, --profile and sandbox first, or give the message's id`)
+			fmt.Sprintf(`run "%s" with the same --resource, --profile and sandbox first, or give the %s's id`, k.list, k.noun))
 	}
 	return &list, nil
 }

@@ -741,18 +741,23 @@ func newMailExportCommand(s *Session) *cobra.Command {
 	return cmd
 }
 
-// exportMIME writes the message's MIME text to a temporary file next to
-// path, then moves it into place: an interrupted export leaves no half
-// file, and an existing file is replaced only when force says so (and only
-// by a complete one).
+// exportMIME writes the message's MIME text to path (see saveNew).
 func exportMIME(ctx context.Context, m *mail.Message, path string, force bool) (int64, error) {
+	return saveNew(path, "--eml", force, func(w io.Writer) (int64, error) { return m.DownloadMIME(ctx, w) })
+}
+
+// saveNew writes a file through write into a temporary file next to path,
+// then moves it into place: an interrupted export leaves no half file, and
+// an existing file is replaced only when force says so (and only by a
+// complete one). flag names the option that chose path, for the hint.
+func saveNew(path, flag string, force bool, write func(io.Writer) (int64, error)) (int64, error) {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return 0, err
 	}
 	tmp := f.Name()
 	defer os.Remove(tmp)
-	n, err := m.DownloadMIME(ctx, f)
+	n, err := write(f)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
@@ -773,7 +778,7 @@ func exportMIME(ctx context.Context, m *mail.Message, path string, force bool) (
 		}
 	}
 	if errors.Is(err, fs.ErrExist) {
-		return n, WithHint(UsageError("%s exists", path), "add --force to replace it, or choose another --eml file")
+		return n, WithHint(UsageError("%s exists", path), "add --force to replace it, or choose another "+flag+" file")
 	}
 	return n, err
 }

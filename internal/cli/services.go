@@ -12,5 +12,6 @@ func services() []func(*Session) *cobra.Command {
 		newSitesCommand,
 		newListsCommand,
 		newExcelCommand,
+		newCalendarCommand,
 	}
 }

@@ -10,7 +10,7 @@ package main
 // properties reach (for $filter paths such as from/emailAddress/address).
 var roots = []string{
 	// mail
-	"message", "eventMessage", "attachment", "fileAttachment", "itemAttachment", "referenceAttachment",
+	"message", "eventMessage", "eventMessageRequest", "eventMessageResponse", "attachment", "fileAttachment", "itemAttachment", "referenceAttachment",
 	"mailFolder", "mailSearchFolder", "messageRule", "outlookCategory", "mailboxSettings",
 	"inferenceClassificationOverride", "singleValueLegacyExtendedProperty", "multiValueLegacyExtendedProperty",
 	"openTypeExtension",
@@ -19,7 +19,7 @@ var roots = []string{
 	// the core
 	"subscription", "uploadSession",
 	// calendar and contacts
-	"event", "calendar", "calendarGroup", "contact", "contactFolder",
+	"event", "calendar", "calendarGroup", "calendarPermission", "contact", "contactFolder",
 	// To Do
 	"todoTaskList", "todoTask",
 	// files and SharePoint

@@ -4,6 +4,7 @@
 package area
 
 import (
+	"github.com/o365go/o365/sandbox/internal/area/calendar"
 	"github.com/o365go/o365/sandbox/internal/area/directory"
 	"github.com/o365go/o365/sandbox/internal/area/drive"
 	"github.com/o365go/o365/sandbox/internal/area/excel"
@@ -17,6 +18,7 @@ func All() []core.Area {
 	return []core.Area{
 		directory.Area(),
 		mail.Area(),
+		calendar.Area(),
 		drive.Area(),
 		sharepoint.Area(),
 		excel.Area(),

@@ -23,6 +23,14 @@ type Area struct {
 	// Seed adds the area's part of the demo tenant, inside the seeding
 	// transaction; nil when the area has no demo data.
 	Seed func(ctx context.Context, tx *Tx, sd *SeedContext) error
+	// Mailboxes is set by the one area that serves mailboxes (mail): other
+	// areas deliver messages and read mailbox settings through it
+	// (Call.Mailboxes).
+	Mailboxes Mailboxes
+	// Resolvers read the area's items for other areas' links, by
+	// collection (Call.Linked): the calendar resolves "events" for event
+	// messages.
+	Resolvers map[string]Resolver
 	// Version is the format of the area's stored data, recorded with its
 	// seed. Raise it when the area can no longer serve what an earlier
 	// version stored (ids in another form ...): a database seeded with
@@ -124,5 +132,5 @@ func checkAreas(areas []Area) error {
 			knobs[k.Name] = true
 		}
 	}
-	return nil
+	return checkProviders(areas)
 }

@@ -43,6 +43,10 @@ const (
 	maxInlineContent = 16 << 20
 )
 
+// referenceProps are the properties of a reference attachment that beta and
+// Outlook REST declare.
+var referenceProps = []string{"sourceUrl", "providerType", "thumbnailUrl", "previewUrl", "permission", "isFolder"}
+
 // Attachments stores and serves the attachments of one kind of Outlook
 // item. Its documents keep two internal keys: "_blob" (the blob holding a
 // file's bytes, shared by copies) and "_item" (an item attachment's item).
@@ -135,9 +139,28 @@ func (a *Attachments) Put(ctx context.Context, tx *Tx, item *Object, in map[stri
 		doc["size"] = len(raw)
 		doc["_item"] = idoc
 	case strings.ToLower(TypeReferenceAttachment):
-		return nil, Errorf(http.StatusBadRequest, "ErrorNotSupported", "The sandbox does not store reference attachments.")
+		// A link to a file held elsewhere (OneDrive, SharePoint): only its
+		// description is stored. v1.0 declares no property of its own; the
+		// beta and Outlook REST ones are kept when given.
+		if name == "" {
+			return nil, BadRequest("A reference attachment needs a name.")
+		}
+		doc["@odata.type"] = TypeReferenceAttachment
+		doc["contentType"] = NilIfEmpty(Str(in, "contentType"))
+		for _, k := range referenceProps {
+			if v, ok := in[k]; ok && v != nil {
+				doc[k] = v
+			}
+		}
+		if u := Str(doc, "sourceUrl"); u != "" {
+			if pu, err := url.Parse(u); err != nil || (pu.Scheme != "https" && pu.Scheme != "http") || pu.Host == "" {
+				return nil, BadRequest("sourceUrl must be an absolute http or https URL.")
+			}
+		}
+		raw, _ := json.Marshal(doc)
+		doc["size"] = len(raw)
 	default:
-		return nil, BadRequest("Unknown attachment type '%s'; use %s or %s.", typ, TypeFileAttachment, TypeItemAttachment)
+		return nil, BadRequest("Unknown attachment type '%s'; use %s, %s or %s.", typ, TypeFileAttachment, TypeItemAttachment, TypeReferenceAttachment)
 	}
 	att := &Object{Collection: a.Collection, Owner: item.Owner, ID: id, Parent: item.ID, Data: doc}
 	if err := tx.Put(ctx, att); err != nil {

@@ -68,6 +68,10 @@ func (c *Call) TenantID() string { return c.s.tenantID }
 // Domain is the tenant's initial domain, e.g. "contoso.onmicrosoft.com".
 func (c *Call) Domain() string { return c.s.domain }
 
+// Outlook reports whether the request came through Outlook's REST API
+// (/api/v2.0): PascalCase, and Windows time-zone names.
+func (c *Call) Outlook() bool { return c.root.Dialect == dialectOutlook }
+
 // QueryValue returns a query parameter, ignoring the case of its name
 // ("$select" and "$Select" alike); "" when absent.
 func (c *Call) QueryValue(name string) string {

@@ -2,10 +2,15 @@ package core
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"slices"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/o365go/o365/sandbox/internal/odata"
 )
@@ -26,6 +31,17 @@ type DeltaSpec struct {
 	Include func(doc map[string]any) bool
 	// Present, when set, turns a stored document into what is sent.
 	Present func(c *Call, doc map[string]any) map[string]any
+	// Load, when set, computes the tracked documents (calendarView's
+	// occurrences in a window) instead of reading Scope's change log: each
+	// round reports the documents that are new or differ from the previous
+	// round's, and the ids that are gone as removed ("deleted"). Scope then
+	// only identifies the collection in the tokens. params are the query
+	// parameters named in Params, as the round's first request sent them.
+	Load func(ctx context.Context, tx *Tx, params url.Values) ([]map[string]any, error)
+	// Params are the query parameters of the first request that the tokens
+	// carry to Load in later rounds (calendarView's startDateTime and
+	// endDateTime); nextLinks and deltaLinks carry only the token.
+	Params []string
 
 	// The fields below adapt the protocol to OneDrive's dialect of delta
 	// (delta(token='...') and ?token=, a deleted facet, resyncRequired).
@@ -64,6 +80,11 @@ type deltaState struct {
 	Select   []string `json:"sel,omitempty"` // $select of the first request
 	Size     int      `json:"sz,omitempty"`  // page size of the round, when $top set it
 	Issued   int64    `json:"iat"`           // unix seconds
+	// Computed rounds (DeltaSpec.Load).
+	Params url.Values `json:"pa,omitempty"` // DeltaSpec.Params of the first request
+	Snap   string     `json:"sk,omitempty"` // KV key: the previous round's fingerprints
+	Round  string     `json:"rk,omitempty"` // KV key: this round's items, paged by Offset
+	Offset int        `json:"of,omitempty"`
 }
 
 func (sc Scope) fingerprint() string {
@@ -114,6 +135,9 @@ func (c *Call) Delta(ctx context.Context, spec DeltaSpec) error {
 			return gone()
 		}
 		return nil
+	}
+	if spec.Load != nil {
+		return c.computedDelta(ctx, spec, opts, &st, restart, decode, gone)
 	}
 	var maxSeq int64
 	if err := c.s.st.Read(ctx, func(tx *Tx) error {
@@ -218,6 +242,163 @@ func (c *Call) Delta(ctx context.Context, spec DeltaSpec) error {
 		return c.writeDelta(spec.Context, items, c.signState(restart, "s", st, "$skiptoken"), "")
 	}
 	next := deltaState{Scope: fp, After: st.UpTo, Select: st.Select, Issued: now.Unix()}
+	return c.writeDelta(spec.Context, items, "", c.deltaLink(restart, next, spec.TokenParam))
+}
+
+// computedDelta serves the rounds of a DeltaSpec with Load: each round
+// fingerprints what Load returns and compares it with the previous round's
+// fingerprints, kept in the store under a random key the tokens carry.
+//
+// decoded is the state decode fills in.
+func (c *Call) computedDelta(ctx context.Context, spec DeltaSpec, opts *odata.Options, decoded *deltaState,
+	restart string, decode func(tok, kind string) error, gone func() error) error {
+	fp := spec.Scope.fingerprint()
+	now := c.s.now()
+	expires := now.Add(deltaTokenTTL)
+	size, err := c.pageSize(opts, spec.PageSize, 0)
+	if err != nil {
+		return err
+	}
+	if opts.SkipToken != "" && opts.DeltaToken == "" {
+		if err := decode(opts.SkipToken, "s"); err != nil {
+			return err
+		}
+		if _, prefer := c.Preference("odata.maxpagesize"); !opts.HasTop && !prefer && decoded.Size > 0 {
+			size = decoded.Size
+		}
+		return c.computedPage(ctx, spec, *decoded, size, restart, gone)
+	}
+	var st deltaState
+	params := url.Values{}
+	prev := map[string]string{}
+	switch {
+	case opts.DeltaToken != "" && opts.DeltaToken != "latest":
+		if err := decode(opts.DeltaToken, "d"); err != nil {
+			return err
+		}
+		st = *decoded
+		params = st.Params
+		var raw []byte
+		var ok bool
+		if err := c.s.st.Read(ctx, func(tx *Tx) error {
+			raw, ok, err = tx.KVGet(ctx, st.Snap)
+			return err
+		}); err != nil {
+			return err
+		}
+		if !ok || json.Unmarshal(raw, &prev) != nil {
+			return gone()
+		}
+	default:
+		for _, name := range spec.Params {
+			if v := c.QueryValue(name); v != "" {
+				params.Set(name, v)
+			}
+		}
+	}
+	st = deltaState{Scope: fp, Params: params, Select: st.Select, Issued: now.Unix()}
+	if opts.DeltaToken == "" {
+		st.Select = opts.Select
+	}
+	if opts.HasTop {
+		st.Size = size
+	}
+	var docs []map[string]any
+	if err := c.s.st.Read(ctx, func(tx *Tx) error {
+		docs, err = spec.Load(ctx, tx, params)
+		return err
+	}); err != nil {
+		return err
+	}
+	// Items are known by the id they are served with: an Outlook item's
+	// REST id, unless the request prefers immutable ids.
+	var sh *shaper
+	if spec.Type != "" {
+		if sh, err = c.shaperFor(spec.Type, nil); err != nil {
+			return err
+		}
+	}
+	snap := make(map[string]string, len(docs))
+	var items []any
+	for _, doc := range docs {
+		id := Str(doc, "id")
+		if sh != nil && sh.t.OutlookItem && !sh.immutable {
+			id = ItemRestID(ItemFolder(doc), id)
+		}
+		raw, err := json.Marshal(doc)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(raw)
+		h := hex.EncodeToString(sum[:12])
+		snap[id] = h
+		if opts.DeltaToken == "latest" || prev[id] == h {
+			continue
+		}
+		items = append(items, doc)
+	}
+	if opts.DeltaToken != "" && opts.DeltaToken != "latest" {
+		var gone []string
+		for id := range prev {
+			if _, ok := snap[id]; !ok {
+				gone = append(gone, id)
+			}
+		}
+		slices.Sort(gone)
+		for _, id := range gone {
+			items = append(items, map[string]any{"id": id, "@removed": map[string]any{"reason": "deleted"}})
+		}
+	}
+	rawSnap, _ := json.Marshal(snap)
+	rawItems, _ := json.Marshal(items)
+	st.Snap, st.Round = "sandbox:delta:snap:"+uuid.NewString(), "sandbox:delta:round:"+uuid.NewString()
+	if err := c.s.st.Write(ctx, func(tx *Tx) error {
+		if err := tx.KVPut(ctx, st.Snap, rawSnap, expires); err != nil {
+			return err
+		}
+		return tx.KVPut(ctx, st.Round, rawItems, expires)
+	}); err != nil {
+		return err
+	}
+	return c.computedPage(ctx, spec, st, size, restart, gone)
+}
+
+// computedPage serves one page of a computed round from its stored items.
+func (c *Call) computedPage(ctx context.Context, spec DeltaSpec, st deltaState, size int, restart string, gone func() error) error {
+	var raw []byte
+	var ok bool
+	if err := c.s.st.Read(ctx, func(tx *Tx) error {
+		var err error
+		raw, ok, err = tx.KVGet(ctx, st.Round)
+		return err
+	}); err != nil {
+		return err
+	}
+	var all []map[string]any
+	if !ok || json.Unmarshal(raw, &all) != nil {
+		return gone()
+	}
+	var sh *shaper
+	if spec.Type != "" {
+		var err error
+		if sh, err = c.shaperFor(spec.Type, st.Select); err != nil {
+			return err
+		}
+	}
+	end := min(st.Offset+size, len(all))
+	items := make([]any, 0, end-st.Offset)
+	for _, doc := range all[min(st.Offset, end):end] {
+		if _, isRemoved := doc["@removed"]; isRemoved {
+			items = append(items, doc)
+			continue
+		}
+		items = append(items, c.presentDelta(spec, sh, doc, st.Select))
+	}
+	if end < len(all) {
+		st.Offset = end
+		return c.writeDelta(spec.Context, items, c.signState(restart, "s", st, "$skiptoken"), "")
+	}
+	next := deltaState{Scope: st.Scope, Params: st.Params, Snap: st.Snap, Select: st.Select, Issued: c.s.now().Unix()}
 	return c.writeDelta(spec.Context, items, "", c.deltaLink(restart, next, spec.TokenParam))
 }
 

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -112,6 +113,49 @@ func FilterExpanded(item odata.ExpandItem, values []any) []any {
 		}
 		if keep, err := odata.Eval(item.Options.Filter, m); err == nil && keep {
 			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// BodyPreview is an Outlook item's bodyPreview: the first 255 characters
+// of its body as text, white space collapsed.
+func BodyPreview(doc map[string]any) string {
+	b, _ := doc["body"].(map[string]any)
+	content, _ := b["content"].(string)
+	if strings.EqualFold(Str(b, "contentType"), "html") {
+		content = HTMLToText(content)
+	}
+	content = strings.Join(strings.Fields(content), " ")
+	if utf8.RuneCountInString(content) > 255 {
+		content = string([]rune(content)[:255])
+	}
+	return content
+}
+
+// ExtendedProperties are the extended-property collections of Outlook
+// items (messages, events, contacts): a PATCH merges them by id instead of
+// replacing them.
+var ExtendedProperties = []string{"singleValueExtendedProperties", "multiValueExtendedProperties"}
+
+// MergeExtendedProperties merges a PATCH's extended properties (patch) into
+// the stored ones (cur) by id, ignoring the case of ids.
+func MergeExtendedProperties(cur, patch any) []any {
+	old, _ := cur.([]any)
+	out := append([]any(nil), old...)
+	add, _ := patch.([]any)
+	for _, p := range add {
+		pm, _ := p.(map[string]any)
+		replaced := false
+		for i, o := range out {
+			om, _ := o.(map[string]any)
+			if strings.EqualFold(Str(om, "id"), Str(pm, "id")) {
+				out[i] = pm
+				replaced = true
+			}
+		}
+		if !replaced {
+			out = append(out, pm)
 		}
 	}
 	return out

@@ -48,6 +48,12 @@ type ListSpec struct {
 	// Load, when set, computes the documents instead of reading Scope
 	// (e.g. a group's members); they are listed in the order given.
 	Load func(ctx context.Context, tx *Tx) ([]map[string]any, error)
+	// Page, when set with Load, serves the requests without $filter,
+	// $search and $orderby: it returns only the documents at [offset,
+	// offset+limit) of those Load lists, and how many Load lists in all, so
+	// that a computed document (an occurrence of a series) is built for
+	// its page only.
+	Page func(ctx context.Context, tx *Tx, offset, limit int) (docs []map[string]any, total int, err error)
 	// Context, when set, is the answer's @odata.context; "" derives it
 	// from the route (routes with a final {name...} parameter set it).
 	Context string
@@ -242,6 +248,20 @@ func (c *Call) List(ctx context.Context, spec ListSpec) error {
 				}
 			}
 			return search == nil || search.Match(doc, spec.SearchFields...), nil
+		}
+		if spec.Page != nil && opts.Filter == nil && search == nil && len(opts.OrderBy) == 0 && spec.Include == nil {
+			docs, n, err := spec.Page(ctx, tx, offset, size+1)
+			if err != nil {
+				return err
+			}
+			if len(docs) > size {
+				docs, more = docs[:size], true
+			}
+			for _, d := range docs {
+				page = append(page, entry{doc: d})
+			}
+			total = n
+			return nil
 		}
 		if spec.Load != nil {
 			docs, err := spec.Load(ctx, tx)
@@ -561,9 +581,9 @@ func (c *Call) present(ctx context.Context, spec ListSpec, sh *shaper, doc map[s
 			if err != nil {
 				return nil, err
 			}
-			name := e.Path
+			name := expandedName(e.Path)
 			if sh != nil {
-				if p, _, ok := sh.t.FindProperty(e.Path); ok {
+				if p, _, ok := sh.t.FindProperty(name); ok {
 					name = p.Name
 					v, err = c.shapeExpanded(p, v, e)
 					if err != nil {
@@ -580,7 +600,7 @@ func (c *Call) present(ctx context.Context, spec ListSpec, sh *shaper, doc map[s
 	sel := opts.Select
 	for _, e := range opts.Expand {
 		if len(sel) > 0 {
-			sel = append(slices.Clone(sel), e.Path)
+			sel = append(slices.Clone(sel), expandedName(e.Path))
 		}
 	}
 	if out == nil {
@@ -625,6 +645,16 @@ func (c *Call) shapeExpanded(p *schema.Property, v any, e odata.ExpandItem) (any
 		return out, nil
 	}
 	return v, nil
+}
+
+// expandedName is the property an $expand path fills: its last segment,
+// so that a type cast ("microsoft.graph.eventMessage/event") fills "event"
+// as Graph does.
+func expandedName(path string) string {
+	if i := strings.LastIndexByte(path, '/'); i >= 0 {
+		return path[i+1:]
+	}
+	return path
 }
 
 // GetEntity answers a GET of one stored document, with $select, $expand

@@ -3,7 +3,9 @@ package core
 import (
 	"html"
 	"regexp"
+	"sort"
 	"strings"
+	"sync"
 	"time"
 	_ "time/tzdata" // zones for Prefer: outlook.timezone on hosts without zoneinfo
 )
@@ -70,51 +72,74 @@ func HTMLToText(s string) string {
 	return strings.TrimSpace(blankLines.ReplaceAllString(s, "\n\n"))
 }
 
-// windowsZones maps the Windows time zone names Outlook uses to IANA
-// zones, for the common zones; IANA names are accepted as they are.
-var windowsZones = map[string]string{
-	"UTC":                            "UTC",
-	"Coordinated Universal Time":     "UTC",
-	"Pacific Standard Time":          "America/Los_Angeles",
-	"Mountain Standard Time":         "America/Denver",
-	"US Mountain Standard Time":      "America/Phoenix",
-	"Central Standard Time":          "America/Chicago",
-	"Eastern Standard Time":          "America/New_York",
-	"Atlantic Standard Time":         "America/Halifax",
-	"Alaskan Standard Time":          "America/Anchorage",
-	"Hawaiian Standard Time":         "Pacific/Honolulu",
-	"E. South America Standard Time": "America/Sao_Paulo",
-	"GMT Standard Time":              "Europe/London",
-	"Greenwich Standard Time":        "Atlantic/Reykjavik",
-	"W. Europe Standard Time":        "Europe/Berlin",
-	"Romance Standard Time":          "Europe/Paris",
-	"Central Europe Standard Time":   "Europe/Budapest",
-	"Central European Standard Time": "Europe/Warsaw",
-	"E. Europe Standard Time":        "Europe/Chisinau",
-	"FLE Standard Time":              "Europe/Kiev",
-	"GTB Standard Time":              "Europe/Bucharest",
-	"Russian Standard Time":          "Europe/Moscow",
-	"Israel Standard Time":           "Asia/Jerusalem",
-	"Arabian Standard Time":          "Asia/Dubai",
-	"India Standard Time":            "Asia/Kolkata",
-	"China Standard Time":            "Asia/Shanghai",
-	"Singapore Standard Time":        "Asia/Singapore",
-	"Tokyo Standard Time":            "Asia/Tokyo",
-	"Korea Standard Time":            "Asia/Seoul",
-	"AUS Eastern Standard Time":      "Australia/Sydney",
-	"New Zealand Standard Time":      "Pacific/Auckland",
-	"South Africa Standard Time":     "Africa/Johannesburg",
+//go:generate go run ../../../internal/gen/tzgen -in ../../../../shared/data -links /usr/share/zoneinfo/tzdata.zi -extra ../../../internal/gen/tzgen/extra.tsv -out zones_gen.go -pkg core
+
+// zonePair is one row of the generated tables in zones_gen.go (CLDR's
+// windowsZones, the same tables the client's root package uses).
+type zonePair struct{ key, value string }
+
+// lookupZone finds key in a sorted table, exactly, then ignoring case.
+func lookupZone(table []zonePair, key string) (string, bool) {
+	i := sort.Search(len(table), func(i int) bool { return table[i].key >= key })
+	if i < len(table) && table[i].key == key {
+		return table[i].value, true
+	}
+	for _, p := range table {
+		if strings.EqualFold(p.key, key) {
+			return p.value, true
+		}
+	}
+	return "", false
 }
 
-// LoadZone loads a time zone by its Windows name (the common zones Outlook
-// uses, e.g. "Pacific Standard Time") or IANA name ("Europe/Paris", "UTC").
+// LoadZone loads a time zone by its Windows name ("Pacific Standard Time",
+// any of CLDR's) or IANA name ("Europe/Paris", "UTC").
 func LoadZone(name string) (*time.Location, bool) {
+	switch name {
+	case "UTC", "Etc/UTC", "tzone://Microsoft/Utc", "Coordinated Universal Time":
+		return time.UTC, true
+	case "":
+		return nil, false
+	}
+	if loc, ok := zoneCache.Load(name); ok {
+		return loc.(*time.Location), true
+	}
 	iana := name
-	if z, known := LookupFold(windowsZones, name); known {
+	if z, known := lookupZone(windowsToIANA, name); known {
 		iana = z
 	}
+	if iana == "Etc/UTC" {
+		return time.UTC, true
+	}
 	loc, err := time.LoadLocation(iana)
-	return loc, err == nil
+	if err != nil {
+		return nil, false
+	}
+	zoneCache.Store(name, loc)
+	return loc, true
+}
+
+// zoneCache keeps loaded zones by the name asked for: time.LoadLocation
+// reads and parses the zone file every time, and calendar views resolve an
+// event's zone for every series they expand. Locations are immutable.
+var zoneCache sync.Map
+
+// WindowsZoneName returns the Windows name of a zone given by its Windows or
+// IANA name, as Outlook's REST API writes zones; ok is false for a zone
+// without one.
+func WindowsZoneName(name string) (string, bool) {
+	switch name {
+	case "UTC", "Etc/UTC", "tzone://Microsoft/Utc", "Coordinated Universal Time":
+		return "UTC", true
+	}
+	if _, isWindows := lookupZone(windowsToIANA, name); isWindows {
+		for _, p := range windowsToIANA {
+			if strings.EqualFold(p.key, name) {
+				return p.key, true
+			}
+		}
+	}
+	return lookupZone(ianaToWindows, name)
 }
 
 // preferredTimeZone returns the zone of Prefer: outlook.timezone (a
@@ -154,6 +179,18 @@ func (c *Call) localize(doc map[string]any) map[string]any {
 		doc, _ = inZone(doc, l.zoneName, l.zone).(map[string]any)
 	}
 	return doc
+}
+
+// Localize is localize for answers an area writes itself with WriteJSON
+// (action results such as getSchedule's): dateTimeTimeZone values move to
+// the zone of Prefer: outlook.timezone, bodies to the preferred type.
+func (c *Call) Localize(doc map[string]any) map[string]any { return c.localize(doc) }
+
+// PreferredZone returns the zone of Prefer: outlook.timezone and its name as
+// the client wrote it (recorded in Preference-Applied); ok is false without
+// the header or for an unknown zone.
+func (c *Call) PreferredZone() (name string, loc *time.Location, ok bool) {
+	return c.preferredTimeZone()
 }
 
 // localizer caches the request's Outlook preferences.

@@ -136,12 +136,16 @@ func (k idpKV) Delete(ctx context.Context, key string) error {
 	return k.st.Write(ctx, func(tx *Tx) error { return tx.KVDelete(ctx, idpKVPrefix+key) })
 }
 
-// The directory's groups: tenant-wide "groups" documents, and one object per
-// membership edge, owned by the group, with the member's (or owner's) id as
-// its id. The directory area writes them; the core reads them for access
-// checks (a group's drive, permissions granted to a group).
+// Groups: the directory area serves and seeds them; the core reads them for
+// areas whose data a group owns (a Microsoft 365 group's calendar).
+
+// GroupsCollection holds the tenant's groups (owner ""): documents with at
+// least displayName and, for mail-enabled groups, mail.
+const GroupsCollection = "groups"
+
+// Group membership is stored one object per edge, owned by the group, with
+// the user as id.
 const (
-	GroupsCollection       = "groups"
 	GroupMembersCollection = "links.member"
 	GroupOwnersCollection  = "links.owner"
 )
@@ -181,4 +185,32 @@ func ActorIdentity(ctx context.Context, tx *Tx, claims *Claims) map[string]any {
 		user["email"] = NilIfEmpty(u.Mail)
 	}
 	return map[string]any{"user": user}
+}
+
+// Group is the identity of a directory group, as areas need it.
+type Group struct {
+	ID, DisplayName, Mail string
+}
+
+// LookupGroup finds a group by object id; the error wraps ErrNotFound.
+func LookupGroup(ctx context.Context, tx *Tx, id string) (*Group, error) {
+	o, err := tx.Get(ctx, GroupsCollection, "", id)
+	if err != nil {
+		return nil, err
+	}
+	return &Group{ID: o.ID, DisplayName: Str(o.Data, "displayName"), Mail: Str(o.Data, "mail")}, nil
+}
+
+// InGroup reports whether a user is a member or an owner of a group.
+func InGroup(ctx context.Context, tx *Tx, groupID, userID string) (bool, error) {
+	for _, coll := range []string{GroupMembersCollection, GroupOwnersCollection} {
+		_, err := tx.Get(ctx, coll, groupID, userID)
+		if err == nil {
+			return true, nil
+		}
+		if !IsNotFound(err) {
+			return false, err
+		}
+	}
+	return false, nil
 }

@@ -132,6 +132,14 @@ var generated = []Type{
 		{"name", "Edm.String", false, false, ""},
 		{"calendars", "calendar", true, true, reason1},
 	}},
+	{Name: "calendarPermission", Base: "entity", Kind: Entity, Props: []Property{
+		{"allowedRoles", "calendarRoleType", true, false, ""},
+		{"emailAddress", "emailAddress", false, false, ""},
+		{"isInsideOrganization", "Edm.Boolean", false, false, ""},
+		{"isRemovable", "Edm.Boolean", false, false, ""},
+		{"role", "calendarRoleType", false, false, ""},
+	}},
+	{Name: "calendarRoleType", Kind: Enum, Members: []string{"none", "freeBusyRead", "limitedRead", "read", "write", "delegateWithoutPrivateEventAccess", "delegateWithPrivateEventAccess", "custom"}},
 	{Name: "categoryColor", Kind: Enum, Members: []string{"none", "preset0", "preset1", "preset2", "preset3", "preset4", "preset5", "preset6", "preset7", "preset8", "preset9", "preset10", "preset11", "preset12", "preset13", "preset14", "preset15", "preset16", "preset17", "preset18", "preset19", "preset20", "preset21", "preset22", "preset23", "preset24"}},
 	{Name: "choiceColumn", Kind: Complex, Props: []Property{
 		{"allowTextEntry", "Edm.Boolean", false, false, ""},
@@ -436,6 +444,18 @@ var generated = []Type{
 		{"type", "eventType", false, false, ""},
 		{"event", "event", false, true, reason1},
 	}},
+	{Name: "eventMessageRequest", Base: "eventMessage", Kind: Entity, OutlookItem: true, Props: []Property{
+		{"allowNewTimeProposals", "Edm.Boolean", false, false, ""},
+		{"meetingRequestType", "meetingRequestType", false, false, ""},
+		{"previousEndDateTime", "dateTimeTimeZone", false, false, ""},
+		{"previousLocation", "location", false, false, ""},
+		{"previousStartDateTime", "dateTimeTimeZone", false, false, ""},
+		{"responseRequested", "Edm.Boolean", false, false, ""},
+	}},
+	{Name: "eventMessageResponse", Base: "eventMessage", Kind: Entity, OutlookItem: true, Props: []Property{
+		{"proposedNewTime", "timeSlot", false, false, ""},
+		{"responseType", "responseType", false, false, ""},
+	}},
 	{Name: "eventType", Kind: Enum, Members: []string{"singleInstance", "occurrence", "exception", "seriesMaster"}},
 	{Name: "extension", Base: "entity", Kind: Entity, Abstract: true, Props: []Property{}},
 	{Name: "externalAudienceScope", Kind: Enum, Members: []string{"none", "contactsOnly", "all"}},
@@ -707,6 +727,7 @@ var generated = []Type{
 	}},
 	{Name: "mdmAuthority", Kind: Enum, Members: []string{"unknown", "intune", "sccm", "office365"}},
 	{Name: "meetingMessageType", Kind: Enum, Members: []string{"none", "meetingRequest", "meetingCancelled", "meetingAccepted", "meetingTenativelyAccepted", "meetingDeclined"}},
+	{Name: "meetingRequestType", Kind: Enum, Members: []string{"none", "newMeetingRequest", "fullUpdate", "informationalUpdate", "silentUpdate", "outdated", "principalWantsCopy"}},
 	{Name: "message", Base: "outlookItem", Kind: Entity, OutlookItem: true, Props: []Property{
 		{"bccRecipients", "recipient", true, false, ""},
 		{"body", "itemBody", false, false, ""},

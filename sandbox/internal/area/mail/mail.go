@@ -117,7 +117,8 @@ func Area() core.Area {
 		Knobs:  []core.Knob{{Name: knobMessagesPerInbox, Doc: "generated messages in the demo user's inbox (one folder)"}},
 		Seed:   seedMail,
 		// 1: Exchange's ids for folders, messages and attachments.
-		Version: 1,
+		Version:   1,
+		Mailboxes: mailboxes{},
 		Subscriptions: []core.Subscribable{
 			{Pattern: "{user}/mailFolders/{folder}/messages", MaxExpiry: 4230 * time.Minute, ODataType: "#Microsoft.Graph.Message",
 				Scope: func(ctx context.Context, c *core.Call) (core.Scope, error) {

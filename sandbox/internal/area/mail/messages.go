@@ -9,7 +9,6 @@ import (
 	"regexp"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -53,18 +52,7 @@ func messageSort(doc map[string]any, fallback time.Time) string {
 }
 
 // bodyPreview is the first 255 characters of the body as text.
-func bodyPreview(doc map[string]any) string {
-	b, _ := doc["body"].(map[string]any)
-	content, _ := b["content"].(string)
-	if strings.EqualFold(core.Str(b, "contentType"), "html") {
-		content = core.HTMLToText(content)
-	}
-	content = strings.Join(strings.Fields(content), " ")
-	if utf8.RuneCountInString(content) > 255 {
-		content = string([]rune(content)[:255])
-	}
-	return content
-}
+func bodyPreview(doc map[string]any) string { return core.BodyPreview(doc) }
 
 // typeMessage is the Graph type of messages: answers carry its default
 // properties (Graph's shape, ids, @odata.etag and webLink come from the
@@ -101,6 +89,10 @@ func messageExpanders() map[string]core.Expander {
 		},
 		"singleValueExtendedProperties": ext("singleValueExtendedProperties"),
 		"multiValueExtendedProperties":  ext("multiValueExtendedProperties"),
+		// An event message's event, with or without the type cast Graph's
+		// clients write.
+		"microsoft.graph.eventMessage/event": linkedExpander("event"),
+		"event":                              linkedExpander("event"),
 	}
 }
 
@@ -427,26 +419,7 @@ func putNewMessageTx(ctx context.Context, tx *core.Tx, m *core.Object, in map[st
 }
 
 // mergeExtended merges extended properties by id.
-func mergeExtended(cur, patch any) []any {
-	old, _ := cur.([]any)
-	out := append([]any(nil), old...)
-	add, _ := patch.([]any)
-	for _, p := range add {
-		pm, _ := p.(map[string]any)
-		replaced := false
-		for i, o := range out {
-			om, _ := o.(map[string]any)
-			if strings.EqualFold(core.Str(om, "id"), core.Str(pm, "id")) {
-				out[i] = pm
-				replaced = true
-			}
-		}
-		if !replaced {
-			out = append(out, pm)
-		}
-	}
-	return out
-}
+func mergeExtended(cur, patch any) []any { return core.MergeExtendedProperties(cur, patch) }
 
 func patchMessage(ctx context.Context, c *core.Call) error {
 	var in map[string]any
@@ -628,6 +601,12 @@ func recipientOf(u *core.User) map[string]any {
 // inbox, and m itself moved to Sent Items (or deleted when no copy is kept).
 // m must already be stored (a draft).
 func deliver(ctx context.Context, c *core.Call, tx *core.Tx, sender *core.User, m *core.Object, saveSent bool) error {
+	return deliverEach(ctx, c, tx, sender, m, saveSent, nil)
+}
+
+// deliverEach is deliver with each, when set, adjusting every recipient's
+// copy before it is stored (core.OutgoingMessage.Each).
+func deliverEach(ctx context.Context, c *core.Call, tx *core.Tx, sender *core.User, m *core.Object, saveSent bool, each func(*core.User, map[string]any)) error {
 	now := c.Now()
 	doc := m.Data
 	if len(recipientAddresses(doc)) == 0 {
@@ -678,6 +657,9 @@ func deliver(ctx context.Context, c *core.Call, tx *core.Tx, sender *core.User, 
 			d["inferenceClassification"] = "focused"
 			delete(d, "singleValueExtendedProperties")
 			delete(d, "multiValueExtendedProperties")
+			if each != nil {
+				each(u, d)
+			}
 		})
 		if err != nil {
 			return err

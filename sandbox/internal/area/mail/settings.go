@@ -17,10 +17,10 @@ const typeMailboxSettings = "mailboxSettings"
 
 func settingsKey(userID string) string { return "mail:settings:" + userID }
 
-func defaultMailboxSettings(c *core.Call) map[string]any {
+func defaultMailboxSettings(c *core.Call, userID string) map[string]any {
 	now := c.Now().UTC().Truncate(time.Hour)
 	return map[string]any{
-		"archiveFolder":                         wellKnownID(c.User.ID, "archive"),
+		"archiveFolder":                         wellKnownID(userID, "archive"),
 		"timeZone":                              "UTC",
 		"dateFormat":                            "M/d/yyyy",
 		"timeFormat":                            "h:mm tt",
@@ -44,7 +44,7 @@ func defaultMailboxSettings(c *core.Call) map[string]any {
 func loadSettings(ctx context.Context, tx *core.Tx, c *core.Call, userID string) (map[string]any, error) {
 	raw, ok, err := tx.KVGet(ctx, settingsKey(userID))
 	if err != nil || !ok {
-		return defaultMailboxSettings(c), err
+		return defaultMailboxSettings(c, userID), err
 	}
 	var s map[string]any
 	if err := json.Unmarshal(raw, &s); err != nil {
