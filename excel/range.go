@@ -112,6 +112,9 @@ func rangePath(address string) (string, error) {
 	}
 	sheet, local, ok := splitSheet(address)
 	if !ok {
+		if strings.HasPrefix(address, "'") || strings.Contains(address, "!") {
+			return "", fmt.Errorf("excel: the address %q is malformed: write a quoted sheet name as 'My sheet'!A1, with '' for a quote in it", address)
+		}
 		if strings.ContainsAny(address, ":$") || looksLikeCell(address) {
 			return "", fmt.Errorf("excel: the address %q names no worksheet: write it as Sheet1!%s, or ask the worksheet for it", address, address)
 		}

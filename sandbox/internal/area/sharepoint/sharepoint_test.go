@@ -260,6 +260,9 @@ func TestLists(t *testing.T) {
 
 	// Site columns.
 	r = ts.Do(t, tok, "POST", team+"/columns", map[string]any{"name": "Region", "choice": map[string]any{"choices": []any{"EU", "US"}}}).WantStatus(t, 201)
+	if r.JSON["choice"].(map[string]any)["displayAs"] != "dropDownMenu" {
+		t.Fatalf("site column %s", r.Raw)
+	}
 	ts.Do(t, tok, "GET", team+"/columns/Region", nil).WantStatus(t, 200)
 	ts.Do(t, tok, "DELETE", team+"/columns/Region", nil).WantStatus(t, 204)
 
