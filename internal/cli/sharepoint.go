@@ -667,61 +667,53 @@ func printItem(ctx context.Context, s *Session, site *sharepoint.Site, l *sharep
 }
 
 func newListsAddItemCommand(s *Session) *cobra.Command {
-	var fields []string
-	cmd := &cobra.Command{
+	return itemWriteCommand(s, &cobra.Command{
 		Use:   "add-item SITE LIST --field NAME=VALUE...",
 		Short: "Add an item to a list",
 		Example: "  o365 lists add-item contoso.sharepoint.com:/sites/team Inventory --field Title=Sprocket \\\n" +
 			"      --field Color=Blue --field Quantity=12 --field InStock=true --field Owner=bob@contoso.com",
 		Args: cobra.ExactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			site, l, err := loadList(ctx, s, args[0], args[1])
-			if err != nil {
-				return err
-			}
-			f, err := parseFieldArgs(ctx, site, l, fields)
-			if err != nil {
-				return err
-			}
-			it, err := l.CreateItem(ctx, f, nil)
-			if err != nil {
-				return err
-			}
-			return printItem(ctx, s, site, l, it)
-		},
-	}
-	cmd.Flags().StringArrayVar(&fields, "field", nil, "a field value NAME=VALUE (repeat for more)")
-	_ = cmd.MarkFlagRequired("field")
-	return cmd
+	}, func(ctx context.Context, l *sharepoint.List, f sharepoint.Fields, _ []string) (*sharepoint.ListItem, error) {
+		return l.CreateItem(ctx, f, nil)
+	})
 }
 
 func newListsSetItemCommand(s *Session) *cobra.Command {
-	var fields []string
-	cmd := &cobra.Command{
+	return itemWriteCommand(s, &cobra.Command{
 		Use:     "set-item SITE LIST ITEM --field NAME=VALUE...",
 		Short:   "Change fields of a list item (NAME= clears one)",
 		Example: "  o365 lists set-item . Inventory 4 --field Quantity=20 --field Color=",
 		Args:    cobra.ExactArgs(3),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			site, l, err := loadList(ctx, s, args[0], args[1])
-			if err != nil {
-				return err
-			}
-			f, err := parseFieldArgs(ctx, site, l, fields)
-			if err != nil {
-				return err
-			}
-			it := l.Item(args[2])
-			if err := it.UpdateFields(ctx, f, nil); err != nil {
-				return err
-			}
-			if err := it.Refresh(ctx, nil); err != nil {
-				return err
-			}
-			return printItem(ctx, s, site, l, it)
-		},
+	}, func(ctx context.Context, l *sharepoint.List, f sharepoint.Fields, args []string) (*sharepoint.ListItem, error) {
+		it := l.Item(args[2])
+		if err := it.UpdateFields(ctx, f, nil); err != nil {
+			return nil, err
+		}
+		return it, it.Refresh(ctx, nil)
+	})
+}
+
+// itemWriteCommand completes cmd (SITE LIST ... --field NAME=VALUE) with
+// write, which creates or changes an item from the typed field values; the
+// item is printed.
+func itemWriteCommand(s *Session, cmd *cobra.Command,
+	write func(ctx context.Context, l *sharepoint.List, f sharepoint.Fields, args []string) (*sharepoint.ListItem, error)) *cobra.Command {
+	var fields []string
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		ctx := cmd.Context()
+		site, l, err := loadList(ctx, s, args[0], args[1])
+		if err != nil {
+			return err
+		}
+		f, err := parseFieldArgs(ctx, site, l, fields)
+		if err != nil {
+			return err
+		}
+		it, err := write(ctx, l, f, args)
+		if err != nil {
+			return err
+		}
+		return printItem(ctx, s, site, l, it)
 	}
 	cmd.Flags().StringArrayVar(&fields, "field", nil, "a field value NAME=VALUE (repeat for more)")
 	_ = cmd.MarkFlagRequired("field")

@@ -182,27 +182,11 @@ func worksheetsRoute(method string, segs []string) (*op, error) {
 	}
 	sheet, rest := segs[0], segs[1:]
 	if len(rest) == 0 {
-		switch method {
-		case http.MethodGet:
-			return readOp(func(wb *workbook.Workbook, _ json.RawMessage) (result, error) {
-				w, err := wb.Worksheet(sheet)
-				return ok(w), err
-			}), nil
-		case http.MethodPatch:
-			return writeOp(func(wb *workbook.Workbook, in json.RawMessage) (result, error) {
-				var u workbook.WorksheetUpdate
-				if err := decode(in, &u); err != nil {
-					return result{}, err
-				}
-				w, err := wb.UpdateWorksheet(sheet, u)
-				return ok(w), err
-			}), nil
-		case http.MethodDelete:
-			return writeOp(func(wb *workbook.Workbook, _ json.RawMessage) (result, error) {
-				return noContent, wb.DeleteWorksheet(sheet)
-			}), nil
-		}
-		return nil, notSupported(segs)
+		return entityRoute(method, segs, func(wb *workbook.Workbook) (workbook.Worksheet, error) { return wb.Worksheet(sheet) },
+			func(wb *workbook.Workbook, u workbook.WorksheetUpdate) (workbook.Worksheet, error) {
+				return wb.UpdateWorksheet(sheet, u)
+			},
+			func(wb *workbook.Workbook) error { return wb.DeleteWorksheet(sheet) })
 	}
 	c, err := parseCall(rest[0])
 	if err != nil {
@@ -238,6 +222,31 @@ func worksheetsRoute(method string, segs []string) (*op, error) {
 		return tablesRoute(method, sheet, rest[1:])
 	case "names":
 		return namesRoute(method, sheet, rest[1:])
+	}
+	return nil, notSupported(segs)
+}
+
+// entityRoute serves GET, PATCH (a body of type U) and DELETE of one
+// workbook object (a worksheet, a table).
+func entityRoute[T, U any](method string, segs []string, get func(*workbook.Workbook) (T, error),
+	update func(*workbook.Workbook, U) (T, error), del func(*workbook.Workbook) error) (*op, error) {
+	switch method {
+	case http.MethodGet:
+		return readOp(func(wb *workbook.Workbook, _ json.RawMessage) (result, error) {
+			v, err := get(wb)
+			return ok(v), err
+		}), nil
+	case http.MethodPatch:
+		return writeOp(func(wb *workbook.Workbook, in json.RawMessage) (result, error) {
+			var u U
+			if err := decode(in, &u); err != nil {
+				return result{}, err
+			}
+			v, err := update(wb, u)
+			return ok(v), err
+		}), nil
+	case http.MethodDelete:
+		return writeOp(func(wb *workbook.Workbook, _ json.RawMessage) (result, error) { return noContent, del(wb) }), nil
 	}
 	return nil, notSupported(segs)
 }
@@ -403,27 +412,11 @@ func tablesRoute(method, sheet string, segs []string) (*op, error) {
 	}
 	table, rest := segs[0], segs[1:]
 	if len(rest) == 0 {
-		switch method {
-		case http.MethodGet:
-			return readOp(func(wb *workbook.Workbook, _ json.RawMessage) (result, error) {
-				t, err := wb.Table(table)
-				return ok(t), err
-			}), nil
-		case http.MethodPatch:
-			return writeOp(func(wb *workbook.Workbook, in json.RawMessage) (result, error) {
-				var u workbook.TableUpdate
-				if err := decode(in, &u); err != nil {
-					return result{}, err
-				}
-				t, err := wb.UpdateTable(table, u)
-				return ok(t), err
-			}), nil
-		case http.MethodDelete:
-			return writeOp(func(wb *workbook.Workbook, _ json.RawMessage) (result, error) {
-				return noContent, wb.DeleteTable(table)
-			}), nil
-		}
-		return nil, notSupported(segs)
+		return entityRoute(method, segs, func(wb *workbook.Workbook) (workbook.Table, error) { return wb.Table(table) },
+			func(wb *workbook.Workbook, u workbook.TableUpdate) (workbook.Table, error) {
+				return wb.UpdateTable(table, u)
+			},
+			func(wb *workbook.Workbook) error { return wb.DeleteTable(table) })
 	}
 	c, err := parseCall(rest[0])
 	if err != nil {

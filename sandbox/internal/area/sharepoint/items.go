@@ -152,15 +152,22 @@ func checkItemQuery(c *core.Call, st *listState, opts *odata.Options) error {
 	return nil
 }
 
-func listItems(ctx context.Context, c *core.Call) error {
+// readItems prepares a read of a list's items: a library's items brought
+// in line with its files, the list, and the request's query options.
+func readItems(ctx context.Context, c *core.Call) (*listState, *odata.Options, error) {
 	if err := syncLibrary(ctx, c, c.Param("site"), c.Param("list")); err != nil {
-		return err
+		return nil, nil, err
 	}
 	st, err := readList(ctx, c)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	opts, err := c.QueryOptions()
+	return st, opts, err
+}
+
+func listItems(ctx context.Context, c *core.Call) error {
+	st, opts, err := readItems(ctx, c)
 	if err != nil {
 		return err
 	}
@@ -171,14 +178,7 @@ func listItems(ctx context.Context, c *core.Call) error {
 }
 
 func getItem(ctx context.Context, c *core.Call) error {
-	if err := syncLibrary(ctx, c, c.Param("site"), c.Param("list")); err != nil {
-		return err
-	}
-	st, err := readList(ctx, c)
-	if err != nil {
-		return err
-	}
-	opts, err := c.QueryOptions()
+	st, opts, err := readItems(ctx, c)
 	if err != nil {
 		return err
 	}
