@@ -246,6 +246,20 @@ func TestSessionsAndWorksheets(t *testing.T) {
 	}
 	must(t, wb.Close(ctx))
 	must(t, wb.Close(ctx)) // twice is fine
+
+	// By drive and item id, as a site library's file is named.
+	var meta struct {
+		ParentReference struct {
+			DriveID string `json:"driveId"`
+		} `json:"parentReference"`
+	}
+	_, err = acct.Do(ctx, &o365.Request{Path: "drive/items/" + id}, &meta)
+	must(t, err)
+	byID, err := excel.OpenDriveItem(ctx, acct, meta.ParentReference.DriveID, id, &excel.Options{Session: excel.SessionNone})
+	must(t, err)
+	if n, err := o365.Collect(byID.ListWorksheets(ctx)); err != nil || len(n) != 1 {
+		t.Fatalf("by drive and item id: %v %v", n, err)
+	}
 }
 
 func TestRangesTablesNamesFunctions(t *testing.T) {

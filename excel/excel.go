@@ -128,6 +128,19 @@ func OpenItem(ctx context.Context, acct *o365.Account, id string, opts *Options)
 	return open(ctx, acct, o365.Path("drive", "items", id)+"/workbook", opts)
 }
 
+// OpenDriveItem opens the workbook of item itemID of drive driveID,
+// whoever owns the drive (a site library's file, from
+// sharepoint.ListItem.GetDriveItem).
+//
+// Graph: POST /drives/{drive-id}/items/{id}/workbook/createSession
+// (https://learn.microsoft.com/graph/api/workbook-createsession).
+func OpenDriveItem(ctx context.Context, acct *o365.Account, driveID, itemID string, opts *Options) (*Workbook, error) {
+	if strings.TrimSpace(driveID) == "" || strings.TrimSpace(itemID) == "" {
+		return nil, errors.New("excel: open: a drive id and an item id are both needed")
+	}
+	return open(ctx, acct, "/"+o365.Path("drives", driveID, "items", itemID)+"/workbook", opts)
+}
+
 func open(ctx context.Context, acct *o365.Account, base string, opts *Options) (*Workbook, error) {
 	if acct == nil {
 		return nil, fmt.Errorf("excel: open: %w", o365.ErrUnbound)

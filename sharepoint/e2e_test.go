@@ -376,3 +376,46 @@ func TestColumnsAndExactlyOnce(t *testing.T) {
 		t.Fatalf("unbound: %v", err)
 	}
 }
+
+// A site's document libraries are drives: listed through the site's
+// resource (the drive package's way), their items name their files.
+func TestLibraries(t *testing.T) {
+	srv := o365test.NewSandbox(t)
+	ctx := ctxT(t)
+	acct := o365test.NewAccount(t, srv, sandbox.DemoUser)
+	site, err := sharepoint.New(acct).GetSite(ctx, "contoso.sharepoint.com:/sites/team", nil)
+	must(t, err)
+	type driveInfo struct {
+		ID, Name, DriveType string
+	}
+	var drives struct {
+		Value []driveInfo `json:"value"`
+	}
+	_, err = acct.With(o365.WithResource(site.Resource())).Do(ctx, &o365.Request{Path: "drives"}, &drives)
+	must(t, err)
+	if len(drives.Value) != 1 || drives.Value[0].Name != "Documents" || drives.Value[0].DriveType != "documentLibrary" {
+		t.Fatalf("drives %+v", drives.Value)
+	}
+	lib, err := site.GetList(ctx, "Documents", nil)
+	must(t, err)
+	if lib.ListInfo.Template != "documentLibrary" {
+		t.Fatalf("library %+v", lib.ListInfo)
+	}
+	items := collect(t, lib.ListItems(ctx, nil, &sharepoint.ItemOptions{Fields: []string{"FileLeafRef"}}))
+	if len(items) != 1 || items[0].Fields.Text("FileLeafRef") != "Budget.xlsx" {
+		t.Fatalf("library items %v", items)
+	}
+	ref, err := items[0].GetDriveItem(ctx)
+	must(t, err)
+	if ref.DriveID != drives.Value[0].ID || ref.Name != "Budget.xlsx" || ref.ID == "" {
+		t.Fatalf("drive item %+v", ref)
+	}
+	inv, err := site.GetList(ctx, "Inventory", nil)
+	must(t, err)
+	if _, err := inv.Item("1").GetDriveItem(ctx); !errors.Is(err, o365.ErrBadRequest) {
+		t.Fatalf("a generic list's item: %v", err)
+	}
+	if _, err := lib.CreateItem(ctx, sharepoint.Fields{"Title": "x"}, nil); !errors.Is(err, o365.ErrBadRequest) {
+		t.Fatalf("an item created in a library: %v", err)
+	}
+}

@@ -272,3 +272,38 @@ func (f Fields) SetLookups(name string, ids ...int) Fields {
 	f[name+"LookupId"] = ids
 	return f
 }
+
+// DriveItemRef names the file (or folder) behind an item of a document
+// library: open it with the drive package,
+// drive.New(acct).Drive(ref.DriveID).Item(ref.ID), or use it as an
+// excel.Item after binding.
+type DriveItemRef struct {
+	DriveID string
+	ID      string
+	Name    string
+}
+
+// GetDriveItem finds the file behind an item of a document library; items
+// of other lists have none (a 400 *o365.Error).
+//
+// Graph: GET /sites/{site-id}/lists/{list-id}/items/{item-id}/driveItem
+// (https://learn.microsoft.com/graph/api/listitem-get).
+func (it *ListItem) GetDriveItem(ctx context.Context) (*DriveItemRef, error) {
+	if err := it.ready(); err != nil {
+		return nil, err
+	}
+	var out struct {
+		ID              string         `json:"id"`
+		Name            string         `json:"name"`
+		ParentReference *ItemReference `json:"parentReference"`
+	}
+	req := &o365.Request{Path: it.Path() + "/driveItem", Query: o365.NewQuery().Select("id", "name", "parentReference")}
+	if _, err := it.Account().Do(ctx, req, &out); err != nil {
+		return nil, fmt.Errorf("sharepoint: get the file of item %q: %w", it.ID, err)
+	}
+	ref := &DriveItemRef{ID: out.ID, Name: out.Name}
+	if out.ParentReference != nil {
+		ref.DriveID = out.ParentReference.DriveID
+	}
+	return ref, nil
+}
