@@ -35,22 +35,22 @@ func OutlookProtocol(srv *sandbox.Server) *o365.Protocol {
 // NewAccount returns an Account signed in to srv as login (a demo user such as
 // sandbox.DemoUser) through the demo public client, with every delegated scope
 // that app was granted, speaking Graph v1.0 unless opts say otherwise. Tokens
-// come from the sandbox's token endpoint and are renewed before they expire.
+// come from the sandbox's token endpoint, for the resource of the Account's
+// protocol (its ScopePrefix: the sandbox, like the real services, refuses a
+// Graph token on Outlook REST's /api/v2.0 and the reverse), and are renewed
+// before they expire.
 func NewAccount(t testing.TB, srv *sandbox.Server, login string, opts ...o365.Option) *o365.Account {
 	t.Helper()
-	return newAccount(t, srv, &tokenSource{srv: srv, form: userForm(sandbox.DemoPublicClientID, login, graphDefaultScope)}, opts)
+	return newAccount(t, srv, &tokenSource{srv: srv, form: userForm(sandbox.DemoPublicClientID, login, "")}, nil, opts)
 }
 
 // NewAccountFor is NewAccount through another registered client, such as
 // sandbox.DemoLimitedClientID (no .Shared scopes), asking for scopes (raw
-// permission names; empty means all the app was granted).
+// permission names, qualified with the protocol's ScopePrefix; empty means
+// all the app was granted).
 func NewAccountFor(t testing.TB, srv *sandbox.Server, clientID, login string, scopes []string, opts ...o365.Option) *o365.Account {
 	t.Helper()
-	scope := graphDefaultScope
-	if len(scopes) > 0 {
-		scope = graphScopePrefix + strings.Join(scopes, " "+graphScopePrefix)
-	}
-	return newAccount(t, srv, &tokenSource{srv: srv, form: userForm(clientID, login, scope)}, opts)
+	return newAccount(t, srv, &tokenSource{srv: srv, form: userForm(clientID, login, "")}, scopes, opts)
 }
 
 // NewAppAccount returns an app-only Account of the demo daemon app
@@ -58,14 +58,13 @@ func NewAccountFor(t testing.TB, srv *sandbox.Server, clientID, login string, sc
 // o365.WithResource("user:" + sandbox.DemoUser).
 func NewAppAccount(t testing.TB, srv *sandbox.Server, opts ...o365.Option) *o365.Account {
 	t.Helper()
-	return newAccount(t, srv, &tokenSource{srv: srv, appOnly: true, form: appForm()}, opts)
+	return newAccount(t, srv, &tokenSource{srv: srv, appOnly: true, form: appForm()}, nil, opts)
 }
 
-func newAccount(t testing.TB, srv *sandbox.Server, ts *tokenSource, opts []o365.Option) *o365.Account {
+// newAccount builds the Account, then signs in for its protocol's resource:
+// scopes qualified with the protocol's ScopePrefix, or its .default.
+func newAccount(t testing.TB, srv *sandbox.Server, ts *tokenSource, scopes []string, opts []o365.Option) *o365.Account {
 	t.Helper()
-	if _, err := ts.Token(context.Background()); err != nil {
-		t.Fatalf("o365test: signing in: %v", err)
-	}
 	all := append([]o365.Option{
 		o365.WithProtocol(GraphProtocol(srv)),
 		o365.WithTokenSource(ts),
@@ -75,6 +74,18 @@ func newAccount(t testing.TB, srv *sandbox.Server, ts *tokenSource, opts []o365.
 	acct, err := o365.New(all...)
 	if err != nil {
 		t.Fatalf("o365test: %v", err)
+	}
+	prefix := acct.Protocol().ScopePrefix
+	if prefix == "" {
+		prefix = graphScopePrefix
+	}
+	scope := prefix + ".default"
+	if len(scopes) > 0 {
+		scope = prefix + strings.Join(scopes, " "+prefix)
+	}
+	ts.form.Set("scope", scope)
+	if _, err := ts.Token(context.Background()); err != nil {
+		t.Fatalf("o365test: signing in: %v", err)
 	}
 	return acct
 }

@@ -85,7 +85,8 @@ const (
 	graphDefaultScope = graphScopePrefix + ".default"
 )
 
-// userForm is a password grant for a demo user through clientID.
+// userForm is a password grant for a demo user through clientID; scope ""
+// is set later.
 func userForm(clientID, login, scope string) url.Values {
 	return url.Values{
 		"grant_type": {"password"}, "client_id": {clientID},

@@ -18,7 +18,11 @@ const (
 	// DemoUserID is Alice's object id.
 	DemoUserID = demo.UserID
 	// DemoBob, DemoCarol and DemoDan are more demo users; Bob reports to
-	// Alice, Carol and Dan report to Bob.
+	// Alice, Carol and Dan report to Bob. Bob has made Alice his delegate
+	// with full access to his mailbox: she reads and files his mail and
+	// sends on his behalf. Carol and Dan have shared nothing, so Alice's
+	// token is refused on their mailboxes whatever its scopes (grant more
+	// with GrantMailbox).
 	DemoBob   = demo.Bob
 	DemoCarol = demo.Carol
 	DemoDan   = demo.Dan
@@ -26,7 +30,8 @@ const (
 	DemoBobID   = demo.BobID
 	DemoCarolID = demo.CarolID
 	DemoDanID   = demo.DanID
-	// DemoShared is a shared mailbox user that nobody signs in as.
+	// DemoShared is a shared mailbox user that nobody signs in as. Alice
+	// has full access to it and sends as it.
 	DemoShared = demo.Shared
 	// DemoSharedID is the shared mailbox's object id.
 	DemoSharedID = demo.SharedID

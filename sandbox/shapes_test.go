@@ -52,6 +52,10 @@ func TestAnswersHaveGraphsShapes(t *testing.T) {
 	}
 	msg := msgs[0]["id"].(string)
 	draft := ts.Do(t, alice, "POST", "/v1.0/me/messages", map[string]any{"subject": "shape"}).WantStatus(t, 201).JSON["id"].(string)
+	ts.Do(t, alice, "POST", "/v1.0/me/mailFolders/inbox/messageRules", map[string]any{"displayName": "shape", "sequence": 1,
+		"actions": map[string]any{"markAsRead": true}}).WantStatus(t, 201)
+	ts.Do(t, alice, "POST", "/v1.0/me/inferenceClassification/overrides", map[string]any{"classifyAs": "other",
+		"senderEmailAddress": map[string]any{"address": demo.Bob}}).WantStatus(t, 201)
 	cases := []servedCase{
 		{path: "/v1.0/me", typ: "user"},
 		{path: "/v1.0/users", typ: "user"},
@@ -72,6 +76,12 @@ func TestAnswersHaveGraphsShapes(t *testing.T) {
 		{path: "/v1.0/me/mailFolders/delta", typ: "mailFolder"},
 		{path: "/v1.0/me/mailboxSettings", typ: "mailboxSettings"},
 		{path: "/v1.0/subscriptions", typ: "subscription"},
+		{path: "/v1.0/me/mailFolders/inbox/messageRules", typ: "messageRule"},
+		{path: "/v1.0/me/outlook/masterCategories", typ: "outlookCategory"},
+		{path: "/v1.0/me/inferenceClassification/overrides", typ: "inferenceClassificationOverride"},
+		{path: "/v1.0/groups/" + demo.EngineeringGroupID + "/transitiveMembers", typ: "directoryObject"},
+		{path: "/v1.0/groups/" + demo.EngineeringGroupID + "/members/microsoft.graph.user", typ: "user"},
+		{path: "/v1.0/me/transitiveMemberOf", typ: "directoryObject"},
 		{path: "/api/v2.0/me/messages", typ: "message"},
 		{path: "/api/v2.0/me/mailFolders", typ: "mailFolder"},
 		{path: "/v1.0/me/messages", typ: "message", header: []string{"Prefer", `IdType="ImmutableId"`}},
@@ -96,7 +106,11 @@ func TestAnswersHaveGraphsShapes(t *testing.T) {
 	s := csdl.MustLoad()
 	for _, tc := range cases {
 		t.Run(strings.TrimPrefix(tc.path, "/"), func(t *testing.T) {
-			docs := served(t, ts, alice, tc.path, tc.header...)
+			tok := alice
+			if strings.HasPrefix(tc.path, "/api/") {
+				tok = ts.AliceOutlookToken(t) // Outlook REST takes Outlook tokens only
+			}
+			docs := served(t, ts, tok, tc.path, tc.header...)
 			for _, doc := range docs {
 				typ := docType(s, tc.typ, doc)
 				checkDefaultSet(t, s, typ, doc)
@@ -119,7 +133,7 @@ func TestAnswersHaveGraphsShapes(t *testing.T) {
 			if strings.Contains(tc.path, "?") {
 				sep = "&"
 			}
-			for _, doc := range served(t, ts, alice, tc.path+sep+"$select="+url.QueryEscape(strings.Join(all, ",")), tc.header...) {
+			for _, doc := range served(t, ts, tok, tc.path+sep+"$select="+url.QueryEscape(strings.Join(all, ",")), tc.header...) {
 				if docType(s, tc.typ, doc) != typ {
 					continue
 				}

@@ -20,6 +20,10 @@ type Area struct {
 	Subscriptions []Subscribable
 	// Knobs are the sizes the area's Seed reads from SeedContext.Size.
 	Knobs []Knob
+	// ItemCollections are the collections holding the area's Outlook items
+	// (messages, events, contacts ...), stored under their immutable ids in
+	// folders: translateExchangeIds converts their ids.
+	ItemCollections []string
 	// Seed adds the area's part of the demo tenant, inside the seeding
 	// transaction; nil when the area has no demo data.
 	Seed func(ctx context.Context, tx *Tx, sd *SeedContext) error
@@ -63,6 +67,11 @@ type Route struct {
 	SharedScopes []string
 	// Roles are the application permissions that allow the call (any of).
 	Roles []string
+	// Mailbox says how a {user} route reaches into the user's mailbox: a
+	// delegated call on another user's mailbox then also needs that user's
+	// grant (see Grant and MailboxUse), as Exchange wants. Zero is
+	// NotMailbox: scopes and roles decide alone.
+	Mailbox MailboxUse
 	// Public routes need no bearer token: pre-authenticated upload and
 	// download URLs carry their own proof. Call.Claims and Call.User are
 	// nil there.
@@ -74,8 +83,8 @@ type Route struct {
 }
 
 // On returns a route for another request with r's permissions (Scopes,
-// SharedScopes, Roles, Public): an area keeps one Route per set of
-// permissions and derives its routes from it.
+// SharedScopes, Roles, Mailbox, Public): an area keeps one Route per set
+// of permissions and derives its routes from it.
 func (r Route) On(method, pattern string, h HandlerFunc) Route {
 	r.Method, r.Pattern, r.Handle, r.segs = method, pattern, h, nil
 	return r

@@ -440,14 +440,19 @@ func (up *attachmentUpload) blobID() string { return up.Collection + ":" + up.At
 
 func uploadKey(sid string) string { return "sandbox:attachment-upload:" + sid }
 
+// createUploadSessionAction is attachment's createUploadSession, as Graph's
+// schema declares it.
+var createUploadSessionAction = Action{Name: "createUploadSession", Params: []ActionParam{
+	{Name: "AttachmentItem", Type: "microsoft.graph.attachmentItem"},
+}}
+
 func (a *Attachments) createUploadSession(ctx context.Context, c *Call) error {
-	var in map[string]any
-	if err := c.Decode(&in); err != nil {
+	args, err := c.DecodeAction(createUploadSessionAction)
+	if err != nil {
 		return err
 	}
-	raw, _ := LookupFold(in, "attachmentItem")
-	item, ok := raw.(map[string]any)
-	if !ok {
+	item := args.Object("AttachmentItem")
+	if item == nil {
 		return Errorf(http.StatusBadRequest, "ErrorInvalidParameter", "The AttachmentItem parameter is required.")
 	}
 	get := func(k string) any { v, _ := LookupFold(item, k); return v }

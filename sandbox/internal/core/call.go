@@ -1,11 +1,6 @@
 package core
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
-	"io"
-	"mime"
 	"net/http"
 	"strings"
 	"time"
@@ -18,9 +13,6 @@ const jsonContentType = "application/json;odata.metadata=minimal;odata.streaming
 
 // maxJSONBody caps request bodies that are not uploads.
 const maxJSONBody = 4 << 20
-
-// emptyPayload is Decode's message for a request without a body.
-const emptyPayload = "Empty Payload. JSON content expected."
 
 // Claims are the verified claims of the caller's access token: ObjectID,
 // AppID, Scopes, Roles and AppOnly among them.
@@ -44,17 +36,40 @@ type Call struct {
 	root    apiRoot
 	route   *Route
 	params  map[string]string
-	rest    []string // the segments of a final {name...} parameter
-	depth   int      // how many times the request was forwarded (see Forward)
-	applied []string // Preference-Applied values
+	rest    []string          // the segments of a final {name...} parameter
+	args    map[string]string // arguments of an OData function call in the path
+	depth   int               // how many times the request was forwarded (see Forward)
+	applied []string          // Preference-Applied values
 	prefer  map[string]string
 	// localizer holds the Outlook preferences once localize has read them.
 	localizer *localizer
+	// access is the caller's access to User's mailbox, once known.
+	access *Access
 }
 
 // Param returns a path parameter of the route, e.g. c.Param("id"): already
 // percent-decoded, with OData key syntax (messages('AAk=')) split off.
 func (c *Call) Param(name string) string { return c.params[name] }
+
+// FunctionArg returns an argument of the OData function call in the path,
+// its name matched without regard to case:
+// "supportedTimeZones(TimeZoneStandard=microsoft.graph.timeZoneStandard'Iana')"
+// gives "Iana" for "TimeZoneStandard", "delta(token='abc')" gives "abc" for
+// "token". A parameter alias (token=@t) is read from the query (?@t='abc').
+func (c *Call) FunctionArg(name string) (string, bool) {
+	v, ok := LookupFold(c.args, name)
+	if !ok {
+		return "", false
+	}
+	if strings.HasPrefix(v, "@") {
+		alias, found := c.R.URL.Query()[v]
+		if !found || len(alias) == 0 {
+			return "", false
+		}
+		v = alias[0]
+	}
+	return functionLiteral(v), true
+}
 
 // Store is the tenant's store.
 func (c *Call) Store() *Store { return c.s.st }
@@ -99,69 +114,6 @@ func (c *Call) BaseURL() string { return baseURL(c.R) }
 // RootURL is the absolute URL of the request's version root, with a slash,
 // e.g. "http://127.0.0.1:5366/v1.0/".
 func (c *Call) RootURL() string { return c.BaseURL() + "/" + c.root.Path + "/" }
-
-// Decode reads a JSON request body into v, in canonical camelCase whatever
-// the dialect. It answers 415 for a non-JSON content type, 413 above 4 MiB
-// and 400 for an empty body or malformed JSON.
-func (c *Call) Decode(v any) error {
-	if ct := c.R.Header.Get("Content-Type"); ct != "" {
-		mt, _, err := mime.ParseMediaType(ct)
-		if err != nil || mt != "application/json" {
-			return Errorf(http.StatusUnsupportedMediaType, "UnsupportedMediaType",
-				"Content-Type %q is not supported here; send application/json.", ct)
-		}
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(c.W, c.R.Body, maxJSONBody))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return Errorf(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge",
-				"The request body is larger than %d bytes.", maxJSONBody)
-		}
-		return BadRequest("Could not read the request body.")
-	}
-	if len(bytes.TrimSpace(body)) == 0 {
-		return BadRequest(emptyPayload)
-	}
-	if c.root.Dialect == dialectOutlook {
-		var raw any
-		if err := json.Unmarshal(body, &raw); err != nil {
-			return BadRequest("Invalid JSON in the request body: %v.", err)
-		}
-		conv := fromOutlook(raw)
-		if m, ok := v.(*map[string]any); ok {
-			if doc, ok := conv.(map[string]any); ok {
-				*m = doc
-				return nil
-			}
-		}
-		if body, err = json.Marshal(conv); err != nil {
-			return BadRequest("Invalid JSON in the request body: %v.", err)
-		}
-	}
-	if err := json.Unmarshal(body, v); err != nil {
-		return BadRequest("Invalid JSON in the request body: %v.", err)
-	}
-	return nil
-}
-
-// DecodeOptional is Decode for actions whose body may be absent (reply,
-// forward, accept ...): no body, or an empty one, decodes as an empty
-// object.
-func (c *Call) DecodeOptional(v *map[string]any) error {
-	if c.R.ContentLength == 0 && c.R.Header.Get("Content-Type") == "" {
-		*v = map[string]any{}
-		return nil
-	}
-	if err := c.Decode(v); err != nil {
-		if ae := (*Error)(nil); errors.As(err, &ae) && ae.Message == emptyPayload {
-			*v = map[string]any{}
-			return nil
-		}
-		return err
-	}
-	return nil
-}
 
 // WriteJSON sends v with Graph's JSON content type, converted to the
 // request's dialect.
@@ -256,7 +208,7 @@ func (c *Call) ApplyPreference(token string) {
 func parsePrefer(values []string) map[string]string {
 	out := map[string]string{}
 	for _, v := range values {
-		for _, tok := range splitOutsideQuotes(v, ',') {
+		for _, tok := range splitOutside(v, ',', '"') {
 			tok = strings.TrimSpace(tok)
 			if tok == "" {
 				continue
@@ -268,13 +220,15 @@ func parsePrefer(values []string) map[string]string {
 	return out
 }
 
-func splitOutsideQuotes(s string, sep byte) []string {
+// splitOutside splits s at sep where it is not between two quote
+// characters (a doubled quote inside closes and reopens, so it stays in).
+func splitOutside(s string, sep, quote byte) []string {
 	var parts []string
 	quoted := false
 	start := 0
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
-		case '"':
+		case quote:
 			quoted = !quoted
 		case sep:
 			if !quoted {

@@ -22,12 +22,22 @@ const (
 type apiRoot struct {
 	Path    string // "v1.0", "beta" or "api/v2.0"
 	Dialect dialect
+	// Audiences are the token audiences (aud) the root accepts: Graph
+	// refuses a token for Outlook and Outlook one for Graph.
+	Audiences []string
 }
 
+// Token audiences of Microsoft Graph and of Exchange Online's Outlook REST.
+var (
+	graphAudiences   = []string{"https://graph.microsoft.com", "https://graph.microsoft.com/", "00000003-0000-0000-c000-000000000000"}
+	outlookAudiences = []string{"https://outlook.office.com", "https://outlook.office.com/", "https://outlook.office365.com",
+		"https://outlook.office365.com/", "00000002-0000-0ff1-ce00-000000000000"}
+)
+
 var apiRoots = []apiRoot{
-	{Path: "v1.0", Dialect: dialectGraph},
-	{Path: "beta", Dialect: dialectGraph},
-	{Path: "api/v2.0", Dialect: dialectOutlook},
+	{Path: "v1.0", Dialect: dialectGraph, Audiences: graphAudiences},
+	{Path: "beta", Dialect: dialectGraph, Audiences: graphAudiences},
+	{Path: "api/v2.0", Dialect: dialectOutlook, Audiences: outlookAudiences},
 }
 
 func writeJSON(w http.ResponseWriter, d dialect, status int, v any) error {

@@ -69,6 +69,17 @@ func ContainsFold(list []string, s string) bool {
 	return false
 }
 
+// Canonical returns the member of list that s names, ignoring case: how
+// Graph spells an enum value or a name the client wrote in any case.
+func Canonical(list []string, s string) (string, bool) {
+	for _, v := range list {
+		if strings.EqualFold(v, s) {
+			return v, true
+		}
+	}
+	return "", false
+}
+
 // LookupFold finds a map entry ignoring the case of the key.
 func LookupFold[V any](m map[string]V, key string) (V, bool) {
 	if v, ok := m[key]; ok {

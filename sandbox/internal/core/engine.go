@@ -188,7 +188,14 @@ func (s *Engine) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
 
 func (s *Engine) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	start := s.now()
-	rec := &statusRecorder{ResponseWriter: w}
+	identityPath := s.idp.Owns(r.URL.Path)
+	out := w
+	if !identityPath {
+		var finish func()
+		out, finish = compressResponse(w, r)
+		defer finish() // after the answer, panics included, is written
+	}
+	rec := &statusRecorder{ResponseWriter: out}
 	h := w.Header()
 	rid := uuid.NewString()
 	h.Set("request-id", rid)
@@ -212,7 +219,6 @@ func (s *Engine) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.log.Info("sandbox request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
 			"request-id", h.Get("request-id"), "duration", s.now().Sub(start))
 	}()
-	identityPath := s.idp.Owns(r.URL.Path)
 	proceed, drop, dropAfter := s.applyFaults(rec, r, identityPath)
 	if !proceed {
 		return
@@ -272,13 +278,18 @@ func (s *Engine) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("OData-Version", "4.0")
 	ctx := r.Context()
-	segs, err := SplitPath(rest)
+	path, err := parsePath(rest)
 	if err != nil {
 		writeError(w, s.now(), BadRequest("Invalid request path: %v.", err))
 		return
 	}
+	if aerr := inflateBody(r); aerr != nil {
+		writeError(w, s.now(), aerr)
+		return
+	}
+	segs := path.segs
 	if len(segs) == 1 && segs[0] == "$batch" && r.Method == http.MethodPost {
-		if _, aerr := s.authenticate(ctx, r); aerr != nil {
+		if _, aerr := s.authenticate(ctx, r, root); aerr != nil {
 			writeError(w, s.now(), aerr)
 			return
 		}
@@ -289,16 +300,17 @@ func (s *Engine) serveAPI(w http.ResponseWriter, r *http.Request) {
 	var claims *identity.Claims
 	if m == nil || !m.route.Public {
 		var aerr *Error
-		if claims, aerr = s.authenticate(ctx, r); aerr != nil {
+		if claims, aerr = s.authenticate(ctx, r, root); aerr != nil {
 			writeError(w, s.now(), aerr)
 			return
 		}
 	}
 	if m == nil {
-		writeError(w, s.now(), noRoute(r.Method, segs, allowed))
+		writeError(w, s.now(), s.router.noRoute(r.Method, segs, allowed))
 		return
 	}
-	c := &Call{W: w, R: r, s: s, root: root, route: m.route, params: m.params, rest: m.rest, Claims: claims}
+	m.restAsWritten(path)
+	c := &Call{W: w, R: r, s: s, root: root, route: m.route, params: m.params, rest: m.rest, args: path.args, Claims: claims}
 	if err := s.dispatch(ctx, c, m); err != nil {
 		ae := asError(err)
 		if ae.Status >= 500 {
@@ -328,7 +340,8 @@ func (s *Engine) dispatch(ctx context.Context, c *Call, m *match) error {
 
 // admit resolves the {user} of a non-public route r (login "" is me) into
 // c.User and checks that c.Claims grant r; a delegated call addressing
-// another user needs r's shared scopes.
+// another user needs r's shared scopes and, on a mailbox route, that
+// user's grant.
 func (s *Engine) admit(ctx context.Context, c *Call, r *Route, login string) error {
 	other := false
 	if r.isUserRoute() {
@@ -342,7 +355,15 @@ func (s *Engine) admit(ctx context.Context, c *Call, r *Route, login string) err
 	if err := authorize(c.Claims, r, other); err != nil {
 		return err
 	}
-	return nil
+	if r.Mailbox == NotMailbox || !r.isUserRoute() {
+		return nil
+	}
+	// Read the grants now, outside the handler's transactions.
+	a, err := c.MailboxAccess(ctx)
+	if err != nil {
+		return err
+	}
+	return checkMailbox(r.Mailbox, a)
 }
 
 // isUserRoute reports whether the route addresses a user through {user}.

@@ -13,19 +13,19 @@ import (
 const maxForwards = 4
 
 // noRoute is the answer for a path no route serves under method: 405 with
-// Allow when other methods serve it, else Graph's 400 for an unknown
-// segment.
-func noRoute(method string, segs, allowed []string) *Error {
+// Allow when other methods serve it, else Graph's 400 naming the first
+// segment no route knows.
+func (rt *router) noRoute(method string, segs, allowed []string) *Error {
 	if len(allowed) > 0 {
 		return Errorf(http.StatusMethodNotAllowed, "BadRequest",
 			"The HTTP method '%s' is not supported for this resource; use %s.", method, strings.Join(allowed, " or ")).
 			WithHeader("Allow", strings.Join(allowed, ", "))
 	}
-	last := "/"
+	unknown := "/"
 	if len(segs) > 0 {
-		last = segs[len(segs)-1]
+		unknown = segs[min(rt.resolved(segs), len(segs)-1)]
 	}
-	return BadRequest("Resource not found for the segment '%s'.", last)
+	return BadRequest("Resource not found for the segment '%s'.", unknown)
 }
 
 // Segments returns the decoded path segments that the route's final
@@ -53,12 +53,12 @@ func (c *Call) Forward(ctx context.Context, segs ...string) error {
 	}
 	m, allowed := c.s.router.find(c.R.Method, segs)
 	if m == nil {
-		return noRoute(c.R.Method, segs, allowed)
+		return c.s.router.noRoute(c.R.Method, segs, allowed)
 	}
 	if !m.route.Public && c.Claims == nil {
-		return c.s.unauthenticated(c.R, "Access token is empty.")
+		return c.s.unauthenticated(c.R, c.root, "Access token is empty.")
 	}
-	next := &Call{W: c.W, R: c.R, s: c.s, root: c.root, route: m.route, params: m.params, rest: m.rest,
+	next := &Call{W: c.W, R: c.R, s: c.s, root: c.root, route: m.route, params: m.params, rest: m.rest, args: c.args,
 		Claims: c.Claims, depth: c.depth + 1, applied: c.applied, prefer: c.prefer}
 	return c.s.dispatch(ctx, next, m)
 }

@@ -23,6 +23,58 @@ func FuzzSplitPath(f *testing.F) {
 	})
 }
 
+func FuzzParsePath(f *testing.F) {
+	for _, s := range []string{"me/messages/delta()", "x/delta(token='a,b')", "f(a=b,c='d''e')", "f(=)", "f(a)", "report(2).txt", "%28%29", "f(a='"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p, err := parsePath(s)
+		if err != nil {
+			return
+		}
+		for _, seg := range p.segs {
+			if !validSegment(seg) {
+				t.Fatalf("parsePath(%q) let %q through", s, seg)
+			}
+		}
+		for k, v := range p.args {
+			if !isIdentifier(k) {
+				t.Fatalf("parsePath(%q) took argument name %q", s, k)
+			}
+			functionLiteral(v)
+		}
+	})
+}
+
+func FuzzConvertParam(f *testing.F) {
+	for _, s := range []string{`"false"`, `1`, `1.5`, `{"A":{"B":[1,"x"]}}`, `[1,2]`, `null`, `"2026-01-05T09:00:00Z"`, `" 12 "`} {
+		f.Add(s)
+	}
+	types := []string{"Edm.String", "Edm.Boolean", "Edm.Int32", "Edm.Int64", "Edm.Double", "Edm.DateTimeOffset", "Edm.Guid",
+		"microsoft.graph.message", "Collection(Edm.String)", "Collection(microsoft.graph.recipient)"}
+	refuse := func(format string, v ...any) error { return BadRequest(format, v...) }
+	f.Fuzz(func(t *testing.T, s string) {
+		dec := json.NewDecoder(strings.NewReader(s))
+		dec.UseNumber()
+		var v any
+		if dec.Decode(&v) != nil || v == nil {
+			return
+		}
+		for _, typ := range types {
+			out, err := convertParam(ActionParam{Name: "p", Type: typ}, v, refuse)
+			if err != nil {
+				if _, ok := err.(*Error); !ok {
+					t.Fatalf("%s %s: error %T", typ, s, err)
+				}
+				continue
+			}
+			if _, err := json.Marshal(out); err != nil {
+				t.Fatalf("%s %s: result %#v does not marshal: %v", typ, s, out, err)
+			}
+		}
+	})
+}
+
 func FuzzParseFaultSpec(f *testing.F) {
 	for _, s := range []string{"429=5%,503=1%,reset=1%,latency=20ms..200ms,seed=42", "", "429=100%", "latency=1m", "x", "429=50%,503=51%"} {
 		f.Add(s)
@@ -133,6 +185,21 @@ func FuzzPathParam(f *testing.F) {
 		}
 		if path[0] != '/' || strings.Contains(path, "//") || strings.Contains(path, ":") || strings.HasSuffix(path, "/") {
 			t.Fatalf("PathParam(%q) = %q, %q", s, base, path)
+		}
+	})
+}
+
+func FuzzURLToken(f *testing.F) {
+	for _, s := range []string{"AAAA0", "AAA1", "AA2", "3", "", "-_-_0", "a+b/1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		b, ok := decodeURLToken(s)
+		if !ok {
+			return
+		}
+		if back, ok := decodeURLToken(encodeURLToken(b)); !ok || string(back) != string(b) {
+			t.Fatalf("%q: %x does not round-trip", s, b)
 		}
 	})
 }

@@ -557,6 +557,20 @@ func checkExpand(spec ListSpec, opts *odata.Options) error {
 	return nil
 }
 
+// expandName is the key of spec.Expand that an $expand path (as the
+// client spelled it) names: answers carry Graph's spelling.
+func expandName(spec ListSpec, path string) string {
+	if _, ok := spec.Expand[path]; ok {
+		return path
+	}
+	for k := range spec.Expand {
+		if strings.EqualFold(k, path) {
+			return k
+		}
+	}
+	return path
+}
+
 // present applies spec.Present, the Outlook preferences, $expand and
 // $select (through sh's shape when the spec is typed) to one document.
 func (c *Call) present(ctx context.Context, spec ListSpec, sh *shaper, doc map[string]any, opts *odata.Options) (map[string]any, error) {
@@ -576,12 +590,12 @@ func (c *Call) present(ctx context.Context, spec ListSpec, sh *shaper, doc map[s
 			}
 		}
 		for _, e := range opts.Expand {
-			exp, _ := LookupFold(spec.Expand, e.Path)
-			v, err := exp(ctx, c, doc, e)
+			key := expandName(spec, e.Path)
+			v, err := spec.Expand[key](ctx, c, doc, e)
 			if err != nil {
 				return nil, err
 			}
-			name := expandedName(e.Path)
+			name := expandedName(key)
 			if sh != nil {
 				if p, _, ok := sh.t.FindProperty(name); ok {
 					name = p.Name
@@ -600,7 +614,7 @@ func (c *Call) present(ctx context.Context, spec ListSpec, sh *shaper, doc map[s
 	sel := opts.Select
 	for _, e := range opts.Expand {
 		if len(sel) > 0 {
-			sel = append(slices.Clone(sel), expandedName(e.Path))
+			sel = append(slices.Clone(sel), expandedName(expandName(spec, e.Path)))
 		}
 	}
 	if out == nil {
@@ -703,6 +717,15 @@ func (c *Call) CountOnly(ctx context.Context, spec ListSpec) error {
 	}
 	var n int
 	err := c.s.st.Read(ctx, func(tx *Tx) error {
+		if spec.Load != nil {
+			docs, err := spec.Load(ctx, tx)
+			for _, d := range docs {
+				if spec.Include == nil || spec.Include(d) {
+					n++
+				}
+			}
+			return err
+		}
 		if spec.Include == nil {
 			var err error
 			n, err = tx.Count(ctx, spec.Scope)

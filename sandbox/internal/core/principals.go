@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/o365go/o365/sandbox/internal/identity"
@@ -52,6 +53,120 @@ func LookupUser(ctx context.Context, tx *Tx, login string) (*User, error) {
 		return nil, err
 	}
 	return &User{ID: o.ID, UPN: Str(o.Data, "userPrincipalName"), Mail: Str(o.Data, "mail"), DisplayName: Str(o.Data, "displayName")}, nil
+}
+
+// Groups: the directory area serves and seeds them; the core reads them for
+// areas whose data a group owns (a Microsoft 365 group's calendar) or that
+// read memberships (mail tips).
+
+// GroupsCollection holds the tenant's groups (owner ""): documents with at
+// least displayName, mail, mailEnabled, securityEnabled and groupTypes.
+const GroupsCollection = "groups"
+
+// Group memberships are stored one object per edge. GroupMembersCollection:
+// the owner is the group, the id the member (a user or a group);
+// MemberOfCollection holds the same edges the other way round (owner the
+// member, id the group); whoever writes one writes the other.
+// GroupOwnersCollection: the owner is the group, the id the owning user.
+const (
+	GroupMembersCollection = "links.member"
+	MemberOfCollection     = "links.memberOf"
+	GroupOwnersCollection  = "links.owner"
+)
+
+// Group is the identity of a directory group, as areas need it.
+type Group struct {
+	ID, Mail, DisplayName string
+	// Unified marks a Microsoft 365 group (groupTypes "Unified").
+	Unified bool
+}
+
+// LookupGroup finds a group by object id or mail address (case-insensitive);
+// the error wraps ErrNotFound.
+func LookupGroup(ctx context.Context, tx *Tx, idOrMail string) (*Group, error) {
+	o, err := tx.Get(ctx, GroupsCollection, "", idOrMail)
+	if IsNotFound(err) && strings.Contains(idOrMail, "@") {
+		var id string
+		qerr := tx.q.QueryRowContext(ctx, `SELECT id FROM objects WHERE collection = 'groups' AND owner = '' AND
+			lower(json_extract(data, '$.mail')) = lower(?1) LIMIT 1`, idOrMail).Scan(&id)
+		if errors.Is(qerr, sql.ErrNoRows) {
+			return nil, err
+		}
+		if qerr != nil {
+			return nil, fmt.Errorf("sandbox: look up group: %w", qerr)
+		}
+		o, err = tx.Get(ctx, GroupsCollection, "", id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	g := &Group{ID: o.ID, Mail: Str(o.Data, "mail"), DisplayName: Str(o.Data, "displayName")}
+	types, _ := o.Data["groupTypes"].([]any)
+	for _, t := range types {
+		if s, _ := t.(string); strings.EqualFold(s, "Unified") {
+			g.Unified = true
+		}
+	}
+	return g, nil
+}
+
+// Member is a member of a group: a user or a group.
+type Member struct {
+	ID    string
+	Group bool
+}
+
+// GroupMembers lists the members of a group in membership order; with
+// transitive, the members of its nested groups too (each once, the nested
+// groups themselves included, as Graph's transitiveMembers lists them).
+func GroupMembers(ctx context.Context, tx *Tx, groupID string, transitive bool) ([]Member, error) {
+	return walkMemberships(ctx, tx, GroupMembersCollection, groupID, transitive)
+}
+
+// GroupsOf lists the ids of the groups a user or group belongs to; with
+// transitive, through nested groups too, each once.
+func GroupsOf(ctx context.Context, tx *Tx, id string, transitive bool) ([]string, error) {
+	groups, err := walkMemberships(ctx, tx, MemberOfCollection, id, transitive)
+	ids := make([]string, len(groups))
+	for i, g := range groups {
+		ids[i] = g.ID
+	}
+	return ids, err
+}
+
+// walkMemberships follows membership edges of coll from start, breadth
+// first; only groups are followed further, and only when transitive.
+func walkMemberships(ctx context.Context, tx *Tx, coll, start string, transitive bool) ([]Member, error) {
+	var out []Member
+	seen := map[string]bool{start: true}
+	queue := []string{start}
+	for len(queue) > 0 {
+		cur := queue[0]
+		queue = queue[1:]
+		links, err := tx.List(ctx, Scope{Collection: coll, Owner: cur}, false, 0, 0)
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range links {
+			if seen[l.ID] {
+				continue
+			}
+			seen[l.ID] = true
+			_, err := tx.Get(ctx, GroupsCollection, "", l.ID)
+			isGroup := err == nil
+			if err != nil && !IsNotFound(err) {
+				return nil, err
+			}
+			out = append(out, Member{ID: l.ID, Group: isGroup})
+			if isGroup && transitive {
+				queue = append(queue, l.ID)
+			}
+		}
+		if !transitive {
+			break
+		}
+	}
+	return out, nil
 }
 
 func passwordKey(userID string) string { return "sandbox:password:" + userID }
@@ -136,20 +251,6 @@ func (k idpKV) Delete(ctx context.Context, key string) error {
 	return k.st.Write(ctx, func(tx *Tx) error { return tx.KVDelete(ctx, idpKVPrefix+key) })
 }
 
-// Groups: the directory area serves and seeds them; the core reads them for
-// areas whose data a group owns (a Microsoft 365 group's calendar).
-
-// GroupsCollection holds the tenant's groups (owner ""): documents with at
-// least displayName and, for mail-enabled groups, mail.
-const GroupsCollection = "groups"
-
-// Group membership is stored one object per edge, owned by the group, with
-// the user as id.
-const (
-	GroupMembersCollection = "links.member"
-	GroupOwnersCollection  = "links.owner"
-)
-
 // GroupRole reports whether userID owns, or is a member of, group groupID.
 func GroupRole(ctx context.Context, tx *Tx, groupID, userID string) (owner, member bool, err error) {
 	if _, err := tx.Get(ctx, GroupOwnersCollection, groupID, userID); err == nil {
@@ -185,20 +286,6 @@ func ActorIdentity(ctx context.Context, tx *Tx, claims *Claims) map[string]any {
 		user["email"] = NilIfEmpty(u.Mail)
 	}
 	return map[string]any{"user": user}
-}
-
-// Group is the identity of a directory group, as areas need it.
-type Group struct {
-	ID, DisplayName, Mail string
-}
-
-// LookupGroup finds a group by object id; the error wraps ErrNotFound.
-func LookupGroup(ctx context.Context, tx *Tx, id string) (*Group, error) {
-	o, err := tx.Get(ctx, GroupsCollection, "", id)
-	if err != nil {
-		return nil, err
-	}
-	return &Group{ID: o.ID, DisplayName: Str(o.Data, "displayName"), Mail: Str(o.Data, "mail")}, nil
 }
 
 // InGroup reports whether a user is a member or an owner of a group.

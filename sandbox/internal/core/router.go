@@ -43,33 +43,88 @@ func newRouter(areas []Area) (*router, error) {
 }
 
 // SplitPath turns the part of a URL path below the version root into
-// decoded segments, accepting OData key syntax: "messages('AAk=')" becomes
-// "messages", "AAk=". It rejects empty, "." and ".." segments. Areas use it
-// to read resource paths a client sends in a body (e.g. @odata.id).
+// decoded segments, accepting OData key syntax ("messages('AAk=')" becomes
+// "messages", "AAk=") and function call syntax ("delta()" and
+// "delta(token='x')" become "delta"; the arguments are dropped, see
+// parsePath). It rejects empty, "." and ".." segments. Areas use it to read
+// resource paths a client sends in a body (e.g. @odata.id).
 func SplitPath(escaped string) ([]string, error) {
+	p, err := parsePath(escaped)
+	return p.segs, err
+}
+
+// parsedPath is a request path cut into segments, with the arguments of
+// the OData function calls in it.
+type parsedPath struct {
+	segs []string
+	args map[string]string // function arguments by name, as written (literals)
+	// raw holds the segments with function calls as the client wrote them
+	// (keys split off as in segs); segs[i] comes from raw[from[i]]. A final
+	// {name...} parameter gets raw segments: the area below it parses its
+	// own grammar (a drive's search(q='x'), a workbook's
+	// range(address='A1:B2')).
+	raw  []string
+	from []int
+}
+
+// parsePath is SplitPath keeping the arguments of function calls:
+// "supportedTimeZones(TimeZoneStandard=microsoft.graph.timeZoneStandard'Iana')"
+// is the segment "supportedTimeZones" with the argument TimeZoneStandard.
+// Percent-encoded parentheses ("delta%28%29") are the same call.
+func parsePath(escaped string) (parsedPath, error) {
+	var p parsedPath
 	escaped = strings.TrimSuffix(escaped, "/")
 	if escaped == "" {
-		return nil, nil
+		return p, nil
 	}
-	var out []string
 	for _, raw := range strings.Split(escaped, "/") {
 		seg, err := url.PathUnescape(raw)
 		if err != nil {
-			return nil, fmt.Errorf("segment %q is not validly escaped", raw)
+			return p, fmt.Errorf("segment %q is not validly escaped", raw)
 		}
 		if name, key, ok := splitKeySegment(seg); ok {
 			if !validSegment(name) || !validSegment(key) {
-				return nil, fmt.Errorf("key %q is not allowed", key)
+				return p, fmt.Errorf("key %q is not allowed", key)
 			}
-			out = append(out, name, key)
+			p.segs = append(p.segs, name, key)
+			p.raw = append(p.raw, name, key)
+			p.from = append(p.from, len(p.raw)-2, len(p.raw)-1)
+			continue
+		}
+		p.raw = append(p.raw, seg)
+		if name, args, ok := splitFunctionCall(seg); ok {
+			if !validSegment(name) {
+				return p, fmt.Errorf("segment %q is not allowed", seg)
+			}
+			for k, v := range args {
+				if p.args == nil {
+					p.args = map[string]string{}
+				}
+				p.args[k] = v
+			}
+			p.segs = append(p.segs, name)
+			p.from = append(p.from, len(p.raw)-1)
 			continue
 		}
 		if !validSegment(seg) {
-			return nil, fmt.Errorf("segment %q is not allowed", seg)
+			return p, fmt.Errorf("segment %q is not allowed", seg)
 		}
-		out = append(out, seg)
+		p.segs = append(p.segs, seg)
+		p.from = append(p.from, len(p.raw)-1)
 	}
-	return out, nil
+	return p, nil
+}
+
+// restAsWritten gives m's final {name...} parameter the segments of p
+// with their function calls as the client wrote them (see parsedPath.raw).
+func (m *match) restAsWritten(p parsedPath) {
+	i := len(p.segs) - len(m.rest)
+	if m.rest == nil || i < 0 || i >= len(p.from) {
+		return
+	}
+	m.rest = p.raw[p.from[i]:]
+	last := m.route.segs[len(m.route.segs)-1]
+	m.params[strings.TrimSuffix(last[1:], "...}")] = strings.Join(m.rest, "/")
 }
 
 // splitKeySegment splits "name('key')" (quotes doubled inside the key).
@@ -80,6 +135,56 @@ func splitKeySegment(seg string) (name, key string, ok bool) {
 	}
 	key = strings.ReplaceAll(seg[open+2:len(seg)-2], "''", "'")
 	return seg[:open], key, true
+}
+
+// splitFunctionCall splits an OData function call, "name()" or
+// "name(p1=v1,p2='v, 2')", into its name and arguments. A segment that
+// only looks like one (a file name such as "report(2)") is not a call:
+// every argument must be name=value.
+func splitFunctionCall(seg string) (name string, args map[string]string, ok bool) {
+	open := strings.IndexByte(seg, '(')
+	if open <= 0 || !strings.HasSuffix(seg, ")") || !isIdentifier(seg[:open]) {
+		return "", nil, false
+	}
+	inner := seg[open+1 : len(seg)-1]
+	args = map[string]string{}
+	if strings.TrimSpace(inner) == "" {
+		return seg[:open], args, true
+	}
+	for _, part := range splitOutside(inner, ',', '\'') {
+		k, v, found := strings.Cut(part, "=")
+		k = strings.TrimSpace(k)
+		if !found || !isIdentifier(k) {
+			return "", nil, false
+		}
+		args[k] = strings.TrimSpace(v)
+	}
+	return seg[:open], args, true
+}
+
+// isIdentifier reports whether s is an OData (qualified) identifier.
+func isIdentifier(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, r := range s {
+		letter := r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
+		if !letter && (i == 0 || !(r >= '0' && r <= '9' || r == '.')) {
+			return false
+		}
+	}
+	return true
+}
+
+// functionLiteral reads an OData literal of a function argument: a string
+// (quotes doubled inside), an enum value (microsoft.graph.timeZoneStandard'Iana' or
+// 'Iana'), or anything else as written (numbers, true, null).
+func functionLiteral(v string) string {
+	v = strings.TrimSpace(v)
+	if i := strings.IndexByte(v, '\''); i >= 0 && strings.HasSuffix(v, "'") && len(v) >= i+2 && (i == 0 || isIdentifier(v[:i])) {
+		return strings.ReplaceAll(v[i+1:len(v)-1], "''", "'")
+	}
+	return v
 }
 
 // validSegment rejects empty segments, NUL bytes and "." or ".." as the
@@ -212,7 +317,7 @@ func matchRoute(r *Route, segs []string) (*match, bool) {
 			score = append(score, 1)
 			i++
 		default:
-			if i >= len(segs) || !strings.EqualFold(p, segs[i]) {
+			if i >= len(segs) || !literalMatches(p, segs[i]) {
 				return nil, false
 			}
 			score = append(score, 2)
@@ -228,21 +333,90 @@ func matchRoute(r *Route, segs []string) (*match, bool) {
 	return &match{route: r, params: params, rest: rest, login: login, score: slices.Clone(score)}, true
 }
 
-// authenticate verifies the bearer token of r.
-func (s *Engine) authenticate(ctx context.Context, r *http.Request) (*identity.Claims, *Error) {
+// graphNamespace qualifies Graph's actions, functions and types.
+const graphNamespace = "microsoft.graph."
+
+// literalMatches reports whether a request segment matches a literal
+// pattern segment: without regard to case, and with Graph's namespace
+// optional before action and function names ("microsoft.graph.delta" is
+// "delta"). Type casts are literals that carry the namespace themselves
+// ("members/microsoft.graph.user").
+func literalMatches(pattern, seg string) bool {
+	if strings.EqualFold(pattern, seg) {
+		return true
+	}
+	if len(seg) > len(graphNamespace) && strings.EqualFold(seg[:len(graphNamespace)], graphNamespace) {
+		return strings.EqualFold(pattern, seg[len(graphNamespace):])
+	}
+	return false
+}
+
+// resolved is how many leading segments of segs some route's pattern
+// reaches: segs[resolved] is the first segment that names nothing, which
+// Graph's 400 for an unknown path names.
+func (rt *router) resolved(segs []string) int {
+	best := 0
+	for _, r := range rt.routes {
+		if n := prefixMatch(r, segs); n > best {
+			best = n
+		}
+	}
+	return best
+}
+
+// prefixMatch is how many leading segments of segs match the start of r's
+// pattern.
+func prefixMatch(r *Route, segs []string) int {
+	i := 0
+	for _, p := range r.segs {
+		if i >= len(segs) {
+			return i
+		}
+		switch {
+		case p == principalUser:
+			switch {
+			case strings.EqualFold(segs[i], "me"):
+				i++
+			case strings.EqualFold(segs[i], "users") && i+1 < len(segs):
+				i += 2
+			case strings.EqualFold(segs[i], "users"):
+				return i + 1
+			default:
+				return i
+			}
+		case strings.HasSuffix(p, "...}"):
+			return len(segs)
+		case strings.HasPrefix(p, "{"):
+			i++
+		default:
+			if !literalMatches(p, segs[i]) {
+				return i
+			}
+			i++
+		}
+	}
+	return i
+}
+
+// authenticate verifies the bearer token of r for root: signature,
+// lifetime and an audience the root accepts.
+func (s *Engine) authenticate(ctx context.Context, r *http.Request, root apiRoot) (*identity.Claims, *Error) {
 	// The scheme is case-insensitive (RFC 9110); the identity provider
-	// checks issuer, tenant, audience, signature and lifetime.
+	// checks issuer, tenant, signature and lifetime.
 	scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
 	token = strings.TrimSpace(token)
 	if !strings.EqualFold(scheme, "Bearer") || token == "" {
-		return nil, s.unauthenticated(r, "Access token is empty.")
+		return nil, s.unauthenticated(r, root, "Access token is empty.")
 	}
 	claims, err := s.verify(ctx, token)
 	if err != nil {
 		if errors.Is(err, identity.ErrTokenExpired) {
-			return nil, s.unauthenticated(r, "Lifetime validation failed, the token is expired.")
+			return nil, s.unauthenticated(r, root, "Lifetime validation failed, the token is expired.")
 		}
-		return nil, s.unauthenticated(r, "Access token validation failure. Invalid audience or signature.")
+		return nil, s.unauthenticated(r, root, "Access token validation failure. Invalid audience or signature.")
+	}
+	if !slices.Contains(root.Audiences, claims.Audience) {
+		return nil, s.wrongAudience(r, root, claims.Audience)
 	}
 	return claims, nil
 }
@@ -272,10 +446,33 @@ func (s *Engine) verify(ctx context.Context, token string) (*identity.Claims, er
 	return c, nil
 }
 
-func (s *Engine) unauthenticated(r *http.Request, msg string) *Error {
-	return Errorf(http.StatusUnauthorized, "InvalidAuthenticationToken", "%s", msg).WithHeader("WWW-Authenticate",
-		fmt.Sprintf(`Bearer realm="", authorization_uri="%s/%s/oauth2/v2.0/authorize", client_id="00000003-0000-0000-c000-000000000000"`,
-			baseURL(r), s.tenantID))
+// unauthenticated is the 401 of root for a missing or invalid token, with
+// the service's challenge: Graph names its own app id, Exchange its own.
+func (s *Engine) unauthenticated(r *http.Request, root apiRoot, msg string) *Error {
+	return Errorf(http.StatusUnauthorized, "InvalidAuthenticationToken", "%s", msg).WithHeader("WWW-Authenticate", s.challenge(r, root))
+}
+
+// challenge is root's WWW-Authenticate, pointing at the sandbox's own
+// authorize endpoint where the real services name login.microsoftonline.com.
+func (s *Engine) challenge(r *http.Request, root apiRoot) string {
+	authorize := fmt.Sprintf("%s/%s/oauth2/v2.0/authorize", baseURL(r), s.tenantID)
+	if root.Dialect == dialectOutlook {
+		return fmt.Sprintf(`Bearer client_id="00000002-0000-0ff1-ce00-000000000000", trusted_issuers="00000001-0000-0000-c000-000000000000@*", token_types="app_asserted_user_v1 service_asserted_app_v1", authorization_uri="%s", error="invalid_token",Basic Realm=""`, authorize)
+	}
+	return fmt.Sprintf(`Bearer realm="", authorization_uri="%s", client_id="00000003-0000-0000-c000-000000000000"`, authorize)
+}
+
+// wrongAudience is the 401 for a valid token of another service: Graph's
+// InvalidAuthenticationToken, or Exchange's InvalidAudienceForResource.
+func (s *Engine) wrongAudience(r *http.Request, root apiRoot, aud string) *Error {
+	if root.Dialect != dialectOutlook {
+		return s.unauthenticated(r, root, "Access token validation failure. Invalid audience.")
+	}
+	e := Errorf(http.StatusUnauthorized, "InvalidAudienceForResource",
+		"The audience claim value is invalid for current resource. Audience claim is '%s', request url is '%s%s' and resource type is 'Exchange'.",
+		aud, baseURL(r), r.URL.RequestURI()).WithHeader("WWW-Authenticate", s.challenge(r, root))
+	e.Inner = map[string]any{"errorUrl": "https://aka.ms/autherrors#error-InvalidResource"}
+	return e
 }
 
 // authorize checks that claims grant route r; other says a {user} route

@@ -735,6 +735,28 @@ func (tx *Tx) CountWhere(ctx context.Context, sc Scope, property string, value a
 	return n, nil
 }
 
+// StoredSize returns what the objects of sc take: the bytes of their JSON
+// documents plus, when sizeProperty is set, the sum of that numeric
+// top-level property (e.g. the "size" of attachments whose bytes are
+// blobs). Areas use it for quotas (a mailbox's size).
+func (tx *Tx) StoredSize(ctx context.Context, sc Scope, sizeProperty string) (int64, error) {
+	where, args := sc.where()
+	query := `SELECT COALESCE(SUM(length(data)), 0) FROM objects WHERE ` + where
+	if sizeProperty != "" {
+		for _, r := range sizeProperty {
+			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_') {
+				return 0, fmt.Errorf("sandbox: size of %s: %q is not a plain property name", sc.Collection, sizeProperty)
+			}
+		}
+		query = `SELECT COALESCE(SUM(length(data) + COALESCE(json_extract(data, '$.` + sizeProperty + `'), 0)), 0) FROM objects WHERE ` + where
+	}
+	var n int64
+	if err := tx.q.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("sandbox: size of %s: %w", sc.Collection, err)
+	}
+	return n, nil
+}
+
 // maxSeq is the newest change sequence number (0 for an empty log).
 func (tx *Tx) maxSeq(ctx context.Context) (int64, error) {
 	var seq int64

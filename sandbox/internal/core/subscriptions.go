@@ -54,8 +54,8 @@ type subscriptionWatch struct {
 	Immutable bool `json:"immutable,omitempty"`
 }
 
-// builtinArea is what the core serves itself: /subscriptions and the
-// upload URLs of attachment sessions.
+// builtinArea is what the core serves itself: /subscriptions, the upload
+// URLs of attachment sessions and translateExchangeIds.
 func builtinArea(areas []Area) Area {
 	// The real check is the GET route of the subscribed resource; the gate
 	// only keeps out tokens without any permission the areas know.
@@ -73,6 +73,10 @@ func builtinArea(areas []Area) Area {
 		gate.On(http.MethodGet, "subscriptions/{id}", getSubscription),
 		gate.On(http.MethodPatch, "subscriptions/{id}", patchSubscription),
 		gate.On(http.MethodDelete, "subscriptions/{id}", deleteSubscription),
+		gate.On(http.MethodPost, "subscriptions/{id}/reauthorize", reauthorizeSubscription),
+		Route{Scopes: []string{"User.ReadBasic.All", "User.Read", "User.ReadWrite", "User.Read.All", "User.ReadWrite.All"},
+			SharedScopes: []string{"User.ReadBasic.All", "User.Read.All", "User.ReadWrite.All"},
+			Roles:        []string{"User.Read.All", "User.ReadWrite.All"}}.On(http.MethodPost, "{user}/translateExchangeIds", translateIDs),
 	}
 	return Area{Name: "core", Routes: append(routes, attachmentSessionRoutes()...)}
 }
@@ -337,6 +341,26 @@ func patchSubscription(ctx context.Context, c *Call) error {
 		return err
 	}
 	return c.EntityOf(http.StatusOK, typeSubscription, o.Data)
+}
+
+// reauthorizeSubscription answers POST subscriptions/{id}/reauthorize,
+// which a client sends after a reauthorizationRequired lifecycle event: the
+// caller's access to the resource is checked again (403 when it lost it;
+// the subscription then stays as it was) and the answer is 204. The
+// expiry does not change: PATCH renews it.
+func reauthorizeSubscription(ctx context.Context, c *Call) error {
+	if _, err := c.DecodeAction(Action{Name: "reauthorize"}); err != nil {
+		return err
+	}
+	o, err := mySubscription(ctx, c)
+	if err != nil {
+		return err
+	}
+	res, _ := o.Data["resource"].(string)
+	if _, _, _, err := c.s.resolveSubscription(ctx, c, res); err != nil {
+		return err
+	}
+	return c.NoContent()
 }
 
 func deleteSubscription(ctx context.Context, c *Call) error {

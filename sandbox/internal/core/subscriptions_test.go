@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/o365go/o365/sandbox/internal/core"
 	"github.com/o365go/o365/sandbox/internal/demo"
 	"github.com/o365go/o365/sandbox/internal/sandboxtest"
 	"github.com/o365go/o365/sandbox/internal/testarea"
@@ -86,4 +87,28 @@ func TestSubscriptionRejections(t *testing.T) {
 	// Bob's items need Mail.Read.Shared: the limited app cannot subscribe.
 	limited := ts.UserToken(t, demo.LimitedClientID, demo.User)
 	ts.Do(t, limited, "POST", "/v1.0/subscriptions", sub(good.URL, "users/"+demo.Bob+"/testItems", "created", exp)).WantError(t, 403, "ErrorAccessDenied")
+}
+
+func TestSubscriptionReauthorize(t *testing.T) {
+	ts := sandboxtest.New(t, sandboxtest.Options{}, testarea.Area())
+	tok := ts.AliceToken(t)
+	rc := sandboxtest.NewReceiver(t, true)
+	exp := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
+	// Carol shares her Inbox with Alice.
+	inbox := core.Grant{Mailbox: demo.CarolID, Grantee: demo.UserID, Folder: "inbox", Role: "reviewer"}
+	ts.Grant(t, inbox)
+	r := ts.Do(t, tok, "POST", "/v1.0/subscriptions", map[string]any{"changeType": "created", "notificationUrl": rc.URL,
+		"resource": "users/" + demo.Carol + "/mailFolders/inbox/messages", "expirationDateTime": exp}).WantStatus(t, 201)
+	id := r.JSON["id"].(string)
+	r = ts.Do(t, tok, "POST", "/v1.0/subscriptions/"+id+"/reauthorize", nil)
+	if r.Status != 204 || len(r.Raw) != 0 {
+		t.Fatalf("reauthorize: %d %s", r.Status, r.Raw)
+	}
+	ts.Do(t, tok, "POST", "/v1.0/subscriptions/"+id+"/microsoft.graph.reauthorize", nil).WantStatus(t, 204)
+	// Carol takes her Inbox back: the subscription cannot be reauthorized.
+	ts.Revoke(t, inbox)
+	ts.Do(t, tok, "POST", "/v1.0/subscriptions/"+id+"/reauthorize", nil).WantError(t, 403, "ErrorAccessDenied")
+	ts.Do(t, tok, "POST", "/v1.0/subscriptions/"+id+"/reauthorize", map[string]any{"extra": 1}).WantError(t, 400, "RequestBodyRead")
+	ts.Do(t, ts.AppToken(t), "POST", "/v1.0/subscriptions/"+id+"/reauthorize", nil).WantError(t, 404, "ResourceNotFound")
+	ts.Do(t, tok, "POST", "/v1.0/subscriptions/nope/reauthorize", nil).WantError(t, 404, "ResourceNotFound")
 }

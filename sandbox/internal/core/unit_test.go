@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"encoding/json"
 	"net/http/httptest"
 	"reflect"
 	"strings"
@@ -187,11 +188,95 @@ func TestSplitPath(t *testing.T) {
 		{"me/.", nil, true},
 		{"me/%zz", nil, true},
 		{"me/messages('..')", nil, true},
+		{"me/mailFolders/inbox/messages/delta()", []string{"me", "mailFolders", "inbox", "messages", "delta"}, false},
+		{"me/mailFolders/inbox/messages/delta%28%29", []string{"me", "mailFolders", "inbox", "messages", "delta"}, false},
+		{"me/drive/root/delta(token='a,b')", []string{"me", "drive", "root", "delta"}, false},
+		{"me/drive/root:/report(2).txt:", []string{"me", "drive", "root:", "report(2).txt:"}, false},
+		{"me/drive/items/copy(1)", []string{"me", "drive", "items", "copy(1)"}, false},
+		{"me/x(..=1)", []string{"me", "x(..=1)"}, false},
 	}
 	for _, c := range cases {
 		got, err := SplitPath(c.in)
 		if (err != nil) != c.bad || (!c.bad && !reflect.DeepEqual(got, c.want)) {
 			t.Errorf("SplitPath(%q) = %q, %v; want %q, bad=%v", c.in, got, err, c.want, c.bad)
+		}
+	}
+}
+
+func TestFunctionCalls(t *testing.T) {
+	cases := []struct {
+		in   string
+		args map[string]string
+	}{
+		{"me/messages/delta()", nil},
+		{"me/outlook/supportedTimeZones(TimeZoneStandard=microsoft.graph.timeZoneStandard'Iana')",
+			map[string]string{"TimeZoneStandard": "microsoft.graph.timeZoneStandard'Iana'"}},
+		{"me/drive/root/delta(token='it''s, here')", map[string]string{"token": "'it''s, here'"}},
+		{"me/calendarView/delta(startDateTime=2026-01-01T00:00:00Z,endDateTime=@e)",
+			map[string]string{"startDateTime": "2026-01-01T00:00:00Z", "endDateTime": "@e"}},
+	}
+	for _, c := range cases {
+		p, err := parsePath(c.in)
+		if err != nil || (len(c.args) > 0 || len(p.args) > 0) && !reflect.DeepEqual(p.args, c.args) {
+			t.Errorf("parsePath(%q).args = %v, %v; want %v", c.in, p.args, err, c.args)
+		}
+	}
+	literals := map[string]string{
+		"microsoft.graph.timeZoneStandard'Iana'": "Iana", "'Iana'": "Iana", "'it''s'": "it's", "42": "42", "true": "true", "x'y": "x'y",
+	}
+	for in, want := range literals {
+		if got := functionLiteral(in); got != want {
+			t.Errorf("functionLiteral(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestConvertPrimitive(t *testing.T) {
+	refuse := func(format string, v ...any) error { return BadRequest(format, v...) }
+	ok := []struct {
+		typ  string
+		in   any
+		want any
+	}{
+		{"Edm.Boolean", true, true},
+		{"Edm.Boolean", "false", false},
+		{"Edm.Boolean", " true ", true},
+		{"Edm.Boolean", "1", true},
+		{"Edm.Boolean", "0", false},
+		{"Edm.Int32", json.Number("10"), 10.0},
+		{"Edm.Int32", "-7", -7.0},
+		{"Edm.Int64", "123", 123.0},
+		{"Edm.Double", "1.5", 1.5},
+		{"Edm.Double", json.Number("2e3"), 2000.0},
+		{"Edm.String", "x", "x"},
+		{"Edm.DateTimeOffset", "2026-01-05T09:00:00Z", "2026-01-05T09:00:00Z"},
+		{"Edm.Guid", "a11ce000-0000-4000-8000-000000000001", "a11ce000-0000-4000-8000-000000000001"},
+	}
+	for _, c := range ok {
+		got, err := convertPrimitive(c.typ, false, c.in, refuse)
+		if err != nil || got != c.want {
+			t.Errorf("convertPrimitive(%s, %#v) = %#v, %v; want %#v", c.typ, c.in, got, err, c.want)
+		}
+	}
+	bad := []struct {
+		typ string
+		in  any
+		msg string
+	}{
+		{"Edm.Boolean", "False", "Cannot convert a primitive value to the expected type 'Edm.Boolean'. See the inner exception for more details."},
+		{"Edm.Boolean", "yes", "Cannot convert a primitive value to the expected type 'Edm.Boolean'. See the inner exception for more details."},
+		{"Edm.Boolean", json.Number("0"), "Cannot convert the literal '0' to the expected type 'Edm.Boolean'."},
+		{"Edm.Int32", json.Number("1.5"), "Cannot convert the literal '1.5' to the expected type 'Edm.Int32'."},
+		{"Edm.Int32", "3000000000", "Cannot convert a primitive value to the expected type 'Edm.Int32'. See the inner exception for more details."},
+		{"Edm.Int32", true, "Cannot convert the literal 'true' to the expected type 'Edm.Int32'."},
+		{"Edm.String", json.Number("5"), "Cannot convert the literal '5' to the expected type 'Edm.String'."},
+		{"Edm.DateTimeOffset", "yesterday", "Cannot convert a primitive value to the expected type 'Edm.DateTimeOffset'. See the inner exception for more details."},
+		{"Edm.Guid", "not-a-guid", "Cannot convert a primitive value to the expected type 'Edm.Guid'. See the inner exception for more details."},
+	}
+	for _, c := range bad {
+		_, err := convertPrimitive(c.typ, false, c.in, refuse)
+		if ae, isAE := err.(*Error); !isAE || ae.Message != c.msg {
+			t.Errorf("convertPrimitive(%s, %#v) = %v; want %q", c.typ, c.in, err, c.msg)
 		}
 	}
 }
@@ -287,6 +372,178 @@ func TestPathParam(t *testing.T) {
 		base, path, ok := PathParam(c.in)
 		if base != c.base || path != c.path || ok != c.ok {
 			t.Errorf("PathParam(%q) = %q, %q, %v; want %q, %q, %v", c.in, base, path, ok, c.base, c.path, c.ok)
+		}
+	}
+}
+
+func TestFolderRoles(t *testing.T) {
+	inbox := &Object{ID: "f1", Data: map[string]any{"_wellKnown": "inbox"}}
+	other := &Object{ID: "f2", Data: map[string]any{}}
+	cases := []struct {
+		role       string
+		need       FolderRights
+		own, allow bool
+	}{
+		{"reviewer", ReadItems, false, true},
+		{"Reviewer", ReadItems | FolderVisible, false, true},
+		{"reviewer", CreateItems, false, false},
+		{"author", CreateItems | ReadItems, false, true},
+		{"author", EditAllItems, false, false},
+		{"author", EditAllItems, true, true},
+		{"author", DeleteAllItems, true, true},
+		{"nonEditingAuthor", EditAllItems, true, false},
+		{"nonEditingAuthor", DeleteAllItems, true, true},
+		{"editor", EditAllItems | DeleteAllItems, false, true},
+		{"editor", CreateSubfolders, false, false},
+		{"publishingEditor", CreateSubfolders, false, true},
+		{"owner", FolderOwner, false, true},
+		{"contributor", CreateItems, false, true},
+		{"contributor", ReadItems, false, false},
+		{"none", FolderVisible, false, true},
+		{"none", ReadItems, false, false},
+		{"availabilityOnly", FolderVisible, false, false},
+	}
+	for _, c := range cases {
+		rights, ok := RoleRights(c.role)
+		if !ok {
+			t.Fatalf("role %q unknown", c.role)
+		}
+		a := &Access{Grantee: "g", rights: map[MailboxRight]bool{}, folders: map[string]FolderRights{"inbox": rights}}
+		if got := a.CanItem(inbox, c.need, c.own); got != c.allow {
+			t.Errorf("%s on %b (own %v) = %v, want %v", c.role, c.need, c.own, got, c.allow)
+		}
+		if a.CanItem(other, ReadItems, true) {
+			t.Errorf("%s on inbox opened another folder", c.role)
+		}
+	}
+	if _, ok := RoleRights("superuser"); ok {
+		t.Error("unknown role accepted")
+	}
+	full := &Access{Grantee: "g", rights: map[MailboxRight]bool{FullAccess: true}}
+	if !full.Can(other, AllFolderRights) || !full.Any() {
+		t.Error("full access does not open every folder")
+	}
+	if ok, _ := full.CanSend(); ok {
+		t.Error("full access sends")
+	}
+	behalf := &Access{Grantee: "g", rights: map[MailboxRight]bool{SendOnBehalf: true}}
+	if ok, onBehalf := behalf.CanSend(); !ok || !onBehalf || behalf.Can(inbox, ReadItems) {
+		t.Error("send on behalf")
+	}
+	if ok, onBehalf := (&Access{Owner: true}).CanSend(); !ok || onBehalf {
+		t.Error("owner sends as itself")
+	}
+}
+
+func TestPutGrantChecks(t *testing.T) {
+	st, err := openStore(context.Background(), ":memory:", time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.close()
+	ctx := context.Background()
+	bad := []Grant{
+		{Grantee: "g", Right: FullAccess},
+		{Mailbox: "m", Right: FullAccess},
+		{Mailbox: "m", Grantee: "g"},
+		{Mailbox: "m", Grantee: "g", Right: "readEverything"},
+		{Mailbox: "m", Grantee: "g", Right: SendAs, Folder: "inbox"},
+		{Mailbox: "m", Grantee: "g", Folder: "inbox", Role: "boss"},
+	}
+	for _, g := range bad {
+		if err := st.Write(ctx, func(tx *Tx) error { return PutGrant(ctx, tx, g) }); err == nil {
+			t.Errorf("PutGrant(%+v) accepted", g)
+		}
+	}
+	err = st.Write(ctx, func(tx *Tx) error {
+		for _, g := range []Grant{
+			{Mailbox: "m", Grantee: "g", Folder: "Inbox", Role: "reviewer"},
+			{Mailbox: "m", Grantee: "g", Folder: "inbox", Role: "editor"}, // replaces the reviewer role
+			{Mailbox: "m", Grantee: "g", Right: SendOnBehalf},
+			{Mailbox: "m", Grantee: "h", Right: FullAccess},
+		} {
+			if err := PutGrant(ctx, tx, g); err != nil {
+				return err
+			}
+		}
+		a, err := AccessOf(ctx, tx, "m", "g")
+		if err != nil {
+			return err
+		}
+		inbox := &Object{ID: "x", Data: map[string]any{"_wellKnown": "inbox"}}
+		if !a.Can(inbox, EditAllItems) || a.Has(FullAccess) || !a.Has(SendOnBehalf) {
+			t.Errorf("access %+v", a)
+		}
+		if err := DeleteGrant(ctx, tx, Grant{Mailbox: "m", Grantee: "g", Folder: "INBOX"}); err != nil {
+			return err
+		}
+		grants, err := Grants(ctx, tx, "m")
+		if len(grants) != 2 {
+			t.Errorf("grants after delete: %+v", grants)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestWindowsZones(t *testing.T) {
+	zones := WindowsZones()
+	if len(zones) != 139 || zones[0].Name != "Dateline Standard Time" || zones[len(zones)-1].Display != "(UTC+14:00) Kiritimati Island" {
+		t.Fatalf("%d zones, first %v", len(zones), zones[0])
+	}
+	seen := map[string]bool{}
+	for _, z := range zones {
+		if seen[z.Name] || z.Display == "" || !strings.HasPrefix(z.Display, "(UTC") {
+			t.Errorf("zone %+v", z)
+		}
+		seen[z.Name] = true
+		if _, err := time.LoadLocation(z.IANA); err != nil {
+			t.Errorf("%s: IANA zone %s: %v", z.Name, z.IANA, err)
+		}
+		if _, ok := LoadZone(z.Name); !ok {
+			t.Errorf("LoadZone(%q) failed", z.Name)
+		}
+	}
+	for _, name := range []string{"UTC", "Coordinated Universal Time", "pacific standard time", "Europe/Paris"} {
+		if _, ok := LoadZone(name); !ok {
+			t.Errorf("LoadZone(%q) failed", name)
+		}
+	}
+}
+
+// TestRestAsWritten: a final {name...} parameter keeps function calls as
+// the client wrote them (the area parses them), keys split off as elsewhere.
+func TestRestAsWritten(t *testing.T) {
+	h := func(context.Context, *Call) error { return nil }
+	rt, err := newRouter([]Area{{Name: "t", Routes: []Route{
+		{Method: "GET", Pattern: "drives/{drive}/{rest...}", Scopes: []string{"S"}, Handle: h},
+	}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		path string
+		rest []string
+	}{
+		{"drives/d/root/search(q='a%20b')", []string{"root", "search(q='a b')"}},
+		{"drives('d')/items('X')/workbook/worksheets('S')/range(address='A1:B2')",
+			[]string{"items", "X", "workbook", "worksheets", "S", "range(address='A1:B2')"}},
+		{"drives/d/root:/report(1).xlsx:/content", []string{"root:", "report(1).xlsx:", "content"}},
+	}
+	for _, c := range cases {
+		p, err := parsePath(c.path)
+		if err != nil {
+			t.Fatalf("%s: %v", c.path, err)
+		}
+		m, _ := rt.find("GET", p.segs)
+		if m == nil {
+			t.Fatalf("%s: no match", c.path)
+		}
+		m.restAsWritten(p)
+		if !reflect.DeepEqual(m.rest, c.rest) || m.params["rest"] != strings.Join(c.rest, "/") {
+			t.Errorf("%s: rest %q, param %q; want %q", c.path, m.rest, m.params["rest"], c.rest)
 		}
 	}
 }

@@ -25,7 +25,9 @@ const (
 	// UserID is Alice's object id.
 	UserID = "a11ce000-0000-4000-8000-000000000001"
 	// Bob, Carol and Dan are more demo users; Bob reports to Alice, Carol
-	// and Dan report to Bob.
+	// and Dan report to Bob. Bob has made Alice his delegate with full
+	// access to his mailbox: she reads and files his mail and sends on his
+	// behalf. Carol and Dan have shared nothing.
 	Bob   = "bob@contoso.onmicrosoft.com"
 	Carol = "carol@contoso.onmicrosoft.com"
 	Dan   = "dan@contoso.onmicrosoft.com"
@@ -33,7 +35,8 @@ const (
 	BobID   = "b0b00000-0000-4000-8000-000000000002"
 	CarolID = "ca401000-0000-4000-8000-000000000003"
 	DanID   = "da400000-0000-4000-8000-000000000004"
-	// Shared is a shared mailbox user that nobody signs in as.
+	// Shared is a shared mailbox user that nobody signs in as. Alice has
+	// full access to it and sends as it.
 	Shared = "shared@contoso.onmicrosoft.com"
 	// SharedID is the shared mailbox's object id.
 	SharedID = "5ba7ed00-0000-4000-8000-000000000005"

@@ -107,13 +107,48 @@ func (s *Server) RegisterApp(t testing.TB, app core.App) {
 	}
 }
 
-// AppTokenFor is the app-only token of a confidential app registered with
-// RegisterApp.
+// Resources tokens are asked for. Each API root accepts only tokens of its
+// own resource, as the real services do: Graph (/v1.0, /beta) and Outlook
+// REST (/api/v2.0).
+const (
+	GraphResource   = "https://graph.microsoft.com"
+	OutlookResource = "https://outlook.office.com"
+)
+
+// Grant records a mailbox permission (see core.Grant) in the sandbox New
+// started, e.g. core.Grant{Mailbox: demo.CarolID, Grantee: demo.UserID,
+// Folder: "inbox", Role: "editor"}.
+func (s *Server) Grant(t testing.TB, g core.Grant) {
+	t.Helper()
+	ctx := context.Background()
+	if err := s.Engine.Store().Write(ctx, func(tx *core.Tx) error { return core.PutGrant(ctx, tx, g) }); err != nil {
+		t.Fatalf("sandboxtest: grant: %v", err)
+	}
+}
+
+// Revoke removes a grant Grant (or the demo tenant) recorded.
+func (s *Server) Revoke(t testing.TB, g core.Grant) {
+	t.Helper()
+	ctx := context.Background()
+	if err := s.Engine.Store().Write(ctx, func(tx *core.Tx) error { return core.DeleteGrant(ctx, tx, g) }); err != nil {
+		t.Fatalf("sandboxtest: revoke: %v", err)
+	}
+}
+
+// AppTokenFor is the app-only Graph token of a confidential app registered
+// with RegisterApp.
 func (s *Server) AppTokenFor(t testing.TB, clientID, secret string) string {
+	t.Helper()
+	return s.AppTokenOn(t, GraphResource, clientID, secret)
+}
+
+// AppTokenOn is the app-only token for resource (GraphResource,
+// OutlookResource) of a confidential app.
+func (s *Server) AppTokenOn(t testing.TB, resource, clientID, secret string) string {
 	t.Helper()
 	return s.Token(t, url.Values{
 		"grant_type": {"client_credentials"}, "client_id": {clientID}, "client_secret": {secret},
-		"scope": {"https://graph.microsoft.com/.default"},
+		"scope": {resource + "/.default"},
 	})
 }
 
@@ -155,10 +190,23 @@ func (s *Server) Token(t testing.TB, form url.Values) string {
 // granted.
 func (s *Server) UserToken(t testing.TB, clientID, login string) string {
 	t.Helper()
+	return s.UserTokenOn(t, GraphResource, clientID, login)
+}
+
+// UserTokenOn is UserToken for resource (GraphResource, OutlookResource):
+// /api/v2.0 wants OutlookResource tokens.
+func (s *Server) UserTokenOn(t testing.TB, resource, clientID, login string) string {
+	t.Helper()
 	return s.Token(t, url.Values{
 		"grant_type": {"password"}, "client_id": {clientID}, "username": {login}, "password": {demo.Password},
-		"scope": {"https://graph.microsoft.com/.default"},
+		"scope": {resource + "/.default"},
 	})
+}
+
+// AliceOutlookToken is AliceToken for Outlook REST (/api/v2.0).
+func (s *Server) AliceOutlookToken(t testing.TB) string {
+	t.Helper()
+	return s.UserTokenOn(t, OutlookResource, demo.PublicClientID, demo.User)
 }
 
 // AliceToken is Alice's (demo.User) token through the demo public client:

@@ -32,6 +32,8 @@ func Area() core.Area {
 			{Method: http.MethodGet, Pattern: "{user}/testItems/{id}", Scopes: read, Roles: read, Handle: get},
 			{Method: http.MethodPatch, Pattern: "{user}/testItems/{id}", Scopes: write, Roles: write, Handle: patch},
 			{Method: http.MethodDelete, Pattern: "{user}/testItems/{id}", Scopes: write, Roles: write, Handle: remove},
+			{Method: http.MethodPost, Pattern: "{user}/testItems/{id}/tag", Scopes: write, Roles: write, Handle: tag},
+			{Method: http.MethodGet, Pattern: "{user}/testItems/find", Scopes: read, Roles: read, Handle: find},
 		},
 		Subscriptions: []core.Subscribable{{Pattern: "{user}/testItems", MaxExpiry: 4230 * time.Minute, ODataType: "#Microsoft.Graph.TestItem",
 			Scope: func(_ context.Context, c *core.Call) (core.Scope, error) { return scope(c), nil }}},
@@ -68,4 +70,31 @@ func remove(ctx context.Context, c *core.Call) error {
 
 func delta(ctx context.Context, c *core.Call) error {
 	return c.Delta(ctx, core.DeltaSpec{Scope: scope(c), PageSize: 2})
+}
+
+// tagAction has a parameter of each kind the OData reader converts.
+var tagAction = core.Action{Name: "tag", Params: []core.ActionParam{
+	{Name: "Label", Type: "Edm.String"},
+	{Name: "Pinned", Type: "Edm.Boolean"},
+	{Name: "Weight", Type: "Edm.Int32"},
+	{Name: "Due", Type: "Edm.DateTimeOffset"},
+	{Name: "Owner", Type: "microsoft.graph.recipient"},
+	{Name: "CcRecipients", Type: "Collection(microsoft.graph.recipient)"},
+	{Name: "Colors", Type: "Collection(microsoft.graph.categoryColor)", Enum: true},
+}}
+
+// tag answers its decoded parameters, for tests of Call.DecodeAction.
+func tag(ctx context.Context, c *core.Call) error {
+	args, err := c.DecodeAction(tagAction)
+	if err != nil {
+		return err
+	}
+	return c.WriteJSON(http.StatusOK, args)
+}
+
+// find answers the argument of find(subject='...'), for tests of function
+// call syntax.
+func find(ctx context.Context, c *core.Call) error {
+	subject, ok := c.FunctionArg("subject")
+	return c.WriteJSON(http.StatusOK, map[string]any{"subject": subject, "given": ok})
 }

@@ -250,7 +250,40 @@ func callerRole(ctx context.Context, c *core.Call, tx *core.Tx, pl *place, cal *
 	if err != nil {
 		return roleNone
 	}
-	return roleOfUser(ctx, tx, pl.owner, cal.ID, me)
+	return max(roleOfUser(ctx, tx, pl.owner, cal.ID, me), grantRole(ctx, tx, pl.owner, me.ID, cal))
+}
+
+// grantRole is the role the mailbox grants of the core (see core.Grant)
+// give user on a calendar of owner: full access to the mailbox opens every
+// calendar, private items included; a folder permission on the calendar
+// (by its id, or "calendar" for the default one) gives the role of its
+// rights, a delegate's edit rights the delegate role.
+func grantRole(ctx context.Context, tx *core.Tx, owner, user string, cal *core.Object) role {
+	a, err := core.AccessOf(ctx, tx, owner, user)
+	if err != nil {
+		return roleNone
+	}
+	if a.Has(core.FullAccess) {
+		return roleDelegatePrivate
+	}
+	f := cal
+	if cal.ID == defaultCalendarID(owner) {
+		f = &core.Object{ID: cal.ID, Data: map[string]any{"_wellKnown": "calendar"}}
+	}
+	rights := a.Folder(f)
+	switch {
+	case rights&core.EditAllItems != 0 && a.Has(core.Delegate):
+		return roleDelegate
+	case rights&core.EditAllItems != 0:
+		return roleWrite
+	case rights&core.ReadItems != 0:
+		return roleRead
+	case rights&core.FreeBusyDetailed != 0:
+		return roleLimited
+	case rights&core.FreeBusySimple != 0:
+		return roleFreeBusy
+	}
+	return roleNone
 }
 
 // roleOfUser is the role a tenant user has on a calendar through its

@@ -123,8 +123,9 @@ func Area() core.Area {
 			}}
 	}
 	return core.Area{
-		Name:   "calendar",
-		Routes: routes,
+		Name:            "calendar",
+		Routes:          routes,
+		ItemCollections: []string{collEvents},
 		Knobs: []core.Knob{
 			{Name: knobSeriesPerUser, Doc: "generated weekly recurring meetings in the demo user's calendar"},
 			{Name: knobEventsPerUser, Doc: "generated single events in the demo user's calendar"},

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/o365go/o365/sandbox/internal/core"
 	"github.com/o365go/o365/sandbox/internal/demo"
 	"github.com/o365go/o365/sandbox/internal/sandboxtest"
 )
@@ -175,7 +176,7 @@ func TestMeetingUpdatesAndCancel(t *testing.T) {
 		}
 	}
 	// Outlook REST names the zones the Windows way.
-	r := ts.Do(t, alice, "GET", "/api/v2.0/me/events/"+d["id"].(string), nil).WantStatus(t, 200)
+	r := ts.Do(t, ts.AliceOutlookToken(t), "GET", "/api/v2.0/me/events/"+d["id"].(string), nil).WantStatus(t, 200)
 	if r.JSON["OriginalStartTimeZone"] != "Tokyo Standard Time" || r.JSON["IsAllDay"] != true {
 		t.Fatalf("Outlook REST: %s", r.Raw)
 	}
@@ -242,4 +243,45 @@ func TestResponsesAndForward(t *testing.T) {
 		t.Fatalf("attendees after the forward: %v", o["attendees"])
 	}
 	ts.Do(t, bob, "POST", "/v1.0/me/events/"+bc["id"].(string)+"/forward", map[string]any{}).WantError(t, 400, "ErrorInvalidRecipients")
+}
+
+// TestMailboxGrantsOpenCalendars checks that the core's mailbox grants
+// reach calendars as Exchange's do: full access opens a mailbox's
+// calendar, a folder permission on "calendar" opens that calendar with its
+// role.
+func TestMailboxGrantsOpenCalendars(t *testing.T) {
+	ts := sandboxtest.New(t, sandboxtest.Options{})
+	alice := ts.AliceToken(t)
+	app := ts.AppToken(t)
+	// Alice has full access to the shared mailbox and to Bob's (the demo
+	// tenant's grants): she reads and writes their calendars.
+	ts.Do(t, app, "POST", "/v1.0/users/"+demo.Shared+"/events", event("Team offsite", "2026-02-10T09:00:00", "2026-02-10T17:00:00", "UTC")).WantStatus(t, 201)
+	r := ts.Do(t, alice, "GET", "/v1.0/users/"+demo.Shared+"/calendar/events?$filter=subject eq 'Team offsite'", nil).WantStatus(t, 200)
+	if len(sandboxtest.Values(t, r)) != 1 {
+		t.Fatalf("shared calendar: %s", r.Raw)
+	}
+	ts.Do(t, alice, "POST", "/v1.0/users/"+demo.Bob+"/events", event("Booked by Alice", "2026-02-11T09:00:00", "2026-02-11T10:00:00", "UTC")).WantStatus(t, 201)
+	// Dan: free/busy only, until he shares his calendar as reviewer.
+	dan := "/v1.0/users/" + demo.Dan + "/calendar/events"
+	ts.Do(t, alice, "GET", dan, nil).WantError(t, 403, "ErrorAccessDenied")
+	ts.Grant(t, core.Grant{Mailbox: demo.DanID, Grantee: demo.UserID, Folder: "calendar", Role: "reviewer"})
+	ts.Do(t, alice, "GET", dan, nil).WantStatus(t, 200)
+	ts.Do(t, alice, "POST", dan, event("x", "2026-02-12T09:00:00", "2026-02-12T10:00:00", "UTC")).WantError(t, 403, "ErrorAccessDenied")
+}
+
+// TestTranslateEventIDs checks that translateExchangeIds converts event
+// ids too (the calendar's ItemCollections).
+func TestTranslateEventIDs(t *testing.T) {
+	ts := sandboxtest.New(t, sandboxtest.Options{})
+	alice := ts.AliceToken(t)
+	id := ts.Do(t, alice, "POST", "/v1.0/me/events", event("Translate me", "2026-02-10T09:00:00", "2026-02-10T10:00:00", "UTC")).WantStatus(t, 201).JSON["id"].(string)
+	r := ts.Do(t, alice, "POST", "/v1.0/me/translateExchangeIds", map[string]any{"inputIds": []any{id}, "sourceIdType": "restId", "targetIdType": "restImmutableEntryId"}).WantStatus(t, 200)
+	imm, _ := sandboxtest.Values(t, r)[0]["targetId"].(string)
+	if imm == "" {
+		t.Fatalf("event id not translated: %s", r.Raw)
+	}
+	r = ts.Do(t, alice, "POST", "/v1.0/me/translateExchangeIds", map[string]any{"inputIds": []any{imm}, "sourceIdType": "restImmutableEntryId", "targetIdType": "restId"}).WantStatus(t, 200)
+	if got := sandboxtest.Values(t, r)[0]["targetId"]; got != id {
+		t.Fatalf("back to restId: %v, want %s", got, id)
+	}
 }

@@ -32,8 +32,8 @@ const (
 	collOrganization = "organization"
 	collPhotos       = "sandbox.photos" // photo metadata; the bytes are blob "photo:{user id}"
 
-	linkMember      = core.GroupMembersCollection // group -> user
-	linkMemberOf    = "links.memberOf"            // user -> group (reverse of member)
+	linkMember      = core.GroupMembersCollection // group -> user or group
+	linkMemberOf    = core.MemberOfCollection     // user or group -> group (reverse of member)
 	linkOwner       = core.GroupOwnersCollection  // group -> user
 	linkManager     = "links.manager"             // user -> manager
 	linkDirectReprt = "links.directReport"        // manager -> user (reverse of manager)
@@ -97,21 +97,33 @@ func linkedDocs(ctx context.Context, tx *core.Tx, kind, from string) ([]map[stri
 	}
 	var out []map[string]any
 	for _, l := range links {
-		coll, typ := collUsers, "#microsoft.graph.user"
-		if kind == linkMemberOf {
-			coll, typ = collGroups, "#microsoft.graph.group"
+		doc, err := directoryObject(ctx, tx, l.ID)
+		if err != nil {
+			return nil, err
 		}
-		o, err := tx.Get(ctx, coll, "", l.ID)
+		if doc != nil {
+			out = append(out, doc)
+		}
+	}
+	return out, nil
+}
+
+// directoryObject loads a user or a group by id, tagged with its
+// @odata.type as Graph does in directoryObject collections; nil when there
+// is neither.
+func directoryObject(ctx context.Context, tx *core.Tx, id string) (map[string]any, error) {
+	for _, k := range []struct{ coll, typ string }{{collUsers, "#microsoft.graph.user"}, {collGroups, "#microsoft.graph.group"}} {
+		o, err := tx.Get(ctx, k.coll, "", id)
 		if core.IsNotFound(err) {
 			continue
 		}
 		if err != nil {
 			return nil, err
 		}
-		o.Data["@odata.type"] = typ
-		out = append(out, o.Data)
+		o.Data["@odata.type"] = k.typ
+		return o.Data, nil
 	}
-	return out, nil
+	return nil, nil
 }
 
 // Permissions of the directory routes.
@@ -224,7 +236,7 @@ func Area() core.Area {
 			{Method: http.MethodGet, Pattern: "groups/{id}/members/$count", Scopes: readGroupScopes, Roles: readGroupRoles, Handle: countMembers},
 			{Method: http.MethodGet, Pattern: "groups/{id}/owners", Scopes: readGroupScopes, Roles: readGroupRoles, Handle: listOwners},
 			{Method: http.MethodGet, Pattern: "organization", Scopes: readOrgScopes, Roles: readOrgRoles, Handle: listOrganization},
-		}, directoryWriteRoutes()...),
+		}, append(directoryWriteRoutes(), membershipRoutes()...)...),
 		Knobs: []core.Knob{{Name: knobExtraUsers, Doc: "generated users in the directory"}},
 		Seed:  seedDirectory,
 		Subscriptions: []core.Subscribable{

@@ -164,7 +164,7 @@ func deleteGroup(ctx context.Context, c *core.Call) error {
 		} else if err != nil {
 			return err
 		}
-		for _, kind := range []string{linkMember, linkOwner} {
+		for _, kind := range []string{linkMember, linkOwner, linkMemberOf} {
 			links, err := tx.List(ctx, core.Scope{Collection: kind, Owner: gid}, false, 0, 0)
 			if err != nil {
 				return err
@@ -197,19 +197,44 @@ func refID(ref string) (string, error) {
 	return segs[len(segs)-1], nil
 }
 
-// addUserLink links a group to an existing user.
+// addUserLink links a group to an existing user or, for members, to a
+// group (nested groups; a membership that would loop is refused).
 func addUserLink(ctx context.Context, tx *core.Tx, kind, gid, uid string) error {
+	target := ""
 	u, err := core.LookupUser(ctx, tx, uid)
-	if core.IsNotFound(err) {
+	switch {
+	case err == nil:
+		target = u.ID
+	case !core.IsNotFound(err):
+		return err
+	case kind == linkMember:
+		g, gerr := core.LookupGroup(ctx, tx, uid)
+		if core.IsNotFound(gerr) {
+			return core.ResourceNotFound(uid)
+		}
+		if gerr != nil {
+			return gerr
+		}
+		if g.ID == gid {
+			return errDirectoryBadRequest("A group cannot be a member of itself.")
+		}
+		inside, err := core.GroupMembers(ctx, tx, g.ID, true)
+		if err != nil {
+			return err
+		}
+		for _, m := range inside {
+			if m.ID == gid {
+				return errDirectoryBadRequest("Adding the group would make a circular membership, which is not supported.")
+			}
+		}
+		target = g.ID
+	default:
 		return core.ResourceNotFound(uid)
 	}
-	if err != nil {
-		return err
-	}
-	if _, err := tx.Get(ctx, kind, gid, u.ID); err == nil {
+	if _, err := tx.Get(ctx, kind, gid, target); err == nil {
 		return errDirectoryBadRequest("One or more added object references already exist for the following modified properties: '%s'.", strings.TrimPrefix(kind, "links."))
 	}
-	return addLink(ctx, tx, kind, gid, u.ID)
+	return addLink(ctx, tx, kind, gid, target)
 }
 
 func addGroupLink(kind string) func(context.Context, *core.Call) error {

@@ -46,7 +46,7 @@ func folderListSpec(c *core.Call, parent string) core.ListSpec {
 		MaxTop:     1000,
 		Include: func(doc map[string]any) bool {
 			h, _ := doc["isHidden"].(bool)
-			return hidden || !h
+			return (hidden || !h) && visibleFolder(c, core.Str(doc, "id"), doc)
 		},
 		Present:      presentFolder,
 		SearchFields: []string{"displayName"},
@@ -63,7 +63,7 @@ func folderListSpec(c *core.Call, parent string) core.ListSpec {
 				}
 				out := []any{}
 				for _, k := range kids {
-					if h, _ := k.Data["isHidden"].(bool); h && !hidden {
+					if h, _ := k.Data["isHidden"].(bool); (h && !hidden) || !visibleFolder(c, k.ID, k.Data) {
 						continue
 					}
 					out = append(out, presentFolder(c, k.Data))
@@ -82,7 +82,7 @@ func listMailFolders(ctx context.Context, c *core.Call) error {
 }
 
 func listChildFolders(ctx context.Context, c *core.Call) error {
-	f, err := folder(ctx, c, c.Param("folder"))
+	f, err := folder(ctx, c, c.Param("folder"), core.FolderVisible)
 	if err != nil {
 		return err
 	}
@@ -90,7 +90,7 @@ func listChildFolders(ctx context.Context, c *core.Call) error {
 }
 
 func getMailFolder(ctx context.Context, c *core.Call) error {
-	f, err := folder(ctx, c, c.Param("folder"))
+	f, err := folder(ctx, c, c.Param("folder"), core.FolderVisible)
 	if err != nil {
 		return err
 	}
@@ -107,7 +107,7 @@ func createMailFolder(ctx context.Context, c *core.Call) error {
 }
 
 func createChildFolder(ctx context.Context, c *core.Call) error {
-	f, err := folder(ctx, c, c.Param("folder"))
+	f, err := folder(ctx, c, c.Param("folder"), core.CreateSubfolders)
 	if err != nil {
 		return err
 	}
@@ -127,6 +127,9 @@ func createFolderUnder(ctx context.Context, c *core.Call, parent string) error {
 	o := &core.Object{Collection: collMailFolders, Owner: c.User.ID, ID: core.NewFolderID(c.User.ID), Parent: parent,
 		Data: map[string]any{"displayName": name, "parentFolderId": parent, "isHidden": hidden}}
 	err := c.Store().Write(ctx, func(tx *core.Tx) error {
+		if err := permit(ctx, c, tx, parent, core.CreateSubfolders, nil); err != nil {
+			return err
+		}
 		if err := mailboxFolders.CheckName(ctx, tx, c.User.ID, parent, name, ""); err != nil {
 			return err
 		}
@@ -150,6 +153,9 @@ func patchMailFolder(ctx context.Context, c *core.Call) error {
 	err := c.Store().Write(ctx, func(tx *core.Tx) error {
 		var err error
 		if o, err = mailboxFolders.Get(ctx, tx, c.User.ID, c.Param("folder")); err != nil {
+			return err
+		}
+		if err := permit(ctx, c, tx, o.ID, core.FolderOwner, nil); err != nil {
 			return err
 		}
 		if name, ok := in["displayName"]; ok {
@@ -182,6 +188,9 @@ func deleteMailFolder(ctx context.Context, c *core.Call) error {
 		if err != nil {
 			return err
 		}
+		if err := permit(ctx, c, tx, f.ID, core.FolderOwner, nil); err != nil {
+			return err
+		}
 		if core.IsWellKnownFolder(f) {
 			return core.Errorf(http.StatusForbidden, "ErrorDeleteDistinguishedFolder", "Distinguished folders cannot be deleted.")
 		}
@@ -211,33 +220,41 @@ func deleteMailFolder(ctx context.Context, c *core.Call) error {
 	return c.NoContent()
 }
 
-// destination reads {"destinationId": "..."} and resolves the folder.
-func destination(ctx context.Context, c *core.Call, tx *core.Tx, in map[string]any) (*core.Object, error) {
-	dest, _ := in["destinationId"].(string)
+// destination resolves the DestinationId of a move or copy, a folder in
+// which the caller needs the rights need.
+func destination(ctx context.Context, c *core.Call, tx *core.Tx, args core.ActionArgs, need core.FolderRights) (*core.Object, error) {
+	dest := args.String("DestinationId")
 	if dest == "" {
 		return nil, core.BadRequest("The destinationId is required.")
 	}
-	return mailboxFolders.Get(ctx, tx, c.User.ID, dest)
+	f, err := mailboxFolders.Get(ctx, tx, c.User.ID, dest)
+	if err != nil {
+		return nil, err
+	}
+	return f, permit(ctx, c, tx, f.ID, need, nil)
 }
 
 func moveMailFolder(ctx context.Context, c *core.Call) error {
-	var in map[string]any
-	if err := c.Decode(&in); err != nil {
+	args, err := c.DecodeAction(actionMove)
+	if err != nil {
 		return err
 	}
 	if err := mailbox(ctx, c); err != nil {
 		return err
 	}
 	var f *core.Object
-	err := c.Store().Write(ctx, func(tx *core.Tx) error {
+	err = c.Store().Write(ctx, func(tx *core.Tx) error {
 		var err error
 		if f, err = mailboxFolders.Get(ctx, tx, c.User.ID, c.Param("folder")); err != nil {
+			return err
+		}
+		if err := permit(ctx, c, tx, f.ID, core.FolderOwner, nil); err != nil {
 			return err
 		}
 		if core.IsWellKnownFolder(f) {
 			return core.Errorf(http.StatusForbidden, "ErrorMoveDistinguishedFolder", "Distinguished folders cannot be moved.")
 		}
-		dest, err := destination(ctx, c, tx, in)
+		dest, err := destination(ctx, c, tx, args, core.CreateSubfolders)
 		if err != nil {
 			return err
 		}
@@ -258,20 +275,23 @@ func moveMailFolder(ctx context.Context, c *core.Call) error {
 }
 
 func copyMailFolder(ctx context.Context, c *core.Call) error {
-	var in map[string]any
-	if err := c.Decode(&in); err != nil {
+	args, err := c.DecodeAction(actionCopy)
+	if err != nil {
 		return err
 	}
 	if err := mailbox(ctx, c); err != nil {
 		return err
 	}
 	var top *core.Object
-	err := c.Store().Write(ctx, func(tx *core.Tx) error {
+	err = c.Store().Write(ctx, func(tx *core.Tx) error {
 		src, err := mailboxFolders.Get(ctx, tx, c.User.ID, c.Param("folder"))
 		if err != nil {
 			return err
 		}
-		dest, err := destination(ctx, c, tx, in)
+		if err := permit(ctx, c, tx, src.ID, core.ReadItems, nil); err != nil {
+			return err
+		}
+		dest, err := destination(ctx, c, tx, args, core.CreateSubfolders)
 		if err != nil {
 			return err
 		}
@@ -326,7 +346,9 @@ func deltaMailFolders(ctx context.Context, c *core.Call) error {
 		Scope:    core.Scope{Collection: collMailFolders, Owner: c.User.ID},
 		Type:     typeMailFolder,
 		PageSize: 100,
-		Include:  func(doc map[string]any) bool { return core.Str(doc, "id") != root },
-		Present:  presentFolder,
+		Include: func(doc map[string]any) bool {
+			return core.Str(doc, "id") != root && visibleFolder(c, core.Str(doc, "id"), doc)
+		},
+		Present: presentFolder,
 	})
 }

@@ -59,16 +59,21 @@ var mailboxFolders = &core.Folders{
 var messageAttachments = &core.Attachments{
 	Collection:     "mailAttachments",
 	ItemCollection: collMessages,
-	Item:           messageInFolder,
+	Item:           attachmentItem,
 	ItemAttachment: attachedMessage,
 }
 
 // Area is the mail area, to serve with core.Config.Areas.
 func Area() core.Area {
-	readPerm := core.Route{Scopes: mailReadScopes, Roles: mailReadRoles}
-	writePerm := core.Route{Scopes: mailWriteScopes, Roles: mailWriteRoles}
+	readPerm := core.Route{Scopes: mailReadScopes, Roles: mailReadRoles, Mailbox: core.MailboxFolders}
+	writePerm := core.Route{Scopes: mailWriteScopes, Roles: mailWriteRoles, Mailbox: core.MailboxFolders}
 	read, write := readPerm.On, writePerm.On
-	send := core.Route{Scopes: mailSendScopes, Roles: mailSendRoles}.On
+	readAll := core.Route{Scopes: mailReadScopes, Roles: mailReadRoles, Mailbox: core.MailboxWhole}.On
+	writeAll := core.Route{Scopes: mailWriteScopes, Roles: mailWriteRoles, Mailbox: core.MailboxWhole}.On
+	// What any signed-in user may read of a mailbox's configuration.
+	profile := core.Route{Scopes: []string{"User.Read", "User.ReadBasic.All", "User.Read.All"}, SharedScopes: []string{"User.ReadBasic.All", "User.Read.All"},
+		Roles: []string{"User.Read.All"}}
+	send := core.Route{Scopes: mailSendScopes, Roles: mailSendRoles, Mailbox: core.MailboxSend}.On
 	msgRoutes := func(prefix string) []core.Route {
 		return []core.Route{
 			read(http.MethodGet, prefix+"messages/{id}", getMessage),
@@ -92,7 +97,7 @@ func Area() core.Area {
 		read(http.MethodGet, "{user}/mailFolders/{folder}/messages", listFolderMessages),
 		write(http.MethodPost, "{user}/mailFolders/{folder}/messages", createFolderMessage),
 		read(http.MethodGet, "{user}/mailFolders/{folder}/messages/delta", deltaMessages),
-		read(http.MethodGet, "{user}/messages", listAllMessages),
+		readAll(http.MethodGet, "{user}/messages", listAllMessages),
 		write(http.MethodPost, "{user}/messages", createDraft),
 		read(http.MethodGet, "{user}/messages/{id}/$value", getMessageMIME),
 		send(http.MethodPost, "{user}/messages/{id}/send", sendDraft),
@@ -107,22 +112,49 @@ func Area() core.Area {
 		send(http.MethodPost, "{user}/sendMail", sendMail),
 		settingsRead.On(http.MethodGet, "{user}/mailboxSettings", getMailboxSettings),
 		settings.On(http.MethodPatch, "{user}/mailboxSettings", patchMailboxSettings),
+		settingsRead.On(http.MethodGet, "{user}/mailFolders/{folder}/messageRules", listRules),
+		settings.On(http.MethodPost, "{user}/mailFolders/{folder}/messageRules", createRule),
+		settingsRead.On(http.MethodGet, "{user}/mailFolders/{folder}/messageRules/{rule}", getRule),
+		settings.On(http.MethodPatch, "{user}/mailFolders/{folder}/messageRules/{rule}", patchRule),
+		settings.On(http.MethodDelete, "{user}/mailFolders/{folder}/messageRules/{rule}", deleteRule),
+		settingsRead.On(http.MethodGet, "{user}/mailboxSettings/{setting}", getMailboxSetting),
+		settingsRead.On(http.MethodGet, "{user}/outlook/masterCategories", listCategories),
+		settings.On(http.MethodPost, "{user}/outlook/masterCategories", createCategory),
+		settingsRead.On(http.MethodGet, "{user}/outlook/masterCategories/{category}", getCategory),
+		settings.On(http.MethodPatch, "{user}/outlook/masterCategories/{category}", patchCategory),
+		settings.On(http.MethodDelete, "{user}/outlook/masterCategories/{category}", deleteCategory),
+		profile.On(http.MethodGet, "{user}/outlook/supportedTimeZones", supportedTimeZones),
+		profile.On(http.MethodGet, "{user}/outlook/supportedLanguages", supportedLanguages),
+		core.Route{Scopes: []string{"Mail.Read", "Mail.ReadWrite"}, Roles: []string{"Mail.Read", "Mail.ReadWrite"}}.On(http.MethodPost, "{user}/getMailTips", getMailTips),
+		readAll(http.MethodGet, "{user}/inferenceClassification/overrides", listOverrides),
+		writeAll(http.MethodPost, "{user}/inferenceClassification/overrides", createOverride),
+		writeAll(http.MethodPatch, "{user}/inferenceClassification/overrides/{override}", patchOverride),
+		writeAll(http.MethodDelete, "{user}/inferenceClassification/overrides/{override}", deleteOverride),
+	}
+	for _, prefix := range []string{"{user}/", "{user}/mailFolders/{folder}/"} {
+		routes = append(routes,
+			read(http.MethodGet, prefix+"messages/{id}/extensions", listExtensions),
+			write(http.MethodPost, prefix+"messages/{id}/extensions", createExtension),
+			read(http.MethodGet, prefix+"messages/{id}/extensions/{ext}", getExtension),
+			write(http.MethodPatch, prefix+"messages/{id}/extensions/{ext}", patchExtension),
+			write(http.MethodDelete, prefix+"messages/{id}/extensions/{ext}", deleteExtension))
 	}
 	routes = append(routes, messageAttachments.Routes("{user}/messages/{id}", readPerm, writePerm)...)
 	routes = append(routes, msgRoutes("{user}/")...)
 	routes = append(routes, msgRoutes("{user}/mailFolders/{folder}/")...)
 	return core.Area{
-		Name:   "mail",
-		Routes: routes,
-		Knobs:  []core.Knob{{Name: knobMessagesPerInbox, Doc: "generated messages in the demo user's inbox (one folder)"}},
-		Seed:   seedMail,
+		Name:            "mail",
+		Routes:          routes,
+		ItemCollections: []string{collMessages},
+		Knobs:           []core.Knob{{Name: knobMessagesPerInbox, Doc: "generated messages in the demo user's inbox (one folder)"}},
+		Seed:            seedMail,
 		// 1: Exchange's ids for folders, messages and attachments.
 		Version:   1,
 		Mailboxes: mailboxes{},
 		Subscriptions: []core.Subscribable{
 			{Pattern: "{user}/mailFolders/{folder}/messages", MaxExpiry: 4230 * time.Minute, ODataType: "#Microsoft.Graph.Message",
 				Scope: func(ctx context.Context, c *core.Call) (core.Scope, error) {
-					f, err := folder(ctx, c, c.Param("folder"))
+					f, err := folder(ctx, c, c.Param("folder"), core.ReadItems)
 					if err != nil {
 						return core.Scope{}, err
 					}
@@ -161,16 +193,19 @@ func errMessageNotFound() *core.Error {
 	return core.ItemNotFound("The specified object was not found in the store.")
 }
 
-// folder loads a folder of the addressed user, creating the mailbox first.
-func folder(ctx context.Context, c *core.Call, param string) (*core.Object, error) {
+// folder loads a folder of the addressed user, creating the mailbox
+// first, and checks the caller's rights need on it.
+func folder(ctx context.Context, c *core.Call, param string, need core.FolderRights) (*core.Object, error) {
 	if err := mailbox(ctx, c); err != nil {
 		return nil, err
 	}
 	var o *core.Object
 	err := c.Store().Read(ctx, func(tx *core.Tx) error {
 		var err error
-		o, err = mailboxFolders.Get(ctx, tx, c.User.ID, param)
-		return err
+		if o, err = mailboxFolders.Get(ctx, tx, c.User.ID, param); err != nil {
+			return err
+		}
+		return permit(ctx, c, tx, o.ID, need, nil)
 	})
 	return o, err
 }

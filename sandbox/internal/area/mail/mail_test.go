@@ -52,7 +52,7 @@ func TestMailFoldersWellKnownBothDialects(t *testing.T) {
 	if one.JSON["id"] != inbox["id"] {
 		t.Fatalf("well-known name resolves to %v, want %v", one.JSON["id"], inbox["id"])
 	}
-	out := ts.Do(t, tok, "GET", "/api/v2.0/me/MailFolders('Inbox')", nil).WantStatus(t, 200)
+	out := ts.Do(t, ts.AliceOutlookToken(t), "GET", "/api/v2.0/me/MailFolders('Inbox')", nil).WantStatus(t, 200)
 	if out.JSON["DisplayName"] != "Inbox" || out.JSON["TotalItemCount"] != float64(3) || out.JSON["Id"] != inbox["id"] {
 		t.Fatalf("Outlook dialect %s", out.Raw)
 	}
@@ -121,11 +121,12 @@ func TestMailSendMailDelivers(t *testing.T) {
 	ts.Do(t, alice, "POST", "/v1.0/me/sendMail", map[string]any{}).WantError(t, 400, "ErrorInvalidParameter")
 
 	// Outlook dialect, PascalCase in and out, one store.
-	out := ts.Do(t, alice, "POST", "/api/v2.0/me/sendmail", map[string]any{"Message": map[string]any{
+	out := ts.Do(t, ts.AliceOutlookToken(t), "POST", "/api/v2.0/me/sendmail", map[string]any{"Message": map[string]any{
 		"Subject": "three", "ToRecipients": []any{map[string]any{"EmailAddress": map[string]any{"Address": demo.Bob}}},
 	}})
 	out.WantStatus(t, 202)
-	r = ts.Do(t, bob, "GET", "/api/v2.0/me/messages?$filter=Subject eq 'three'&$select=Subject,From", nil).WantStatus(t, 200)
+	r = ts.Do(t, ts.UserTokenOn(t, sandboxtest.OutlookResource, demo.PublicClientID, demo.Bob), "GET",
+		"/api/v2.0/me/messages?$filter=Subject eq 'three'&$select=Subject,From", nil).WantStatus(t, 200)
 	v := sandboxtest.Values(t, r)
 	if len(v) != 1 || v[0]["Subject"] != "three" || v[0]["From"].(map[string]any)["EmailAddress"].(map[string]any)["Address"] != demo.User || v[0]["Body"] != nil {
 		t.Fatalf("Outlook read %s", r.Raw)
@@ -229,7 +230,7 @@ func TestMailUploadSessionProtocol(t *testing.T) {
 	if !bytes.Equal(rng.Raw, data[10:20]) {
 		t.Fatalf("range %q", rng.Raw)
 	}
-	list := ts.Do(t, tok, "GET", "/api/v2.0/me/messages/"+id+"/attachments?$select=Name,Size", nil).WantStatus(t, 200)
+	list := ts.Do(t, ts.AliceOutlookToken(t), "GET", "/api/v2.0/me/messages/"+id+"/attachments?$select=Name,Size", nil).WantStatus(t, 200)
 	a := sandboxtest.Values(t, list)[0]
 	if a["@odata.type"] != "#Microsoft.OutlookServices.FileAttachment" || a["Size"] != float64(size) || a["ContentBytes"] != nil {
 		t.Fatalf("Outlook attachment %v", a)
@@ -363,7 +364,7 @@ func TestMailSettingsValidation(t *testing.T) {
 		"scheduledStartDateTime": map[string]any{"dateTime": "2026-02-02T00:00:00", "timeZone": "UTC"},
 		"scheduledEndDateTime":   map[string]any{"dateTime": "2026-02-01T00:00:00", "timeZone": "UTC"}}}).WantError(t, 400, "BadRequest")
 	ts.Do(t, tok, "PATCH", "/v1.0/me/mailboxSettings", map[string]any{"bogus": 1}).WantError(t, 400, "BadRequest")
-	r := ts.Do(t, tok, "PATCH", "/api/v2.0/me/MailboxSettings", map[string]any{"TimeZone": "Pacific Standard Time"}).WantStatus(t, 200)
+	r := ts.Do(t, ts.AliceOutlookToken(t), "PATCH", "/api/v2.0/me/MailboxSettings", map[string]any{"TimeZone": "Pacific Standard Time"}).WantStatus(t, 200)
 	if r.JSON["TimeZone"] != "Pacific Standard Time" {
 		t.Fatalf("Outlook settings %s", r.Raw)
 	}

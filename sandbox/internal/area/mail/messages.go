@@ -89,6 +89,7 @@ func messageExpanders() map[string]core.Expander {
 		},
 		"singleValueExtendedProperties": ext("singleValueExtendedProperties"),
 		"multiValueExtendedProperties":  ext("multiValueExtendedProperties"),
+		"extensions":                    expandExtensions,
 		// An event message's event, with or without the type cast Graph's
 		// clients write.
 		"microsoft.graph.eventMessage/event": linkedExpander("event"),
@@ -109,7 +110,7 @@ func messageListSpec(sc core.Scope) core.ListSpec {
 }
 
 func listFolderMessages(ctx context.Context, c *core.Call) error {
-	f, err := folder(ctx, c, c.Param("folder"))
+	f, err := folder(ctx, c, c.Param("folder"), core.ReadItems)
 	if err != nil {
 		return err
 	}
@@ -124,7 +125,7 @@ func listAllMessages(ctx context.Context, c *core.Call) error {
 }
 
 func deltaMessages(ctx context.Context, c *core.Call) error {
-	f, err := folder(ctx, c, c.Param("folder"))
+	f, err := folder(ctx, c, c.Param("folder"), core.ReadItems)
 	if err != nil {
 		return err
 	}
@@ -135,9 +136,10 @@ func deltaMessages(ctx context.Context, c *core.Call) error {
 	})
 }
 
-// messageInFolder loads a message by either of its ids; with a {folder} in
-// the route it must be there.
-func messageInFolder(ctx context.Context, c *core.Call, tx *core.Tx) (*core.Object, error) {
+// messageInFolder loads the addressed message by either of its ids and
+// checks the caller's rights need on it; with a {folder} in the route it
+// must be there.
+func messageInFolder(ctx context.Context, c *core.Call, tx *core.Tx, need core.FolderRights) (*core.Object, error) {
 	o, err := tx.GetItem(ctx, core.Scope{Collection: collMessages, Owner: c.User.ID}, c.Param("id"))
 	if core.IsNotFound(err) {
 		return nil, errMessageNotFound()
@@ -148,16 +150,33 @@ func messageInFolder(ctx context.Context, c *core.Call, tx *core.Tx) (*core.Obje
 	if p := c.Param("folder"); p != "" && o.Parent != mailboxFolders.Resolve(c.User.ID, p) {
 		return nil, errMessageNotFound()
 	}
-	return o, nil
+	return o, permit(ctx, c, tx, o.Parent, need, o)
 }
 
-func getMessage(ctx context.Context, c *core.Call) error {
+// attachmentItem is the message whose attachments a request reaches:
+// reading them needs read rights on it, adding or removing them edit
+// rights.
+func attachmentItem(ctx context.Context, c *core.Call, tx *core.Tx) (*core.Object, error) {
+	need := core.EditAllItems
+	if c.R.Method == http.MethodGet || c.R.Method == http.MethodHead {
+		need = core.ReadItems
+	}
+	return messageInFolder(ctx, c, tx, need)
+}
+
+// readMessage loads the addressed message for reading.
+func readMessage(ctx context.Context, c *core.Call) (*core.Object, error) {
 	var m *core.Object
 	err := c.Store().Read(ctx, func(tx *core.Tx) error {
 		var err error
-		m, err = messageInFolder(ctx, c, tx)
+		m, err = messageInFolder(ctx, c, tx, core.ReadItems)
 		return err
 	})
+	return m, err
+}
+
+func getMessage(ctx context.Context, c *core.Call) error {
+	m, err := readMessage(ctx, c)
 	if err != nil {
 		return err
 	}
@@ -335,7 +354,7 @@ func createDraft(ctx context.Context, c *core.Call) error {
 }
 
 func createFolderMessage(ctx context.Context, c *core.Call) error {
-	f, err := folder(ctx, c, c.Param("folder"))
+	f, err := folder(ctx, c, c.Param("folder"), core.CreateItems)
 	if err != nil {
 		return err
 	}
@@ -350,12 +369,25 @@ func createMessageIn(ctx context.Context, c *core.Call, folder string) error {
 	if err := checkMessageInput(in); err != nil {
 		return err
 	}
+	exts, err := newMessageExtensions(in)
+	if err != nil {
+		return err
+	}
 	now := c.Now()
 	doc := newMessageDoc(in, now, c.Domain(), c.User.ID)
 	doc["parentFolderId"] = folder
+	if exts != nil {
+		doc["extensions"] = exts
+	}
+	if err := markCreator(ctx, c, doc); err != nil {
+		return err
+	}
 	o := &core.Object{Collection: collMessages, Owner: c.User.ID, ID: core.NewItemID(c.User.ID), Parent: folder, Data: doc}
 	o.Sort = messageSort(doc, now)
-	err := c.Store().Write(ctx, func(tx *core.Tx) error {
+	err = c.Store().Write(ctx, func(tx *core.Tx) error {
+		if err := permit(ctx, c, tx, folder, core.CreateItems, nil); err != nil {
+			return err
+		}
 		nameRecipients(ctx, doc, tx)
 		return putNewMessageTx(ctx, tx, o, in, now)
 	})
@@ -432,7 +464,7 @@ func patchMessage(ctx context.Context, c *core.Call) error {
 	var o *core.Object
 	err := c.Store().Write(ctx, func(tx *core.Tx) error {
 		var err error
-		if o, err = messageInFolder(ctx, c, tx); err != nil {
+		if o, err = messageInFolder(ctx, c, tx, core.EditAllItems); err != nil {
 			return err
 		}
 		draft, _ := o.Data["isDraft"].(bool)
@@ -482,7 +514,7 @@ func deleteMessageTx(ctx context.Context, tx *core.Tx, owner, id string) error {
 
 func deleteMessage(ctx context.Context, c *core.Call) error {
 	err := c.Store().Write(ctx, func(tx *core.Tx) error {
-		o, err := messageInFolder(ctx, c, tx)
+		o, err := messageInFolder(ctx, c, tx, core.DeleteAllItems)
 		if err != nil {
 			return err
 		}
@@ -538,20 +570,28 @@ func copyMessage(ctx context.Context, c *core.Call) error {
 }
 
 func moveOrCopy(ctx context.Context, c *core.Call, move bool) error {
-	var in map[string]any
-	if err := c.Decode(&in); err != nil {
+	action := actionCopy
+	if move {
+		action = actionMove
+	}
+	args, err := c.DecodeAction(action)
+	if err != nil {
 		return err
 	}
 	if err := mailbox(ctx, c); err != nil {
 		return err
 	}
 	var out *core.Object
-	err := c.Store().Write(ctx, func(tx *core.Tx) error {
-		m, err := messageInFolder(ctx, c, tx)
+	err = c.Store().Write(ctx, func(tx *core.Tx) error {
+		need := core.ReadItems
+		if move {
+			need = core.DeleteAllItems
+		}
+		m, err := messageInFolder(ctx, c, tx, need)
 		if err != nil {
 			return err
 		}
-		dest, err := destination(ctx, c, tx, in)
+		dest, err := destination(ctx, c, tx, args, core.CreateItems)
 		if err != nil {
 			return err
 		}
@@ -619,7 +659,9 @@ func deliverEach(ctx context.Context, c *core.Call, tx *core.Tx, sender *core.Us
 	if r, ok := doc["from"].(map[string]any); !ok || !validRecipient(r) {
 		doc["from"] = recipientOf(sender)
 	}
-	doc["sender"] = recipientOf(sender)
+	if r, ok := doc["sender"].(map[string]any); !ok || !validRecipient(r) {
+		doc["sender"] = doc["from"]
+	}
 	doc["sentDateTime"] = core.ISOTime(now)
 	doc["receivedDateTime"] = core.ISOTime(now)
 	doc["isDraft"] = false
@@ -648,20 +690,39 @@ func deliverEach(ctx context.Context, c *core.Call, tx *core.Tx, sender *core.Us
 		if err := mailboxFolders.Ensure(ctx, tx, u.ID, now); err != nil {
 			return err
 		}
+		if full, err := mailboxFull(ctx, tx, u.ID); err != nil {
+			return err
+		} else if full {
+			if ndr, _ := doc["_ndr"].(bool); !ndr {
+				if err := bounce(ctx, c, tx, sender, doc, u, "The recipient's mailbox is full and can't accept messages now. Please try resending this message later, or contact the recipient directly.", now); err != nil {
+					return err
+				}
+			}
+			continue
+		}
 		inbox := wellKnownID(u.ID, "inbox")
-		_, err = copyMessageTx(ctx, tx, sender.ID, m, u.ID, inbox, func(d map[string]any) {
+		class, err := classification(ctx, tx, u, addrOf(doc["from"]))
+		if err != nil {
+			return err
+		}
+		cp, err := copyMessageTx(ctx, tx, sender.ID, m, u.ID, inbox, func(d map[string]any) {
 			d["isRead"] = false
 			d["bccRecipients"] = []any{}
 			d["flag"] = map[string]any{"flagStatus": "notFlagged"}
 			d["categories"] = []any{}
-			d["inferenceClassification"] = "focused"
+			d["inferenceClassification"] = class
 			delete(d, "singleValueExtendedProperties")
 			delete(d, "multiValueExtendedProperties")
+			delete(d, "_createdBy")
+			delete(d, "extensions")
 			if each != nil {
 				each(u, d)
 			}
 		})
 		if err != nil {
+			return err
+		}
+		if err := runRules(ctx, c, tx, u, cp); err != nil {
 			return err
 		}
 		if auto, _ := doc["_autoReply"].(bool); !auto && !strings.EqualFold(u.ID, sender.ID) {
@@ -722,16 +783,22 @@ func keepSentCopy(doc map[string]any) bool {
 }
 
 func sendDraft(ctx context.Context, c *core.Call) error {
+	if _, err := c.DecodeAction(actionSend); err != nil {
+		return err
+	}
 	if err := mailbox(ctx, c); err != nil {
 		return err
 	}
 	err := c.Store().Write(ctx, func(tx *core.Tx) error {
-		m, err := messageInFolder(ctx, c, tx)
+		m, err := messageInFolder(ctx, c, tx, core.EditAllItems)
 		if err != nil {
 			return err
 		}
 		if d, _ := m.Data["isDraft"].(bool); !d {
 			return core.Errorf(http.StatusBadRequest, "ErrorInvalidOperation", "Only draft messages can be sent; this message has been sent already.")
+		}
+		if err := sendingAs(ctx, c, tx, m.Data); err != nil {
+			return err
 		}
 		return deliver(ctx, c, tx, c.User, m, keepSentCopy(m.Data))
 	})
@@ -750,18 +817,15 @@ func sendMail(ctx context.Context, c *core.Call) error {
 	if strings.HasPrefix(ct, "text/plain") {
 		return sendMIME(ctx, c)
 	}
-	var in struct {
-		Message         map[string]any `json:"message"`
-		SaveToSentItems *bool          `json:"saveToSentItems"`
-	}
-	if err := c.Decode(&in); err != nil {
+	args, err := c.DecodeAction(actionSendMail)
+	if err != nil {
 		return err
 	}
-	if in.Message == nil {
+	msg := args.Object("Message")
+	if msg == nil {
 		return core.Errorf(http.StatusBadRequest, "ErrorInvalidParameter", "The value of the parameter 'Message' is empty.")
 	}
-	save := in.SaveToSentItems == nil || *in.SaveToSentItems
-	return sendNew(ctx, c, in.Message, nil, save)
+	return sendNew(ctx, c, msg, nil, args.Bool("SaveToSentItems", true))
 }
 
 // sendNew stores msg as a draft with its attachments and delivers it, all in
@@ -779,6 +843,9 @@ func sendNew(ctx context.Context, c *core.Call, in map[string]any, files []core.
 	}
 	m := &core.Object{Collection: collMessages, Owner: c.User.ID, ID: core.NewItemID(c.User.ID), Parent: drafts, Data: doc}
 	err := c.Store().Write(ctx, func(tx *core.Tx) error {
+		if err := sendingAs(ctx, c, tx, doc); err != nil {
+			return err
+		}
 		if err := putNewMessageTx(ctx, tx, m, in, now); err != nil {
 			return err
 		}
@@ -921,15 +988,18 @@ func orEmpty(list []any) []any {
 }
 
 // createResponseTx stores the response draft for the addressed message.
-func createResponseTx(ctx context.Context, c *core.Call, tx *core.Tx, kind string, in map[string]any) (*core.Object, error) {
-	orig, err := messageInFolder(ctx, c, tx)
+func createResponseTx(ctx context.Context, c *core.Call, tx *core.Tx, kind string, args core.ActionArgs) (*core.Object, error) {
+	orig, err := messageInFolder(ctx, c, tx, core.ReadItems)
 	if err != nil {
 		return nil, err
 	}
+	drafts := wellKnownID(c.User.ID, "drafts")
+	if err := permit(ctx, c, tx, drafts, core.CreateItems, nil); err != nil {
+		return nil, err
+	}
 	now := c.Now()
-	comment, _ := in["comment"].(string)
-	doc := responseDoc(c, orig.Data, kind, comment, now)
-	if part, ok := in["message"].(map[string]any); ok {
+	doc := responseDoc(c, orig.Data, kind, args.String("Comment"), now)
+	if part := args.Object("Message"); part != nil {
 		if err := checkMessageInput(part); err != nil {
 			return nil, err
 		}
@@ -943,14 +1013,16 @@ func createResponseTx(ctx context.Context, c *core.Call, tx *core.Tx, kind strin
 			}
 		}
 	}
-	if to, ok := in["toRecipients"].([]any); ok {
+	if to := args.List("ToRecipients"); to != nil {
 		if err := checkMessageInput(map[string]any{"toRecipients": to}); err != nil {
 			return nil, err
 		}
 		doc["toRecipients"] = append(doc["toRecipients"].([]any), to...)
 	}
-	drafts := wellKnownID(c.User.ID, "drafts")
 	doc["parentFolderId"] = drafts
+	if err := markCreator(ctx, c, doc); err != nil {
+		return nil, err
+	}
 	nameRecipients(ctx, doc, tx)
 	d := &core.Object{Collection: collMessages, Owner: c.User.ID, ID: core.NewItemID(c.User.ID), Parent: drafts, Data: doc}
 	d.Sort = messageSort(doc, now)
@@ -973,17 +1045,17 @@ func createResponseTx(ctx context.Context, c *core.Call, tx *core.Tx, kind strin
 
 func respondDraft(kind string) func(context.Context, *core.Call) error {
 	return func(ctx context.Context, c *core.Call) error {
-		var in map[string]any
-		if err := c.DecodeOptional(&in); err != nil {
+		args, err := c.DecodeAction(responseActions[kind][false])
+		if err != nil {
 			return err
 		}
 		if err := mailbox(ctx, c); err != nil {
 			return err
 		}
 		var d *core.Object
-		err := c.Store().Write(ctx, func(tx *core.Tx) error {
+		err = c.Store().Write(ctx, func(tx *core.Tx) error {
 			var err error
-			d, err = createResponseTx(ctx, c, tx, kind, in)
+			d, err = createResponseTx(ctx, c, tx, kind, args)
 			return err
 		})
 		if err != nil {
@@ -995,23 +1067,24 @@ func respondDraft(kind string) func(context.Context, *core.Call) error {
 
 func respondDirect(kind string) func(context.Context, *core.Call) error {
 	return func(ctx context.Context, c *core.Call) error {
-		var in map[string]any
-		if err := c.DecodeOptional(&in); err != nil {
+		args, err := c.DecodeAction(responseActions[kind][true])
+		if err != nil {
 			return err
 		}
 		if err := mailbox(ctx, c); err != nil {
 			return err
 		}
 		if kind == "forward" {
-			to, _ := in["toRecipients"].([]any)
-			part, _ := in["message"].(map[string]any)
-			if len(to) == 0 && part["toRecipients"] == nil {
+			if len(args.List("ToRecipients")) == 0 && args.Object("Message")["toRecipients"] == nil {
 				return core.Errorf(http.StatusBadRequest, "ErrorInvalidRecipients", "At least one recipient is required to forward a message.")
 			}
 		}
-		err := c.Store().Write(ctx, func(tx *core.Tx) error {
-			d, err := createResponseTx(ctx, c, tx, kind, in)
+		err = c.Store().Write(ctx, func(tx *core.Tx) error {
+			d, err := createResponseTx(ctx, c, tx, kind, args)
 			if err != nil {
+				return err
+			}
+			if err := sendingAs(ctx, c, tx, d.Data); err != nil {
 				return err
 			}
 			return deliver(ctx, c, tx, c.User, d, true)

@@ -20,7 +20,7 @@ func getMessageMIME(ctx context.Context, c *core.Call) error {
 	var atts []*core.Object
 	err := c.Store().Read(ctx, func(tx *core.Tx) error {
 		var err error
-		if m, err = messageInFolder(ctx, c, tx); err != nil {
+		if m, err = messageInFolder(ctx, c, tx, core.ReadItems); err != nil {
 			return err
 		}
 		atts, err = tx.List(ctx, messageAttachments.Scope(m.Owner, m.ID), false, 0, 0)

@@ -38,6 +38,14 @@ func seedMail(ctx context.Context, tx *core.Tx, sd *core.SeedContext) error {
 			return err
 		}
 	}
+	for _, g := range demoGrants() {
+		if err := core.PutGrant(ctx, tx, g); err != nil {
+			return err
+		}
+	}
+	if err := tx.KVPut(ctx, customTipKey(demo.SharedID), []byte("This is the team's shared mailbox: everyone on the team reads what you send."), time.Time{}); err != nil {
+		return err
+	}
 	for ui := range people {
 		for i := range seedSamples {
 			o := seedMessage(sd, people, ui, i)
@@ -66,6 +74,20 @@ func seedMail(ctx context.Context, tx *core.Tx, sd *core.SeedContext) error {
 		}
 	}
 	return nil
+}
+
+// demoGrants are the demo tenant's mailbox permissions (see demo.Shared and
+// demo.Bob): Alice has full access to the shared mailbox and sends as it;
+// Bob has made her his delegate with full access to his mailbox, sending
+// on his behalf.
+func demoGrants() []core.Grant {
+	return []core.Grant{
+		{Mailbox: demo.SharedID, Grantee: demo.UserID, Right: core.FullAccess},
+		{Mailbox: demo.SharedID, Grantee: demo.UserID, Right: core.SendAs},
+		{Mailbox: demo.BobID, Grantee: demo.UserID, Right: core.Delegate},
+		{Mailbox: demo.BobID, Grantee: demo.UserID, Right: core.FullAccess},
+		{Mailbox: demo.BobID, Grantee: demo.UserID, Right: core.SendOnBehalf},
+	}
 }
 
 // seedInbox adds knobMessagesPerInbox generated messages to the inbox

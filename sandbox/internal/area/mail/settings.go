@@ -53,13 +53,19 @@ func loadSettings(ctx context.Context, tx *core.Tx, c *core.Call, userID string)
 	return s, nil
 }
 
-func getMailboxSettings(ctx context.Context, c *core.Call) error {
+// readSettings reads the addressed user's mailbox settings.
+func readSettings(ctx context.Context, c *core.Call) (map[string]any, error) {
 	var s map[string]any
 	err := c.Store().Read(ctx, func(tx *core.Tx) error {
 		var err error
 		s, err = loadSettings(ctx, tx, c, c.User.ID)
 		return err
 	})
+	return s, err
+}
+
+func getMailboxSettings(ctx context.Context, c *core.Call) error {
+	s, err := readSettings(ctx, c)
 	if err != nil {
 		return err
 	}

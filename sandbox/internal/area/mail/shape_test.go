@@ -90,7 +90,7 @@ func TestMailIDsLikeExchanges(t *testing.T) {
 		t.Fatalf("move with immutable ids: %v %q", back.JSON["id"], back.Header.Get("Preference-Applied"))
 	}
 	// Outlook REST answers with the same ids.
-	out := ts.Do(t, tok, "GET", "/api/v2.0/me/messages/"+imm+"?$select=Subject", nil).WantStatus(t, 200).JSON
+	out := ts.Do(t, ts.AliceOutlookToken(t), "GET", "/api/v2.0/me/messages/"+imm+"?$select=Subject", nil).WantStatus(t, 200).JSON
 	wantExchangeID(t, "Outlook REST", out["Id"], 152)
 }
 
@@ -184,8 +184,9 @@ func TestMailQueriesOnUnknownProperties(t *testing.T) {
 	} {
 		ts.Do(t, tok, "GET", "/v1.0/me/messages?"+q, nil).WantStatus(t, 200)
 	}
-	ts.Do(t, tok, "GET", "/api/v2.0/me/messages?$filter=IsRead eq false&$select=Subject,From", nil).WantStatus(t, 200)
-	ts.Do(t, tok, "GET", "/api/v2.0/me/messages?$filter=IsJunk eq false", nil).WantError(t, 400, "RequestBroker--ParseUri")
+	outlook := ts.AliceOutlookToken(t)
+	ts.Do(t, outlook, "GET", "/api/v2.0/me/messages?$filter=IsRead eq false&$select=Subject,From", nil).WantStatus(t, 200)
+	ts.Do(t, outlook, "GET", "/api/v2.0/me/messages?$filter=IsJunk eq false", nil).WantError(t, 400, "RequestBroker--ParseUri")
 }
 
 func TestMailSearchQuotedForms(t *testing.T) {

@@ -28,7 +28,8 @@ func TestNotes(t *testing.T) {
 		"resource": "users/" + demo.Bob + "/notes", "expirationDateTime": time.Now().Add(time.Hour).UTC().Format(time.RFC3339)}).WantStatus(t, 201)
 	n := ts.Do(t, app, "POST", "/v1.0/users/"+demo.Bob+"/notes", map[string]any{"title": "Buy milk"}).WantStatus(t, 201)
 	id := n.JSON["id"].(string)
-	ts.Do(t, app, "POST", "/api/v2.0/users/"+demo.Bob+"/notes/"+id+"/attachments", map[string]any{
+	outlook := ts.AppTokenOn(t, sandboxtest.OutlookResource, appID, secret) // /api/v2.0 wants Outlook's audience
+	ts.Do(t, outlook, "POST", "/api/v2.0/users/"+demo.Bob+"/notes/"+id+"/attachments", map[string]any{
 		"@odata.type": "#Microsoft.OutlookServices.FileAttachment", "Name": "list.txt", "ContentBytes": "bWlsaw=="}).WantStatus(t, 201)
 	g := ts.Do(t, app, "GET", "/v1.0/users/"+demo.Bob+"/notes/"+id+"?$expand=attachments", nil).WantStatus(t, 200)
 	if g.JSON["hasAttachments"] != true || len(g.JSON["attachments"].([]any)) != 1 {
