@@ -65,16 +65,30 @@ type wireOperation struct {
 	} `json:"error"`
 }
 
+// WaitOptions tune WaitOperation; nil means the defaults.
+type WaitOptions struct {
+	// Poll is the time between polls (default 1 s); a Retry-After from the
+	// monitor wins.
+	Poll time.Duration
+	// Progress, if set, is called with every state the monitor reports,
+	// the last one included, e.g. to show percentageComplete.
+	Progress func(*AsyncOperation)
+}
+
 // WaitOperation polls a long-running operation's monitor (the Location of a
-// 202 Accepted) every poll (default 1 s; a Retry-After from the monitor wins)
-// until it completes, and returns its final state. A monitor on another host
-// than the service, as driveItem copy's, is polled without the bearer token:
-// those URLs are pre-authenticated. A relative monitor such as Teams'
-// /teams('id')/operations('id') is resolved against the service root. An
-// operation that fails returns its state and an *OperationError; when polling
-// itself fails (ctx ended, monitor gone) the last state seen, if any, comes
-// with the error.
-func (a *Account) WaitOperation(ctx context.Context, monitorURL string, poll time.Duration) (*AsyncOperation, error) {
+// 202 Accepted) until it completes, and returns its final state. A monitor
+// on another host than the service, as driveItem copy's, is polled without
+// the bearer token: those URLs are pre-authenticated. A relative monitor
+// such as Teams' /teams('id')/operations('id') is resolved against the
+// service root. An operation that fails returns its state and an
+// *OperationError; when polling itself fails (ctx ended, monitor gone) the
+// last state seen, if any, comes with the error. opts may be nil.
+func (a *Account) WaitOperation(ctx context.Context, monitorURL string, opts *WaitOptions) (*AsyncOperation, error) {
+	var o WaitOptions
+	if opts != nil {
+		o = *opts
+	}
+	poll := o.Poll
 	if poll <= 0 {
 		poll = time.Second
 	}
@@ -108,6 +122,9 @@ func (a *Account) WaitOperation(ctx context.Context, monitorURL string, poll tim
 		if w.Error != nil {
 			op.ErrorCode = first(op.ErrorCode, w.Error.Code)
 			op.ErrorMessage = w.Error.Message
+		}
+		if o.Progress != nil {
+			o.Progress(op)
 		}
 		switch strings.ToLower(op.Status) {
 		case "completed", "succeeded":

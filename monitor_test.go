@@ -3,8 +3,10 @@ package o365
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"testing"
 	"time"
 )
@@ -21,9 +23,14 @@ func TestWaitOperationForeignMonitor(t *testing.T) {
 	})
 	graph := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) { t.Error("the service was called") })
 	a := newTestAccount(t, graph.URL)
-	op, err := a.WaitOperation(context.Background(), monitor.URL+"/_api/v2.0/monitor/4A3407B5?tempauth=x", time.Millisecond)
+	var seen []string
+	progress := func(op *AsyncOperation) { seen = append(seen, fmt.Sprintf("%s %g", op.Status, op.PercentageComplete)) }
+	op, err := a.WaitOperation(context.Background(), monitor.URL+"/_api/v2.0/monitor/4A3407B5?tempauth=x", &WaitOptions{Poll: time.Millisecond, Progress: progress})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if want := []string{"inProgress 27.8", "inProgress 27.8", "completed 100"}; !slices.Equal(seen, want) {
+		t.Errorf("progress %q, want %q", seen, want)
 	}
 	if *op != (AsyncOperation{Status: "completed", PercentageComplete: 100, ResourceID: "01MOWKYVJML57KN2ANMBA3JZJS2MBGC7KM"}) {
 		t.Errorf("op %+v", op)
@@ -56,7 +63,7 @@ func TestWaitOperationTeams(t *testing.T) {
 		}
 	})
 	a := newTestAccount(t, srv.URL)
-	op, err := a.WaitOperation(context.Background(), "/teams('t1')/operations('op1')", time.Millisecond)
+	op, err := a.WaitOperation(context.Background(), "/teams('t1')/operations('op1')", &WaitOptions{Poll: time.Millisecond})
 	want := AsyncOperation{ID: "op1", Operation: "createTeam", Status: "succeeded", ResourceID: "t1", ResourceLocation: "/teams('t1')"}
 	if err != nil || *op != want {
 		t.Fatalf("op %+v, err %v", op, err)
@@ -67,12 +74,12 @@ func TestWaitOperationTeams(t *testing.T) {
 		}
 	}
 
-	op, err = a.WaitOperation(context.Background(), "teams('t2')/operations('op2')", time.Millisecond)
+	op, err = a.WaitOperation(context.Background(), "teams('t2')/operations('op2')", &WaitOptions{Poll: time.Millisecond})
 	var oe *OperationError
 	if !errors.Is(err, ErrOperationFailed) || !errors.As(err, &oe) || oe.Op != op || op.ErrorCode != "Conflict" || op.ErrorMessage != "name taken" {
 		t.Errorf("failed op %+v, err %v", op, err)
 	}
-	if _, err := a.WaitOperation(context.Background(), "/teams('x')/operations('y')", time.Millisecond); !errors.Is(err, ErrNotFound) {
+	if _, err := a.WaitOperation(context.Background(), "/teams('x')/operations('y')", &WaitOptions{Poll: time.Millisecond}); !errors.Is(err, ErrNotFound) {
 		t.Errorf("missing monitor: %v", err)
 	}
 }
@@ -89,11 +96,11 @@ func TestWaitOperationStops(t *testing.T) {
 	a := newTestAccount(t, srv.URL)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
-	op, err := a.WaitOperation(ctx, srv.URL+"/m", time.Millisecond)
+	op, err := a.WaitOperation(ctx, srv.URL+"/m", &WaitOptions{Poll: time.Millisecond})
 	if !errors.Is(err, context.DeadlineExceeded) || op == nil || op.Status != "inProgress" {
 		t.Errorf("op %+v, err %v", op, err)
 	}
-	if _, err := a.WaitOperation(context.Background(), srv.URL+"/blank", time.Millisecond); err == nil {
+	if _, err := a.WaitOperation(context.Background(), srv.URL+"/blank", &WaitOptions{Poll: time.Millisecond}); err == nil {
 		t.Error("a 200 without a status: no error")
 	}
 }

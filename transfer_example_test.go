@@ -122,7 +122,7 @@ func ExampleAccount_WaitOperation() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	op, err := acct.WaitOperation(ctx, resp.Header.Get("Location"), 10*time.Millisecond)
+	op, err := acct.WaitOperation(ctx, resp.Header.Get("Location"), &o365.WaitOptions{Poll: 10 * time.Millisecond})
 	if err != nil {
 		log.Fatal(err)
 	}

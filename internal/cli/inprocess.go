@@ -32,9 +32,28 @@ type inProcess struct {
 // "connection": the sandbox's reset and drop faults.
 var errInProcessReset = &net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}
 
+// serves reports whether host names the embedded sandbox: its address, or
+// its port under loopback's other name (127.0.0.1 <-> localhost), where the
+// sandbox puts pre-authenticated URLs (downloads, upload sessions), as
+// Graph puts them on another host than its API.
+func (t *inProcess) serves(host string) bool {
+	if strings.EqualFold(host, t.host) {
+		return true
+	}
+	h, port, err := net.SplitHostPort(host)
+	mh, mport, merr := net.SplitHostPort(t.host)
+	if err != nil || merr != nil || port != mport {
+		return false
+	}
+	loopback := func(name string) bool {
+		return strings.EqualFold(name, "localhost") || name == "127.0.0.1" || name == "::1"
+	}
+	return loopback(h) && loopback(mh)
+}
+
 // RoundTrip serves req with the handler.
 func (t *inProcess) RoundTrip(req *http.Request) (*http.Response, error) {
-	if !strings.EqualFold(req.URL.Host, t.host) {
+	if !t.serves(req.URL.Host) {
 		if req.Body != nil {
 			req.Body.Close()
 		}
@@ -44,10 +63,10 @@ func (t *inProcess) RoundTrip(req *http.Request) (*http.Response, error) {
 	sreq := req.Clone(ctx)
 	sreq.URL = &url.URL{Path: req.URL.Path, RawPath: req.URL.RawPath, RawQuery: req.URL.RawQuery}
 	sreq.RequestURI = req.URL.RequestURI()
-	sreq.Host = t.host
+	sreq.Host = req.URL.Host
 	sreq.RemoteAddr = "127.0.0.1:1"
 	sreq.Proto, sreq.ProtoMajor, sreq.ProtoMinor = "HTTP/1.1", 1, 1
-	host, _, _ := net.SplitHostPort(t.host)
+	host, _, _ := net.SplitHostPort(req.URL.Host)
 	sreq.TLS = &tls.ConnectionState{Version: tls.VersionTLS13, HandshakeComplete: true, ServerName: host}
 	if sreq.Body == nil {
 		sreq.Body = http.NoBody

@@ -13,5 +13,6 @@ func services() []func(*Session) *cobra.Command {
 		newListsCommand,
 		newExcelCommand,
 		newCalendarCommand,
+		newDriveCommand,
 	}
 }

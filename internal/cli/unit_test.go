@@ -306,3 +306,17 @@ func TestCobraErrorsAreUsage(t *testing.T) {
 		})
 	}
 }
+
+// The embedded sandbox answers its own address and, for pre-authenticated
+// URLs, the same port under loopback's other name; nothing else.
+func TestInProcessHosts(t *testing.T) {
+	ip := &inProcess{host: "127.0.0.1:5366"}
+	for host, want := range map[string]bool{
+		"127.0.0.1:5366": true, "localhost:5366": true, "LOCALHOST:5366": true,
+		"localhost:5367": false, "example.com:5366": false, "10.0.0.1:5366": false, "localhost": false,
+	} {
+		if got := ip.serves(host); got != want {
+			t.Errorf("serves(%q) = %v, want %v", host, got, want)
+		}
+	}
+}

@@ -24,6 +24,7 @@ var roots = []string{
 	"todoTaskList", "todoTask",
 	// files and SharePoint
 	"drive", "driveItem", "site", "list", "listItem", "columnDefinition", "contentType", "fieldValueSet",
+	"driveItemVersion", "permission", "thumbnailSet", "sharedDriveItem",
 	// group conversations
 	"conversation", "conversationThread", "post",
 	// Excel
@@ -80,4 +81,4 @@ var selectOnly = map[string]map[string]string{
 var dynamic = []string{"fieldValueSet"}
 
 var sparse = []string{"baseItem", "drive", "driveItem", "site", "list", "listItem", "columnDefinition",
-	"contentType", "fieldValueSet"}
+	"contentType", "fieldValueSet", "baseItemVersion", "driveItemVersion", "permission", "thumbnailSet", "sharedDriveItem"}

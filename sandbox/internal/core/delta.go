@@ -137,6 +137,7 @@ func (c *Call) Delta(ctx context.Context, spec DeltaSpec) error {
 		return nil
 	}
 	if spec.Load != nil {
+		opts.DeltaToken = deltaToken
 		return c.computedDelta(ctx, spec, opts, &st, restart, decode, gone)
 	}
 	var maxSeq int64

@@ -128,7 +128,7 @@ type DriveSpec struct {
 	DriveType   string
 	Description string
 	// OwnerIdentity is the drive's owner as Graph shows it, an identitySet
-	// such as {"group":{"id","displayName","email"}}.
+	// such as {"group":{"id","displayName"}}.
 	OwnerIdentity map[string]any
 	// Access grants roles on the whole drive ("read", "write", "owner") to
 	// principals: a user id, "group:ID" (the group's members get the role,
@@ -373,7 +373,7 @@ func EnsureUserDrive(ctx context.Context, tx *Tx, userID string) (*Drive, error)
 	return CreateDrive(ctx, tx, DriveSpec{
 		ID: DriveIDFor("user:" + u.ID), Owner: DriveOwner{Kind: DriveOwnerUser, ID: u.ID}, Name: "OneDrive",
 		DriveType:     "business",
-		OwnerIdentity: map[string]any{"user": map[string]any{"id": u.ID, "displayName": u.DisplayName, "email": NilIfEmpty(u.Mail)}},
+		OwnerIdentity: map[string]any{"user": map[string]any{"id": u.ID, "displayName": u.DisplayName}},
 		Access:        map[string]string{u.ID: "owner"},
 		WebPath:       "/personal/" + site + "/Documents",
 	})
@@ -413,11 +413,10 @@ func EnsureGroupDrive(ctx context.Context, tx *Tx, groupID string) (*Drive, erro
 	}
 	return CreateDrive(ctx, tx, DriveSpec{
 		ID: DriveIDFor("group:" + groupID), Owner: DriveOwner{Kind: DriveOwnerGroup, ID: groupID}, Name: "Documents",
-		DriveType: "documentLibrary",
-		OwnerIdentity: map[string]any{"group": map[string]any{"id": groupID, "displayName": Str(g.Data, "displayName"),
-			"email": NilIfEmpty(Str(g.Data, "mail"))}},
-		Access:  map[string]string{"group:" + groupID: "write"},
-		WebPath: "/sites/" + nick + "/Shared Documents",
+		DriveType:     "documentLibrary",
+		OwnerIdentity: map[string]any{"group": map[string]any{"id": groupID, "displayName": Str(g.Data, "displayName")}},
+		Access:        map[string]string{"group:" + groupID: "write"},
+		WebPath:       "/sites/" + nick + "/Shared Documents",
 	})
 }
 

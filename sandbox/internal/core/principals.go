@@ -267,7 +267,7 @@ func GroupRole(ctx context.Context, tx *Tx, groupID, userID string) (owner, memb
 }
 
 // ActorIdentity is Graph's identitySet naming the caller of claims, as
-// createdBy and lastModifiedBy hold it: {"user":{"id","displayName","email"}}
+// createdBy and lastModifiedBy hold it: {"user":{"id","displayName"}}
 // for a signed-in user, {"application":{"id","displayName"}} for an app.
 func ActorIdentity(ctx context.Context, tx *Tx, claims *Claims) map[string]any {
 	if claims == nil {
@@ -283,21 +283,12 @@ func ActorIdentity(ctx context.Context, tx *Tx, claims *Claims) map[string]any {
 	user := map[string]any{"id": claims.ObjectID}
 	if u, err := LookupUser(ctx, tx, claims.ObjectID); err == nil {
 		user["displayName"] = u.DisplayName
-		user["email"] = NilIfEmpty(u.Mail)
 	}
 	return map[string]any{"user": user}
 }
 
 // InGroup reports whether a user is a member or an owner of a group.
 func InGroup(ctx context.Context, tx *Tx, groupID, userID string) (bool, error) {
-	for _, coll := range []string{GroupMembersCollection, GroupOwnersCollection} {
-		_, err := tx.Get(ctx, coll, groupID, userID)
-		if err == nil {
-			return true, nil
-		}
-		if !IsNotFound(err) {
-			return false, err
-		}
-	}
-	return false, nil
+	owner, member, err := GroupRole(ctx, tx, groupID, userID)
+	return owner || member, err
 }

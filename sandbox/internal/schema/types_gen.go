@@ -94,6 +94,11 @@ var generated = []Type{
 		{"createdByUser", "user", false, true, reason1},
 		{"lastModifiedByUser", "user", false, true, reason1},
 	}},
+	{Name: "baseItemVersion", Base: "entity", Kind: Entity, Abstract: true, Sparse: true, Props: []Property{
+		{"lastModifiedBy", "identitySet", false, false, ""},
+		{"lastModifiedDateTime", "Edm.DateTimeOffset", false, false, ""},
+		{"publication", "publicationFacet", false, false, ""},
+	}},
 	{Name: "bodyType", Kind: Enum, Members: []string{"text", "html"}},
 	{Name: "booleanColumn", Kind: Complex, Props: []Property{}},
 	{Name: "bundle", Kind: Complex, Props: []Property{
@@ -374,6 +379,10 @@ var generated = []Type{
 		{"thumbnails", "thumbnailSet", true, true, reason1},
 		{"versions", "driveItemVersion", true, true, reason1},
 		{"workbook", "workbook", false, true, reason1},
+	}},
+	{Name: "driveItemVersion", Base: "baseItemVersion", Kind: Entity, Sparse: true, Props: []Property{
+		{"content", "Edm.Stream", false, false, ""},
+		{"size", "Edm.Int64", false, false, ""},
 	}},
 	{Name: "emailAddress", Kind: Complex, Props: []Property{
 		{"address", "Edm.String", false, false, ""},
@@ -930,6 +939,19 @@ var generated = []Type{
 	{Name: "pendingOperations", Kind: Complex, Props: []Property{
 		{"pendingContentUpdate", "pendingContentUpdate", false, false, ""},
 	}},
+	{Name: "permission", Base: "entity", Kind: Entity, Sparse: true, Props: []Property{
+		{"expirationDateTime", "Edm.DateTimeOffset", false, false, ""},
+		{"grantedTo", "identitySet", false, false, ""},
+		{"grantedToIdentities", "identitySet", true, false, ""},
+		{"grantedToIdentitiesV2", "sharePointIdentitySet", true, false, ""},
+		{"grantedToV2", "sharePointIdentitySet", false, false, ""},
+		{"hasPassword", "Edm.Boolean", false, false, ""},
+		{"inheritedFrom", "itemReference", false, false, ""},
+		{"invitation", "sharingInvitation", false, false, ""},
+		{"link", "sharingLink", false, false, ""},
+		{"roles", "Edm.String", true, false, ""},
+		{"shareId", "Edm.String", false, false, ""},
+	}},
 	{Name: "personOrGroupColumn", Kind: Complex, Props: []Property{
 		{"allowMultipleSelection", "Edm.Boolean", false, false, ""},
 		{"chooseFromType", "Edm.String", false, false, ""},
@@ -1077,11 +1099,34 @@ var generated = []Type{
 		{"isResolved", "Edm.Boolean", false, false, ""},
 		{"serviceInstance", "Edm.String", false, false, ""},
 	}},
+	{Name: "sharePointGroupIdentity", Base: "identity", Kind: Complex, Props: []Property{
+		{"principalId", "Edm.String", false, false, ""},
+		{"title", "Edm.String", false, false, ""},
+	}},
+	{Name: "sharePointIdentity", Base: "identity", Kind: Complex, Props: []Property{
+		{"loginName", "Edm.String", false, false, ""},
+	}},
+	{Name: "sharePointIdentitySet", Base: "identitySet", Kind: Complex, Props: []Property{
+		{"group", "identity", false, false, ""},
+		{"sharePointGroup", "sharePointGroupIdentity", false, false, ""},
+		{"siteGroup", "sharePointIdentity", false, false, ""},
+		{"siteUser", "sharePointIdentity", false, false, ""},
+	}},
 	{Name: "shared", Kind: Complex, Props: []Property{
 		{"owner", "identitySet", false, false, ""},
 		{"scope", "Edm.String", false, false, ""},
 		{"sharedBy", "identitySet", false, false, ""},
 		{"sharedDateTime", "Edm.DateTimeOffset", false, false, ""},
+	}},
+	{Name: "sharedDriveItem", Base: "baseItem", Kind: Entity, Sparse: true, Props: []Property{
+		{"owner", "identitySet", false, false, ""},
+		{"driveItem", "driveItem", false, true, reason1},
+		{"items", "driveItem", true, true, reason1},
+		{"list", "list", false, true, reason1},
+		{"listItem", "listItem", false, true, reason1},
+		{"permission", "permission", false, true, reason1},
+		{"root", "driveItem", false, true, reason1},
+		{"site", "site", false, true, reason1},
 	}},
 	{Name: "sharepointIds", Kind: Complex, Props: []Property{
 		{"listId", "Edm.String", false, false, ""},
@@ -1091,6 +1136,20 @@ var generated = []Type{
 		{"siteUrl", "Edm.String", false, false, ""},
 		{"tenantId", "Edm.String", false, false, ""},
 		{"webId", "Edm.String", false, false, ""},
+	}},
+	{Name: "sharingInvitation", Kind: Complex, Props: []Property{
+		{"email", "Edm.String", false, false, ""},
+		{"invitedBy", "identitySet", false, false, ""},
+		{"redeemedBy", "Edm.String", false, false, ""},
+		{"signInRequired", "Edm.Boolean", false, false, ""},
+	}},
+	{Name: "sharingLink", Kind: Complex, Props: []Property{
+		{"application", "identity", false, false, ""},
+		{"preventsDownload", "Edm.Boolean", false, false, ""},
+		{"scope", "Edm.String", false, false, ""},
+		{"type", "Edm.String", false, false, ""},
+		{"webHtml", "Edm.String", false, false, ""},
+		{"webUrl", "Edm.String", false, false, ""},
 	}},
 	{Name: "signInActivity", Kind: Complex, Props: []Property{
 		{"lastNonInteractiveSignInDateTime", "Edm.DateTimeOffset", false, false, ""},
@@ -1177,7 +1236,20 @@ var generated = []Type{
 		{"maxLength", "Edm.Int32", false, false, ""},
 		{"textType", "Edm.String", false, false, ""},
 	}},
+	{Name: "thumbnail", Kind: Complex, Props: []Property{
+		{"content", "Edm.Stream", false, false, ""},
+		{"height", "Edm.Int32", false, false, ""},
+		{"sourceItemId", "Edm.String", false, false, ""},
+		{"url", "Edm.String", false, false, ""},
+		{"width", "Edm.Int32", false, false, ""},
+	}},
 	{Name: "thumbnailColumn", Kind: Complex, Props: []Property{}},
+	{Name: "thumbnailSet", Base: "entity", Kind: Entity, Sparse: true, Props: []Property{
+		{"large", "thumbnail", false, false, ""},
+		{"medium", "thumbnail", false, false, ""},
+		{"small", "thumbnail", false, false, ""},
+		{"source", "thumbnail", false, false, ""},
+	}},
 	{Name: "timeSlot", Kind: Complex, Props: []Property{
 		{"end", "dateTimeTimeZone", false, false, ""},
 		{"start", "dateTimeTimeZone", false, false, ""},

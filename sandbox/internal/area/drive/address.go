@@ -119,6 +119,27 @@ func (r *req) resolve(ctx context.Context, segs []string) error {
 			return err
 		}
 		base = r.item
+	case strings.EqualFold(head, "items") && len(segs) > 1 && strings.EqualFold(segs[1], "root"):
+		// items/root is the root.
+		return r.resolve(ctx, append([]string{"root"}, segs[2:]...))
+	case strings.EqualFold(head, "items") && len(segs) > 1 && strings.Contains(strings.TrimSuffix(segs[1], ":"), ":"):
+		// The SDKs' form: the whole "root:/a/b:" or "{id}:/a/b:" as one
+		// escaped key segment (items/root:%2Fa%2Fb:/content).
+		key := segs[1]
+		i := strings.IndexByte(key, ':')
+		expanded := []string{key[:i] + ":"}
+		for _, name := range strings.Split(key[i+1:], "/") {
+			if name != "" {
+				expanded = append(expanded, name)
+			}
+		}
+		if strings.HasSuffix(key, ":") && len(expanded) > 1 && !strings.HasSuffix(expanded[len(expanded)-1], ":") {
+			expanded[len(expanded)-1] += ":"
+		}
+		if strings.EqualFold(key[:i], "root") {
+			return r.resolve(ctx, append(expanded, segs[2:]...))
+		}
+		return r.resolve(ctx, append(append([]string{"items"}, expanded...), segs[2:]...))
 	case strings.EqualFold(head, "items") && len(segs) > 1:
 		id := segs[1]
 		pathStart = strings.HasSuffix(id, ":")

@@ -305,7 +305,6 @@ func monitor(ctx context.Context, c *core.Call) error {
 	switch op.Status {
 	case "completed":
 		out["resourceId"] = op.ResourceID
-		out["resourceLocation"] = c.RootURL() + "drives/" + url.PathEscape(driveID) + "/items/" + url.PathEscape(op.ResourceID)
 		return c.WriteJSON(http.StatusOK, out)
 	case "failed":
 		out["error"] = map[string]any{"code": op.ErrorCode, "message": op.ErrorMessage}

@@ -27,6 +27,7 @@ func (r *req) delta(ctx context.Context, seg string) error {
 	}
 	return r.c.Delta(ctx, core.DeltaSpec{
 		Scope:      core.Scope{Collection: core.DriveItemsCollection, Owner: r.drive.ID},
+		Type:       "driveItem",
 		PageSize:   defaultPage,
 		Present:    func(_ *core.Call, doc map[string]any) map[string]any { return r.presentDoc(doc, true) },
 		Token:      token,
@@ -96,6 +97,7 @@ func (r *req) search(ctx context.Context, seg string) error {
 	q = strings.TrimSpace(q)
 	return r.c.List(ctx, core.ListSpec{
 		Scope:      core.Scope{Collection: core.DriveItemsCollection, Owner: r.drive.ID},
+		Type:       "driveItem",
 		DefaultTop: defaultPage,
 		Include: func(doc map[string]any) bool {
 			id := core.Str(doc, "id")

@@ -187,9 +187,7 @@ func getDrive(find driveFinder) core.HandlerFunc {
 		if err := checkDriveAccess(ctx, c, d, core.DriveRoleRead); err != nil {
 			return err
 		}
-		out := c.PresentDrive(d)
-		out["@odata.context"] = c.RootURL() + "$metadata#drives/$entity"
-		return c.WriteJSON(http.StatusOK, out)
+		return writeShaped(c, http.StatusOK, "drive", c.RootURL()+"$metadata#drives/$entity", c.PresentDrive(d))
 	}
 }
 
@@ -213,11 +211,11 @@ func checkDriveAccess(ctx context.Context, c *core.Call, d *core.Drive, need cor
 
 // writeDrives answers a list of drives.
 func writeDrives(c *core.Call, drives []*core.Drive) error {
-	value := make([]any, 0, len(drives))
+	docs := make([]map[string]any, 0, len(drives))
 	for _, d := range drives {
-		value = append(value, c.PresentDrive(d))
+		docs = append(docs, c.PresentDrive(d))
 	}
-	return c.WriteJSON(http.StatusOK, map[string]any{"@odata.context": c.RootURL() + "$metadata#drives", "value": value})
+	return writeShapedList(c, "drive", c.RootURL()+"$metadata#drives", docs)
 }
 
 func listUserDrives(ctx context.Context, c *core.Call) error {

@@ -543,3 +543,47 @@ func toStrings(v any) []string {
 
 // b64 is unpadded base64url, as share ids encode URLs.
 func b64(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+
+// The SDKs name path-addressed items as one escaped key segment:
+// items/root:%2Fa%2Fb:/content, and the root as items/root.
+func TestSDKItemForms(t *testing.T) {
+	ts := sandboxtest.New(t, sandboxtest.Options{})
+	alice := ts.AliceToken(t)
+	d := send(t, ts, alice, "GET", "/v1.0/me/drive", nil).want(t, 200).JSON(t)
+	base := "/v1.0/drives/" + url.PathEscape(str(d, "id"))
+	if got := send(t, ts, alice, "GET", base+"/items/root:%2FDocuments%2FBudget.csv:", nil).want(t, 200).JSON(t); got["name"] != "Budget.csv" {
+		t.Fatalf("items/root:path: %v", got)
+	}
+	up := send(t, ts, alice, "PUT", base+"/items/root:%2FSDK%2Fnew.txt:/content", []byte("sdk")).want(t, 201).JSON(t)
+	if up["name"] != "new.txt" {
+		t.Fatalf("PUT items/root:path:/content: %v", up)
+	}
+	docs := send(t, ts, alice, "GET", base+"/items/root:%2FDocuments:", nil).want(t, 200).JSON(t)
+	if got := send(t, ts, alice, "GET", base+"/items/"+str(docs, "id")+":%2FBudget.csv:", nil).want(t, 200).JSON(t); got["name"] != "Budget.csv" {
+		t.Fatalf("items/{id}:path: %v", got)
+	}
+	if got := names(t, send(t, ts, alice, "GET", "/v1.0/me/drive/items/root/children", nil).want(t, 200).JSON(t)); !slices.Contains(got, "SDK") {
+		t.Fatalf("items/root/children: %v", got)
+	}
+}
+
+// A subscription to a drive's root hears of changes in the drive.
+func TestSubscription(t *testing.T) {
+	ts := sandboxtest.New(t, sandboxtest.Options{})
+	alice := ts.AliceToken(t)
+	rc := sandboxtest.NewReceiver(t, true)
+	ts.Do(t, alice, "POST", "/v1.0/subscriptions", map[string]any{
+		"changeType": "updated", "notificationUrl": rc.URL, "resource": "me/drive/root",
+		"expirationDateTime": time.Now().Add(time.Hour).UTC().Format(time.RFC3339), "clientState": "s",
+	}).WantStatus(t, 201)
+	send(t, ts, alice, "PUT", "/v1.0/me/drive/root:/Documents/Budget.csv:/content", []byte("new")).want(t, 200)
+	select {
+	case n := <-rc.Got:
+		v := n["value"].([]any)[0].(map[string]any)
+		if v["changeType"] != "updated" || v["clientState"] != "s" {
+			t.Fatalf("notification: %v", v)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no notification")
+	}
+}

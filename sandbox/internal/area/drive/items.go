@@ -13,108 +13,77 @@ import (
 
 // dispatch runs what r.action asks of r.item.
 func (r *req) dispatch(ctx context.Context) error {
-	m := r.c.R.Method
-	a := r.action
-	is := func(i int, name string) bool { return len(a) > i && strings.EqualFold(a[i], name) }
-	// methods answers 405 unless the request's method is one of allowed.
-	methods := func(allowed ...string) error {
-		for _, x := range allowed {
-			if x == m {
-				return nil
-			}
-		}
-		return core.Errorf(http.StatusMethodNotAllowed, "BadRequest", "The HTTP method '%s' is not supported for this resource; use %s.",
-			m, strings.Join(allowed, " or ")).WithHeader("Allow", strings.Join(allowed, ", "))
-	}
+	m, a := r.c.R.Method, r.action
 	if r.item == nil {
 		// A path that names nothing yet: only uploads create it.
-		switch {
-		case is(0, "content") && len(a) == 1 && m == http.MethodPut:
-			return r.putContent(ctx)
-		case is(0, "createUploadSession") && len(a) == 1 && m == http.MethodPost:
-			return r.createUploadSession(ctx)
+		if len(a) == 1 && ((strings.EqualFold(a[0], "content") && m == http.MethodPut) ||
+			(strings.EqualFold(a[0], "createUploadSession") && m == http.MethodPost)) {
+			return r.actions(a)[m](ctx)
 		}
 		return core.DriveItemNotFound()
 	}
+	handlers := r.actions(a)
+	if handlers == nil {
+		return r.forward(ctx, a)
+	}
+	if h, ok := handlers[m]; ok {
+		return h(ctx)
+	}
+	var allowed []string
+	for _, x := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		if handlers[x] != nil {
+			allowed = append(allowed, x)
+		}
+	}
+	return core.Errorf(http.StatusMethodNotAllowed, "BadRequest", "The HTTP method '%s' is not supported for this resource; use %s.",
+		m, strings.Join(allowed, " or ")).WithHeader("Allow", strings.Join(allowed, ", "))
+}
+
+// actions are the handlers, by method, of what the segments after an item
+// name; nil when the drive area serves none of it.
+func (r *req) actions(a []string) map[string]func(context.Context) error {
+	one := func(name string) bool { return len(a) == 1 && strings.EqualFold(a[0], name) }
+	under := func(name string) bool { return len(a) > 0 && strings.EqualFold(a[0], name) }
+	rest := func(f func(context.Context, []string) error) func(context.Context) error {
+		return func(ctx context.Context) error { return f(ctx, a[1:]) }
+	}
+	seg := func(f func(context.Context, string) error) func(context.Context) error {
+		return func(ctx context.Context) error { return f(ctx, a[0]) }
+	}
+	get, post := http.MethodGet, http.MethodPost
 	switch {
 	case len(a) == 0:
-		if err := methods(http.MethodGet, http.MethodPatch, http.MethodDelete); err != nil {
-			return err
-		}
-		switch m {
-		case http.MethodGet:
-			return r.getItem(ctx)
-		case http.MethodPatch:
-			return r.updateItem(ctx)
-		}
-		return r.deleteItem(ctx)
-	case is(0, "children") && len(a) == 1:
-		if err := methods(http.MethodGet, http.MethodPost); err != nil {
-			return err
-		}
-		if m == http.MethodGet {
-			return r.listChildren(ctx)
-		}
-		return r.createFolder(ctx)
-	case is(0, "content") && len(a) == 1:
-		if err := methods(http.MethodGet, http.MethodPut); err != nil {
-			return err
-		}
-		if m == http.MethodGet {
-			return r.getContent(ctx)
-		}
-		return r.putContent(ctx)
-	case is(0, "createUploadSession") && len(a) == 1:
-		if err := methods(http.MethodPost); err != nil {
-			return err
-		}
-		return r.createUploadSession(ctx)
-	case is(0, "copy") && len(a) == 1:
-		if err := methods(http.MethodPost); err != nil {
-			return err
-		}
-		return r.copy(ctx)
-	case is(0, "versions"):
-		return r.versions(ctx, a[1:])
-	case is(0, "thumbnails"):
-		if err := methods(http.MethodGet); err != nil {
-			return err
-		}
-		return r.thumbnails(ctx, a[1:])
-	case is(0, "createLink") && len(a) == 1:
-		if err := methods(http.MethodPost); err != nil {
-			return err
-		}
-		return r.createLink(ctx)
-	case is(0, "invite") && len(a) == 1:
-		if err := methods(http.MethodPost); err != nil {
-			return err
-		}
-		return r.invite(ctx)
-	case is(0, "permissions"):
-		return r.permissions(ctx, a[1:])
-	case is(0, "restore") && len(a) == 1:
-		if err := methods(http.MethodPost); err != nil {
-			return err
-		}
-		return r.restore(ctx)
-	case is(0, "permanentDelete") && len(a) == 1:
-		if err := methods(http.MethodPost); err != nil {
-			return err
-		}
-		return r.permanentDelete(ctx)
+		return map[string]func(context.Context) error{get: r.getItem, http.MethodPatch: r.updateItem, http.MethodDelete: r.deleteItem}
+	case one("children"):
+		return map[string]func(context.Context) error{get: r.listChildren, post: r.createFolder}
+	case one("content"):
+		return map[string]func(context.Context) error{get: r.getContent, http.MethodPut: r.putContent}
+	case one("createUploadSession"):
+		return map[string]func(context.Context) error{post: r.createUploadSession}
+	case one("copy"):
+		return map[string]func(context.Context) error{post: r.copy}
+	case one("createLink"):
+		return map[string]func(context.Context) error{post: r.createLink}
+	case one("invite"):
+		return map[string]func(context.Context) error{post: r.invite}
+	case one("restore"):
+		return map[string]func(context.Context) error{post: r.restore}
+	case one("permanentDelete"):
+		return map[string]func(context.Context) error{post: r.permanentDelete}
+	case under("thumbnails"):
+		return map[string]func(context.Context) error{get: rest(r.thumbnails)}
+	case under("versions"):
+		// Each answers the methods of its own sub-paths.
+		return map[string]func(context.Context) error{get: rest(r.versions), post: rest(r.versions)}
+	case under("permissions"):
+		h := rest(r.permissions)
+		return map[string]func(context.Context) error{get: h, http.MethodPatch: h, http.MethodDelete: h}
 	case len(a) == 1 && isFunction(a[0], "search"):
-		if err := methods(http.MethodGet); err != nil {
-			return err
-		}
-		return r.search(ctx, a[0])
-	case len(a) == 1 && (isFunction(a[0], "delta") || is(0, "delta")):
-		if err := methods(http.MethodGet); err != nil {
-			return err
-		}
-		return r.delta(ctx, a[0])
+		return map[string]func(context.Context) error{get: seg(r.search)}
+	case len(a) == 1 && (isFunction(a[0], "delta") || strings.EqualFold(a[0], "delta")):
+		return map[string]func(context.Context) error{get: seg(r.delta)}
 	}
-	return r.forward(ctx, a)
+	return nil
 }
 
 // getItem answers GET of an item, with $select and $expand=children.
@@ -124,6 +93,8 @@ func (r *req) getItem(ctx context.Context) error {
 		return err
 	}
 	var out map[string]any
+	var children []any
+	var thumbnails []map[string]any
 	err = r.c.Store().Read(ctx, func(tx *core.Tx) error {
 		if err := r.need(ctx, tx, nil, core.DriveRoleRead); err != nil {
 			return err
@@ -147,9 +118,9 @@ func (r *req) getItem(ctx context.Context) error {
 					}
 					value = append(value, odata.Project(doc, e.Options.Select))
 				}
-				out["children"] = value
+				children = value
 			case "thumbnails":
-				out["thumbnails"] = r.thumbnailSets(r.item)
+				thumbnails = r.thumbnailSets(r.item)
 			default:
 				return core.BadRequest("Could not find a navigation property named '%s' to $expand.", e.Path)
 			}
@@ -159,15 +130,18 @@ func (r *req) getItem(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	sel := opts.Select
-	if len(sel) > 0 {
-		for _, e := range opts.Expand {
-			sel = append(sel, e.Path)
-		}
+	shaped, err := r.c.Shape("driveItem", out)
+	if err != nil {
+		return err
 	}
-	out = odata.Project(out, sel)
-	out["@odata.context"] = r.c.RootURL() + "$metadata#drives('" + r.drive.ID + "')/items/$entity"
-	return r.c.WriteJSON(http.StatusOK, out)
+	if children != nil {
+		shaped["children"] = children
+	}
+	if thumbnails != nil {
+		shaped["thumbnails"] = thumbnails
+	}
+	shaped["@odata.context"] = r.c.RootURL() + "$metadata#drives('" + r.drive.ID + "')/items/$entity"
+	return r.c.WriteJSON(http.StatusOK, shaped)
 }
 
 // childScope is the children of a folder.
@@ -205,6 +179,7 @@ func (r *req) listChildren(ctx context.Context) error {
 	}
 	return r.c.List(ctx, core.ListSpec{
 		Scope:        childScope(r.drive.ID, r.item.ID),
+		Type:         "driveItem",
 		DefaultTop:   defaultPage,
 		SearchFields: []string{"name", "description"},
 		Present:      func(_ *core.Call, doc map[string]any) map[string]any { return r.presentDoc(doc, false) },
@@ -266,14 +241,8 @@ func (r *req) updateItem(ctx context.Context) error {
 	ref, _ := in["parentReference"].(map[string]any)
 	var item *core.Object
 	err = r.c.Store().Write(ctx, func(tx *core.Tx) error {
-		cur, err := core.DriveItem(ctx, tx, r.drive.ID, r.item.ID)
+		cur, err := r.writable(ctx, tx)
 		if err != nil {
-			return err
-		}
-		if err := checkIfMatch(r.c, cur); err != nil {
-			return err
-		}
-		if err := r.need(ctx, tx, cur, core.DriveRoleWrite); err != nil {
 			return err
 		}
 		ch := r.change(ctx, tx)
@@ -370,17 +339,24 @@ func (r *req) refItem(ctx context.Context, tx *core.Tx, ref map[string]any) (*co
 	return it, err
 }
 
+// writable loads the request's item afresh in a write, checking If-Match
+// and the caller's write access.
+func (r *req) writable(ctx context.Context, tx *core.Tx) (*core.Object, error) {
+	cur, err := core.DriveItem(ctx, tx, r.drive.ID, r.item.ID)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkIfMatch(r.c, cur); err != nil {
+		return nil, err
+	}
+	return cur, r.need(ctx, tx, cur, core.DriveRoleWrite)
+}
+
 // deleteItem answers DELETE: the item goes to the recycle bin.
 func (r *req) deleteItem(ctx context.Context) error {
 	err := r.c.Store().Write(ctx, func(tx *core.Tx) error {
-		cur, err := core.DriveItem(ctx, tx, r.drive.ID, r.item.ID)
+		cur, err := r.writable(ctx, tx)
 		if err != nil {
-			return err
-		}
-		if err := checkIfMatch(r.c, cur); err != nil {
-			return err
-		}
-		if err := r.need(ctx, tx, cur, core.DriveRoleWrite); err != nil {
 			return err
 		}
 		return core.DeleteDriveItem(ctx, tx, r.drive, cur, r.change(ctx, tx))

@@ -3,6 +3,7 @@ package drive
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"net/url"
 
 	"github.com/o365go/o365/sandbox/internal/core"
@@ -81,8 +82,32 @@ func (r *req) writeItem(ctx context.Context, status int, item *core.Object) erro
 	if err != nil {
 		return err
 	}
-	out["@odata.context"] = r.c.RootURL() + "$metadata#drives('" + r.drive.ID + "')/items/$entity"
-	return r.c.WriteJSON(status, out)
+	return writeShaped(r.c, status, "driveItem", r.c.RootURL()+"$metadata#drives('"+r.drive.ID+"')/items/$entity", out)
+}
+
+// writeShaped answers one document of the Graph type typ in Graph's shape
+// (the core's table: sparse types such as driveItem leave unset properties
+// out), with its @odata.context.
+func writeShaped(c *core.Call, status int, typ, context string, doc map[string]any) error {
+	out, err := c.Shape(typ, doc)
+	if err != nil {
+		return err
+	}
+	out["@odata.context"] = context
+	return c.WriteJSON(status, out)
+}
+
+// writeShapedList answers a collection of documents of the Graph type typ.
+func writeShapedList(c *core.Call, typ, context string, docs []map[string]any) error {
+	value := make([]any, 0, len(docs))
+	for _, d := range docs {
+		out, err := c.Shape(typ, d)
+		if err != nil {
+			return err
+		}
+		value = append(value, out)
+	}
+	return c.WriteJSON(http.StatusOK, map[string]any{"@odata.context": context, "value": value})
 }
 
 // sharedFacet is Graph's shared facet of an item with sharing permissions

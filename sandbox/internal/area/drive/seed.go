@@ -28,7 +28,7 @@ func seed(ctx context.Context, tx *core.Tx, sd *core.SeedContext) error {
 		if err != nil {
 			return err
 		}
-		by := map[string]any{"user": map[string]any{"id": p.ID, "displayName": p.DisplayName(), "email": p.UPN(sd.Domain)}}
+		by := map[string]any{"user": map[string]any{"id": p.ID, "displayName": p.DisplayName()}}
 		s := &seeder{ctx: ctx, tx: tx, d: d, by: by, at: sd.Epoch}
 		root, err := core.DriveItem(ctx, tx, d.ID, d.RootID)
 		if err != nil {
@@ -61,7 +61,7 @@ func seed(ctx context.Context, tx *core.Tx, sd *core.SeedContext) error {
 		return err
 	}
 	s := &seeder{ctx: ctx, tx: tx, d: d, at: sd.Epoch,
-		by: map[string]any{"user": map[string]any{"id": demo.UserID, "displayName": "Alice Adams", "email": "alice@" + sd.Domain}}}
+		by: map[string]any{"user": map[string]any{"id": demo.UserID, "displayName": "Alice Adams"}}}
 	s.file(root, "Design notes.md", []byte("# Design notes\n\nOne request path; every id escaped.\n"))
 	return s.err
 }

@@ -142,9 +142,7 @@ func (r *req) createLink(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	out := presentPermission(perm, "")
-	out["@odata.context"] = r.c.RootURL() + "$metadata#permission"
-	return r.c.WriteJSON(status, out)
+	return writeShaped(r.c, status, "permission", r.c.RootURL()+"$metadata#permission", presentPermission(perm, ""))
 }
 
 // mustDoc is core.ToDoc for values that always encode.
@@ -182,7 +180,7 @@ func recipients(ctx context.Context, tx *core.Tx, raw any) (users []string, iden
 			if core.Str(rec, "email") == "" {
 				return nil, nil, core.DriveInvalid("The recipient '%s' is not a user of the tenant.", login)
 			}
-			identities = append(identities, map[string]any{"user": map[string]any{"email": core.Str(rec, "email")}})
+			identities = append(identities, map[string]any{"user": map[string]any{"displayName": core.Str(rec, "email")}})
 			continue
 		}
 		if err != nil {
@@ -190,7 +188,7 @@ func recipients(ctx context.Context, tx *core.Tx, raw any) (users []string, iden
 		}
 		if !slices.Contains(users, u.ID) {
 			users = append(users, u.ID)
-			identities = append(identities, map[string]any{"user": map[string]any{"id": u.ID, "displayName": u.DisplayName, "email": core.NilIfEmpty(u.Mail)}})
+			identities = append(identities, map[string]any{"user": map[string]any{"id": u.ID, "displayName": u.DisplayName}})
 		}
 	}
 	if users == nil {
@@ -279,11 +277,11 @@ func (r *req) invite(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	value := make([]any, len(made))
+	docs := make([]map[string]any, len(made))
 	for i, p := range made {
-		value[i] = presentPermission(p, "")
+		docs[i] = presentPermission(p, "")
 	}
-	return r.c.WriteJSON(http.StatusOK, map[string]any{"@odata.context": r.c.RootURL() + "$metadata#Collection(permission)", "value": value})
+	return writeShapedList(r.c, "permission", r.c.RootURL()+"$metadata#Collection(permission)", docs)
 }
 
 // strs reads a JSON array of strings.
@@ -329,22 +327,19 @@ func (r *req) permissions(ctx context.Context, rest []string) error {
 		if method != http.MethodGet {
 			return core.Errorf(http.StatusMethodNotAllowed, "BadRequest", "The HTTP method '%s' is not supported for this resource; use GET.", method).WithHeader("Allow", "GET")
 		}
-		var value []any
+		var docs []map[string]any
 		err := r.c.Store().Read(ctx, func(tx *core.Tx) error {
 			if err := r.need(ctx, tx, nil, core.DriveRoleRead); err != nil {
 				return err
 			}
 			var err error
-			value, err = r.allPermissions(ctx, tx)
+			docs, err = r.allPermissions(ctx, tx)
 			return err
 		})
 		if err != nil {
 			return err
 		}
-		return r.c.WriteJSON(http.StatusOK, map[string]any{
-			"@odata.context": r.c.RootURL() + "$metadata#drives('" + r.drive.ID + "')/items('" + r.item.ID + "')/permissions",
-			"value":          value,
-		})
+		return writeShapedList(r.c, "permission", r.c.RootURL()+"$metadata#drives('"+r.drive.ID+"')/items('"+r.item.ID+"')/permissions", docs)
 	}
 	pid := rest[0]
 	switch method {
@@ -358,8 +353,8 @@ func (r *req) permissions(ctx context.Context, rest []string) error {
 			if err != nil {
 				return err
 			}
-			for _, p := range all {
-				if m := p.(map[string]any); core.Str(m, "id") == pid {
+			for _, m := range all {
+				if core.Str(m, "id") == pid {
 					out = m
 					return nil
 				}
@@ -369,7 +364,7 @@ func (r *req) permissions(ctx context.Context, rest []string) error {
 		if err != nil {
 			return err
 		}
-		return r.c.WriteJSON(http.StatusOK, out)
+		return writeShaped(r.c, http.StatusOK, "permission", r.c.RootURL()+"$metadata#permission", out)
 	case http.MethodPatch:
 		var in map[string]any
 		if err := r.c.Decode(&in); err != nil {
@@ -402,7 +397,7 @@ func (r *req) permissions(ctx context.Context, rest []string) error {
 		if err != nil {
 			return err
 		}
-		return r.c.WriteJSON(http.StatusOK, presentPermission(perm, ""))
+		return writeShaped(r.c, http.StatusOK, "permission", r.c.RootURL()+"$metadata#permission", presentPermission(perm, ""))
 	case http.MethodDelete:
 		err := r.c.Store().Write(ctx, func(tx *core.Tx) error {
 			if err := r.need(ctx, tx, nil, core.DriveRoleWrite); err != nil {
@@ -460,8 +455,8 @@ const ownerPermissionID = "owner"
 
 // allPermissions lists what applies to the request's item: the drive
 // owner's, the item's own and those inherited from the folders above.
-func (r *req) allPermissions(ctx context.Context, tx *core.Tx) ([]any, error) {
-	var out []any
+func (r *req) allPermissions(ctx context.Context, tx *core.Tx) ([]map[string]any, error) {
+	var out []map[string]any
 	if owner, ok := r.drive.Object.Data["owner"].(map[string]any); ok && owner != nil {
 		out = append(out, map[string]any{"id": ownerPermissionID, "roles": []any{"owner"}, "grantedToV2": owner, "grantedTo": owner})
 	}
@@ -497,7 +492,7 @@ func (r *req) sharedWithMe(ctx context.Context) error {
 		return core.DriveInvalid("sharedWithMe is a user's: use /me/drive/sharedWithMe.")
 	}
 	uid := r.drive.Owner.ID
-	var value []any
+	var value []map[string]any
 	if err := r.resolveRoot(ctx); err != nil {
 		return err
 	}
@@ -545,10 +540,7 @@ func (r *req) sharedWithMe(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if value == nil {
-		value = []any{}
-	}
-	return r.c.WriteJSON(http.StatusOK, map[string]any{"@odata.context": r.c.RootURL() + "$metadata#Collection(driveItem)", "value": value})
+	return writeShapedList(r.c, "driveItem", r.c.RootURL()+"$metadata#Collection(driveItem)", value)
 }
 
 // decodeShareID reads a shareId: "s!TOKEN" as permission.shareId gives it,
@@ -633,7 +625,7 @@ func shareTarget(ctx context.Context, c *core.Call) (*req, error) {
 			}
 			perm.Data["_users"] = append(anyList(users), uid)
 			ids, _ := perm.Data["grantedToIdentitiesV2"].([]any)
-			ids = append(ids, map[string]any{"user": map[string]any{"id": u.ID, "displayName": u.DisplayName, "email": core.NilIfEmpty(u.Mail)}})
+			ids = append(ids, map[string]any{"user": map[string]any{"id": u.ID, "displayName": u.DisplayName}})
 			perm.Data["grantedToIdentitiesV2"], perm.Data["grantedToIdentities"] = ids, ids
 			if err := tx.Put(ctx, perm); err != nil {
 				return err
@@ -664,14 +656,11 @@ func getShare(ctx context.Context, c *core.Call) error {
 	}); err != nil {
 		return err
 	}
-	out := map[string]any{
-		"@odata.context": c.RootURL() + "$metadata#shares/$entity",
-		"id":             c.Param("share"), "name": item["name"], "webUrl": item["webUrl"],
-	}
+	out := map[string]any{"id": c.Param("share"), "name": item["name"], "webUrl": item["webUrl"]}
 	if owner, ok := r.drive.Object.Data["owner"]; ok {
 		out["owner"] = owner
 	}
-	return c.WriteJSON(http.StatusOK, out)
+	return writeShaped(c, http.StatusOK, "sharedDriveItem", c.RootURL()+"$metadata#shares/$entity", out)
 }
 
 // serveShare answers /shares/{id}/driveItem[/...], /shares/{id}/root[/...]
@@ -701,13 +690,16 @@ func serveShare(ctx context.Context, c *core.Call) error {
 				return err
 			}
 			perm, err := tx.Get(ctx, core.DrivePermissionsCollection, r.drive.ID, core.Str(lo.Data, "permission"))
+			if err != nil {
+				return err
+			}
 			out = presentPermission(perm, "")
-			return err
+			return nil
 		})
 		if err != nil {
 			return err
 		}
-		return c.WriteJSON(http.StatusOK, out)
+		return writeShaped(c, http.StatusOK, "permission", c.RootURL()+"$metadata#permission", out)
 	}
 	return core.BadRequest("Resource not found for the segment '%s'.", segs[0])
 }

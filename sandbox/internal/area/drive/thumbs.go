@@ -60,17 +60,17 @@ func fit(w, h, edge int) (int, int) {
 
 // thumbnailSets is an item's thumbnailSet collection: one set ("0") for an
 // image, none for other files (the sandbox renders images only).
-func (r *req) thumbnailSets(item *core.Object) []any {
+func (r *req) thumbnailSets(item *core.Object) []map[string]any {
 	w, h, ok := imageSize(item)
 	if !ok {
-		return []any{}
+		return []map[string]any{}
 	}
 	set := map[string]any{"id": "0"}
 	for name, edge := range thumbSizes {
 		tw, th := fit(w, h, edge)
 		set[name] = map[string]any{"width": tw, "height": th, "url": r.downloadURL(item, thumbToken(item, name))}
 	}
-	return []any{set}
+	return []map[string]any{set}
 }
 
 // thumbToken is the download token of one thumbnail.
@@ -88,18 +88,16 @@ func (r *req) thumbnails(ctx context.Context, rest []string) error {
 		return err
 	}
 	sets := r.thumbnailSets(r.item)
+	context := r.c.RootURL() + "$metadata#drives('" + r.drive.ID + "')/items('" + r.item.ID + "')/thumbnails"
 	if len(rest) == 0 {
-		return r.c.WriteJSON(http.StatusOK, map[string]any{
-			"@odata.context": r.c.RootURL() + "$metadata#drives('" + r.drive.ID + "')/items('" + r.item.ID + "')/thumbnails",
-			"value":          sets,
-		})
+		return writeShapedList(r.c, "thumbnailSet", context, sets)
 	}
 	if rest[0] != "0" || len(sets) == 0 {
 		return core.DriveItemNotFound()
 	}
-	set := sets[0].(map[string]any)
+	set := sets[0]
 	if len(rest) == 1 {
-		return r.c.WriteJSON(http.StatusOK, set)
+		return writeShaped(r.c, http.StatusOK, "thumbnailSet", context+"/$entity", set)
 	}
 	size, ok := set[strings.ToLower(rest[1])].(map[string]any)
 	if !ok {

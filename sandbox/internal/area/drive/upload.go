@@ -118,11 +118,10 @@ func (r *req) createUploadSession(ctx context.Context) error {
 	}
 	uploadURL := preauthBase(r.c) + versionRoot(r.c) + "drives/" + url.PathEscape(r.drive.ID) + "/uploadSessions/" + sid +
 		"?tempauth=" + url.QueryEscape(r.c.SignToken("drive.upload", []byte(r.drive.ID+"/"+sid)))
-	return r.c.WriteJSON(http.StatusOK, map[string]any{
-		"@odata.context":     r.c.RootURL() + "$metadata#microsoft.graph.uploadSession",
+	return writeShaped(r.c, http.StatusOK, "uploadSession", r.c.RootURL()+"$metadata#microsoft.graph.uploadSession", map[string]any{
 		"uploadUrl":          uploadURL,
 		"expirationDateTime": core.ISOTime(up.Expires),
-		"nextExpectedRanges": []string{"0-"},
+		"nextExpectedRanges": []any{"0-"},
 	})
 }
 
@@ -222,14 +221,15 @@ func uploadSessionRoute(ctx context.Context, c *core.Call) error {
 }
 
 // nextRanges is nextExpectedRanges: where the session goes on.
-func nextRanges(up *upload) []string {
+func nextRanges(up *upload) []any {
 	if up.Size >= 0 && up.Received >= up.Size {
-		return []string{}
+		return []any{}
 	}
-	return []string{strconv.FormatInt(up.Received, 10) + "-"}
+	return []any{strconv.FormatInt(up.Received, 10) + "-"}
 }
 
 func writeUploadStatus(c *core.Call, status int, up *upload) error {
+	// Not shaped: a status has no uploadUrl (shaping would send it null).
 	return c.WriteJSON(status, map[string]any{
 		"@odata.context":     c.RootURL() + "$metadata#microsoft.graph.uploadSession",
 		"expirationDateTime": core.ISOTime(up.Expires),

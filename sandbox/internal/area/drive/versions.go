@@ -77,15 +77,13 @@ func (r *req) versions(ctx context.Context, rest []string) error {
 	}
 	context := r.c.RootURL() + "$metadata#drives('" + r.drive.ID + "')/items('" + r.item.ID + "')/versions"
 	if len(rest) == 1 {
-		out := presentVersion(list[0])
-		out["@odata.context"] = context + "/$entity"
-		return r.c.WriteJSON(http.StatusOK, out)
+		return writeShaped(r.c, http.StatusOK, "driveItemVersion", context+"/$entity", presentVersion(list[0]))
 	}
-	value := make([]any, len(list))
+	docs := make([]map[string]any, len(list))
 	for i, v := range list {
-		value[i] = presentVersion(v)
+		docs[i] = presentVersion(v)
 	}
-	return r.c.WriteJSON(http.StatusOK, map[string]any{"@odata.context": context, "value": value})
+	return writeShapedList(r.c, "driveItemVersion", context, docs)
 }
 
 // presentVersion is a driveItemVersion as Graph sends it.

@@ -1,0 +1,7 @@
+//go:build !race
+
+package drive_test
+
+// raceDetector is true in a -race build, whose shadow memory makes peak
+// RSS figures meaningless: memory bounds are checked without it.
+const raceDetector = false
