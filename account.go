@@ -36,6 +36,8 @@ type Account struct {
 	err      error    // set by With when an option was invalid
 	// resourceSet records that WithResource ran, so New keeps an explicit "me".
 	resourceSet bool
+	// groups remembers the ids of groups named by address; shared by copies.
+	groups *groupIDs
 }
 
 // Option configures an Account in New or With.
@@ -191,6 +193,7 @@ func New(opts ...Option) (*Account, error) {
 		log:       slog.New(slog.DiscardHandler),
 		retry:     DefaultRetryPolicy(),
 		userAgent: "o365-go/" + Version,
+		groups:    &groupIDs{},
 	}
 	for _, opt := range opts {
 		if err := opt(a); err != nil {
@@ -261,6 +264,24 @@ func (a *Account) TimeZone() *time.Location {
 		return a.proto.TimeZone
 	}
 	return time.UTC
+}
+
+// Preference returns the value of the Prefer preference name (such as
+// "IdType") that the account sends with every request (see WithPrefer),
+// without quotes, and whether it sends one. Names compare
+// case-insensitively, as Graph reads them: a service package asks
+// Preference("IdType") to learn whether the ids it is given are immutable.
+func (a *Account) Preference(name string) (string, bool) {
+	for _, v := range a.prefer {
+		for p := range strings.SplitSeq(v, ",") {
+			p, _, _ = strings.Cut(p, ";") // parameters of the preference
+			key, val, _ := strings.Cut(p, "=")
+			if strings.EqualFold(strings.TrimSpace(key), name) {
+				return strings.Trim(strings.TrimSpace(val), `"`), true
+			}
+		}
+	}
+	return "", false
 }
 
 // AppOnly reports whether the account's tokens carry application permissions.

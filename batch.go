@@ -86,6 +86,14 @@ func (a *Account) Batch(ctx context.Context, items []*BatchItem, opts *BatchOpti
 	if opts != nil && opts.Concurrency > 0 {
 		concurrency = opts.Concurrency
 	}
+	// A group named by address is looked up once, before the envelopes.
+	for _, it := range items {
+		if it != nil && it.Request != nil {
+			if _, err := a.resolveRequest(ctx, it.Request); err != nil {
+				return nil, err
+			}
+		}
+	}
 	wires, err := a.batchRequests(items)
 	if err != nil {
 		return nil, err

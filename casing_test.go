@@ -2,10 +2,13 @@ package o365
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
+	"net/url"
 	"runtime"
 	"strings"
 	"testing"
@@ -410,4 +413,44 @@ func FuzzCamelKeys(f *testing.F) {
 			t.Fatalf("camelKeys(%q) = %s, want %s", in, got, want)
 		}
 	})
+}
+
+// TestProtocolRenames checks Office 365's one renamed property both ways:
+// in a request body, in a query and in an answer.
+func TestProtocolRenames(t *testing.T) {
+	srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"Id":"c1","MobilePhone1":"+1 555 0199","HomePhones":["+1 555 0100"],"@odata.context":"x"}`))
+	})
+	p := Office365()
+	p.BaseURL = srv.URL + "/"
+	acct, err := New(WithProtocol(p), WithTokenSource(StaticToken("t")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out struct {
+		ID          string   `json:"id"`
+		MobilePhone string   `json:"mobilePhone"`
+		HomePhones  []string `json:"homePhones"`
+	}
+	req := &Request{Method: http.MethodPatch, Path: "contacts/c1", Body: map[string]any{"mobilePhone": "+1 555 0199", "givenName": "Ann"},
+		Query: NewQuery().Select("mobilePhone", "homePhones").Filter(Eq("mobilePhone", "x"))}
+	if _, err := acct.Do(context.Background(), req, &out); err != nil {
+		t.Fatal(err)
+	}
+	if out.ID != "c1" || out.MobilePhone != "+1 555 0199" || len(out.HomePhones) != 1 {
+		t.Fatalf("decoded %+v", out)
+	}
+	got := srv.requests()[0]
+	if got.Body != `{"GivenName":"Ann","MobilePhone1":"+1 555 0199"}` {
+		t.Fatalf("body %s", got.Body)
+	}
+	q, _ := url.QueryUnescape(got.URI)
+	if !strings.Contains(q, "$select=MobilePhone1,HomePhones") || !strings.Contains(q, "$filter=MobilePhone1 eq 'x'") {
+		t.Fatalf("query %s", q)
+	}
+	// Graph needs no rename: its bodies pass untouched.
+	if !Graph().camelWire() || Office365().camelWire() {
+		t.Fatal("camelWire")
+	}
 }

@@ -1,6 +1,10 @@
 package o365
 
 import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
 	"strings"
 	"time"
 
@@ -257,4 +261,67 @@ func (g *Group) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 func (g Group) MarshalJSON() ([]byte, error) {
 	type plain Group
 	return MarshalObject((*plain)(&g))
+}
+
+// ProfilePhoto is Graph's profilePhoto: what a user's, group's or contact's
+// picture is at one size. ID names the size ("240X240"; "default" on some
+// services); the image itself is the photo's $value.
+type ProfilePhoto struct {
+	Object
+	ID     string `json:"id,omitzero" o365:"readonly"`
+	Width  int    `json:"width,omitzero" o365:"readonly"`
+	Height int    `json:"height,omitzero" o365:"readonly"`
+	// ContentType is the image's media type ("image/jpeg") and ETag
+	// changes with the image.
+	ContentType string `json:"@odata.mediaContentType,omitzero" o365:"readonly"`
+	ETag        string `json:"@odata.mediaEtag,omitzero" o365:"readonly"`
+}
+
+// UnmarshalJSONFrom decodes the photo's metadata and keeps its JSON (see
+// Object).
+func (p *ProfilePhoto) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	type plain ProfilePhoto
+	return DecodeObject(dec, (*plain)(p))
+}
+
+// MarshalJSON encodes the photo's metadata as the service sent it (see
+// Object).
+func (p ProfilePhoto) MarshalJSON() ([]byte, error) {
+	type plain ProfilePhoto
+	return MarshalObject((*plain)(&p))
+}
+
+// MaxPhotoSize is the largest photo Graph accepts for a user, group or
+// contact.
+const MaxPhotoSize = 4 << 20
+
+// DownloadPhoto writes the image of a photo to w and returns its media
+// type. photoPath is the photo's path relative to the account's resource
+// (or, with a leading "/", to the service root): "photo" for the resource's
+// own, "/users/{id}/photos/96x96", "contacts/{id}/photo". The error
+// matches ErrNotFound when there is no photo.
+//
+// Graph: GET .../photo/$value (https://learn.microsoft.com/graph/api/profilephoto-get).
+func DownloadPhoto(ctx context.Context, a *Account, photoPath string, w io.Writer) (contentType string, err error) {
+	resp, err := a.Do(ctx, &Request{Path: photoPath + "/$value"}, w)
+	if err != nil {
+		return "", err
+	}
+	return resp.Header.Get("Content-Type"), nil
+}
+
+// UploadPhoto sets the photo at photoPath (see DownloadPhoto): a JPEG, PNG
+// or GIF image of at most MaxPhotoSize bytes, with its media type
+// ("image/jpeg"). The checks are made before anything is sent.
+//
+// Graph: PUT .../photo/$value (https://learn.microsoft.com/graph/api/profilephoto-update).
+func UploadPhoto(ctx context.Context, a *Account, photoPath, contentType string, data []byte) error {
+	if !strings.HasPrefix(contentType, "image/") {
+		return fmt.Errorf("o365: upload photo: media type %q is not an image type (image/jpeg, image/png)", contentType)
+	}
+	if len(data) == 0 || len(data) > MaxPhotoSize {
+		return fmt.Errorf("o365: upload photo: %d bytes; a photo has 1 to %d bytes", len(data), MaxPhotoSize)
+	}
+	_, err := a.Do(ctx, &Request{Method: http.MethodPut, Path: photoPath + "/$value", Body: data, ContentType: contentType}, nil)
+	return err
 }

@@ -54,6 +54,10 @@ func (a *Account) Download(ctx context.Context, req *Request, w io.Writer, opts 
 	for _, o := range opts {
 		o(&cfg)
 	}
+	req, err := a.resolveRequest(ctx, req)
+	if err != nil {
+		return 0, err
+	}
 	target, err := a.URL(req)
 	if err != nil {
 		return 0, err

@@ -26,6 +26,7 @@ func TestComplexTypes(t *testing.T) {
 
 func TestModels(t *testing.T) {
 	modeltest.Check(t, modeltest.Model{New: func() any { return new(o365.DirectoryObject) }, Types: []string{"directoryObject"}})
+	modeltest.Check(t, modeltest.Model{New: func() any { return new(o365.ProfilePhoto) }, Types: []string{"profilePhoto"}})
 	modeltest.Check(t, modeltest.Model{
 		New:   func() any { return new(o365.User) },
 		Types: []string{"user"},

@@ -1,6 +1,7 @@
 package o365
 
 import (
+	"bytes"
 	"strings"
 	"time"
 )
@@ -40,6 +41,11 @@ type Protocol struct {
 	// KeyCase rewrites JSON keys from the Go models' camelCase into the wire's
 	// case. Nil means the wire uses camelCase and bodies are passed untouched.
 	KeyCase func(string) string
+	// Renames maps a model's camelCase property name to the wire's name for
+	// the properties the API names otherwise than by case (Outlook REST
+	// calls a contact's mobilePhone MobilePhone1). Bodies and query property
+	// names go through it both ways; nil for none.
+	Renames map[string]string
 	// ScopePrefix is prepended to permission names, such as
 	// "https://graph.microsoft.com/".
 	ScopePrefix string
@@ -104,6 +110,7 @@ func Office365() *Protocol {
 		BaseURL:       outlookRESTHost,
 		Version:       "v2.0",
 		KeyCase:       PascalCase,
+		Renames:       map[string]string{"mobilePhone": "MobilePhone1"},
 		ScopePrefix:   "https://outlook.office.com/",
 		Namespace:     "Microsoft.OutlookServices",
 		MaxTop:        defaultGraphMaxTop,
@@ -159,15 +166,15 @@ func (p *Protocol) TypeName(name string) string {
 // Paths such as from/emailAddress/address are cased segment by segment, and
 // annotations (@odata.type) and type names (#microsoft.graph.x) are left alone.
 func (p *Protocol) CaseKey(key string) string {
-	if p.KeyCase == nil || key == "" {
+	if p.camelWire() || key == "" {
 		return key
 	}
 	if !strings.Contains(key, "/") {
-		return caseOne(key, p.KeyCase)
+		return caseOne(key, p.wireKey)
 	}
 	parts := strings.Split(key, "/")
 	for i, s := range parts {
-		parts[i] = caseOne(s, p.KeyCase)
+		parts[i] = caseOne(s, p.wireKey)
 	}
 	return strings.Join(parts, "/")
 }
@@ -179,8 +186,46 @@ func caseOne(key string, f func(string) string) string {
 	return f(key)
 }
 
+// wireKey converts one property name of a model into the wire's name:
+// Renames first, else KeyCase.
+func (p *Protocol) wireKey(key string) string {
+	if w, ok := p.Renames[key]; ok {
+		return w
+	}
+	if p.KeyCase == nil {
+		return key
+	}
+	return p.KeyCase(key)
+}
+
+// modelKeys undoes Renames in a body whose keys are camelCase already: a
+// key that is the camelCase form of a renamed wire name ("mobilePhone1")
+// becomes the model's name ("mobilePhone"). Bodies without such a key are
+// returned as they are, without a rewrite.
+func (p *Protocol) modelKeys(body []byte) ([]byte, error) {
+	var back map[string]string
+	for model, wire := range p.Renames {
+		cw := CamelCase(wire)
+		if bytes.Contains(body, []byte(`"`+cw+`"`)) {
+			if back == nil {
+				back = map[string]string{}
+			}
+			back[cw] = model
+		}
+	}
+	if back == nil {
+		return body, nil
+	}
+	return rewriteKeysBytes(body, func(k string) string {
+		if m, ok := back[k]; ok {
+			return m
+		}
+		return k
+	})
+}
+
 // camelWire reports whether bodies go on the wire as the models write them.
-func (p *Protocol) camelWire() bool { return p.KeyCase == nil }
+func (p *Protocol) camelWire() bool { return p.KeyCase == nil && len(p.Renames) == 0 }
 
 // maxTop returns the protocol's page-size ceiling, 999 when unset.
 func (p *Protocol) maxTop() int {

@@ -321,6 +321,48 @@ func (q *Query) encode(p *Protocol) (url.Values, error) {
 // eventual reports whether the query needs ConsistencyLevel: eventual.
 func (q *Query) eventual() bool { return q != nil && (q.count || q.hasSearch) }
 
+// DirectoryAdvanced reports whether Microsoft Graph's directory (users,
+// groups, their members ...) answers q only as an advanced query: with
+// $search or $count, a $filter using ne, not or endsWith, or $orderby
+// together with $filter. Graph serves those only with ConsistencyLevel:
+// eventual and $count=true; a service package adds Count when this is true
+// (see https://learn.microsoft.com/graph/aad-advanced-queries).
+func (q *Query) DirectoryAdvanced() bool {
+	if q == nil {
+		return false
+	}
+	if q.count || q.hasSearch || len(q.filters) > 0 && len(q.orderBy) > 0 {
+		return true
+	}
+	for _, f := range q.filters {
+		if advancedFilter(f) {
+			return true
+		}
+	}
+	return false
+}
+
+// advancedFilter reports whether f uses an operator the directory serves
+// only as an advanced query.
+func advancedFilter(f Filter) bool {
+	switch f := f.(type) {
+	case cmpFilter:
+		return f.op == "ne"
+	case notFilter:
+		return true
+	case funcFilter:
+		return f.name == "endswith"
+	case logicFilter:
+		return slices.ContainsFunc(f.fs, advancedFilter)
+	case lambdaFilter:
+		return f.f != nil && advancedFilter(f.f)
+	case rawFilter:
+		s := " " + strings.ToLower(string(f)) + " "
+		return strings.Contains(s, " ne ") || strings.Contains(s, " not ") || strings.Contains(s, "not(") || strings.Contains(s, "endswith(")
+	}
+	return false
+}
+
 // limit returns the client-side item cap, 0 for none.
 func (q *Query) limit() int {
 	if q == nil {
@@ -360,7 +402,7 @@ func protocolMaxTop(p *Protocol) int {
 }
 
 func caseKey(p *Protocol, k string) string {
-	if p == nil || p.KeyCase == nil {
+	if p == nil || p.camelWire() {
 		return k
 	}
 	return p.CaseKey(k)

@@ -293,3 +293,31 @@ func FuzzFilterLiteral(f *testing.F) {
 		}
 	})
 }
+
+func TestDirectoryAdvanced(t *testing.T) {
+	for name, tt := range map[string]struct {
+		q    *Query
+		want bool
+	}{
+		"nil":              {nil, false},
+		"eq":               {NewQuery().Filter(Eq("displayName", "Ann")), false},
+		"startswith":       {NewQuery().Filter(StartsWith("displayName", "A")).Top(5), false},
+		"orderby alone":    {NewQuery().OrderBy("displayName"), false},
+		"any eq":           {NewQuery().Filter(Any("proxyAddresses", "p", Eq("p", "smtp:a@b.c"))), false},
+		"ne":               {NewQuery().Filter(Ne("accountEnabled", true)), true},
+		"nested ne":        {NewQuery().Filter(And(Eq("a", 1), Or(Eq("b", 2), Ne("c", 3)))), true},
+		"not":              {NewQuery().Filter(Not(StartsWith("displayName", "A"))), true},
+		"endswith":         {NewQuery().Filter(EndsWith("mail", "@contoso.com")), true},
+		"filter + orderby": {NewQuery().Filter(Eq("department", "Sales")).OrderBy("displayName"), true},
+		"search":           {NewQuery().Search("displayName:wa"), true},
+		"count":            {NewQuery().Count(), true},
+		"raw ne":           {NewQuery().Filter(RawFilter("accountEnabled ne true")), true},
+		"raw endswith":     {NewQuery().Filter(RawFilter("endsWith(mail,'@x.com')")), true},
+		"raw plain":        {NewQuery().Filter(RawFilter("displayName eq 'Nelly'")), false},
+		"lambda with not":  {NewQuery().Filter(Any("assignedLicenses", "l", Not(Eq("l/skuId", "x")))), true},
+	} {
+		if got := tt.q.DirectoryAdvanced(); got != tt.want {
+			t.Errorf("%s: DirectoryAdvanced() = %v, want %v", name, got, tt.want)
+		}
+	}
+}

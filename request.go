@@ -128,6 +128,13 @@ func (a *Account) URL(req *Request) (string, error) {
 		if req.Resource != nil {
 			res = *req.Resource
 		}
+		if res.group != "" {
+			id, ok := a.groups.get(res.group)
+			if !ok {
+				return "", fmt.Errorf("%w %q: the group's id is looked up by the first request; call Account.ResolveResource first", ErrInvalidResource, res.String())
+			}
+			res = groupResource(id)
+		}
 		if res.IsMe() && a.AppOnly() {
 			return "", ErrAppOnlyMe
 		}
@@ -180,6 +187,10 @@ func (a *Account) Do(ctx context.Context, req *Request, out any) (*Response, err
 	}
 	if req == nil {
 		return nil, errors.New("o365: Do: nil request")
+	}
+	req, err := a.resolveRequest(ctx, req)
+	if err != nil {
+		return nil, err
 	}
 	target, err := a.URL(req)
 	if err != nil {
@@ -507,7 +518,7 @@ func (a *Account) marshalCased(v any) ([]byte, error) {
 	if a.proto.camelWire() {
 		return data, nil
 	}
-	data, err := rewriteKeysBytes(data, a.proto.KeyCase)
+	data, err := rewriteKeysBytes(data, a.proto.wireKey)
 	if err != nil {
 		return nil, fmt.Errorf("o365: casing the request body: %w", err)
 	}
@@ -519,8 +530,13 @@ func (a *Account) marshalCased(v any) ([]byte, error) {
 func (a *Account) unmarshalCased(body []byte, out any) error {
 	if !a.proto.camelWire() {
 		var err error
-		if body, err = camelKeys(body); err != nil {
-			return err
+		if a.proto.KeyCase != nil {
+			if body, err = camelKeys(body); err != nil {
+				return err
+			}
+		}
+		if body, err = a.proto.modelKeys(body); err != nil {
+			return fmt.Errorf("casing the body: %w", err)
 		}
 	}
 	if err := decodeOwned(body, out); err != nil {

@@ -680,3 +680,35 @@ func TestNotProcessed(t *testing.T) {
 		}
 	}
 }
+
+func TestAccountPreference(t *testing.T) {
+	a, err := New(WithPrefer(`IdType="ImmutableId"`, `outlook.body-content-type="text", odata.maxpagesize=50`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, want string
+		ok         bool
+	}{
+		{"IdType", "ImmutableId", true},
+		{"idtype", "ImmutableId", true},
+		{"outlook.body-content-type", "text", true},
+		{"odata.maxpagesize", "50", true},
+		{"outlook.timezone", "", false},
+		{"Id", "", false},
+	} {
+		if got, ok := a.Preference(tc.name); got != tc.want || ok != tc.ok {
+			t.Errorf("Preference(%q) = %q, %v; want %q, %v", tc.name, got, ok, tc.want, tc.ok)
+		}
+	}
+	if _, ok := a.With(WithPrefer("respond-async")).Preference("respond-async"); !ok {
+		t.Error("a preference without a value is not found")
+	}
+	plain, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := plain.Preference("IdType"); ok {
+		t.Error("an account without preferences has one")
+	}
+}

@@ -29,6 +29,10 @@ const (
 type Resource struct {
 	kind ResourceKind
 	path string // escaped path, without leading or trailing slash; "" for me
+	// group is the mail address of a group named as group:team@contoso.com,
+	// whose id Graph needs in paths: the account looks it up once, on the
+	// first request (path is "" until then).
+	group string
 }
 
 // Me is the signed-in user.
@@ -50,7 +54,12 @@ var explicitRoots = map[string]bool{
 //	                            (its root site), host:/server-relative/path or
 //	                            host,siteId,webId (see below)
 //	group:ID                    groups/ID
+//	group:team@contoso.com      groups/{the id of the group with that address}
 //	users/..., sites/..., groups/..., teams/..., drives/..., chats/...   as written
+//
+// Graph addresses a group by id only; a group named by its mail address is
+// looked up by the account on its first request that needs the id (see
+// Account.ResolveResource), and the id is remembered.
 //
 // Prefixes are case-insensitive and surrounding whitespace is trimmed; ids are
 // path-escaped. A malformed resource is an error wrapping ErrInvalidResource,
@@ -94,6 +103,15 @@ func ParseResource(s string) (Resource, error) {
 			if err := checkAddress(in, id); err != nil {
 				return Resource{}, err
 			}
+		}
+		if kind == KindGroup && strings.Contains(id, "@") {
+			if err := checkAddress(in, id); err != nil {
+				return Resource{}, err
+			}
+			if strings.Contains(id, "/") {
+				return Resource{}, fmt.Errorf("%w %q: a mail address must not contain '/'", ErrInvalidResource, in)
+			}
+			return Resource{kind: KindGroup, group: id}, nil
 		}
 		if kind == KindSite {
 			site, err := parseSite(in, id)
@@ -296,13 +314,23 @@ func validGUID(s string) bool {
 // escapeSegment escapes one path segment; '@' stays literal as Graph expects it.
 func escapeSegment(s string) string { return url.PathEscape(s) }
 
-// String returns the resource's path as used in URLs: "me", "users/alice@contoso.com".
+// String returns the resource's path as used in URLs: "me",
+// "users/alice@contoso.com"; for a group named by address and not looked up
+// yet, "group:team@contoso.com" (see GroupAddress).
 func (r Resource) String() string {
+	if r.group != "" {
+		return "group:" + r.group
+	}
 	if r.path == "" {
 		return "me"
 	}
 	return r.path
 }
+
+// GroupAddress returns the mail address of a group named as
+// group:team@contoso.com, whose id is looked up on first use; "" for every
+// other resource.
+func (r Resource) GroupAddress() string { return r.group }
 
 // Kind reports whose data the resource names.
 func (r Resource) Kind() ResourceKind { return r.kind }

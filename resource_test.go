@@ -44,6 +44,8 @@ func TestParseResource(t *testing.T) {
 		{"/users/42/", "users/42"},
 		{"user:a b", "users/a%20b"},
 		{"group:a%b", "groups/a%25b"},
+		{"group:team@contoso.com", "group:team@contoso.com"},
+		{" Group: Team@Contoso.com ", "group:Team@Contoso.com"},
 	}
 	for _, tc := range valid {
 		r, err := ParseResource(tc.in)
@@ -59,6 +61,9 @@ func TestParseResource(t *testing.T) {
 	invalid := []struct{ in, wantMsg string }{
 		{"user:", "empty id"},
 		{"group:  ", "empty id"},
+		{"group:a b@contoso.com", "must not contain spaces"},
+		{"group:@contoso.com", "is not a mail address"},
+		{"group:a@b@c", "is not a mail address"},
 		{"sharepoint:", "empty id"},
 		{"sharepoint:abc", "a site is root"},
 		{"sharepoint:contoso", "a site is root"},

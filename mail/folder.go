@@ -159,16 +159,43 @@ func (m *Mailbox) CreateHiddenFolder(ctx context.Context, name string) (*Folder,
 	return createFolder(ctx, m.acct, "mailFolders", name, true)
 }
 
+// createFolder creates a folder named name in the collection at path (the
+// top level, or a folder's childFolders), exactly once: sibling folders
+// cannot share a name, so after an answer that may hide a created folder,
+// one of that name found there is the one created.
 func createFolder(ctx context.Context, acct *o365.Account, path, name string, hidden bool) (*Folder, error) {
 	if name == "" {
 		return nil, errors.New("mail: create folder: empty name")
 	}
 	f := &Folder{DisplayName: name, IsHidden: hidden}
 	_ = o365.BindNew(f, acct, path)
-	if err := o365.Save(ctx, f); err != nil {
+	err := o365.Once(ctx, func() error { return o365.Save(ctx, f) }, func() (bool, error) {
+		found, err := findChild(ctx, acct, path, name)
+		if err != nil || found == nil {
+			return false, err
+		}
+		*f = *found
+		return true, nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("mail: create folder %q: %w", name, err)
 	}
 	return f, o365.Bind(f, acct, folderPath(f.ID))
+}
+
+// findChild returns the folder named name in the collection at path, hidden
+// ones included, or nil.
+func findChild(ctx context.Context, acct *o365.Account, path, name string) (*Folder, error) {
+	q := o365.NewQuery().Filter(o365.Eq("displayName", name))
+	for f, err := range listFolders(ctx, acct, path, q, &FolderOptions{IncludeHidden: true}) {
+		if err != nil {
+			return nil, fmt.Errorf("looking for the folder: %w", err)
+		}
+		if f.DisplayName == name {
+			return f, nil
+		}
+	}
+	return nil, nil
 }
 
 // Refresh reloads the folder: its name, parent and counts.
@@ -225,28 +252,73 @@ type destination struct {
 }
 
 // Move moves the folder under another folder (id or well-known name); the
-// folder takes the answer's fields.
+// folder takes the answer's fields. A folder keeps its id when it moves, so
+// after a lost answer Move looks at where the folder is instead of failing
+// for a move that was done.
 //
 // Graph: POST /me/mailFolders/{id}/move
 // (https://learn.microsoft.com/graph/api/mailfolder-move).
 func (f *Folder) Move(ctx context.Context, dest string) error {
-	if err := o365.Call(ctx, f, http.MethodPost, "move", destination{dest}, f); err != nil {
+	if err := o365.Ready(f); err != nil {
+		return err
+	}
+	acct := f.Account()
+	var moved Folder
+	err := o365.Once(ctx, func() error {
+		return o365.Call(ctx, f, http.MethodPost, "move", destination{dest}, &moved)
+	}, func() (bool, error) {
+		to, err := New(acct).GetFolder(ctx, dest, o365.NewQuery().Select("id"))
+		if err != nil {
+			return false, fmt.Errorf("looking for the destination: %w", err)
+		}
+		now, err := New(acct).GetFolder(ctx, f.ID, nil)
+		if err != nil || now.ParentFolderID != to.ID {
+			return false, err
+		}
+		moved = *now
+		return true, nil
+	})
+	if err != nil {
 		return fmt.Errorf("mail: move folder %q: %w", f.ID, err)
 	}
-	return o365.Bind(f, f.Account(), folderPath(f.ID))
+	*f = moved
+	return o365.Bind(f, acct, folderPath(f.ID))
 }
 
 // Copy copies the folder and its contents under another folder and returns
-// the copy.
+// the copy. Sibling folders cannot share a name, so after a lost answer a
+// folder of this one's name under dest is the copy.
 //
 // Graph: POST /me/mailFolders/{id}/copy
 // (https://learn.microsoft.com/graph/api/mailfolder-copy).
 func (f *Folder) Copy(ctx context.Context, dest string) (*Folder, error) {
+	if err := o365.Ready(f); err != nil {
+		return nil, err
+	}
+	acct := f.Account()
+	name := f.DisplayName
+	if name == "" {
+		cur, err := New(acct).GetFolder(ctx, f.ID, o365.NewQuery().Select("displayName"))
+		if err != nil {
+			return nil, fmt.Errorf("mail: copy folder %q: %w", f.ID, err)
+		}
+		name = cur.DisplayName
+	}
 	var c Folder
-	if err := o365.Call(ctx, f, http.MethodPost, "copy", destination{dest}, &c); err != nil {
+	err := o365.Once(ctx, func() error {
+		return o365.Call(ctx, f, http.MethodPost, "copy", destination{dest}, &c)
+	}, func() (bool, error) {
+		found, err := findChild(ctx, acct, folderPath(dest, "childFolders"), name)
+		if err != nil || found == nil {
+			return false, err
+		}
+		c = *found
+		return true, nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("mail: copy folder %q: %w", f.ID, err)
 	}
-	return &c, o365.Bind(&c, f.Account(), folderPath(c.ID))
+	return &c, o365.Bind(&c, acct, folderPath(c.ID))
 }
 
 // Delete deletes the folder and everything in it.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/go-json-experiment/json/jsontext"
@@ -104,7 +105,8 @@ type Message struct {
 	ResponseType    string         `json:"responseType,omitzero" o365:"readonly"`
 	ProposedNewTime *o365.TimeSlot `json:"proposedNewTime,omitzero" o365:"readonly"`
 
-	sent bool // Send succeeded; a second Send is refused
+	sent        bool // Send succeeded; a second Send is refused
+	sentEarlier bool // Send found the message sent by an earlier run
 }
 
 // UnmarshalJSONFrom decodes the message and keeps its JSON (see
@@ -180,169 +182,6 @@ func (msg *Message) Refresh(ctx context.Context) error {
 	return nil
 }
 
-// SendOptions tune Send; nil means the defaults.
-type SendOptions struct {
-	// WithoutSentCopy sends without keeping a copy in Sent Items
-	// (saveToSentItems: false; on drafts, PidTagDeleteAfterSubmit).
-	WithoutSentCopy bool
-}
-
-// sendMailBody is the body of sendMail.
-type sendMailBody struct {
-	Message         map[string]jsontext.Value `json:"message"`
-	SaveToSentItems *bool                     `json:"saveToSentItems,omitzero"`
-}
-
-// Send sends the message; opts may be nil.
-//
-// A new message without large attachments is sent with one sendMail call.
-// A new message whose attachments do not fit in one request (any above 3 MB,
-// or more than 3 MB together) is created as a draft, its attachments are
-// uploaded (by upload session above 3 MB, up to outlook.MaxAttachmentSize),
-// and the draft is sent. A draft (a message with an id) has its changes
-// saved and is sent.
-//
-// Sending a draft is safe to repeat after a lost answer: when the send
-// request fails without a definite refusal, Send checks whether the draft is
-// still a draft before sending again, so a message is sent once. A sendMail
-// call is not retried after a transport failure (the engine retries POSTs
-// only when the answer proves they were not processed): use Save, then Send,
-// where exactly-once matters.
-//
-// Graph: POST /me/sendMail (https://learn.microsoft.com/graph/api/user-sendmail)
-// and POST /me/messages/{id}/send
-// (https://learn.microsoft.com/graph/api/message-send).
-func (msg *Message) Send(ctx context.Context, opts *SendOptions) error {
-	if msg.Account() == nil {
-		return ErrUnbound
-	}
-	if msg.sent {
-		return ErrAlreadySent
-	}
-	noCopy := opts != nil && opts.WithoutSentCopy
-	var err error
-	if !msg.Exists() && msg.fitsOneRequest() {
-		err = msg.sendMail(ctx, noCopy)
-	} else {
-		if noCopy {
-			msg.SetExtendedProperty(PropDeleteAfterSubmit, "true")
-		}
-		if err = msg.Save(ctx); err == nil {
-			err = msg.sendDraft(ctx)
-		}
-	}
-	msg.sent = err == nil
-	return err
-}
-
-// fitsOneRequest reports whether the pending attachments can travel inside
-// the message JSON.
-func (msg *Message) fitsOneRequest() bool {
-	var total int64
-	for _, a := range msg.Attachments {
-		if a.Pending() {
-			if a.Kind() == outlook.KindItem {
-				return false
-			}
-			total += a.Len() * 4 / 3
-		}
-	}
-	return total <= outlook.InlineBudget
-}
-
-// withAttachments adds the pending attachments that fit in budget to a
-// creation body and returns the ones added.
-func (msg *Message) withAttachments(body map[string]jsontext.Value, budget int64, all bool) ([]*Attachment, error) {
-	p := msg.Account().Protocol()
-	var inlined []*Attachment
-	var atts []jsontext.Value
-	for _, a := range msg.Attachments {
-		if !a.Pending() {
-			continue
-		}
-		n := a.Len() * 4 / 3
-		if !all && ((a.Kind() != outlook.KindItem && a.Len() >= outlook.SessionThreshold) || n > budget) {
-			continue
-		}
-		raw, err := a.InlineJSON(p)
-		if err != nil {
-			return nil, err
-		}
-		budget -= n
-		atts = append(atts, raw)
-		inlined = append(inlined, a)
-	}
-	if len(atts) > 0 {
-		enc, err := o365.EncodeJSON(atts)
-		if err != nil {
-			return nil, err
-		}
-		body["attachments"] = enc
-	}
-	return inlined, nil
-}
-
-func (msg *Message) sendMail(ctx context.Context, noCopy bool) error {
-	body, err := o365.Changes(msg)
-	if err != nil {
-		return fmt.Errorf("mail: encoding the message: %w", err)
-	}
-	inlined, err := msg.withAttachments(body, outlook.InlineBudget, true)
-	if err != nil {
-		return fmt.Errorf("mail: send: %w", err)
-	}
-	sb := sendMailBody{Message: body}
-	if noCopy {
-		f := false
-		sb.SaveToSentItems = &f
-	}
-	if _, err := msg.Account().Do(ctx, &o365.Request{Method: http.MethodPost, Path: "sendMail", Body: sb}, nil); err != nil {
-		return fmt.Errorf("mail: send: %w", err)
-	}
-	for _, a := range inlined {
-		a.Sent(msg.Account().Protocol())
-	}
-	return nil
-}
-
-// sendSettle is how long Send waits after an uncertain failure before
-// checking whether the draft was sent.
-const sendSettle = 250 * time.Millisecond
-
-// sendDraft POSTs /send; after an uncertain failure it looks at the draft:
-// gone or no longer a draft means it was sent.
-func (msg *Message) sendDraft(ctx context.Context) error {
-	sent := func() (bool, error) {
-		// Exchange submits asynchronously: give an accepted send a moment to
-		// move the draft before looking.
-		select {
-		case <-ctx.Done():
-			return false, fmt.Errorf("checking whether it was sent: %w", ctx.Err())
-		case <-time.After(sendSettle):
-		}
-		var st struct {
-			IsDraft bool `json:"isDraft"`
-		}
-		req := msg.Request(http.MethodGet, "", nil)
-		req.Query = o365.NewQuery().Select("isDraft")
-		if _, err := msg.Account().Do(ctx, req, &st); err != nil {
-			if errors.Is(err, o365.ErrNotFound) {
-				return true, nil // sent and moved away
-			}
-			return false, fmt.Errorf("checking whether it was sent: %w", err)
-		}
-		return !st.IsDraft, nil
-	}
-	err := o365.Once(ctx, func() error {
-		return o365.Call(ctx, msg, http.MethodPost, "send", nil, nil)
-	}, sent)
-	if err != nil {
-		return fmt.Errorf("mail: send %q: %w", msg.ID, err)
-	}
-	msg.IsDraft = false
-	return nil
-}
-
 // Save creates the message as a draft (in Drafts, or the folder of
 // Folder.NewMessage) with every field set, or PATCHes only the fields changed
 // since it was loaded or last saved; then it uploads pending attachments (by
@@ -379,8 +218,7 @@ func (msg *Message) Save(ctx context.Context) error {
 
 // create POSTs the message with the attachments that fit, exactly once.
 func (msg *Message) create(ctx context.Context) error {
-	clientID := o365.NewClientID()
-	msg.SetExtendedProperty(outlook.ClientIDProperty, clientID)
+	clientID := msg.clientID()
 	body, err := o365.Changes(msg)
 	if err != nil {
 		return fmt.Errorf("encoding the message: %w", err)
@@ -408,15 +246,15 @@ func createOnce(ctx context.Context, msg *Message, path string, body any, client
 		_, err := acct.Do(ctx, &o365.Request{Method: http.MethodPost, Path: path, Body: body}, msg)
 		return err
 	}, func() (bool, error) {
-		q := o365.NewQuery().Filter(outlook.ClientIDFilter(clientID)).Top(1)
-		for found, err := range listMessages(ctx, acct, "messages", q) {
-			if err != nil {
-				return false, fmt.Errorf("looking for the draft: %w", err)
-			}
-			*msg = *found
-			return true, nil
+		found, err := findClientID(ctx, acct, clientID)
+		if err != nil {
+			return false, fmt.Errorf("looking for the draft: %w", err)
 		}
-		return false, nil
+		if len(found) == 0 {
+			return false, nil
+		}
+		*msg = *found[0]
+		return true, nil
 	})
 	if err != nil {
 		return err
@@ -444,27 +282,140 @@ func (msg *Message) MarkRead(ctx context.Context, read bool) error {
 }
 
 // Move moves the message to a folder (id or well-known name). The message
-// takes the moved copy's fields, including its new id.
+// takes the moved copy's fields, including its new id (Outlook gives a
+// moved message a new id unless immutable ids are asked for).
+//
+// Move is exactly-once: when its answer is lost, Move looks the message up
+// by its immutable id and checks which folder it is in, instead of failing
+// for a move that was done. On a mailbox without WithImmutableIDs that
+// costs one lookup of the immutable id before the move.
 //
 // Graph: POST /me/messages/{id}/move
 // (https://learn.microsoft.com/graph/api/message-move).
 func (msg *Message) Move(ctx context.Context, dest string) error {
-	if err := o365.Call(ctx, msg, http.MethodPost, "move", destination{dest}, msg); err != nil {
+	if err := o365.Ready(msg); err != nil {
+		return err
+	}
+	acct := msg.Account()
+	stable, err := msg.immutableID(ctx)
+	if err != nil {
 		return fmt.Errorf("mail: move %q: %w", msg.ID, err)
 	}
-	return o365.Bind(msg, msg.Account(), messagePath(msg.ID))
+	var moved Message
+	var destID string
+	err = o365.Once(ctx, func() error {
+		return o365.Call(ctx, msg, http.MethodPost, "move", destination{dest}, &moved)
+	}, func() (bool, error) {
+		if destID == "" {
+			f, err := New(acct).GetFolder(ctx, dest, o365.NewQuery().Select("id"))
+			if err != nil {
+				return false, fmt.Errorf("looking for the folder: %w", err)
+			}
+			destID = f.ID
+		}
+		// The immutable id resolves wherever the message is; the answer
+		// carries the id the account asks for.
+		m, err := o365.Get[Message](ctx, acct, &o365.Request{Path: messagePath(stable)})
+		if err != nil {
+			return false, fmt.Errorf("looking for the message: %w", err)
+		}
+		if m.ParentFolderID != destID {
+			return false, nil
+		}
+		moved = *m
+		return true, nil
+	})
+	if err != nil {
+		return fmt.Errorf("mail: move %q: %w", msg.ID, err)
+	}
+	*msg = moved
+	return o365.Bind(msg, acct, messagePath(msg.ID))
+}
+
+// immutableID returns an id of the message that does not change when it
+// moves: its id on a mailbox that asks for immutable ids, else the one a
+// lookup with Prefer: IdType="ImmutableId" returns.
+func (msg *Message) immutableID(ctx context.Context) (string, error) {
+	if v, ok := msg.Account().Preference("IdType"); ok && strings.EqualFold(v, "ImmutableId") {
+		return msg.ID, nil
+	}
+	var ids struct {
+		ID string `json:"id"`
+	}
+	req := msg.Request(http.MethodGet, "", nil).Prefer(immutablePrefer)
+	req.Query = o365.NewQuery().Select("id")
+	if _, err := msg.Account().Do(ctx, req, &ids); err != nil {
+		return "", err
+	}
+	return ids.ID, nil
 }
 
 // Copy copies the message to a folder and returns the copy.
 //
+// Copy is exactly-once: it notes the messages of the folder that share the
+// message's internetMessageId before copying (one lookup, two when the
+// message was loaded without internetMessageId), and when the answer of the
+// copy is lost it looks for a new one among them instead of copying twice
+// or failing for a copy that was made.
+//
 // Graph: POST /me/messages/{id}/copy
 // (https://learn.microsoft.com/graph/api/message-copy).
 func (msg *Message) Copy(ctx context.Context, dest string) (*Message, error) {
-	var c Message
-	if err := o365.Call(ctx, msg, http.MethodPost, "copy", destination{dest}, &c); err != nil {
-		return nil, fmt.Errorf("mail: copy %q: %w", msg.ID, err)
+	if err := o365.Ready(msg); err != nil {
+		return nil, err
 	}
-	return &c, o365.Bind(&c, msg.Account(), messagePath(c.ID))
+	acct := msg.Account()
+	wrap := func(err error) error { return fmt.Errorf("mail: copy %q: %w", msg.ID, err) }
+	imid := msg.InternetMessageID
+	if imid == "" {
+		var m struct {
+			InternetMessageID string `json:"internetMessageId"`
+		}
+		req := msg.Request(http.MethodGet, "", nil)
+		req.Query = o365.NewQuery().Select("internetMessageId")
+		if _, err := acct.Do(ctx, req, &m); err != nil {
+			return nil, wrap(err)
+		}
+		imid = m.InternetMessageID
+	}
+	// The copies the folder holds: a copy is the message under a new id.
+	copies := func(q *o365.Query) ([]*Message, error) {
+		q = q.Filter(o365.Eq("internetMessageId", imid))
+		return o365.Collect(listMessages(ctx, acct, folderPath(dest, "messages"), q))
+	}
+	before := map[string]bool{}
+	if imid != "" {
+		there, err := copies(o365.NewQuery().Select("id"))
+		if err != nil {
+			return nil, wrap(fmt.Errorf("listing the folder: %w", err))
+		}
+		for _, m := range there {
+			before[m.ID] = true
+		}
+	}
+	var c Message
+	err := o365.Once(ctx, func() error {
+		return o365.Call(ctx, msg, http.MethodPost, "copy", destination{dest}, &c)
+	}, func() (bool, error) {
+		if imid == "" {
+			return false, errors.New("the message has no internetMessageId to look for its copy by")
+		}
+		there, err := copies(o365.NewQuery())
+		if err != nil {
+			return false, fmt.Errorf("looking for the copy: %w", err)
+		}
+		for _, m := range there {
+			if !before[m.ID] {
+				c = *m
+				return true, nil
+			}
+		}
+		return false, nil
+	})
+	if err != nil {
+		return nil, wrap(err)
+	}
+	return &c, o365.Bind(&c, acct, messagePath(c.ID))
 }
 
 // Delete deletes the message (it goes to Deleted Items on Exchange).
@@ -479,15 +430,28 @@ func (msg *Message) Delete(ctx context.Context) error {
 }
 
 // commentBody is the body of reply, replyAll, forward and their create*
-// drafts.
+// drafts. Its message part carries the client id, so a response sent or
+// created by a request whose answer was lost is found instead of repeated.
 type commentBody struct {
 	Comment      string           `json:"comment,omitzero"`
 	ToRecipients []o365.Recipient `json:"toRecipients,omitzero"`
+	Message      responseMessage  `json:"message"`
+}
+
+// responseMessage is the message part of a commentBody.
+type responseMessage struct {
+	SingleValueExtendedProperties []ExtendedProperty `json:"singleValueExtendedProperties"`
+}
+
+// withClientID returns b with a message part carrying clientID.
+func (b commentBody) withClientID(clientID string) commentBody {
+	b.Message.SingleValueExtendedProperties = []ExtendedProperty{{ID: outlook.ClientIDProperty, Value: clientID}}
+	return b
 }
 
 // Reply sends a reply to the sender with comment above the quoted message.
-// Like sendMail, the action is not repeated after a transport failure; use
-// CreateReply and Send where exactly-once matters.
+// Like Send it is exactly-once: the reply carries a client id, and after a
+// lost answer Reply looks for it, or replies through a draft (see Send).
 //
 // Graph: POST /me/messages/{id}/reply
 // (https://learn.microsoft.com/graph/api/message-reply).
@@ -518,8 +482,23 @@ func (msg *Message) Forward(ctx context.Context, comment string, to ...string) e
 	return msg.respond(ctx, "forward", commentBody{Comment: comment, ToRecipients: r})
 }
 
+// respond sends the action (reply, replyAll, forward) exactly once; the
+// draft it falls back on is made by its create* twin.
 func (msg *Message) respond(ctx context.Context, action string, body commentBody) error {
-	if err := o365.Call(ctx, msg, http.MethodPost, action, body, nil); err != nil {
+	if err := o365.Ready(msg); err != nil {
+		return err
+	}
+	clientID := o365.NewClientID()
+	body = body.withClientID(clientID)
+	post := func() error { return o365.Call(ctx, msg, http.MethodPost, action, body, nil) }
+	viaDraft := func() error {
+		d, err := msg.createResponse(ctx, "create"+strings.ToUpper(action[:1])+action[1:], body, clientID)
+		if err != nil {
+			return err
+		}
+		return d.Send(ctx, nil)
+	}
+	if _, err := sendConfirmed(ctx, msg.Account(), clientID, post, viaDraft); err != nil {
 		return fmt.Errorf("mail: %s %q: %w", action, msg.ID, err)
 	}
 	return nil
@@ -531,7 +510,7 @@ func (msg *Message) respond(ctx context.Context, action string, body commentBody
 // Graph: POST /me/messages/{id}/createReply
 // (https://learn.microsoft.com/graph/api/message-createreply).
 func (msg *Message) CreateReply(ctx context.Context) (*Message, error) {
-	return msg.createResponse(ctx, "createReply", nil)
+	return msg.createResponse(ctx, "createReply", commentBody{}, o365.NewClientID())
 }
 
 // CreateReplyAll creates a reply-all draft (see CreateReply).
@@ -539,7 +518,7 @@ func (msg *Message) CreateReply(ctx context.Context) (*Message, error) {
 // Graph: POST /me/messages/{id}/createReplyAll
 // (https://learn.microsoft.com/graph/api/message-createreplyall).
 func (msg *Message) CreateReplyAll(ctx context.Context) (*Message, error) {
-	return msg.createResponse(ctx, "createReplyAll", nil)
+	return msg.createResponse(ctx, "createReplyAll", commentBody{}, o365.NewClientID())
 }
 
 // CreateForward creates a forward draft ("FW:" subject, quoted body) for
@@ -552,30 +531,19 @@ func (msg *Message) CreateForward(ctx context.Context, to ...string) (*Message, 
 	if err != nil {
 		return nil, fmt.Errorf("mail: forward: %w", err)
 	}
-	return msg.createResponse(ctx, "createForward", r)
+	return msg.createResponse(ctx, "createForward", commentBody{ToRecipients: r}, o365.NewClientID())
 }
 
-// responseDraftBody is the body of createReply/createForward. The message
-// part carries the client id, so a draft created by a request whose answer
-// was lost is found instead of created twice.
-type responseDraftBody struct {
-	Message map[string]any `json:"message"`
-}
-
-func (msg *Message) createResponse(ctx context.Context, action string, to []o365.Recipient) (*Message, error) {
+// createResponse creates the response draft of action (createReply ...)
+// exactly once: the draft carries clientID, by which it is found after a
+// lost answer.
+func (msg *Message) createResponse(ctx context.Context, action string, body commentBody, clientID string) (*Message, error) {
 	if err := o365.Ready(msg); err != nil {
 		return nil, err
 	}
-	clientID := o365.NewClientID()
-	part := map[string]any{
-		"singleValueExtendedProperties": []ExtendedProperty{{ID: outlook.ClientIDProperty, Value: clientID}},
-	}
-	if len(to) > 0 {
-		part["toRecipients"] = to
-	}
 	d := &Message{}
 	_ = o365.BindNew(d, msg.Account(), "messages")
-	if err := createOnce(ctx, d, msg.Path()+"/"+action, responseDraftBody{Message: part}, clientID); err != nil {
+	if err := createOnce(ctx, d, msg.Path()+"/"+action, body.withClientID(clientID), clientID); err != nil {
 		return nil, fmt.Errorf("mail: %s %q: %w", action, msg.ID, err)
 	}
 	return d, nil

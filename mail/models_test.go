@@ -17,6 +17,8 @@ func TestModels(t *testing.T) {
 	})
 	modeltest.Check(t, modeltest.Model{New: func() any { return new(mail.Folder) }, Types: []string{"mailFolder"}})
 	modeltest.Check(t, modeltest.Model{New: func() any { return new(mail.MailboxSettings) }, Types: []string{"mailboxSettings"}})
+	modeltest.Check(t, modeltest.Model{New: func() any { return new(mail.Rule) }, Types: []string{"messageRule"}})
+	modeltest.Check(t, modeltest.Model{New: func() any { return new(mail.MailTips) }, Types: []string{"mailTips"}})
 }
 
 // TestJSONKeepsWhatTheServiceSent lists the seeded inbox on both protocols

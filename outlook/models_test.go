@@ -12,6 +12,8 @@ func TestModels(t *testing.T) {
 		New:   func() any { return new(outlook.Attachment) },
 		Types: []string{"attachment", "fileAttachment", "itemAttachment", "referenceAttachment"},
 	})
+	modeltest.Check(t, modeltest.Model{New: func() any { return new(outlook.Category) }, Types: []string{"outlookCategory"}})
+	modeltest.Check(t, modeltest.Model{New: func() any { return new(outlook.ConvertIDResult) }, Types: []string{"convertIdResult"}})
 }
 
 func TestGraphLinks(t *testing.T) { modeltest.CheckGraphLinks(t, ".") }

@@ -242,7 +242,7 @@ func TestRegisterApp(t *testing.T) {
 	tok := ts.Token(t, url.Values{"grant_type": {"client_credentials"}, "client_id": {id}, "client_secret": {"s3cret"},
 		"scope": {"https://graph.microsoft.com/.default"}})
 	ts.Do(t, tok, "GET", "/v1.0/groups", nil).WantStatus(t, 200)
-	ts.Do(t, tok, "GET", "/v1.0/users", nil).WantError(t, 403, "ErrorAccessDenied")
+	ts.Do(t, tok, "GET", "/v1.0/users", nil).WantError(t, 403, "Authorization_RequestDenied")
 }
 
 func TestDeviceCodeApproval(t *testing.T) {

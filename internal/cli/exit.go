@@ -199,11 +199,12 @@ func errorText(err error) (msg, request string) {
 	if errors.Is(err, context.Canceled) {
 		return "interrupted", ""
 	}
-	full := err.Error()
+	full, aside := splitAside(err.Error())
+	aside = cleanPrefix(aside)
 	var ae *o365.Error
 	if errors.As(err, &ae) {
 		if inner := ae.Error(); strings.HasSuffix(full, inner) {
-			msg = cleanPrefix(strings.TrimSuffix(full, inner)) + serviceSentence(ae)
+			msg = cleanPrefix(strings.TrimSuffix(full, inner)) + serviceSentence(ae) + aside
 			if ae.Method != "" {
 				request = ae.Method + " " + ae.URL
 			}
@@ -216,15 +217,26 @@ func errorText(err error) (msg, request string) {
 	if t := asTransportError(err); t != nil {
 		if loc := requestPrefixRE.FindAllStringSubmatchIndex(full, -1); len(loc) > 0 {
 			last := loc[len(loc)-1]
-			return cleanPrefix(full[:last[0]]) + t.sentence(), full[last[2]:last[3]] + " " + full[last[4]:last[5]]
+			return cleanPrefix(full[:last[0]]) + t.sentence() + aside, full[last[2]:last[3]] + " " + full[last[4]:last[5]]
 		}
 		var ue *url.Error
 		if errors.As(err, &ue) {
-			return t.sentence(), strings.ToUpper(ue.Op) + " " + ue.URL
+			return t.sentence() + aside, strings.ToUpper(ue.Op) + " " + ue.URL
 		}
-		return t.sentence(), ""
+		return t.sentence() + aside, ""
 	}
-	return cleanPrefix(full), ""
+	return cleanPrefix(full) + aside, ""
+}
+
+// splitAside splits an error's text into the failure and what the library
+// appended about a check it made afterwards ("... (and looking for the
+// message: ...)", see o365.Once), so that the failure is the one read as
+// the error and the aside follows it.
+func splitAside(s string) (failure, aside string) {
+	if i := strings.Index(s, " (and "); i >= 0 {
+		return s[:i], s[i:]
+	}
+	return s, ""
 }
 
 // requestPrefixRE finds the "o365: METHOD URL: " the engine puts before a
@@ -235,7 +247,8 @@ var requestPrefixRE = regexp.MustCompile(`o365: ([A-Z]+) (https?://\S+): `)
 // printed once, before everything.
 func cleanPrefix(s string) string {
 	s = strings.TrimPrefix(s, "o365: ")
-	return strings.ReplaceAll(s, ": o365: ", ": ")
+	s = strings.ReplaceAll(s, ": o365: ", ": ")
+	return strings.ReplaceAll(s, "(and o365: ", "(and ")
 }
 
 // serviceSentence is a service answer for people: its message (or the
@@ -291,7 +304,8 @@ func asTransportError(err error) *transportError {
 	}
 	target := ""
 	var ue *url.Error
-	if loc := requestPrefixRE.FindAllStringSubmatch(err.Error(), -1); len(loc) > 0 {
+	failure, _ := splitAside(err.Error())
+	if loc := requestPrefixRE.FindAllStringSubmatch(failure, -1); len(loc) > 0 {
 		last := loc[len(loc)-1]
 		t.method, target = last[1], last[2]
 	} else if errors.As(err, &ue) {

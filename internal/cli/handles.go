@@ -24,8 +24,10 @@ import (
 const handlesFile = "handles.json"
 
 // handleKind is what the numbers of a kind of table stand for: messages
-// (mail list, mail sync) or events (calendar agenda), each kept in its own
-// file.
+// (mail list, mail sync), events (calendar agenda), contacts (contacts
+// list) or a group's threads (groups conversations), each kept in its own
+// file, so that listing contacts does not change what "o365 mail read 3"
+// reads.
 type handleKind struct {
 	file, noun, list string
 }
@@ -33,6 +35,8 @@ type handleKind struct {
 var (
 	messageHandles = handleKind{file: handlesFile, noun: "message", list: "o365 mail list"}
 	eventHandles   = handleKind{file: "event-handles.json", noun: "event", list: "o365 calendar agenda"}
+	contactHandles = handleKind{file: "contact-handles.json", noun: "contact", list: "o365 contacts list"}
+	threadHandles  = handleKind{file: "thread-handles.json", noun: "thread", list: "o365 groups conversations GROUP"}
 )
 
 // maxHandleDigits bounds what is read as a row number: Graph's ids are never

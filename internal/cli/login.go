@@ -449,13 +449,7 @@ func newWhoamiCommand(s *Session) *cobra.Command {
 				{"Office", u.OfficeLocation},
 				{"ID", u.ID},
 			}
-			t := &Table{}
-			for _, p := range pairs {
-				if p[1] != "" {
-					t.Rows = append(t.Rows, []string{p[0] + ":", p[1]})
-				}
-			}
-			return s.Out().Table(t)
+			return s.Out().Table(SetValues(pairs...))
 		},
 	}
 }

@@ -32,9 +32,9 @@ func newMailCommand(s *Session) *cobra.Command {
 	}
 	cmd.AddCommand(
 		newMailFoldersCommand(s), newMailListCommand(s), newMailReadCommand(s), newMailSendCommand(s),
-		newMailReplyCommand(s), newMailForwardCommand(s), newMailMoveCommand(s), newMailDeleteCommand(s),
+		newMailReplyCommand(s), newMailForwardCommand(s), newMailMoveCommand(s), newMailCopyCommand(s), newMailDeleteCommand(s),
 		newMailMarkCommand(s), newMailAttachmentsCommand(s), newMailExportCommand(s), newMailSyncCommand(s),
-		newMailAutoReplyCommand(s),
+		newMailAutoReplyCommand(s), newMailRulesCommand(s), newMailTipsCommand(s), newMailTranslateIDsCommand(s),
 	)
 	return cmd
 }
@@ -275,13 +275,7 @@ func newMailReadCommand(s *Session) *cobra.Command {
 				{"Cc", addressList(m.CcRecipients)}, {"Subject", m.Subject},
 				{"Date", Cell(m.ReceivedDateTime)}, {"Attachments", strings.Join(names, ", ")},
 			}
-			var kept [][2]string
-			for _, p := range pairs {
-				if p[1] != "" {
-					kept = append(kept, p)
-				}
-			}
-			if err := s.Out().Table(KeyValues(kept...)); err != nil {
+			if err := s.Out().Table(SetValues(pairs...)); err != nil {
 				return err
 			}
 			_, err = fmt.Fprintf(s.Out().Writer(), "\n%s\n", m.Body.Content)
@@ -294,19 +288,28 @@ func newMailReadCommand(s *Session) *cobra.Command {
 
 func newMailSendCommand(s *Session) *cobra.Command {
 	var o struct {
-		to, cc, bcc, attach []string
-		subject, body, file string
-		html, noSave        bool
+		to, cc, bcc, attach      []string
+		subject, body, file, key string
+		html, noSave             bool
 	}
 	cmd := &cobra.Command{
 		Use:   "send",
 		Short: "Send a message",
+		Long: "Send a message. It is sent once even when an answer is lost on the way: the message carries\n" +
+			"an id of its own, and the command looks for it before sending again. With --idempotency-key,\n" +
+			"running the same command again (after an error, or from a retried job) sends nothing if the\n" +
+			"message with that key was sent already.",
 		Example: "  o365 mail send --to bob@contoso.com --subject Hi --body 'See you at noon'\n" +
-			"  o365 mail send --to bob@contoso.com --subject Report --body-file report.html --html --attach q3.xlsx",
+			"  o365 mail send --to bob@contoso.com --subject Report --body-file report.html --html --attach q3.xlsx\n" +
+			"  o365 mail send --to team@contoso.com --subject 'Nightly report' --body-file r.txt --idempotency-key nightly-2026-01-05",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if len(o.to)+len(o.cc)+len(o.bcc) == 0 {
 				return UsageError("give at least one recipient with --to, --cc or --bcc")
+			}
+			if o.key != "" && o.noSave {
+				return WithHint(UsageError("--idempotency-key finds an earlier send by its copy in Sent Items, which --no-save does not keep"),
+					"drop one of --idempotency-key and --no-save")
 			}
 			if (o.body == "") == (o.file == "") {
 				return UsageError("give the body with either --body or --body-file")
@@ -352,14 +355,24 @@ func newMailSendCommand(s *Session) *cobra.Command {
 				a.UploadProgress = p.Set
 				bars = append(bars, p)
 			}
-			err = msg.Send(ctx, &mail.SendOptions{WithoutSentCopy: o.noSave})
+			err = msg.Send(ctx, &mail.SendOptions{WithoutSentCopy: o.noSave, ClientID: o.key})
 			for _, p := range bars {
 				p.Finish()
 			}
 			if err != nil {
 				return err
 			}
-			return s.Out().Print(map[string]any{"sent": true, "subject": o.subject}, func() *Table {
+			// A rerun with the key of a message sent earlier sends nothing.
+			already := msg.AlreadySent()
+			out := map[string]any{"sent": true, "subject": o.subject}
+			if already {
+				out["alreadySent"] = msg.SentDateTime
+			}
+			return s.Out().Print(out, func() *Table {
+				if already {
+					return KeyValues([2]string{"Already sent", msg.Subject}, [2]string{"At", Cell(msg.SentDateTime)},
+						[2]string{"Key", o.key})
+				}
 				return KeyValues([2]string{"Sent", o.subject})
 			})
 		},
@@ -374,6 +387,7 @@ func newMailSendCommand(s *Session) *cobra.Command {
 	f.BoolVar(&o.html, "html", false, "the body is HTML")
 	f.StringArrayVar(&o.attach, "attach", nil, "attach a file (repeatable; up to 150 MB each)")
 	f.BoolVar(&o.noSave, "no-save", false, "keep no copy in Sent Items")
+	f.StringVar(&o.key, "idempotency-key", "", "a key of your own for this message: a rerun with the same key sends nothing if it was sent")
 	_ = cmd.MarkFlagRequired("subject")
 	return cmd
 }
@@ -464,33 +478,60 @@ func newMailMoveCommand(s *Session) *cobra.Command {
 	return &cobra.Command{
 		Use:   "move ID|# FOLDER",
 		Short: "Move a message to a folder (well-known name, display name or id)",
-		Args:  cobra.ExactArgs(2),
+		Long: "Move a message to a folder. The message gets a new id in its new folder (--json prints it).\n" +
+			"A move whose answer is lost is confirmed by looking the message up, not reported as failed.",
+		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			mb, err := mailbox(ctx, s)
-			if err != nil {
-				return err
-			}
-			dest, err := resolveFolder(ctx, mb, args[1])
-			if err != nil {
-				return err
-			}
-			id, err := s.messageID(args[0])
-			if err != nil {
-				return err
-			}
-			m, err := mb.GetMessage(ctx, id, o365.NewQuery().Select("id", "subject"))
-			if err != nil {
-				return err
-			}
-			if err := m.Move(ctx, dest); err != nil {
-				return err
-			}
-			return s.Out().Print(map[string]string{"id": m.ID, "folder": m.ParentFolderID}, func() *Table {
-				return KeyValues([2]string{"Moved", m.Subject}, [2]string{"New ID", m.ID})
-			})
+			return moveOrCopy(cmd.Context(), s, args, true)
 		},
 	}
+}
+
+func newMailCopyCommand(s *Session) *cobra.Command {
+	return &cobra.Command{
+		Use:   "copy ID|# FOLDER",
+		Short: "Copy a message to a folder (well-known name, display name or id)",
+		Long:  "Copy a message to a folder. A copy whose answer is lost is looked for before copying again.",
+		Args:  cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return moveOrCopy(cmd.Context(), s, args, false)
+		},
+	}
+}
+
+// moveOrCopy is `mail move` and `mail copy`: args are the message and the
+// folder. It prints the message where it now is: its id, folder and subject
+// (the whole message with --json).
+func moveOrCopy(ctx context.Context, s *Session, args []string, move bool) error {
+	mb, err := mailbox(ctx, s)
+	if err != nil {
+		return err
+	}
+	dest, err := resolveFolder(ctx, mb, args[1])
+	if err != nil {
+		return err
+	}
+	id, err := s.messageID(args[0])
+	if err != nil {
+		return err
+	}
+	m, err := mb.GetMessage(ctx, id, o365.NewQuery().Select("id", "subject", "internetMessageId"))
+	if err != nil {
+		return err
+	}
+	verb, at := "Moved", m
+	if move {
+		err = m.Move(ctx, dest)
+	} else {
+		verb = "Copied"
+		at, err = m.Copy(ctx, dest)
+	}
+	if err != nil {
+		return err
+	}
+	return s.Out().Print(at, func() *Table {
+		return KeyValues([2]string{verb, at.Subject}, [2]string{"Folder", args[1]}, [2]string{"New ID", at.ID})
+	})
 }
 
 func newMailDeleteCommand(s *Session) *cobra.Command {
@@ -538,9 +579,11 @@ type outcome struct {
 	Error  string `json:"error,omitempty"`
 }
 
-// printOutcomes reports what a bulk command did to each message (see
-// reportOutcomes). err is the bulk call's: nil, a *mail.BulkError, or a
-// failure of the whole call.
+// printOutcomes reports what a bulk command did to each message: a table of
+// the arguments as given (JSON: the full ids), then an error naming the ids
+// that failed. err is the bulk call's: nil, a *mail.BulkError, or a failure
+// of the whole call. The exit code is 4 when every failure is "not found",
+// else the code of the first other failure.
 func printOutcomes(s *Session, verb string, args, ids []string, err error) error {
 	var be *mail.BulkError
 	if err != nil && !errors.As(err, &be) {
@@ -550,18 +593,16 @@ func printOutcomes(s *Session, verb string, args, ids []string, err error) error
 	if be != nil {
 		failed = be.Failed
 	}
-	return reportOutcomes(s, "Message", verb, `check the ids, or list the messages with "o365 mail list"`, args, ids, failed)
+	return reportOutcomes(s, messageHandles, verb, args, ids, failed)
 }
 
-// reportOutcomes reports what a bulk command did to each item: a table of
-// the arguments as given (JSON: the full ids) with the column noun, then
-// an error naming the items that failed (failed holds their errors by id).
-// The exit code is 4 when every failure is "not found" (listHint then
-// says where to find the right ids), else the code of the first other
-// failure.
-func reportOutcomes(s *Session, noun, verb, listHint string, args, ids []string, failed map[string]error) error {
+// reportOutcomes prints each item's outcome of a bulk command on items of
+// kind (failed maps the ids that failed to their errors) and returns the
+// error to exit with: 4 when every failure is "not found", else the code
+// of the first other failure.
+func reportOutcomes(s *Session, kind handleKind, verb string, args, ids []string, failed map[string]error) error {
 	outs := make([]outcome, len(ids))
-	var missing, other []string
+	var missing, others []string
 	var firstOther error
 	for i, id := range ids {
 		o := outcome{ID: id, Done: true, Result: verb}
@@ -577,7 +618,7 @@ func reportOutcomes(s *Session, noun, verb, listHint string, args, ids []string,
 			} else {
 				msg, _ := errorText(e)
 				o.Result, o.Error = "failed: "+msg, msg
-				other = append(other, args[i])
+				others = append(others, args[i])
 				if firstOther == nil {
 					firstOther = e
 				}
@@ -585,8 +626,9 @@ func reportOutcomes(s *Session, noun, verb, listHint string, args, ids []string,
 		}
 		outs[i] = o
 	}
+	column := strings.ToUpper(kind.noun[:1]) + kind.noun[1:]
 	perr := s.Out().Print(outs, func() *Table {
-		t := NewTable(noun, "Result")
+		t := NewTable(column, "Result")
 		for i, o := range outs {
 			t.Add(args[i], o.Result)
 		}
@@ -595,13 +637,13 @@ func reportOutcomes(s *Session, noun, verb, listHint string, args, ids []string,
 	if perr != nil {
 		return perr
 	}
-	plural := strings.ToLower(noun) + "s"
 	switch {
 	case firstOther != nil:
-		return WithHint(fmt.Errorf("%d of %d %s failed (%s), %d not found: %w", len(other), len(ids), plural, strings.Join(other, ", "), len(missing), firstOther),
+		return WithHint(fmt.Errorf("%d of %d %ss failed (%s), %d not found: %w", len(others), len(ids), kind.noun, strings.Join(others, ", "), len(missing), firstOther),
 			hint(firstOther, s.target()))
 	case len(missing) > 0:
-		return WithHint(notFoundError(fmt.Sprintf("%d of %d %s were not found: %s", len(missing), len(ids), plural, strings.Join(missing, ", "))), listHint)
+		return WithHint(notFoundError(fmt.Sprintf("%d of %d %ss were not found: %s", len(missing), len(ids), kind.noun, strings.Join(missing, ", "))),
+			fmt.Sprintf(`check the ids, or list the %ss with "%s"`, kind.noun, kind.list))
 	}
 	return nil
 }

@@ -112,12 +112,16 @@ func TestMailCommands(t *testing.T) {
 	if l := jsonOut[[]listed](t, h.mustRun(asBob("--json", "mail", "list", "--folder", "inbox", "--unread", "--from", sandbox.DemoUser)...)); len(l) != 0 {
 		t.Fatalf("still unread: %+v", l)
 	}
-	moved := jsonOut[map[string]string](t, h.mustRun(asBob("--json", "mail", "move", id, "Archive")...))
-	if moved["id"] == "" || moved["folder"] == "" {
-		t.Fatalf("move: %v", moved)
+	copied := jsonOut[map[string]any](t, h.mustRun(asBob("--json", "mail", "copy", id, "Archive")...))
+	moved := jsonOut[map[string]any](t, h.mustRun(asBob("--json", "mail", "move", id, "Archive")...))
+	if moved["id"] == "" || moved["id"] == copied["id"] || moved["parentFolderId"] == "" || moved["parentFolderId"] != copied["parentFolderId"] || moved["subject"] != "CLI hello" {
+		t.Fatalf("move: %v, copy: %v", moved, copied)
 	}
-	h.mustRun(asBob("mail", "delete", moved["id"])...)
-	if r = h.run(asBob("mail", "delete", moved["id"])...); r.code != ExitNotFound {
+	if r := h.mustRun(asBob("mail", "copy", moved["id"].(string), "inbox")...); !strings.Contains(r.stdout, "Copied") || !strings.Contains(r.stdout, "CLI hello") {
+		t.Fatalf("copy table:\n%s", r.stdout)
+	}
+	h.mustRun(asBob("mail", "delete", moved["id"].(string))...)
+	if r = h.run(asBob("mail", "delete", moved["id"].(string))...); r.code != ExitNotFound {
 		t.Fatalf("deleting twice: exit %d, %s", r.code, r.stderr)
 	}
 

@@ -180,6 +180,18 @@ func KeyValues(pairs ...[2]string) *Table {
 	return t
 }
 
+// SetValues is KeyValues of the pairs whose value is not empty: a card
+// shows what is known and leaves out the rest.
+func SetValues(pairs ...[2]string) *Table {
+	var kept [][2]string
+	for _, p := range pairs {
+		if p[1] != "" {
+			kept = append(kept, p)
+		}
+	}
+	return KeyValues(kept...)
+}
+
 const tableGap = 2
 
 // Table prints t aligned in columns. On a terminal the widest columns are

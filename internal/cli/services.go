@@ -13,6 +13,10 @@ func services() []func(*Session) *cobra.Command {
 		newListsCommand,
 		newExcelCommand,
 		newCalendarCommand,
+		newContactsCommand,
+		newUsersCommand,
+		newGroupsCommand,
+		newCategoriesCommand,
 		newDriveCommand,
 	}
 }

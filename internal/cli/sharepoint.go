@@ -742,7 +742,7 @@ func newListsRmItemCommand(s *Session) *cobra.Command {
 					failed[id] = err
 				}
 			}
-			return reportOutcomes(s, "Item", "deleted", fmt.Sprintf("list the items with \"o365 lists items %s %s\"", args[0], args[1]), ids, ids, failed)
+			return reportOutcomes(s, handleKind{noun: "item", list: "o365 lists items " + args[0] + " " + args[1]}, "deleted", ids, ids, failed)
 		},
 	}
 }

@@ -236,17 +236,17 @@ func TestCobraErrorsAreUsage(t *testing.T) {
 		args []string
 		err  string // cobra's message; "" means the command runs
 	}{
-		{"one-required group satisfied", []string{"groups", "--a"}, ""},
-		{"one-required group empty", []string{"groups"}, "at least one of the flags in the group [a b] is required"},
-		{"mutually exclusive", []string{"groups", "--a", "--c", "--d"}, "if any flags in the group [c d] are set none of the others can be; [c d] were all set"},
-		{"required together, one missing", []string{"groups", "--b", "--e"}, "if any flags in the group [e f] are set they must all be set; missing [f]"},
-		{"required together, both", []string{"groups", "--b", "--e", "--f"}, ""},
+		{"one-required group satisfied", []string{"flaggroups", "--a"}, ""},
+		{"one-required group empty", []string{"flaggroups"}, "at least one of the flags in the group [a b] is required"},
+		{"mutually exclusive", []string{"flaggroups", "--a", "--c", "--d"}, "if any flags in the group [c d] are set none of the others can be; [c d] were all set"},
+		{"required together, one missing", []string{"flaggroups", "--b", "--e"}, "if any flags in the group [e f] are set they must all be set; missing [f]"},
+		{"required together, both", []string{"flaggroups", "--b", "--e", "--f"}, ""},
 		{"required flag", []string{"required"}, `required flag(s) "name" not set`},
 		{"required flag given", []string{"required", "--name", "x"}, ""},
-		{"too many arguments", []string{"groups", "--a", "extra"}, `unknown command "extra" for "o365 groups"`},
-		{"unknown flag", []string{"groups", "--a", "--nope"}, "unknown flag: --nope"},
+		{"too many arguments", []string{"flaggroups", "--a", "extra"}, `unknown command "extra" for "o365 flaggroups"`},
+		{"unknown flag", []string{"flaggroups", "--a", "--nope"}, "unknown flag: --nope"},
 		{"flag needs an argument", []string{"required", "--name"}, "flag needs an argument: --name"},
-		{"bad flag value", []string{"groups", "--a=maybe"}, `invalid argument "maybe" for "--a" flag: strconv.ParseBool: parsing "maybe": invalid syntax`},
+		{"bad flag value", []string{"flaggroups", "--a=maybe"}, `invalid argument "maybe" for "--a" flag: strconv.ParseBool: parsing "maybe": invalid syntax`},
 		{"unknown command", []string{"nope"}, `unknown command "nope" for "o365"`},
 		// A real command of the tree: login's flows exclude each other.
 		{"login with two flows", []string{"login", "--device-code", "--browser"}, "if any flags in the group [device-code browser client-secret-env client-secret-stdin certificate] are set none of the others can be; [browser device-code] were all set"},
@@ -259,7 +259,7 @@ func TestCobraErrorsAreUsage(t *testing.T) {
 			ran := false
 			run := func(*cobra.Command, []string) error { ran = true; return nil }
 			var flags [6]bool
-			groups := &cobra.Command{Use: "groups", Args: cobra.NoArgs, RunE: run}
+			groups := &cobra.Command{Use: "flaggroups", Args: cobra.NoArgs, RunE: run}
 			for i, name := range []string{"a", "b", "c", "d", "e", "f"} {
 				groups.Flags().BoolVar(&flags[i], name, false, "")
 			}
@@ -304,6 +304,31 @@ func TestCobraErrorsAreUsage(t *testing.T) {
 				t.Error("the command ran")
 			}
 		})
+	}
+}
+
+// TestErrorTextWithAside: a failure the library checked afterwards ("(and
+// looking for the message: ...)", o365.Once) reads as the failure, its
+// request is the failed one, and the check follows without "o365:".
+func TestErrorTextWithAside(t *testing.T) {
+	t.Parallel()
+	lookup := &o365.Error{StatusCode: 404, Code: "ErrorItemNotFound", Message: "Not there.", Method: "GET", URL: "https://h/v1.0/me/messages/a", RequestID: "r2"}
+	lost := fmt.Errorf("o365: POST https://h/v1.0/me/messages/a/move: %w", io.EOF)
+	err := fmt.Errorf("mail: move %q: %w", "a", fmt.Errorf("%w (and looking for the message: %v)", lost, lookup))
+	msg, req := errorText(err)
+	want := `mail: move "a": the connection to h was closed before the answer arrived (and looking for the message: GET https://h/v1.0/me/messages/a: 404 Not Found: ErrorItemNotFound: Not there. (request-id r2))`
+	if msg != want || req != "POST https://h/v1.0/me/messages/a/move" {
+		t.Errorf("transport failure with an aside:\n%s\n%s", msg, req)
+	}
+	if ExitCode(err) != ExitError || hint(err, sandboxTarget{}) != "the request may or may not have been carried out: check its effect before repeating it" {
+		t.Errorf("exit %d, hint %q", ExitCode(err), hint(err, sandboxTarget{}))
+	}
+
+	refused := &o365.Error{StatusCode: 503, Code: "serviceNotAvailable", Message: "Later.", Method: "POST", URL: "https://h/v1.0/me/sendMail", RequestID: "r1"}
+	err = fmt.Errorf("mail: send: %w", fmt.Errorf("%w (and looking for the message: %v)", refused, errors.New("o365: a check failed")))
+	msg, req = errorText(err)
+	if msg != "mail: send: Later. (503 serviceNotAvailable) (and looking for the message: a check failed)" || req != "POST https://h/v1.0/me/sendMail (request-id r1)" {
+		t.Errorf("service answer with an aside:\n%s\n%s", msg, req)
 	}
 }
 

@@ -115,6 +115,7 @@ func (r *Reader) read() (*Card, error) {
 			if err != nil {
 				return nil, err
 			}
+			c.Line = begin
 			r.cards++
 			return c, nil
 		}
@@ -261,6 +262,7 @@ func decodeCard(raw []rawProperty) (*Card, error) {
 		if err != nil {
 			return nil, &Error{rp.line, err}
 		}
+		p.Line = rp.line
 		c.Properties = append(c.Properties, p)
 	}
 	return c, nil

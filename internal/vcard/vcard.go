@@ -39,6 +39,9 @@ type Params = contentline.Params
 // tells which version a card came from); Write always writes VERSION:4.0.
 type Card struct {
 	Properties []Property
+	// Line is the line of the card's BEGIN:VCARD in the input it was read
+	// from; 0 for a card built by the program. Write ignores it.
+	Line int
 }
 
 // Property is one content line of a card, such as
@@ -54,6 +57,10 @@ type Property struct {
 	// Value is the value in vCard 4.0's escaped form: read it with Text,
 	// List, Structured or Data, and build it with the New... functions.
 	Value string
+	// Line is the line the property starts on in the input it was read
+	// from, so that a program refusing a value can say where it is; 0 for
+	// a property built by the program. Write ignores it.
+	Line int
 }
 
 // Get returns the first property named name (any case), or nil.

@@ -224,12 +224,14 @@ func TestManyCards(t *testing.T) {
 	}
 }
 
-// sameCards compares two cards ignoring VERSION, which Write sets to 4.0.
+// sameCards compares two cards ignoring VERSION, which Write sets to 4.0,
+// and the line numbers of the inputs they were read from.
 func sameCards(a, b *Card) bool {
 	strip := func(c *Card) []Property {
 		var out []Property
 		for _, p := range c.Properties {
 			if p.Name != "VERSION" {
+				p.Line = 0
 				out = append(out, p)
 			}
 		}
@@ -390,6 +392,9 @@ func TestReadVariants(t *testing.T) {
 	}
 	for _, tt := range tests {
 		c := readOne(t, tt.in)
+		for i := range c.Properties {
+			c.Properties[i].Line = 0 // TestLineNumbers checks them
+		}
 		if !reflect.DeepEqual(c.Properties, tt.want) {
 			t.Errorf("%s:\n got %#v\nwant %#v", tt.name, c.Properties, tt.want)
 		}
@@ -509,5 +514,23 @@ func TestCardHelpers(t *testing.T) {
 	var empty Property
 	if empty.List() != nil || empty.Text() != "" {
 		t.Fatal("empty property")
+	}
+}
+
+func TestLineNumbers(t *testing.T) {
+	in := "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:A\r\nEND:VCARD\r\n\r\nBEGIN:VCARD\r\nVERSION:3.0\r\nNOTE:folded\r\n  across\r\n lines\r\nEMAIL:b@example.com\r\nEND:VCARD\r\n"
+	cards, err := ReadAll(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cards[0].Line != 1 || cards[1].Line != 6 {
+		t.Fatalf("cards begin on lines %d and %d, want 1 and 6", cards[0].Line, cards[1].Line)
+	}
+	// A folded property is on the line it starts on.
+	if fn, note, email := cards[0].Get("FN"), cards[1].Get("NOTE"), cards[1].Get("EMAIL"); fn.Line != 3 || note.Line != 8 || email.Line != 11 {
+		t.Fatalf("lines FN %d NOTE %d EMAIL %d, want 3, 8, 11", fn.Line, note.Line, email.Line)
+	}
+	if p := NewText("FN", "x"); p.Line != 0 {
+		t.Fatalf("a built property has line %d", p.Line)
 	}
 }

@@ -5,6 +5,8 @@ package area
 
 import (
 	"github.com/o365go/o365/sandbox/internal/area/calendar"
+	"github.com/o365go/o365/sandbox/internal/area/contacts"
+	"github.com/o365go/o365/sandbox/internal/area/conversations"
 	"github.com/o365go/o365/sandbox/internal/area/directory"
 	"github.com/o365go/o365/sandbox/internal/area/drive"
 	"github.com/o365go/o365/sandbox/internal/area/excel"
@@ -19,6 +21,8 @@ func All() []core.Area {
 		directory.Area(),
 		mail.Area(),
 		calendar.Area(),
+		contacts.Area(),
+		conversations.Area(),
 		drive.Area(),
 		sharepoint.Area(),
 		excel.Area(),

@@ -76,6 +76,10 @@ type Route struct {
 	// download URLs carry their own proof. Call.Claims and Call.User are
 	// nil there.
 	Public bool
+	// Denied is the 403 a token without Scopes or Roles gets; nil is
+	// Exchange's ErrorAccessDenied. The directory's routes answer
+	// InsufficientPrivileges, as Microsoft Entra ID does.
+	Denied func() *Error
 	// Handle serves the request once it is authenticated and authorized.
 	Handle HandlerFunc
 
@@ -83,7 +87,7 @@ type Route struct {
 }
 
 // On returns a route for another request with r's permissions (Scopes,
-// SharedScopes, Roles, Mailbox, Public): an area keeps one Route per set
+// SharedScopes, Roles, Mailbox, Public, Denied): an area keeps one Route per set
 // of permissions and derives its routes from it.
 func (r Route) On(method, pattern string, h HandlerFunc) Route {
 	r.Method, r.Pattern, r.Handle, r.segs = method, pattern, h, nil

@@ -1,8 +1,11 @@
 package core_test
 
 import (
+	"bytes"
 	"encoding/base64"
 	"fmt"
+	"image"
+	"image/gif"
 	"reflect"
 	"testing"
 
@@ -13,7 +16,12 @@ import (
 func TestBatch(t *testing.T) {
 	ts := sandboxtest.New(t, sandboxtest.Options{}, testarea.Area())
 	tok := ts.AliceToken(t)
-	img := []byte{0xff, 0xd8, 0xff, 0x00, 0x10}
+	// A real image: the sandbox checks what it stores as a photo.
+	var png bytes.Buffer
+	if err := gif.Encode(&png, image.NewGray(image.Rect(0, 0, 2, 2)), nil); err != nil {
+		t.Fatal(err)
+	}
+	img := png.Bytes()
 	body := map[string]any{"requests": []any{
 		map[string]any{"id": "1", "method": "GET", "url": "/me?$select=displayName"},
 		map[string]any{"id": "2", "method": "POST", "url": "me/testItems", "headers": map[string]any{"Content-Type": "application/json"},
@@ -21,7 +29,7 @@ func TestBatch(t *testing.T) {
 		map[string]any{"id": "3", "method": "GET", "url": "/users/nobody", "dependsOn": []any{"1"}},
 		map[string]any{"id": "4", "method": "GET", "url": "/me", "dependsOn": []any{"3"}},
 		map[string]any{"id": "5", "method": "GET", "url": "/me", "headers": map[string]any{"X-Sandbox-Fault": "429;retry-after=7"}},
-		map[string]any{"id": "6", "method": "PUT", "url": "/me/photo/$value", "headers": map[string]any{"Content-Type": "image/jpeg"},
+		map[string]any{"id": "6", "method": "PUT", "url": "/me/photo/$value", "headers": map[string]any{"Content-Type": "image/gif"},
 			"body": base64.StdEncoding.EncodeToString(img)},
 		map[string]any{"id": "7", "method": "GET", "url": "/me/photo/$value", "dependsOn": []any{"6"}},
 		map[string]any{"id": "8", "method": "GET", "url": "/users?$count=true", "headers": map[string]any{"ConsistencyLevel": "eventual"}},
@@ -56,7 +64,7 @@ func TestBatch(t *testing.T) {
 	if status("6") != 200 {
 		t.Errorf("item 6: %v", got["6"])
 	}
-	if status("7") != 200 || got["7"]["body"] != base64.StdEncoding.EncodeToString(img) || headers("7")["Content-Type"] != "image/jpeg" {
+	if status("7") != 200 || got["7"]["body"] != base64.StdEncoding.EncodeToString(img) || headers("7")["Content-Type"] != "image/gif" {
 		t.Errorf("item 7: %v", got["7"])
 	}
 	if status("8") != 200 || bodyOf("8")["@odata.count"] != float64(5) {

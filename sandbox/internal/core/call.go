@@ -36,9 +36,9 @@ type Call struct {
 	root    apiRoot
 	route   *Route
 	params  map[string]string
-	rest    []string          // the segments of a final {name...} parameter
-	args    map[string]string // arguments of an OData function call in the path
+	rest    []string          // the segments of a final {name...} parameter, as written
 	depth   int               // how many times the request was forwarded (see Forward)
+	args    map[string]string // arguments of an OData function call in the path
 	applied []string          // Preference-Applied values
 	prefer  map[string]string
 	// localizer holds the Outlook preferences once localize has read them.

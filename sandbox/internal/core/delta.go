@@ -31,6 +31,12 @@ type DeltaSpec struct {
 	Include func(doc map[string]any) bool
 	// Present, when set, turns a stored document into what is sent.
 	Present func(c *Call, doc map[string]any) map[string]any
+	// Annotate, when set, adds to each document a round reports what
+	// changed in a related collection in that round, such as a group's
+	// members@delta (see Tx.RoundChanges): after and upTo bound the round's
+	// changes, after is 0 in a first round. out is what is sent (after
+	// $select); Annotate may add members to it.
+	Annotate func(ctx context.Context, tx *Tx, out map[string]any, after, upTo int64) error
 	// Load, when set, computes the tracked documents (calendarView's
 	// occurrences in a window) instead of reading Scope's change log: each
 	// round reports the documents that are new or differ from the previous
@@ -192,7 +198,13 @@ func (c *Call) Delta(ctx context.Context, spec DeltaSpec) error {
 			for _, o := range objs {
 				st.CurSeq, st.CurID = o.Seq, o.ID
 				if spec.Include == nil || spec.Include(o.Data) {
-					items = append(items, c.presentDelta(spec, sh, o.Data, st.Select))
+					out := c.presentDelta(spec, sh, o.Data, st.Select)
+					if spec.Annotate != nil {
+						if err := spec.Annotate(ctx, tx, out, 0, st.UpTo); err != nil {
+							return err
+						}
+					}
+					items = append(items, out)
 				}
 			}
 			return nil
@@ -230,7 +242,13 @@ func (c *Call) Delta(ctx context.Context, spec DeltaSpec) error {
 					return err
 				}
 				if spec.Include == nil || spec.Include(o.Data) {
-					items = append(items, c.presentDelta(spec, sh, o.Data, st.Select))
+					out := c.presentDelta(spec, sh, o.Data, st.Select)
+					if spec.Annotate != nil {
+						if err := spec.Annotate(ctx, tx, out, st.After, st.UpTo); err != nil {
+							return err
+						}
+					}
+					items = append(items, out)
 				}
 			}
 		}

@@ -142,7 +142,18 @@ func convertKey(k string, conv func(string) string) string {
 	return conv(k)
 }
 
+// outlookNames are the properties Outlook REST names otherwise than by
+// case: a contact's mobilePhone is MobilePhone1 there. No other entity the
+// Outlook dialect serves has a property of these names.
+var outlookNames = map[string]string{"mobilePhone": "MobilePhone1"}
+
+// graphNames is outlookNames reversed, keyed by the lower-first form.
+var graphNames = map[string]string{"mobilePhone1": "mobilePhone"}
+
 func upperFirst(s string) string {
+	if o, ok := outlookNames[s]; ok {
+		return o
+	}
 	r, n := utf8.DecodeRuneInString(s)
 	if n == 0 || unicode.IsUpper(r) {
 		return s
@@ -152,10 +163,13 @@ func upperFirst(s string) string {
 
 func lowerFirst(s string) string {
 	r, n := utf8.DecodeRuneInString(s)
-	if n == 0 || unicode.IsLower(r) {
-		return s
+	if n > 0 && !unicode.IsLower(r) {
+		s = string(unicode.ToLower(r)) + s[n:]
 	}
-	return string(unicode.ToLower(r)) + s[n:]
+	if g, ok := graphNames[s]; ok {
+		return g
+	}
+	return s
 }
 
 const (

@@ -306,11 +306,14 @@ func (s *Engine) serveAPI(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if m == nil {
-		writeError(w, s.now(), s.router.noRoute(r.Method, segs, allowed))
+		writeError(w, s.now(), s.noRoute(r.Method, segs, allowed))
 		return
 	}
-	m.restAsWritten(path)
-	c := &Call{W: w, R: r, s: s, root: root, route: m.route, params: m.params, rest: m.rest, args: path.args, Claims: claims}
+	var tail []string
+	if m.rest != nil {
+		tail = path.tail(len(segs) - len(m.rest))
+	}
+	c := &Call{W: w, R: r, s: s, root: root, route: m.route, params: m.params, rest: tail, args: path.args, Claims: claims}
 	if err := s.dispatch(ctx, c, m); err != nil {
 		ae := asError(err)
 		if ae.Status >= 500 {

@@ -60,6 +60,12 @@ func AccessDenied() *Error {
 	return Errorf(http.StatusForbidden, "ErrorAccessDenied", "Access is denied. Check credentials and try again.")
 }
 
+// InsufficientPrivileges is the directory's 403 (Microsoft Entra ID's) for
+// a token without the permission an operation needs.
+func InsufficientPrivileges() *Error {
+	return Errorf(http.StatusForbidden, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.")
+}
+
 // ResourceNotFound is the directory's 404 Request_ResourceNotFound for id.
 func ResourceNotFound(id string) *Error {
 	return Errorf(http.StatusNotFound, "Request_ResourceNotFound",

@@ -13,9 +13,9 @@ import (
 const maxForwards = 4
 
 // noRoute is the answer for a path no route serves under method: 405 with
-// Allow when other methods serve it, else Graph's 400 naming the first
-// segment no route knows.
-func (rt *router) noRoute(method string, segs, allowed []string) *Error {
+// Allow when other methods are served there, else Graph's 400 naming the
+// first segment that names nothing.
+func (s *Engine) noRoute(method string, segs, allowed []string) *Error {
 	if len(allowed) > 0 {
 		return Errorf(http.StatusMethodNotAllowed, "BadRequest",
 			"The HTTP method '%s' is not supported for this resource; use %s.", method, strings.Join(allowed, " or ")).
@@ -23,15 +23,16 @@ func (rt *router) noRoute(method string, segs, allowed []string) *Error {
 	}
 	unknown := "/"
 	if len(segs) > 0 {
-		unknown = segs[min(rt.resolved(segs), len(segs)-1)]
+		unknown = segs[min(s.router.resolved(segs), len(segs)-1)]
 	}
 	return BadRequest("Resource not found for the segment '%s'.", unknown)
 }
 
-// Segments returns the decoded path segments that the route's final
-// {name...} parameter matched (Param joins them with "/"), e.g. "root:",
-// "a b", "c.txt:", "content" for a drive path; nil when the route has
-// none.
+// Segments returns the path segments that the route's final {name...}
+// parameter matched, decoded but otherwise as the client wrote them (key
+// and function call syntax left alone), e.g. "root:", "a b", "c.txt:",
+// "content" for a drive path, or "search(q='x')"; nil when the route has
+// none. (Param joins the segments as the router split them.)
 func (c *Call) Segments() []string { return c.rest }
 
 // Forward serves the request as if it had been sent to segs (decoded path
@@ -46,20 +47,27 @@ func (c *Call) Forward(ctx context.Context, segs ...string) error {
 	if c.depth >= maxForwards {
 		return Errorf(http.StatusInternalServerError, "generalException", "The request was forwarded too many times.")
 	}
-	for _, s := range segs {
-		if !validSegment(s) {
-			return BadRequest("Invalid request path: segment %q is not allowed.", s)
-		}
+	p, err := parseSegments(segs)
+	if err != nil {
+		return BadRequest("Invalid request path: %v.", err)
 	}
-	m, allowed := c.s.router.find(c.R.Method, segs)
+	m, allowed := c.s.router.find(c.R.Method, p.segs)
 	if m == nil {
-		return c.s.router.noRoute(c.R.Method, segs, allowed)
+		return c.s.noRoute(c.R.Method, p.segs, allowed)
 	}
 	if !m.route.Public && c.Claims == nil {
 		return c.s.unauthenticated(c.R, c.root, "Access token is empty.")
 	}
-	next := &Call{W: c.W, R: c.R, s: c.s, root: c.root, route: m.route, params: m.params, rest: m.rest, args: c.args,
-		Claims: c.Claims, depth: c.depth + 1, applied: c.applied, prefer: c.prefer}
+	var tail []string
+	if m.rest != nil {
+		tail = p.tail(len(p.segs) - len(m.rest))
+	}
+	args := c.args
+	if p.args != nil {
+		args = p.args
+	}
+	next := &Call{W: c.W, R: c.R, s: c.s, root: c.root, route: m.route, params: m.params, rest: tail,
+		args: args, Claims: c.Claims, depth: c.depth + 1, applied: c.applied, prefer: c.prefer}
 	return c.s.dispatch(ctx, next, m)
 }
 

@@ -48,15 +48,15 @@ type ListSpec struct {
 	// Load, when set, computes the documents instead of reading Scope
 	// (e.g. a group's members); they are listed in the order given.
 	Load func(ctx context.Context, tx *Tx) ([]map[string]any, error)
+	// Context, when set, is the answer's @odata.context; "" derives it
+	// from the route (routes with a final {name...} parameter set it).
+	Context string
 	// Page, when set with Load, serves the requests without $filter,
 	// $search and $orderby: it returns only the documents at [offset,
 	// offset+limit) of those Load lists, and how many Load lists in all, so
 	// that a computed document (an occurrence of a series) is built for
 	// its page only.
 	Page func(ctx context.Context, tx *Tx, offset, limit int) (docs []map[string]any, total int, err error)
-	// Context, when set, is the answer's @odata.context; "" derives it
-	// from the route (routes with a final {name...} parameter set it).
-	Context string
 }
 
 // Expander loads a navigation property of doc for $expand.

@@ -27,15 +27,18 @@ type User struct {
 	ID, UPN, Mail, DisplayName string
 }
 
-// userByLoginQuery finds a user id by UPN or mail. The literal collection
-// name lets SQLite use the partial indexes users_by_upn and users_by_mail.
+// userByLoginQuery finds a user id by UPN or mail, among the users that
+// are not deleted (a deleted user's name may be taken by another). The
+// literal collection name lets SQLite use the partial indexes users_by_upn
+// and users_by_mail.
 const userByLoginQuery = `SELECT id FROM objects WHERE collection = 'users' AND owner = '' AND
-	lower(json_extract(data, '$.userPrincipalName')) = lower(?1)
+	lower(json_extract(data, '$.userPrincipalName')) = lower(?1) AND parent <> '` + DeletedParent + `'
 	UNION ALL SELECT id FROM objects WHERE collection = 'users' AND owner = '' AND
-	lower(json_extract(data, '$.mail')) = lower(?1) LIMIT 1`
+	lower(json_extract(data, '$.mail')) = lower(?1) AND parent <> '` + DeletedParent + `' LIMIT 1`
 
 // LookupUser finds a user by object id, UPN or mail (case-insensitive);
-// the error wraps ErrNotFound.
+// the error wraps ErrNotFound. A deleted user (in directory/deletedItems)
+// is not found: they cannot sign in or be addressed.
 func LookupUser(ctx context.Context, tx *Tx, login string) (*User, error) {
 	o, err := tx.Get(ctx, UsersCollection, "", login)
 	if IsNotFound(err) {
@@ -49,6 +52,9 @@ func LookupUser(ctx context.Context, tx *Tx, login string) (*User, error) {
 		}
 		o, err = tx.Get(ctx, UsersCollection, "", id)
 	}
+	if err == nil && o.Parent == DeletedParent {
+		err = fmt.Errorf("user %q is deleted: %w", login, ErrNotFound)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -56,8 +62,9 @@ func LookupUser(ctx context.Context, tx *Tx, login string) (*User, error) {
 }
 
 // Groups: the directory area serves and seeds them; the core reads them for
-// areas whose data a group owns (a Microsoft 365 group's calendar) or that
-// read memberships (mail tips).
+// areas whose data a group owns (a Microsoft 365 group's calendar,
+// conversations or drive, through LookupGroup, InGroup and Call.AdmitGroup)
+// or that read memberships (mail tips, permissions granted to a group).
 
 // GroupsCollection holds the tenant's groups (owner ""): documents with at
 // least displayName, mail, mailEnabled, securityEnabled and groupTypes.
@@ -77,18 +84,29 @@ const (
 // Group is the identity of a directory group, as areas need it.
 type Group struct {
 	ID, Mail, DisplayName string
-	// Unified marks a Microsoft 365 group (groupTypes "Unified").
+	// Unified marks a Microsoft 365 group (groupTypes "Unified"): only
+	// those have a mailbox, a calendar and conversations.
 	Unified bool
+	// Public is true when visibility is "Public": everyone in the tenant
+	// may read the group's content, not only its members.
+	Public bool
 }
 
+// DeletedParent is the Object.Parent of a deleted directory object (a
+// user or group in directory/deletedItems, restorable for 30 days): it
+// keeps its collection and id, so that delta reports it removed with reason
+// "changed" and a restore brings it back as it was. Lookups of principals
+// do not find it.
+const DeletedParent = "deletedItems"
+
 // LookupGroup finds a group by object id or mail address (case-insensitive);
-// the error wraps ErrNotFound.
+// the error wraps ErrNotFound. A deleted group is not found.
 func LookupGroup(ctx context.Context, tx *Tx, idOrMail string) (*Group, error) {
 	o, err := tx.Get(ctx, GroupsCollection, "", idOrMail)
 	if IsNotFound(err) && strings.Contains(idOrMail, "@") {
 		var id string
 		qerr := tx.q.QueryRowContext(ctx, `SELECT id FROM objects WHERE collection = 'groups' AND owner = '' AND
-			lower(json_extract(data, '$.mail')) = lower(?1) LIMIT 1`, idOrMail).Scan(&id)
+			lower(json_extract(data, '$.mail')) = lower(?1) AND parent <> '`+DeletedParent+`' LIMIT 1`, idOrMail).Scan(&id)
 		if errors.Is(qerr, sql.ErrNoRows) {
 			return nil, err
 		}
@@ -97,10 +115,14 @@ func LookupGroup(ctx context.Context, tx *Tx, idOrMail string) (*Group, error) {
 		}
 		o, err = tx.Get(ctx, GroupsCollection, "", id)
 	}
+	if err == nil && o.Parent == DeletedParent {
+		err = fmt.Errorf("group %q is deleted: %w", idOrMail, ErrNotFound)
+	}
 	if err != nil {
 		return nil, err
 	}
-	g := &Group{ID: o.ID, Mail: Str(o.Data, "mail"), DisplayName: Str(o.Data, "displayName")}
+	g := &Group{ID: o.ID, Mail: Str(o.Data, "mail"), DisplayName: Str(o.Data, "displayName"),
+		Public: strings.EqualFold(Str(o.Data, "visibility"), "Public")}
 	types, _ := o.Data["groupTypes"].([]any)
 	for _, t := range types {
 		if s, _ := t.(string); strings.EqualFold(s, "Unified") {
@@ -205,8 +227,14 @@ func (d idpDirectory) UserByLogin(ctx context.Context, login string) (identity.U
 		if err != nil {
 			return err
 		}
+		o, err := tx.Get(ctx, UsersCollection, "", du.ID)
+		if err != nil {
+			return err
+		}
 		pw, _, err := tx.KVGet(ctx, passwordKey(du.ID))
-		u = identity.User{ID: du.ID, UserPrincipalName: du.UPN, DisplayName: du.DisplayName, Mail: du.Mail, Password: string(pw)}
+		enabled, set := o.Data["accountEnabled"].(bool)
+		u = identity.User{ID: du.ID, UserPrincipalName: du.UPN, DisplayName: du.DisplayName, Mail: du.Mail, Password: string(pw),
+			Disabled: set && !enabled}
 		return err
 	})
 	if IsNotFound(err) {
@@ -287,8 +315,42 @@ func ActorIdentity(ctx context.Context, tx *Tx, claims *Claims) map[string]any {
 	return map[string]any{"user": user}
 }
 
-// InGroup reports whether a user is a member or an owner of a group.
+// InGroup reports whether a user is a direct member or an owner of a
+// group.
 func InGroup(ctx context.Context, tx *Tx, groupID, userID string) (bool, error) {
 	owner, member, err := GroupRole(ctx, tx, groupID, userID)
 	return owner || member, err
+}
+
+// AdmitGroup resolves the group a groups/{id}/... route addresses and
+// checks that the caller may use its content as Exchange decides: an
+// application (whose roles the route checked) always; a signed-in user when
+// a member or owner, or, to read, when the group is public. An unknown
+// group is 404 Request_ResourceNotFound, a refused user 403
+// ErrorAccessDenied.
+func (c *Call) AdmitGroup(ctx context.Context, id string, write bool) (*Group, error) {
+	var g *Group
+	member := false
+	err := c.Store().Read(ctx, func(tx *Tx) error {
+		var err error
+		if g, err = LookupGroup(ctx, tx, id); err != nil {
+			return err
+		}
+		if c.Claims == nil || c.Claims.AppOnly {
+			member = true
+			return nil
+		}
+		member, err = InGroup(ctx, tx, g.ID, c.Claims.ObjectID)
+		return err
+	})
+	if IsNotFound(err) {
+		return nil, ResourceNotFound(id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !member && (write || !g.Public) {
+		return nil, AccessDenied()
+	}
+	return g, nil
 }

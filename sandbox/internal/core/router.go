@@ -58,13 +58,26 @@ func SplitPath(escaped string) ([]string, error) {
 type parsedPath struct {
 	segs []string
 	args map[string]string // function arguments by name, as written (literals)
-	// raw holds the segments with function calls as the client wrote them
-	// (keys split off as in segs); segs[i] comes from raw[from[i]]. A final
-	// {name...} parameter gets raw segments: the area below it parses its
-	// own grammar (a drive's search(q='x'), a workbook's
-	// range(address='A1:B2')).
-	raw  []string
-	from []int
+	raw  []string          // the decoded segments as written, unsplit
+	from []int             // from[i] is the index in raw that segs[i] came from
+}
+
+// tail returns the segments from segs[i] on as the client wrote them:
+// decoded, but with key and function call syntax left alone. A final
+// {name...} parameter hands these to its area (Call.Segments), since what
+// it matches need not be OData: in a drive path, "report('x')" and
+// "notes(a=b)" are file names, and the area reads its own functions
+// (search(q='x')) there.
+func (p parsedPath) tail(i int) []string {
+	if i >= len(p.segs) {
+		return nil
+	}
+	r := p.from[i]
+	if i > 0 && p.from[i-1] == r {
+		// segs[i] is the key split off raw[r]: the tail starts inside it.
+		return append([]string{p.segs[i]}, p.raw[r+1:]...)
+	}
+	return slices.Clone(p.raw[r:])
 }
 
 // parsePath is SplitPath keeping the arguments of function calls:
@@ -72,26 +85,38 @@ type parsedPath struct {
 // is the segment "supportedTimeZones" with the argument TimeZoneStandard.
 // Percent-encoded parentheses ("delta%28%29") are the same call.
 func parsePath(escaped string) (parsedPath, error) {
-	var p parsedPath
 	escaped = strings.TrimSuffix(escaped, "/")
 	if escaped == "" {
-		return p, nil
+		return parsedPath{}, nil
 	}
-	for _, raw := range strings.Split(escaped, "/") {
-		seg, err := url.PathUnescape(raw)
+	raw := strings.Split(escaped, "/")
+	for i, r := range raw {
+		seg, err := url.PathUnescape(r)
 		if err != nil {
-			return p, fmt.Errorf("segment %q is not validly escaped", raw)
+			return parsedPath{}, fmt.Errorf("segment %q is not validly escaped", r)
 		}
+		raw[i] = seg
+	}
+	return parseSegments(raw)
+}
+
+// parseSegments is parsePath on decoded segments (Call.Forward's).
+func parseSegments(raw []string) (parsedPath, error) {
+	p := parsedPath{raw: raw}
+	add := func(i int, segs ...string) {
+		for range segs {
+			p.from = append(p.from, i)
+		}
+		p.segs = append(p.segs, segs...)
+	}
+	for i, seg := range raw {
 		if name, key, ok := splitKeySegment(seg); ok {
 			if !validSegment(name) || !validSegment(key) {
 				return p, fmt.Errorf("key %q is not allowed", key)
 			}
-			p.segs = append(p.segs, name, key)
-			p.raw = append(p.raw, name, key)
-			p.from = append(p.from, len(p.raw)-2, len(p.raw)-1)
+			add(i, name, key)
 			continue
 		}
-		p.raw = append(p.raw, seg)
 		if name, args, ok := splitFunctionCall(seg); ok {
 			if !validSegment(name) {
 				return p, fmt.Errorf("segment %q is not allowed", seg)
@@ -102,29 +127,33 @@ func parsePath(escaped string) (parsedPath, error) {
 				}
 				p.args[k] = v
 			}
-			p.segs = append(p.segs, name)
-			p.from = append(p.from, len(p.raw)-1)
+			add(i, name)
 			continue
 		}
 		if !validSegment(seg) {
 			return p, fmt.Errorf("segment %q is not allowed", seg)
 		}
-		p.segs = append(p.segs, seg)
-		p.from = append(p.from, len(p.raw)-1)
+		add(i, seg)
 	}
 	return p, nil
 }
 
-// restAsWritten gives m's final {name...} parameter the segments of p
-// with their function calls as the client wrote them (see parsedPath.raw).
-func (m *match) restAsWritten(p parsedPath) {
-	i := len(p.segs) - len(m.rest)
-	if m.rest == nil || i < 0 || i >= len(p.from) {
-		return
+// SplitKeys splits OData key syntax off segments as written (those of
+// Call.Segments): "worksheets('Sheet 1')" becomes "worksheets", "Sheet 1";
+// every other segment, function calls such as range(address='A1:B2')
+// included, is left as written. Areas whose grammar below a {name...}
+// parameter is OData (a workbook's) use it; those whose segments are names
+// (a drive path) do not.
+func SplitKeys(segs []string) []string {
+	out := make([]string, 0, len(segs))
+	for _, seg := range segs {
+		if name, key, ok := splitKeySegment(seg); ok && isIdentifier(name) {
+			out = append(out, name, key)
+			continue
+		}
+		out = append(out, seg)
 	}
-	m.rest = p.raw[p.from[i]:]
-	last := m.route.segs[len(m.route.segs)-1]
-	m.params[strings.TrimSuffix(last[1:], "...}")] = strings.Join(m.rest, "/")
+	return out
 }
 
 // splitKeySegment splits "name('key')" (quotes doubled inside the key).
@@ -477,6 +506,14 @@ func (s *Engine) wrongAudience(r *http.Request, root apiRoot, aud string) *Error
 
 // authorize checks that claims grant route r; other says a {user} route
 // addresses someone else than the signed-in user.
+// denied is the route's answer to a token lacking its permissions.
+func (r *Route) denied() *Error {
+	if r.Denied != nil {
+		return r.Denied()
+	}
+	return AccessDenied()
+}
+
 func authorize(claims *identity.Claims, r *Route, other bool) *Error {
 	if r.Public {
 		return nil
@@ -485,7 +522,7 @@ func authorize(claims *identity.Claims, r *Route, other bool) *Error {
 		if hasAny(claims.Roles, r.Roles) {
 			return nil
 		}
-		return AccessDenied()
+		return r.denied()
 	}
 	need := r.Scopes
 	if other {
@@ -500,7 +537,7 @@ func authorize(claims *identity.Claims, r *Route, other bool) *Error {
 	if hasAny(claims.Scopes, need) {
 		return nil
 	}
-	return AccessDenied()
+	return r.denied()
 }
 
 // hasAny reports whether granted holds any of need, ignoring case and a

@@ -804,6 +804,34 @@ func (tx *Tx) changesBetween(ctx context.Context, sc Scope, after, upTo, cursor 
 	return out, rows.Err()
 }
 
+// RoundChange is what became of one object of a scope in a delta round.
+type RoundChange struct {
+	ID string
+	// Gone is true when the object was deleted or left the scope; false
+	// when it was created or changed (or, in a first round, is there).
+	Gone bool
+}
+
+// RoundChanges lists the objects of sc a delta round bounded by after and
+// upTo (DeltaSpec.Annotate's arguments) should report: for a later round,
+// each object changed in (after, upTo] with its last change; for a first
+// round (after 0), the objects there, as of upTo. Ordered by change.
+func (tx *Tx) RoundChanges(ctx context.Context, sc Scope, after, upTo int64) ([]RoundChange, error) {
+	var out []RoundChange
+	if after == 0 {
+		objs, err := tx.objectsUpTo(ctx, sc, upTo, 0, "", -1)
+		for _, o := range objs {
+			out = append(out, RoundChange{ID: o.ID})
+		}
+		return out, err
+	}
+	chs, err := tx.changesBetween(ctx, sc, after, upTo, after, -1)
+	for _, c := range chs {
+		out = append(out, RoundChange{ID: c.ID, Gone: c.Kind == changeDelete || c.Kind == changeRemove})
+	}
+	return out, err
+}
+
 func scanObjects(rows *sql.Rows, sc Scope) ([]*Object, error) {
 	defer rows.Close()
 	var out []*Object

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"strings"
 	"testing"
@@ -339,5 +340,52 @@ func TestStoreOddPaths(t *testing.T) {
 		if _, err := os.Stat(p); err != nil {
 			t.Fatalf("%s: database not at %s: %v", name, p, err)
 		}
+	}
+}
+
+func TestRoundChanges(t *testing.T) {
+	ctx := context.Background()
+	st := openTestStore(t, ":memory:")
+	sc := Scope{Collection: "links.test", Owner: "g1"}
+	put := func(id string) {
+		if err := st.Write(ctx, func(tx *Tx) error {
+			return tx.Put(ctx, &Object{Collection: sc.Collection, Owner: "g1", ID: id, Data: map[string]any{}})
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	del := func(id string) {
+		if err := st.Write(ctx, func(tx *Tx) error { return tx.Delete(ctx, sc.Collection, "g1", id) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	seq := func() int64 {
+		var n int64
+		if err := st.Read(ctx, func(tx *Tx) error { var err error; n, err = tx.maxSeq(ctx); return err }); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	round := func(after, upTo int64) []RoundChange {
+		var out []RoundChange
+		if err := st.Read(ctx, func(tx *Tx) error { var err error; out, err = tx.RoundChanges(ctx, sc, after, upTo); return err }); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	put("a")
+	put("b")
+	put("gone")
+	del("gone")
+	first := seq()
+	put("later") // after the first round's end
+	if got := round(0, first); !reflect.DeepEqual(got, []RoundChange{{ID: "a"}, {ID: "b"}}) {
+		t.Fatalf("first round %v", got)
+	}
+	del("a")
+	put("c")
+	put("c")
+	if got := round(first, seq()); !reflect.DeepEqual(got, []RoundChange{{ID: "later"}, {ID: "a", Gone: true}, {ID: "c"}}) {
+		t.Fatalf("second round %v", got)
 	}
 }

@@ -203,6 +203,32 @@ func TestSplitPath(t *testing.T) {
 	}
 }
 
+// tail gives a final {name...} parameter the segments as written, even
+// where the router split a key or a function call off them.
+func TestPathTail(t *testing.T) {
+	cases := []struct {
+		in   string
+		from int
+		want []string
+	}{
+		{"me/drive/root:/report('x'):/content", 2, []string{"root:", "report('x'):", "content"}},
+		{"me/drive/root:/report('x')/notes(a=b)", 3, []string{"report('x')", "notes(a=b)"}},
+		{"drives('b!x')/root/search(q='a')", 1, []string{"b!x", "root", "search(q='a')"}},
+		{"drives('b!x')/root/search(q='a')", 2, []string{"root", "search(q='a')"}},
+		{"me/drive%28%29/x", 2, []string{"x"}},
+		{"me/drive", 2, nil},
+	}
+	for _, c := range cases {
+		p, err := parsePath(c.in)
+		if err != nil {
+			t.Fatalf("parsePath(%q): %v", c.in, err)
+		}
+		if got := p.tail(c.from); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("parsePath(%q).tail(%d) = %q, want %q (segs %q)", c.in, c.from, got, c.want, p.segs)
+		}
+	}
+}
+
 func TestFunctionCalls(t *testing.T) {
 	cases := []struct {
 		in   string
@@ -292,6 +318,14 @@ func TestCasing(t *testing.T) {
 	}
 	if back := fromOutlook(out); !reflect.DeepEqual(back, in) {
 		t.Fatalf("fromOutlook = %v", back)
+	}
+	// A contact's mobilePhone is MobilePhone1 in Outlook REST, both ways.
+	contact := map[string]any{"mobilePhone": "1", "homePhones": []any{}}
+	if o := toOutlook(contact).(map[string]any); o["MobilePhone1"] != "1" || o["HomePhones"] == nil || len(o) != 2 {
+		t.Fatalf("toOutlook(contact) = %v", o)
+	}
+	if g := fromOutlook(map[string]any{"MobilePhone1": "1"}).(map[string]any); g["mobilePhone"] != "1" || len(g) != 1 {
+		t.Fatalf("fromOutlook(contact) = %v", g)
 	}
 }
 
@@ -513,37 +547,55 @@ func TestWindowsZones(t *testing.T) {
 	}
 }
 
-// TestRestAsWritten: a final {name...} parameter keeps function calls as
-// the client wrote them (the area parses them), keys split off as elsewhere.
-func TestRestAsWritten(t *testing.T) {
-	h := func(context.Context, *Call) error { return nil }
-	rt, err := newRouter([]Area{{Name: "t", Routes: []Route{
-		{Method: "GET", Pattern: "drives/{drive}/{rest...}", Scopes: []string{"S"}, Handle: h},
-	}}})
-	if err != nil {
-		t.Fatal(err)
+// TestRouteDenied checks the 403 of a token lacking a route's permissions:
+// Exchange's by default, the route's own when it sets Denied.
+func TestRouteDenied(t *testing.T) {
+	delegated := &Claims{Scopes: []string{"User.Read"}}
+	app := &Claims{AppOnly: true, Roles: []string{"Mail.Read"}}
+	exchange := Route{Scopes: []string{"Mail.Read"}, Roles: []string{"Mail.ReadWrite"}}
+	directory := Route{Scopes: []string{"User.ReadWrite.All"}, Roles: []string{"User.ReadWrite.All"}, Denied: InsufficientPrivileges}
+	for _, claims := range []*Claims{delegated, app} {
+		if err := authorize(claims, &exchange, false); err == nil || err.Code != "ErrorAccessDenied" || err.Status != 403 {
+			t.Errorf("Exchange route: %+v", err)
+		}
+		if err := authorize(claims, &directory, false); err == nil || err.Code != "Authorization_RequestDenied" || err.Status != 403 {
+			t.Errorf("directory route: %+v", err)
+		}
 	}
+	if err := authorize(&Claims{Scopes: []string{"User.ReadWrite.All"}}, &directory, false); err != nil {
+		t.Errorf("granted: %v", err)
+	}
+}
+
+// TestSplitKeys: an area reading OData below a {name...} parameter gets its
+// keys split off and its function calls as the client wrote them.
+func TestSplitKeys(t *testing.T) {
 	cases := []struct {
 		path string
-		rest []string
+		want []string
 	}{
-		{"drives/d/root/search(q='a%20b')", []string{"root", "search(q='a b')"}},
-		{"drives('d')/items('X')/workbook/worksheets('S')/range(address='A1:B2')",
-			[]string{"items", "X", "workbook", "worksheets", "S", "range(address='A1:B2')"}},
-		{"drives/d/root:/report(1).xlsx:/content", []string{"root:", "report(1).xlsx:", "content"}},
+		{"drives/d/items/X/workbook/worksheets('Sheet%201')/range(address='A1:B2')",
+			[]string{"worksheets", "Sheet 1", "range(address='A1:B2')"}},
+		{"drives/d/items/X/workbook/tables('T')/rows/itemAt(index=2)",
+			[]string{"tables", "T", "rows", "itemAt(index=2)"}},
+		{"drives/d/items/X/workbook/names('it''s')", []string{"names", "it's"}},
+		{"drives/d/items/X/workbook/worksheets/Sheet1/usedRange(valuesOnly=true)",
+			[]string{"worksheets", "Sheet1", "usedRange(valuesOnly=true)"}},
+		{"drives/d/items/X/workbook/functions/sum", []string{"functions", "sum"}},
 	}
 	for _, c := range cases {
 		p, err := parsePath(c.path)
 		if err != nil {
 			t.Fatalf("%s: %v", c.path, err)
 		}
-		m, _ := rt.find("GET", p.segs)
-		if m == nil {
-			t.Fatalf("%s: no match", c.path)
+		// The route drives/{drive}/items/{item}/workbook/{rest...} matches
+		// from the fifth segment split as the router splits.
+		got := SplitKeys(p.tail(5))
+		if !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%s: %q, want %q", c.path, got, c.want)
 		}
-		m.restAsWritten(p)
-		if !reflect.DeepEqual(m.rest, c.rest) || m.params["rest"] != strings.Join(c.rest, "/") {
-			t.Errorf("%s: rest %q, param %q; want %q", c.path, m.rest, m.params["rest"], c.rest)
-		}
+	}
+	if got := SplitKeys([]string{"('x')", "report('a').xlsx"}); !reflect.DeepEqual(got, []string{"('x')", "report('a').xlsx"}) {
+		t.Errorf("non-keys were split: %q", got)
 	}
 }

@@ -200,6 +200,9 @@ func (p *Provider) authorizeUser(ctx context.Context, w http.ResponseWriter, r *
 				p.log.Error("identity: sign-in", "err", oerr.cause)
 			}
 			form.Login, form.Error = login, "Your username or password is incorrect."
+			if oerr.aadsts == 50057 {
+				form.Error = "Your account has been locked. Contact your support person to unlock it, then try again."
+			}
 			renderPage(w, http.StatusOK, "signin", form)
 			return nil, nil
 		}
@@ -211,8 +214,11 @@ func (p *Provider) authorizeUser(ctx context.Context, w http.ResponseWriter, r *
 				continue
 			}
 			u, err := p.cfg.Directory.UserByLogin(ctx, login)
-			if err == nil {
+			if err == nil && !u.Disabled {
 				return &u, nil
+			}
+			if err == nil {
+				continue // a disabled account signs in nowhere
 			}
 			if !errors.Is(err, ErrNotFound) {
 				p.log.Error("identity: authorize: user lookup", "err", err)

@@ -170,6 +170,9 @@ func (p *Provider) ApproveDevice(ctx context.Context, userCode, login string) er
 	if err != nil {
 		return fmt.Errorf("identity: approve device: user %q: %w", login, err)
 	}
+	if u.Disabled {
+		return fmt.Errorf("identity: approve device: the account of %q is disabled", login)
+	}
 	return p.decideDevice(ctx, userCode, deviceApproved, u.ID)
 }
 

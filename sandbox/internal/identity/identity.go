@@ -39,6 +39,10 @@ var ErrTokenExpired = errors.New("token expired")
 // User is a directory user that can sign in.
 type User struct {
 	ID, UserPrincipalName, DisplayName, Mail, Password string
+	// Disabled is true when an administrator disabled the account
+	// (accountEnabled false): it cannot sign in, and the grants it was
+	// given no longer issue tokens (AADSTS50057).
+	Disabled bool
 }
 
 // App is an application registration.

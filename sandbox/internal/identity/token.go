@@ -141,7 +141,15 @@ func (p *Provider) userByID(ctx context.Context, id string) (*User, *oauthError)
 	if err != nil {
 		return nil, serverError(err)
 	}
+	if u.Disabled {
+		return nil, errDisabled()
+	}
 	return &u, nil
+}
+
+// errDisabled is Entra ID's answer for a disabled account.
+func errDisabled() *oauthError {
+	return invalidGrant(50057, "The user account is disabled.")
 }
 
 func invalidGrant(aadsts int, format string, args ...any) *oauthError {
@@ -315,6 +323,9 @@ func (p *Provider) checkPassword(ctx context.Context, login, password string) (*
 	}
 	if err != nil || u.Password == "" || !secretMatches([]string{u.Password}, password) {
 		return nil, invalidGrant(50126, "Error validating credentials due to invalid username or password.")
+	}
+	if u.Disabled {
+		return nil, errDisabled()
 	}
 	return &u, nil
 }

@@ -522,3 +522,23 @@ func TestRefreshAfterUserDeletion(t *testing.T) {
 	body := postForm(t, srv, tokenPath, url.Values{"grant_type": {"refresh_token"}, "client_id": {publicID}, "refresh_token": {rt}, "scope": {"Mail.Read"}}, 400)
 	assertOAuthError(t, body, "invalid_grant", 50034)
 }
+
+// TestDisabledAccount checks Entra ID's answer for a disabled account: no
+// password sign-in, no refresh of the tokens it was given, and no default
+// sign-in on the authorize page; enabled again, it signs in.
+func TestDisabledAccount(t *testing.T) {
+	f := newFixture(t)
+	srv := f.server(t)
+	password := url.Values{"grant_type": {"password"}, "client_id": {publicID},
+		"username": {"alice@" + testDomain}, "password": {alicePass}, "scope": {"Mail.Read offline_access"}}
+	rt := postForm(t, srv, tokenPath, password, http.StatusOK)["refresh_token"].(string)
+	f.dir.users[0].Disabled = true
+	assertOAuthError(t, postForm(t, srv, tokenPath, password, http.StatusBadRequest), "invalid_grant", 50057)
+	assertOAuthError(t, postForm(t, srv, tokenPath, url.Values{"grant_type": {"refresh_token"}, "client_id": {publicID},
+		"refresh_token": {rt}, "scope": {"Mail.Read"}}, http.StatusBadRequest), "invalid_grant", 50057)
+	// A wrong password still says only that.
+	wrong := url.Values{"grant_type": {"password"}, "client_id": {publicID}, "username": {"alice@" + testDomain}, "password": {"nope"}, "scope": {"Mail.Read"}}
+	assertOAuthError(t, postForm(t, srv, tokenPath, wrong, http.StatusBadRequest), "invalid_grant", 50126)
+	f.dir.users[0].Disabled = false
+	postForm(t, srv, tokenPath, password, http.StatusOK)
+}

@@ -9,14 +9,9 @@
 package directory
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"io"
-	"mime"
 	"net/http"
-	"strconv"
+	"slices"
 	"strings"
 	"time"
 
@@ -30,7 +25,6 @@ const (
 	collUsers        = core.UsersCollection
 	collGroups       = core.GroupsCollection
 	collOrganization = "organization"
-	collPhotos       = "sandbox.photos" // photo metadata; the bytes are blob "photo:{user id}"
 
 	linkMember      = core.GroupMembersCollection // group -> user or group
 	linkMemberOf    = core.MemberOfCollection     // user or group -> group (reverse of member)
@@ -39,9 +33,6 @@ const (
 	linkDirectReprt = "links.directReport"        // manager -> user (reverse of manager)
 )
 
-// maxPhotoSize caps profile photo uploads (Graph allows 4 MB).
-const maxPhotoSize = 4 << 20
-
 // linkReverse pairs each directory link kind with its reverse; owner links
 // have none.
 var linkReverse = map[string]string{
@@ -49,10 +40,16 @@ var linkReverse = map[string]string{
 	linkManager: linkDirectReprt, linkDirectReprt: linkManager,
 }
 
-// addLink records a directory edge and its reverse where there is one.
+// addLink records a directory edge and its reverse where there is one. A
+// change of a group's members touches the group, for groups delta.
 func addLink(ctx context.Context, tx *core.Tx, kind, from, to string) error {
 	if err := tx.Put(ctx, &core.Object{Collection: kind, Owner: from, ID: to, Data: map[string]any{}}); err != nil {
 		return err
+	}
+	if kind == linkMember {
+		if err := touchGroup(ctx, tx, from); err != nil {
+			return err
+		}
 	}
 	if rev, ok := linkReverse[kind]; ok {
 		return tx.Put(ctx, &core.Object{Collection: rev, Owner: to, ID: from, Data: map[string]any{}})
@@ -65,6 +62,11 @@ func addLink(ctx context.Context, tx *core.Tx, kind, from, to string) error {
 func removeLink(ctx context.Context, tx *core.Tx, kind, from, to string) error {
 	if err := tx.Delete(ctx, kind, from, to); err != nil {
 		return err
+	}
+	if kind == linkMember {
+		if err := touchGroup(ctx, tx, from); err != nil {
+			return err
+		}
 	}
 	if rev, ok := linkReverse[kind]; ok {
 		if err := tx.Delete(ctx, rev, to, from); err != nil && !core.IsNotFound(err) {
@@ -113,7 +115,7 @@ func linkedDocs(ctx context.Context, tx *core.Tx, kind, from string) ([]map[stri
 // is neither.
 func directoryObject(ctx context.Context, tx *core.Tx, id string) (map[string]any, error) {
 	for _, k := range []struct{ coll, typ string }{{collUsers, "#microsoft.graph.user"}, {collGroups, "#microsoft.graph.group"}} {
-		o, err := tx.Get(ctx, k.coll, "", id)
+		o, err := getActive(ctx, tx, k.coll, id)
 		if core.IsNotFound(err) {
 			continue
 		}
@@ -151,7 +153,7 @@ const (
 // Graph's directory rules.
 func directorySpec(coll, typ string) core.ListSpec {
 	spec := core.ListSpec{
-		Scope:        core.Scope{Collection: coll},
+		Scope:        activeScope(coll),
 		Type:         typ,
 		DefaultTop:   100,
 		MaxTop:       999,
@@ -214,36 +216,40 @@ func linkSpec(kind, from string) core.ListSpec {
 
 // Area is the directory area, to serve with core.Config.Areas.
 func Area() core.Area {
+	routes := append([]core.Route{
+		{Method: http.MethodGet, Pattern: "{user}", Scopes: readSelfScopes, SharedScopes: readUsersScopes, Roles: readUsersRoles, Handle: getUser},
+		{Method: http.MethodPatch, Pattern: "{user}", Scopes: writeSelfScopes, SharedScopes: writeUsersScope, Roles: writeUsersRoles, Handle: patchUser},
+		{Method: http.MethodGet, Pattern: "users", Scopes: readUsersScopes, Roles: readUsersRoles, Handle: listUsers},
+		{Method: http.MethodGet, Pattern: "users/$count", Scopes: readUsersScopes, Roles: readUsersRoles, Handle: countUsers},
+		{Method: http.MethodGet, Pattern: "users/delta", Scopes: readUsersScopes, Roles: readUsersRoles, Handle: deltaUsers},
+		{Method: http.MethodGet, Pattern: "{user}/manager", Scopes: readUsersScopes, SharedScopes: readUsersScopes, Roles: readUsersRoles, Handle: getManager},
+		{Method: http.MethodGet, Pattern: "{user}/directReports", Scopes: readUsersScopes, SharedScopes: readUsersScopes, Roles: readUsersRoles, Handle: listDirectReports},
+		{Method: http.MethodGet, Pattern: "{user}/memberOf", Scopes: append(append([]string{}, readUsersScopes...), readGroupScopes...), SharedScopes: readGroupScopes, Roles: readGroupRoles, Handle: listMemberOf},
+		{Method: http.MethodGet, Pattern: "groups", Scopes: readGroupScopes, Roles: readGroupRoles, Handle: listGroups},
+		{Method: http.MethodGet, Pattern: "groups/$count", Scopes: readGroupScopes, Roles: readGroupRoles, Handle: countGroups},
+		{Method: http.MethodGet, Pattern: "groups/delta", Scopes: readGroupScopes, Roles: readGroupRoles, Handle: deltaGroups},
+		{Method: http.MethodGet, Pattern: "groups/{id}", Scopes: readGroupScopes, Roles: readGroupRoles, Handle: getGroup},
+		{Method: http.MethodGet, Pattern: "groups/{id}/members", Scopes: readGroupScopes, Roles: readGroupRoles, Handle: listMembers},
+		{Method: http.MethodGet, Pattern: "groups/{id}/members/$count", Scopes: readGroupScopes, Roles: readGroupRoles, Handle: countMembers},
+		{Method: http.MethodGet, Pattern: "groups/{id}/owners", Scopes: readGroupScopes, Roles: readGroupRoles, Handle: listOwners},
+		{Method: http.MethodGet, Pattern: "organization", Scopes: readOrgScopes, Roles: readOrgRoles, Handle: listOrganization},
+	}, slices.Concat(directoryWriteRoutes(), membershipRoutes(), deletedRoutes())...)
+	// A token without the permission gets Entra ID's 403, not Exchange's;
+	// profile photos are Exchange's.
+	for i := range routes {
+		routes[i].Denied = core.InsufficientPrivileges
+	}
+	routes = append(routes, photoRoutes()...)
 	return core.Area{
-		Name: "directory",
-		Routes: append([]core.Route{
-			{Method: http.MethodGet, Pattern: "{user}", Scopes: readSelfScopes, SharedScopes: readUsersScopes, Roles: readUsersRoles, Handle: getUser},
-			{Method: http.MethodPatch, Pattern: "{user}", Scopes: writeSelfScopes, SharedScopes: writeUsersScope, Roles: writeUsersRoles, Handle: patchUser},
-			{Method: http.MethodGet, Pattern: "users", Scopes: readUsersScopes, Roles: readUsersRoles, Handle: listUsers},
-			{Method: http.MethodGet, Pattern: "users/$count", Scopes: readUsersScopes, Roles: readUsersRoles, Handle: countUsers},
-			{Method: http.MethodGet, Pattern: "users/delta", Scopes: readUsersScopes, Roles: readUsersRoles, Handle: deltaUsers},
-			{Method: http.MethodGet, Pattern: "{user}/manager", Scopes: readUsersScopes, SharedScopes: readUsersScopes, Roles: readUsersRoles, Handle: getManager},
-			{Method: http.MethodGet, Pattern: "{user}/directReports", Scopes: readUsersScopes, SharedScopes: readUsersScopes, Roles: readUsersRoles, Handle: listDirectReports},
-			{Method: http.MethodGet, Pattern: "{user}/memberOf", Scopes: append(append([]string{}, readUsersScopes...), readGroupScopes...), SharedScopes: readGroupScopes, Roles: readGroupRoles, Handle: listMemberOf},
-			{Method: http.MethodGet, Pattern: "{user}/photo", Scopes: readSelfScopes, SharedScopes: readUsersScopes, Roles: readUsersRoles, Handle: getPhotoMeta},
-			{Method: http.MethodGet, Pattern: "{user}/photo/$value", Scopes: readSelfScopes, SharedScopes: readUsersScopes, Roles: readUsersRoles, Handle: getPhoto},
-			{Method: http.MethodPut, Pattern: "{user}/photo/$value", Scopes: writeSelfScopes, SharedScopes: writeUsersScope, Roles: writeUsersRoles, Handle: putPhoto},
-			{Method: http.MethodGet, Pattern: "groups", Scopes: readGroupScopes, Roles: readGroupRoles, Handle: listGroups},
-			{Method: http.MethodGet, Pattern: "groups/$count", Scopes: readGroupScopes, Roles: readGroupRoles, Handle: countGroups},
-			{Method: http.MethodGet, Pattern: "groups/delta", Scopes: readGroupScopes, Roles: readGroupRoles, Handle: deltaGroups},
-			{Method: http.MethodGet, Pattern: "groups/{id}", Scopes: readGroupScopes, Roles: readGroupRoles, Handle: getGroup},
-			{Method: http.MethodGet, Pattern: "groups/{id}/members", Scopes: readGroupScopes, Roles: readGroupRoles, Handle: listMembers},
-			{Method: http.MethodGet, Pattern: "groups/{id}/members/$count", Scopes: readGroupScopes, Roles: readGroupRoles, Handle: countMembers},
-			{Method: http.MethodGet, Pattern: "groups/{id}/owners", Scopes: readGroupScopes, Roles: readGroupRoles, Handle: listOwners},
-			{Method: http.MethodGet, Pattern: "organization", Scopes: readOrgScopes, Roles: readOrgRoles, Handle: listOrganization},
-		}, append(directoryWriteRoutes(), membershipRoutes()...)...),
-		Knobs: []core.Knob{{Name: knobExtraUsers, Doc: "generated users in the directory"}},
-		Seed:  seedDirectory,
+		Name:   "directory",
+		Routes: routes,
+		Knobs:  []core.Knob{{Name: knobExtraUsers, Doc: "generated users in the directory"}},
+		Seed:   seedDirectory,
 		Subscriptions: []core.Subscribable{
 			{Pattern: "users", MaxExpiry: 41760 * time.Minute, ODataType: "#Microsoft.Graph.User",
-				Scope: func(context.Context, *core.Call) (core.Scope, error) { return core.Scope{Collection: collUsers}, nil }},
+				Scope: func(context.Context, *core.Call) (core.Scope, error) { return activeScope(collUsers), nil }},
 			{Pattern: "groups", MaxExpiry: 41760 * time.Minute, ODataType: "#Microsoft.Graph.Group",
-				Scope: func(context.Context, *core.Call) (core.Scope, error) { return core.Scope{Collection: collGroups}, nil }},
+				Scope: func(context.Context, *core.Call) (core.Scope, error) { return activeScope(collGroups), nil }},
 		},
 	}
 }
@@ -252,12 +258,70 @@ func getUser(ctx context.Context, c *core.Call) error {
 	return c.GetEntity(ctx, directorySpec(collUsers, typeUser), c.User.ID)
 }
 
-// userReadOnly are properties a PATCH of a user may not change.
-var userReadOnly = []string{"userPrincipalName", "mail", "createdDateTime", "userType"}
+// userReadOnly are properties a PATCH of a user may not set: 400, as
+// Graph answers.
+var userReadOnly = []string{"id", "createdDateTime", "deletedDateTime", "securityIdentifier", "creationType",
+	"onPremisesSyncEnabled", "onPremisesSecurityIdentifier", "onPremisesLastSyncDateTime", "externalUserState",
+	"externalUserStateChangeDateTime", "signInSessionsValidFromDateTime", "assignedPlans", "provisionedPlans", "proxyAddresses"}
 
-// patchUser answers 204, as Graph does for users.
+// patchUser changes a user; 204, as Graph answers. A new
+// userPrincipalName or mail must be in the tenant's domain and unused; a
+// passwordProfile sets the password the user signs in with (never stored
+// in the document); accountEnabled false stops sign-in.
 func patchUser(ctx context.Context, c *core.Call) error {
-	if _, err := c.PatchStored(ctx, core.Scope{Collection: collUsers}, c.User.ID, userReadOnly...); err != nil {
+	var patch map[string]any
+	if err := c.Decode(&patch); err != nil {
+		return err
+	}
+	for k := range patch {
+		if core.ContainsFold(userReadOnly, k) {
+			return errDirectoryBadRequest("Property '%s' is read-only and cannot be set.", k)
+		}
+	}
+	password := ""
+	if v, ok := core.LookupFold(patch, "passwordProfile"); ok {
+		pp, _ := v.(map[string]any)
+		password, _ = pp["password"].(string)
+		if password == "" {
+			return errDirectoryBadRequest("Property passwordProfile.password is required.")
+		}
+		for k := range patch {
+			if strings.EqualFold(k, "passwordProfile") {
+				delete(patch, k)
+			}
+		}
+	}
+	err := c.Store().Write(ctx, func(tx *core.Tx) error {
+		o, err := getActive(ctx, tx, collUsers, c.User.ID)
+		if err != nil {
+			return err
+		}
+		for _, prop := range []string{"userPrincipalName", "mail"} {
+			v, ok := core.LookupFold(patch, prop)
+			if !ok {
+				continue
+			}
+			addr, _ := v.(string)
+			local, domain, found := strings.Cut(addr, "@")
+			if !found || local == "" || !strings.EqualFold(domain, c.Domain()) {
+				return errDirectoryBadRequest("Property %s is invalid: use NAME@%s.", prop, c.Domain())
+			}
+			if u, err := core.LookupUser(ctx, tx, addr); err == nil && u.ID != o.ID {
+				return errDirectoryBadRequest("Another object with the same value for property %s already exists.", prop)
+			} else if err != nil && !core.IsNotFound(err) {
+				return err
+			}
+		}
+		core.PatchDocument(o.Data, patch)
+		if err := tx.Put(ctx, o); err != nil {
+			return err
+		}
+		if password != "" {
+			return core.SetPassword(ctx, tx, o.ID, password)
+		}
+		return nil
+	})
+	if err != nil {
 		return err
 	}
 	return c.NoContent()
@@ -276,12 +340,41 @@ func countGroups(ctx context.Context, c *core.Call) error {
 	return c.CountOnly(ctx, directorySpec(collGroups, typeGroup))
 }
 
+// deltaUsers tracks the users that are not deleted: one deleted into
+// deletedItems leaves the scope ("changed"), one purged is "deleted".
 func deltaUsers(ctx context.Context, c *core.Call) error {
-	return c.Delta(ctx, core.DeltaSpec{Scope: core.Scope{Collection: collUsers}, Type: typeUser, PageSize: 100})
+	return c.Delta(ctx, core.DeltaSpec{Scope: activeScope(collUsers), Type: typeUser, PageSize: 100})
 }
 
+// deltaGroups tracks the groups, each with its members@delta: every member
+// in a first round, then the members added and removed since the previous
+// round (a membership change touches the group, so it is in the round).
 func deltaGroups(ctx context.Context, c *core.Call) error {
-	return c.Delta(ctx, core.DeltaSpec{Scope: core.Scope{Collection: collGroups}, Type: typeGroup, PageSize: 100})
+	return c.Delta(ctx, core.DeltaSpec{Scope: activeScope(collGroups), Type: typeGroup, PageSize: 100,
+		Annotate: membersDelta})
+}
+
+// membersDelta adds a group's members@delta to a delta round's answer.
+func membersDelta(ctx context.Context, tx *core.Tx, out map[string]any, after, upTo int64) error {
+	id := core.Str(out, "id")
+	chs, err := tx.RoundChanges(ctx, core.Scope{Collection: linkMember, Owner: id}, after, upTo)
+	if err != nil || len(chs) == 0 {
+		return err
+	}
+	list := make([]any, 0, len(chs))
+	for _, ch := range chs {
+		typ := "#microsoft.graph.user"
+		if _, err := tx.Get(ctx, collGroups, "", ch.ID); err == nil {
+			typ = "#microsoft.graph.group"
+		}
+		e := map[string]any{"@odata.type": typ, "id": ch.ID}
+		if ch.Gone {
+			e["@removed"] = map[string]any{"reason": "deleted"}
+		}
+		list = append(list, e)
+	}
+	out["members@delta"] = list
+	return nil
 }
 
 func getGroup(ctx context.Context, c *core.Call) error {
@@ -292,10 +385,11 @@ func getGroup(ctx context.Context, c *core.Call) error {
 	return err
 }
 
-// groupExists answers 404 in Graph's words for an unknown group.
+// groupExists answers 404 in Graph's words for an unknown (or deleted)
+// group.
 func groupExists(ctx context.Context, c *core.Call) error {
 	err := c.Store().Read(ctx, func(tx *core.Tx) error {
-		_, err := tx.Get(ctx, collGroups, "", c.Param("id"))
+		_, err := getActive(ctx, tx, collGroups, c.Param("id"))
 		return err
 	})
 	if core.IsNotFound(err) {
@@ -358,87 +452,4 @@ func getManager(ctx context.Context, c *core.Call) error {
 
 func listOrganization(ctx context.Context, c *core.Call) error {
 	return c.List(ctx, core.ListSpec{Scope: core.Scope{Collection: collOrganization}, Type: "organization", DefaultTop: 100})
-}
-
-func errImageNotFound() *core.Error {
-	return core.Errorf(http.StatusNotFound, "ImageNotFound",
-		"Exception of type 'Microsoft.Fast.Profile.Core.Exception.ImageNotFoundException' was thrown.")
-}
-
-// photoMeta loads the metadata of the addressed user's photo: 404
-// ImageNotFound when there is none.
-func photoMeta(ctx context.Context, c *core.Call) (*core.Object, error) {
-	var o *core.Object
-	err := c.Store().Read(ctx, func(tx *core.Tx) error {
-		var err error
-		o, err = tx.Get(ctx, collPhotos, "", c.User.ID)
-		return err
-	})
-	if core.IsNotFound(err) {
-		return nil, errImageNotFound()
-	}
-	return o, err
-}
-
-func getPhotoMeta(ctx context.Context, c *core.Call) error {
-	o, err := photoMeta(ctx, c)
-	if err != nil {
-		return err
-	}
-	return c.EntityOf(http.StatusOK, "profilePhoto", map[string]any{
-		"id":                      "default",
-		"height":                  nil,
-		"width":                   nil,
-		"@odata.mediaContentType": o.Data["contentType"],
-		"@odata.mediaEtag":        o.Data["etag"],
-	})
-}
-
-func getPhoto(ctx context.Context, c *core.Call) error {
-	meta, err := photoMeta(ctx, c)
-	if err != nil {
-		return err
-	}
-	b, err := c.Store().OpenBlob(ctx, "photo:"+c.User.ID)
-	if err != nil {
-		return err
-	}
-	ct, _ := meta.Data["contentType"].(string)
-	c.W.Header().Set("Content-Type", ct)
-	if etag, ok := meta.Data["etag"].(string); ok {
-		c.W.Header().Set("ETag", etag)
-	}
-	http.ServeContent(c.W, c.R, "", time.Time{}, b)
-	return nil
-}
-
-func putPhoto(ctx context.Context, c *core.Call) error {
-	ct := c.R.Header.Get("Content-Type")
-	mt, _, err := mime.ParseMediaType(ct)
-	if err != nil || !strings.HasPrefix(mt, "image/") {
-		return core.Errorf(http.StatusUnsupportedMediaType, "UnsupportedMediaType",
-			"Content-Type %q is not an image; send image/jpeg or image/png.", ct)
-	}
-	data, err := io.ReadAll(http.MaxBytesReader(c.W, c.R.Body, maxPhotoSize))
-	if err != nil {
-		return core.Errorf(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "Photos are limited to %d bytes.", maxPhotoSize)
-	}
-	if len(data) == 0 {
-		return core.BadRequest("The photo is empty; send the image bytes as the request body.")
-	}
-	sum := sha256.Sum256(data)
-	etag := `W/"` + hex.EncodeToString(sum[:8]) + `"`
-	err = c.Store().Write(ctx, func(tx *core.Tx) error {
-		if _, err := tx.WriteBlob(ctx, "photo:"+c.User.ID, 0, bytes.NewReader(data)); err != nil {
-			return err
-		}
-		return tx.Put(ctx, &core.Object{Collection: collPhotos, ID: c.User.ID, Data: map[string]any{
-			"contentType": mt, "etag": etag, "size": strconv.Itoa(len(data)),
-		}})
-	})
-	if err != nil {
-		return err
-	}
-	c.W.WriteHeader(http.StatusOK)
-	return nil
 }

@@ -2,9 +2,13 @@ package directory_test
 
 import (
 	"bytes"
+	"image"
+	"image/color"
+	"image/jpeg"
 	"net/http"
 	"net/url"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/o365go/o365/sandbox/internal/core"
@@ -132,8 +136,9 @@ func TestPhoto(t *testing.T) {
 	ts := sandboxtest.New(t, sandboxtest.Options{})
 	tok := ts.AliceToken(t)
 	ts.Do(t, tok, "GET", "/v1.0/me/photo/$value", nil).WantError(t, 404, "ImageNotFound")
-	img := bytes.Repeat([]byte{0xff, 0xd8, 0x01}, 1000)
+	img := jpegImage(t, 300, 200)
 	ts.Do(t, tok, "PUT", "/v1.0/me/photo/$value", img, "Content-Type", "text/plain").WantError(t, 415, "UnsupportedMediaType")
+	ts.Do(t, tok, "PUT", "/v1.0/me/photo/$value", []byte("not an image"), "Content-Type", "image/jpeg").WantError(t, 400, "ErrorInvalidImage")
 	ts.Do(t, tok, "PUT", "/v1.0/me/photo/$value", img, "Content-Type", "image/jpeg").WantStatus(t, 200)
 	r := ts.Do(t, tok, "GET", "/v1.0/me/photo/$value", nil).WantStatus(t, 200)
 	if !bytes.Equal(r.Raw, img) || r.Header.Get("Content-Type") != "image/jpeg" {
@@ -144,9 +149,54 @@ func TestPhoto(t *testing.T) {
 		t.Fatalf("range %x", r.Raw)
 	}
 	r = ts.Do(t, ts.AppToken(t), "GET", "/v1.0/users/"+demo.User+"/photo", nil).WantStatus(t, 200)
-	if r.JSON["@odata.mediaContentType"] != "image/jpeg" || r.JSON["id"] != "default" {
+	if r.JSON["@odata.mediaContentType"] != "image/jpeg" || r.JSON["id"] != "300X200" || r.JSON["width"] != float64(300) {
 		t.Fatalf("photo meta %s", r.Raw)
 	}
+	// The sizes Graph serves, up to the shorter side, as real JPEG images.
+	sizes := sandboxtest.Values(t, ts.Do(t, tok, "GET", "/v1.0/me/photos", nil).WantStatus(t, 200))
+	var ids []string
+	for _, s := range sizes {
+		ids = append(ids, s["id"].(string))
+	}
+	if !slices.Equal(ids, []string{"48X48", "64X64", "96X96", "120X120"}) {
+		t.Fatalf("sizes %v", ids)
+	}
+	r = ts.Do(t, tok, "GET", "/v1.0/me/photos/96x96/$value", nil).WantStatus(t, 200)
+	if cfg, format, err := image.DecodeConfig(bytes.NewReader(r.Raw)); err != nil || format != "jpeg" || cfg.Width != 96 || cfg.Height != 96 {
+		t.Fatalf("96x96: %s %+v %v", format, cfg, err)
+	}
+	meta := ts.Do(t, tok, "GET", "/v1.0/me/photos/64X64", nil).WantStatus(t, 200)
+	if meta.JSON["width"] != float64(64) || meta.JSON["@odata.mediaContentType"] != "image/jpeg" {
+		t.Fatalf("64x64 meta %s", meta.Raw)
+	}
+	ts.Do(t, tok, "GET", "/v1.0/me/photos/240x240/$value", nil).WantError(t, 404, "ImageNotFound")
+	ts.Do(t, tok, "GET", "/v1.0/me/photos/50x50", nil).WantError(t, 404, "ImageNotFound")
+	// Another user's photo needs a .All permission to change; a group's
+	// photo works the same way.
+	ts.Do(t, ts.UserToken(t, demo.LimitedClientID, demo.Carol), "PUT", "/v1.0/users/"+demo.Bob+"/photo/$value", img, "Content-Type", "image/jpeg").WantError(t, 403, "ErrorAccessDenied")
+	eng := "/v1.0/groups/" + demo.EngineeringGroupID
+	ts.Do(t, tok, "GET", eng+"/photo", nil).WantError(t, 404, "ImageNotFound")
+	ts.Do(t, tok, "PUT", eng+"/photo/$value", img, "Content-Type", "image/jpeg").WantStatus(t, 200)
+	if g := ts.Do(t, tok, "GET", eng+"/photos/48x48", nil).WantStatus(t, 200); g.JSON["id"] != "48X48" {
+		t.Fatalf("group photo %s", g.Raw)
+	}
+	ts.Do(t, tok, "DELETE", "/v1.0/me/photo", nil).WantStatus(t, 204)
+	ts.Do(t, tok, "GET", "/v1.0/me/photo/$value", nil).WantError(t, 404, "ImageNotFound")
+}
+
+func jpegImage(t *testing.T, w, h int) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			img.Set(x, y, color.RGBA{R: uint8(x), G: uint8(y), B: 99, A: 255})
+		}
+	}
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }
 
 func TestUsersDelta(t *testing.T) {
@@ -188,7 +238,8 @@ func TestUsersDelta(t *testing.T) {
 	r = ts.Do(t, tok, "GET", deltaLink, nil).WantStatus(t, 200)
 	want := []any{
 		map[string]any{"id": demo.BobID, "displayName": "Robert Baker"},
-		map[string]any{"id": demo.DanID, "@removed": map[string]any{"reason": "deleted"}},
+		// Dan is in deletedItems, restorable: "changed".
+		map[string]any{"id": demo.DanID, "@removed": map[string]any{"reason": "changed"}},
 	}
 	if !reflect.DeepEqual(r.JSON["value"], want) {
 		t.Fatalf("second round %s", r.Raw)

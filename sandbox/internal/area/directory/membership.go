@@ -189,7 +189,7 @@ func groupsOf(ctx context.Context, tx *core.Tx, id string, securityOnly bool) ([
 	}
 	var out []string
 	for _, g := range ids {
-		o, err := tx.Get(ctx, collGroups, "", g)
+		o, err := getActive(ctx, tx, collGroups, g)
 		if core.IsNotFound(err) {
 			continue
 		}
@@ -298,7 +298,7 @@ func patchGroup(ctx context.Context, c *core.Call) error {
 		return err
 	}
 	err := c.Store().Write(ctx, func(tx *core.Tx) error {
-		g, err := tx.Get(ctx, collGroups, "", c.Param("id"))
+		g, err := getActive(ctx, tx, collGroups, c.Param("id"))
 		if core.IsNotFound(err) {
 			return core.ResourceNotFound(c.Param("id"))
 		}

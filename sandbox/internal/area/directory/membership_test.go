@@ -170,7 +170,7 @@ func TestPatchGroupAndManagerRef(t *testing.T) {
 	ts.Do(t, app, "GET", carol+"/manager", nil).WantError(t, 404, "Request_ResourceNotFound")
 	ts.Do(t, app, "DELETE", carol+"/manager/$ref", nil).WantError(t, 404, "Request_ResourceNotFound")
 	// A delegated user without User.ReadWrite.All cannot change it.
-	ts.Do(t, ts.UserToken(t, demo.LimitedClientID, demo.User), "PUT", carol+"/manager/$ref", map[string]any{"@odata.id": "https://graph.microsoft.com/v1.0/users/" + demo.UserID}).WantError(t, 403, "ErrorAccessDenied")
+	ts.Do(t, ts.UserToken(t, demo.LimitedClientID, demo.User), "PUT", carol+"/manager/$ref", map[string]any{"@odata.id": "https://graph.microsoft.com/v1.0/users/" + demo.UserID}).WantError(t, 403, "Authorization_RequestDenied")
 }
 
 // TestActionsMatchSchema checks the directory's actions against Graph's

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/google/uuid"
@@ -81,6 +82,8 @@ func createUser(ctx context.Context, c *core.Call) error {
 	return c.EntityOf(http.StatusCreated, typeUser, doc)
 }
 
+// deleteUser moves a user to directory/deletedItems (see lifecycle.go):
+// they can no longer sign in; a restore brings them back with their links.
 func deleteUser(ctx context.Context, c *core.Call) error {
 	err := c.Store().Write(ctx, func(tx *core.Tx) error {
 		u, err := core.LookupUser(ctx, tx, c.Param("id"))
@@ -90,21 +93,14 @@ func deleteUser(ctx context.Context, c *core.Call) error {
 		if err != nil {
 			return err
 		}
-		for _, kind := range []string{linkMemberOf, linkManager, linkDirectReprt} {
-			links, err := tx.List(ctx, core.Scope{Collection: kind, Owner: u.ID}, false, 0, 0)
-			if err != nil {
-				return err
-			}
-			for _, l := range links {
-				if err := removeLink(ctx, tx, kind, u.ID, l.ID); err != nil {
-					return err
-				}
-			}
-		}
-		if err := core.DeletePassword(ctx, tx, u.ID); err != nil {
+		o, err := getActive(ctx, tx, collUsers, u.ID)
+		if err != nil {
 			return err
 		}
-		return tx.Delete(ctx, collUsers, "", u.ID)
+		if err := softDelete(ctx, c, tx, o); err != nil {
+			return err
+		}
+		return touchGroupsOf(ctx, tx, u.ID)
 	})
 	if err != nil {
 		return err
@@ -138,6 +134,20 @@ func createGroup(ctx context.Context, c *core.Call) error {
 	id := uuid.NewString()
 	doc := newGroupDoc(id, body, c.Domain(), c.Now())
 	err := c.Store().Write(ctx, func(tx *core.Tx) error {
+		// A mail-enabled group's address is its own: no other group or
+		// user has it.
+		if mail := core.Str(doc, "mail"); mail != "" {
+			_, gerr := core.LookupGroup(ctx, tx, mail)
+			_, uerr := core.LookupUser(ctx, tx, mail)
+			for _, err := range []error{gerr, uerr} {
+				if err == nil {
+					return errDirectoryBadRequest("Another object with the same value for property proxyAddresses already exists.")
+				}
+				if !core.IsNotFound(err) {
+					return err
+				}
+			}
+		}
 		if err := tx.Put(ctx, &core.Object{Collection: collGroups, ID: id, Data: doc}); err != nil {
 			return err
 		}
@@ -156,26 +166,23 @@ func createGroup(ctx context.Context, c *core.Call) error {
 	return c.EntityOf(http.StatusCreated, typeGroup, doc)
 }
 
+// deleteGroup deletes a group: a Microsoft 365 group into
+// directory/deletedItems (restorable with its members and owners), a
+// security group for good, as Entra ID does.
 func deleteGroup(ctx context.Context, c *core.Call) error {
 	gid := c.Param("id")
 	err := c.Store().Write(ctx, func(tx *core.Tx) error {
-		if err := tx.Delete(ctx, collGroups, "", gid); core.IsNotFound(err) {
+		g, err := getActive(ctx, tx, collGroups, gid)
+		if core.IsNotFound(err) {
 			return core.ResourceNotFound(gid)
-		} else if err != nil {
+		}
+		if err != nil {
 			return err
 		}
-		for _, kind := range []string{linkMember, linkOwner, linkMemberOf} {
-			links, err := tx.List(ctx, core.Scope{Collection: kind, Owner: gid}, false, 0, 0)
-			if err != nil {
-				return err
-			}
-			for _, l := range links {
-				if err := removeLink(ctx, tx, kind, gid, l.ID); err != nil {
-					return err
-				}
-			}
+		if types, _ := g.Data["groupTypes"].([]any); slices.ContainsFunc(types, func(t any) bool { s, _ := t.(string); return strings.EqualFold(s, "Unified") }) {
+			return softDelete(ctx, c, tx, g)
 		}
-		return nil
+		return purge(ctx, tx, collGroups, g)
 	})
 	if err != nil {
 		return err
@@ -249,7 +256,7 @@ func addGroupLink(kind string) func(context.Context, *core.Call) error {
 			return err
 		}
 		err = c.Store().Write(ctx, func(tx *core.Tx) error {
-			if _, err := tx.Get(ctx, collGroups, "", c.Param("id")); core.IsNotFound(err) {
+			if _, err := getActive(ctx, tx, collGroups, c.Param("id")); core.IsNotFound(err) {
 				return core.ResourceNotFound(c.Param("id"))
 			} else if err != nil {
 				return err

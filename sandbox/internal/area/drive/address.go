@@ -52,7 +52,7 @@ func (r *req) serve(ctx context.Context, segs []string) error {
 	if len(segs) == 0 {
 		return core.DriveInvalid("The request names no item.")
 	}
-	head := segs[0]
+	head := unqualified(segs[0])
 	// Drive-level functions and collections.
 	switch {
 	case strings.EqualFold(head, "sharedWithMe") && len(segs) == 1:
@@ -68,6 +68,16 @@ func (r *req) serve(ctx context.Context, segs []string) error {
 		return err
 	}
 	return r.dispatch(ctx)
+}
+
+// unqualified is an action or function segment without Graph's namespace,
+// which clients may write before it (microsoft.graph.search(q='x')).
+func unqualified(seg string) string {
+	const ns = "microsoft.graph."
+	if len(seg) > len(ns) && strings.EqualFold(seg[:len(ns)], ns) {
+		return seg[len(ns):]
+	}
+	return seg
 }
 
 // isFunction reports whether seg is name or name(...), as Graph writes

@@ -587,3 +587,32 @@ func TestSubscription(t *testing.T) {
 		t.Fatal("no notification")
 	}
 }
+
+// Names in a drive path are not OData: a file called "report('x')" or
+// "notes(a=b)" is addressed by its path like any other, and a function in
+// the path (search(q='...')) is read by the area, with or without Graph's
+// namespace.
+func TestPathNamesThatLookLikeOData(t *testing.T) {
+	ts := sandboxtest.New(t, sandboxtest.Options{})
+	alice := ts.AliceToken(t)
+	for _, name := range []string{"report('x')", "notes(a=b)", "delta()", "f(q='1',r=2)"} {
+		target := "/v1.0/me/drive/root:/Odd/" + url.PathEscape(name) + ":"
+		up := send(t, ts, alice, "PUT", target+"/content", []byte(name)).want(t, 201).JSON(t)
+		if up["name"] != name {
+			t.Fatalf("PUT %s: stored as %v", name, up["name"])
+		}
+		got := send(t, ts, alice, "GET", target, nil).want(t, 200).JSON(t)
+		if got["id"] != up["id"] || got["name"] != name {
+			t.Fatalf("GET %s: %v", name, got)
+		}
+		if body := send(t, ts, "", "GET", str(got, "@microsoft.graph.downloadUrl"), nil).want(t, 200).Body; string(body) != name {
+			t.Fatalf("content of %s: %q", name, body)
+		}
+	}
+	for _, p := range []string{"root/search(q='notes')", "root/microsoft.graph.search(q='notes')",
+		"search(q='notes')", "items/root/microsoft.graph.search(q='notes')"} {
+		if got := names(t, send(t, ts, alice, "GET", "/v1.0/me/drive/"+p, nil).want(t, 200).JSON(t)); !slices.Contains(got, "notes(a=b)") {
+			t.Fatalf("%s: %v", p, got)
+		}
+	}
+}

@@ -42,6 +42,9 @@ func (r *req) dispatch(ctx context.Context) error {
 // actions are the handlers, by method, of what the segments after an item
 // name; nil when the drive area serves none of it.
 func (r *req) actions(a []string) map[string]func(context.Context) error {
+	if len(a) > 0 {
+		a = append([]string{unqualified(a[0])}, a[1:]...)
+	}
 	one := func(name string) bool { return len(a) == 1 && strings.EqualFold(a[0], name) }
 	under := func(name string) bool { return len(a) > 0 && strings.EqualFold(a[0], name) }
 	rest := func(f func(context.Context, []string) error) func(context.Context) error {

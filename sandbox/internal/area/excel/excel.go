@@ -273,7 +273,7 @@ func body(c *core.Call) (json.RawMessage, error) {
 // serve answers every workbook request.
 func (x *area) serve(ctx context.Context, c *core.Call) error {
 	x.expire(c.Now())
-	segs := c.Segments()
+	segs := core.SplitKeys(c.Segments())
 	f, err := load(ctx, c)
 	if err != nil {
 		return err

@@ -123,6 +123,13 @@ func Area() core.Area {
 		settingsRead.On(http.MethodGet, "{user}/outlook/masterCategories/{category}", getCategory),
 		settings.On(http.MethodPatch, "{user}/outlook/masterCategories/{category}", patchCategory),
 		settings.On(http.MethodDelete, "{user}/outlook/masterCategories/{category}", deleteCategory),
+		// Outlook REST v2.0 keeps the list at the mailbox's top level
+		// (/api/v2.0/me/MasterCategories); Graph does not serve it there.
+		settingsRead.On(http.MethodGet, "{user}/MasterCategories", outlookOnly("MasterCategories", listCategories)),
+		settings.On(http.MethodPost, "{user}/MasterCategories", outlookOnly("MasterCategories", createCategory)),
+		settingsRead.On(http.MethodGet, "{user}/MasterCategories/{category}", outlookOnly("MasterCategories", getCategory)),
+		settings.On(http.MethodPatch, "{user}/MasterCategories/{category}", outlookOnly("MasterCategories", patchCategory)),
+		settings.On(http.MethodDelete, "{user}/MasterCategories/{category}", outlookOnly("MasterCategories", deleteCategory)),
 		profile.On(http.MethodGet, "{user}/outlook/supportedTimeZones", supportedTimeZones),
 		profile.On(http.MethodGet, "{user}/outlook/supportedLanguages", supportedLanguages),
 		core.Route{Scopes: []string{"Mail.Read", "Mail.ReadWrite"}, Roles: []string{"Mail.Read", "Mail.ReadWrite"}}.On(http.MethodPost, "{user}/getMailTips", getMailTips),
@@ -208,4 +215,15 @@ func folder(ctx context.Context, c *core.Call, param string, need core.FolderRig
 		return permit(ctx, c, tx, o.ID, need, nil)
 	})
 	return o, err
+}
+
+// outlookOnly serves h in the Outlook REST dialect only: elsewhere segment
+// is unknown, answered as Graph answers an unknown segment.
+func outlookOnly(segment string, h core.HandlerFunc) core.HandlerFunc {
+	return func(ctx context.Context, c *core.Call) error {
+		if !c.Outlook() {
+			return core.BadRequest("Resource not found for the segment '%s'.", segment)
+		}
+		return h(ctx, c)
+	}
 }

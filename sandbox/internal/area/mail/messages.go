@@ -450,9 +450,6 @@ func putNewMessageTx(ctx context.Context, tx *core.Tx, m *core.Object, in map[st
 	return nil
 }
 
-// mergeExtended merges extended properties by id.
-func mergeExtended(cur, patch any) []any { return core.MergeExtendedProperties(cur, patch) }
-
 func patchMessage(ctx context.Context, c *core.Call) error {
 	var in map[string]any
 	if err := c.Decode(&in); err != nil {
@@ -481,7 +478,7 @@ func patchMessage(ctx context.Context, c *core.Call) error {
 			}
 			switch {
 			case core.ContainsFold(extendedProps, k):
-				o.Data[k] = mergeExtended(o.Data[k], v)
+				o.Data[k] = core.MergeExtendedProperties(o.Data[k], v)
 			case v == nil:
 				delete(o.Data, k)
 			default:

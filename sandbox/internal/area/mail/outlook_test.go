@@ -49,6 +49,22 @@ func TestMasterCategories(t *testing.T) {
 	if v := sandboxtest.Values(t, out); v[0]["DisplayName"] != "Red category" || v[0]["Color"] != "preset0" {
 		t.Fatalf("Outlook dialect %s", out.Raw)
 	}
+	// Outlook REST v2.0's own path: the mailbox's top level.
+	otok := ts.AliceOutlookToken(t)
+	c = ts.Do(t, otok, "POST", "/api/v2.0/me/MasterCategories", map[string]any{"DisplayName": "Travel", "Color": "preset5"}).WantStatus(t, 201)
+	oid := c.JSON["Id"].(string)
+	if c.JSON["DisplayName"] != "Travel" || c.JSON["Color"] != "preset5" {
+		t.Fatalf("created at MasterCategories %v", c.JSON)
+	}
+	if n := len(sandboxtest.Values(t, ts.Do(t, otok, "GET", "/api/v2.0/me/MasterCategories", nil).WantStatus(t, 200))); n != 7 {
+		t.Fatalf("%d categories at MasterCategories", n)
+	}
+	ts.Do(t, otok, "PATCH", "/api/v2.0/me/MasterCategories/"+oid, map[string]any{"Color": "preset6"}).WantStatus(t, 200)
+	if r := ts.Do(t, tok, "GET", base+"/"+oid, nil).WantStatus(t, 200); r.JSON["color"] != "preset6" {
+		t.Fatalf("the same list through Graph %v", r.JSON)
+	}
+	ts.Do(t, otok, "DELETE", "/api/v2.0/me/MasterCategories/"+oid, nil).WantStatus(t, 204)
+	ts.Do(t, tok, "GET", "/v1.0/me/MasterCategories", nil).WantError(t, 400, "BadRequest")
 }
 
 func TestSupportedTimeZonesAndLanguages(t *testing.T) {
