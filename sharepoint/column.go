@@ -305,16 +305,16 @@ func createColumn(ctx context.Context, acct *o365.Account, path string, col *Col
 // ContentType is Graph's contentType: a kind of item of a site or list.
 type ContentType struct {
 	o365.Object
-	ID            string         `json:"id,omitzero" o365:"readonly"`
-	Name          string         `json:"name,omitzero"`
-	Description   string         `json:"description,omitzero"`
-	Group         string         `json:"group,omitzero"`
-	Hidden        bool           `json:"hidden,omitzero"`
-	ParentID      string         `json:"parentId,omitzero" o365:"readonly"`
-	ReadOnly      bool           `json:"readOnly,omitzero"`
-	Sealed        bool           `json:"sealed,omitzero"`
-	IsBuiltIn     bool           `json:"isBuiltIn,omitzero" o365:"readonly"`
-	InheritedFrom *ItemReference `json:"inheritedFrom,omitzero" o365:"readonly"`
+	ID            string              `json:"id,omitzero" o365:"readonly"`
+	Name          string              `json:"name,omitzero"`
+	Description   string              `json:"description,omitzero"`
+	Group         string              `json:"group,omitzero"`
+	Hidden        bool                `json:"hidden,omitzero"`
+	ParentID      string              `json:"parentId,omitzero" o365:"readonly"`
+	ReadOnly      bool                `json:"readOnly,omitzero"`
+	Sealed        bool                `json:"sealed,omitzero"`
+	IsBuiltIn     bool                `json:"isBuiltIn,omitzero" o365:"readonly"`
+	InheritedFrom *o365.ItemReference `json:"inheritedFrom,omitzero" o365:"readonly"`
 }
 
 // UnmarshalJSONFrom decodes the content type and keeps its JSON (see

@@ -22,15 +22,15 @@ type ListItem struct {
 	WebURL      string `json:"webUrl,omitzero" o365:"readonly"`
 	// ETag changes with every change of the item; UpdateOptions.IfUnchanged
 	// sends it.
-	ETag                 string            `json:"eTag,omitzero" o365:"readonly"`
-	CreatedDateTime      time.Time         `json:"createdDateTime,omitzero" o365:"readonly"`
-	LastModifiedDateTime time.Time         `json:"lastModifiedDateTime,omitzero" o365:"readonly"`
-	CreatedBy            *o365.IdentitySet `json:"createdBy,omitzero" o365:"readonly"`
-	LastModifiedBy       *o365.IdentitySet `json:"lastModifiedBy,omitzero" o365:"readonly"`
-	ParentReference      *ItemReference    `json:"parentReference,omitzero" o365:"readonly"`
-	ContentType          *ContentTypeInfo  `json:"contentType,omitzero" o365:"readonly"`
-	SharepointIDs        *SharepointIDs    `json:"sharepointIds,omitzero" o365:"readonly"`
-	Deleted              *Deleted          `json:"deleted,omitzero" o365:"readonly"`
+	ETag                 string              `json:"eTag,omitzero" o365:"readonly"`
+	CreatedDateTime      time.Time           `json:"createdDateTime,omitzero" o365:"readonly"`
+	LastModifiedDateTime time.Time           `json:"lastModifiedDateTime,omitzero" o365:"readonly"`
+	CreatedBy            *o365.IdentitySet   `json:"createdBy,omitzero" o365:"readonly"`
+	LastModifiedBy       *o365.IdentitySet   `json:"lastModifiedBy,omitzero" o365:"readonly"`
+	ParentReference      *o365.ItemReference `json:"parentReference,omitzero" o365:"readonly"`
+	ContentType          *ContentTypeInfo    `json:"contentType,omitzero" o365:"readonly"`
+	SharePointIDs        *o365.SharePointIDs `json:"sharepointIds,omitzero" o365:"readonly"`
+	Deleted              *Deleted            `json:"deleted,omitzero" o365:"readonly"`
 	// Fields are the item's column values, loaded with the item (see
 	// ItemOptions).
 	Fields Fields `json:"fields,omitzero" o365:"readonly"`
@@ -293,9 +293,9 @@ func (it *ListItem) GetDriveItem(ctx context.Context) (*DriveItemRef, error) {
 		return nil, err
 	}
 	var out struct {
-		ID              string         `json:"id"`
-		Name            string         `json:"name"`
-		ParentReference *ItemReference `json:"parentReference"`
+		ID              string              `json:"id"`
+		Name            string              `json:"name"`
+		ParentReference *o365.ItemReference `json:"parentReference"`
 	}
 	req := &o365.Request{Path: it.Path() + "/driveItem", Query: o365.NewQuery().Select("id", "name", "parentReference")}
 	if _, err := it.Account().Do(ctx, req, &out); err != nil {

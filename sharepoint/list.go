@@ -19,21 +19,21 @@ import (
 // and saved.
 type List struct {
 	o365.Object
-	ID                   string            `json:"id,omitzero" o365:"readonly"`
-	Name                 string            `json:"name,omitzero" o365:"readonly"`
-	DisplayName          string            `json:"displayName,omitzero"`
-	Description          string            `json:"description,omitzero"`
-	WebURL               string            `json:"webUrl,omitzero" o365:"readonly"`
-	ETag                 string            `json:"eTag,omitzero" o365:"readonly"`
-	CreatedDateTime      time.Time         `json:"createdDateTime,omitzero" o365:"readonly"`
-	LastModifiedDateTime time.Time         `json:"lastModifiedDateTime,omitzero" o365:"readonly"`
-	CreatedBy            *o365.IdentitySet `json:"createdBy,omitzero" o365:"readonly"`
-	LastModifiedBy       *o365.IdentitySet `json:"lastModifiedBy,omitzero" o365:"readonly"`
-	ParentReference      *ItemReference    `json:"parentReference,omitzero" o365:"readonly"`
-	ListInfo             *ListInfo         `json:"list,omitzero"`
+	ID                   string              `json:"id,omitzero" o365:"readonly"`
+	Name                 string              `json:"name,omitzero" o365:"readonly"`
+	DisplayName          string              `json:"displayName,omitzero"`
+	Description          string              `json:"description,omitzero"`
+	WebURL               string              `json:"webUrl,omitzero" o365:"readonly"`
+	ETag                 string              `json:"eTag,omitzero" o365:"readonly"`
+	CreatedDateTime      time.Time           `json:"createdDateTime,omitzero" o365:"readonly"`
+	LastModifiedDateTime time.Time           `json:"lastModifiedDateTime,omitzero" o365:"readonly"`
+	CreatedBy            *o365.IdentitySet   `json:"createdBy,omitzero" o365:"readonly"`
+	LastModifiedBy       *o365.IdentitySet   `json:"lastModifiedBy,omitzero" o365:"readonly"`
+	ParentReference      *o365.ItemReference `json:"parentReference,omitzero" o365:"readonly"`
+	ListInfo             *ListInfo           `json:"list,omitzero"`
 	// System is set on lists SharePoint manages itself.
-	System        *SystemFacet   `json:"system,omitzero" o365:"readonly"`
-	SharepointIDs *SharepointIDs `json:"sharepointIds,omitzero" o365:"readonly"`
+	System        *SystemFacet        `json:"system,omitzero" o365:"readonly"`
+	SharePointIDs *o365.SharePointIDs `json:"sharepointIds,omitzero" o365:"readonly"`
 	// Columns holds the columns loaded with $expand=columns, and those a
 	// new list is created with.
 	Columns []*Column `json:"columns,omitzero" o365:"createonly"`

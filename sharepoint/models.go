@@ -13,31 +13,6 @@ type SiteCollection struct {
 // such as the root site of a site collection.
 type Root struct{}
 
-// SharepointIDs are SharePoint's own ids of a site, list or item (Graph's
-// sharepointIds), returned when selected.
-type SharepointIDs struct {
-	ListID           string `json:"listId,omitzero"`
-	ListItemID       string `json:"listItemId,omitzero"`
-	ListItemUniqueID string `json:"listItemUniqueId,omitzero"`
-	SiteID           string `json:"siteId,omitzero"`
-	SiteURL          string `json:"siteUrl,omitzero"`
-	TenantID         string `json:"tenantId,omitzero"`
-	WebID            string `json:"webId,omitzero"`
-}
-
-// ItemReference is Graph's itemReference: where a list, item or drive item
-// lives.
-type ItemReference struct {
-	DriveID       string         `json:"driveId,omitzero"`
-	DriveType     string         `json:"driveType,omitzero"`
-	ID            string         `json:"id,omitzero"`
-	Name          string         `json:"name,omitzero"`
-	Path          string         `json:"path,omitzero"`
-	ShareID       string         `json:"shareId,omitzero"`
-	SharepointIDs *SharepointIDs `json:"sharepointIds,omitzero"`
-	SiteID        string         `json:"siteId,omitzero"`
-}
-
 // ListInfo is Graph's listInfo: the template a list was made from and
 // whether it is hidden.
 type ListInfo struct {

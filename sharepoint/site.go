@@ -17,22 +17,22 @@ import (
 // from. Its properties are read-only through Graph.
 type Site struct {
 	o365.Object
-	ID                   string            `json:"id,omitzero" o365:"readonly"`
-	Name                 string            `json:"name,omitzero" o365:"readonly"`
-	DisplayName          string            `json:"displayName,omitzero" o365:"readonly"`
-	Description          string            `json:"description,omitzero" o365:"readonly"`
-	WebURL               string            `json:"webUrl,omitzero" o365:"readonly"`
-	ETag                 string            `json:"eTag,omitzero" o365:"readonly"`
-	CreatedDateTime      time.Time         `json:"createdDateTime,omitzero" o365:"readonly"`
-	LastModifiedDateTime time.Time         `json:"lastModifiedDateTime,omitzero" o365:"readonly"`
-	CreatedBy            *o365.IdentitySet `json:"createdBy,omitzero" o365:"readonly"`
-	LastModifiedBy       *o365.IdentitySet `json:"lastModifiedBy,omitzero" o365:"readonly"`
-	ParentReference      *ItemReference    `json:"parentReference,omitzero" o365:"readonly"`
-	IsPersonalSite       bool              `json:"isPersonalSite,omitzero" o365:"readonly"`
+	ID                   string              `json:"id,omitzero" o365:"readonly"`
+	Name                 string              `json:"name,omitzero" o365:"readonly"`
+	DisplayName          string              `json:"displayName,omitzero" o365:"readonly"`
+	Description          string              `json:"description,omitzero" o365:"readonly"`
+	WebURL               string              `json:"webUrl,omitzero" o365:"readonly"`
+	ETag                 string              `json:"eTag,omitzero" o365:"readonly"`
+	CreatedDateTime      time.Time           `json:"createdDateTime,omitzero" o365:"readonly"`
+	LastModifiedDateTime time.Time           `json:"lastModifiedDateTime,omitzero" o365:"readonly"`
+	CreatedBy            *o365.IdentitySet   `json:"createdBy,omitzero" o365:"readonly"`
+	LastModifiedBy       *o365.IdentitySet   `json:"lastModifiedBy,omitzero" o365:"readonly"`
+	ParentReference      *o365.ItemReference `json:"parentReference,omitzero" o365:"readonly"`
+	IsPersonalSite       bool                `json:"isPersonalSite,omitzero" o365:"readonly"`
 	// Root is set on the root site of a site collection.
-	Root           *Root           `json:"root,omitzero" o365:"readonly"`
-	SiteCollection *SiteCollection `json:"siteCollection,omitzero" o365:"readonly"`
-	SharepointIDs  *SharepointIDs  `json:"sharepointIds,omitzero" o365:"readonly"`
+	Root           *Root               `json:"root,omitzero" o365:"readonly"`
+	SiteCollection *SiteCollection     `json:"siteCollection,omitzero" o365:"readonly"`
+	SharePointIDs  *o365.SharePointIDs `json:"sharepointIds,omitzero" o365:"readonly"`
 
 	err error // a malformed reference given to Sites.Site
 }
