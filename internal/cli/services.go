@@ -9,14 +9,14 @@ import "github.com/spf13/cobra"
 func services() []func(*Session) *cobra.Command {
 	return []func(*Session) *cobra.Command{
 		newMailCommand,
-		newSitesCommand,
-		newListsCommand,
-		newExcelCommand,
 		newCalendarCommand,
 		newContactsCommand,
 		newUsersCommand,
 		newGroupsCommand,
 		newCategoriesCommand,
 		newDriveCommand,
+		newSitesCommand,
+		newListsCommand,
+		newExcelCommand,
 	}
 }
