@@ -61,7 +61,7 @@ func ExampleProtocol_custom() {
 func ExampleWithResource() {
 	acct, _ := o365.New(o365.WithTokenSource(o365.StaticToken("t")))
 	shared := acct.With(o365.WithResource("shared@contoso.com"))
-	site := acct.With(o365.WithResource("sharepoint:contoso.sharepoint.com,1f2e,3d4c"))
+	site := acct.With(o365.WithResource("sharepoint:contoso.sharepoint.com:/sites/team"))
 	for _, a := range []*o365.Account{acct, shared, site} {
 		u, _ := a.URL(&o365.Request{Path: "drive/root/children"})
 		fmt.Println(u)
@@ -71,7 +71,7 @@ func ExampleWithResource() {
 	// Output:
 	// https://graph.microsoft.com/v1.0/me/drive/root/children
 	// https://graph.microsoft.com/v1.0/users/shared@contoso.com/drive/root/children
-	// https://graph.microsoft.com/v1.0/sites/contoso.sharepoint.com,1f2e,3d4c/drive/root/children
+	// https://graph.microsoft.com/v1.0/sites/contoso.sharepoint.com:/sites/team:/drive/root/children
 	// o365: invalid resource "user:": empty id after "user:"
 }
 

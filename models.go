@@ -93,6 +93,33 @@ type Identity struct {
 	DisplayName string `json:"displayName,omitzero"`
 }
 
+// ItemReference is Graph's itemReference: where a drive item, list or list
+// item is (its drive, its parent's id and path, its site).
+type ItemReference struct {
+	DriveID   string `json:"driveId,omitzero"`
+	DriveType string `json:"driveType,omitzero"`
+	ID        string `json:"id,omitzero"`
+	Name      string `json:"name,omitzero"`
+	// Path is the parent's path, "/drive/root:/Documents" or
+	// "/drives/{id}/root:/Documents"; delta answers leave it out.
+	Path          string         `json:"path,omitzero"`
+	ShareID       string         `json:"shareId,omitzero"`
+	SiteID        string         `json:"siteId,omitzero"`
+	SharePointIDs *SharePointIDs `json:"sharepointIds,omitzero"`
+}
+
+// SharePointIDs are SharePoint's own identifiers of a site, list, list item
+// or drive item (Graph's sharepointIds), returned when selected.
+type SharePointIDs struct {
+	ListID           string `json:"listId,omitzero"`
+	ListItemID       string `json:"listItemId,omitzero"`
+	ListItemUniqueID string `json:"listItemUniqueId,omitzero"`
+	SiteID           string `json:"siteId,omitzero"`
+	SiteURL          string `json:"siteUrl,omitzero"`
+	TenantID         string `json:"tenantId,omitzero"`
+	WebID            string `json:"webId,omitzero"`
+}
+
 // Location is Graph's location: where an event happens or a meeting request
 // points to.
 type Location struct {

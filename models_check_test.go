@@ -22,6 +22,8 @@ func TestComplexTypes(t *testing.T) {
 	modeltest.CheckComplex(t, o365.TimeSlot{}, "timeSlot", nil)
 	modeltest.CheckComplex(t, o365.PatternedRecurrence{}, "patternedRecurrence", nil)
 	modeltest.CheckComplex(t, o365.Location{}, "location", nil)
+	modeltest.CheckComplex(t, o365.ItemReference{}, "itemReference", nil)
+	modeltest.CheckComplex(t, o365.SharePointIDs{}, "sharepointIds", nil)
 }
 
 func TestModels(t *testing.T) {

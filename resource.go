@@ -50,7 +50,9 @@ var explicitRoots = map[string]bool{
 //
 //	me                          the signed-in user (also "")
 //	user:ID, user:a@b.c, a@b.c  users/ID
-//	sharepoint:ID, site:ID      sites/ID
+//	sharepoint:SITE, site:SITE  sites/SITE, where SITE is root, a host name
+//	                            (its root site), host:/server-relative/path or
+//	                            host,siteId,webId (see below)
 //	group:ID                    groups/ID
 //	group:team@contoso.com      groups/{the id of the group with that address}
 //	users/..., sites/..., groups/..., teams/..., drives/..., chats/...   as written
@@ -62,6 +64,15 @@ var explicitRoots = map[string]bool{
 // Prefixes are case-insensitive and surrounding whitespace is trimmed; ids are
 // path-escaped. A malformed resource is an error wrapping ErrInvalidResource,
 // never a wrong URL.
+//
+// Sites have one canonical form each, so that every way of naming a site
+// gives the same resource: "sharepoint:contoso.sharepoint.com:/sites/team",
+// "site:contoso.sharepoint.com:/sites/team:" and
+// "sites/contoso.sharepoint.com:/sites/team" are all
+// "sites/contoso.sharepoint.com:/sites/team:" (the closing ':' lets paths
+// below the site follow); host names and GUIDs are lower-cased; "host:/" is
+// the host itself, its root site. A site id must be host,siteId,webId with
+// two GUIDs.
 func ParseResource(s string) (Resource, error) {
 	in := s
 	s = strings.TrimSpace(s)
@@ -103,12 +114,11 @@ func ParseResource(s string) (Resource, error) {
 			return Resource{kind: KindGroup, group: id}, nil
 		}
 		if kind == KindSite {
-			// A site id may be hostname,siteId,webId or hostname:/server/path: keep
-			// its separators, which Graph parses, but escape everything else.
-			if err := checkSiteID(in, id); err != nil {
+			site, err := parseSite(in, id)
+			if err != nil {
 				return Resource{}, err
 			}
-			return Resource{kind: kind, path: root + "/" + escapeSiteID(id)}, nil
+			return Resource{kind: kind, path: root + "/" + site}, nil
 		}
 		if strings.Contains(id, "/") {
 			return Resource{}, fmt.Errorf("%w %q: the id must not contain '/'", ErrInvalidResource, in)
@@ -123,8 +133,11 @@ func ParseResource(s string) (Resource, error) {
 	}
 	segs := strings.Split(strings.Trim(s, "/"), "/")
 	root := strings.ToLower(segs[0])
+	if root == "sites" && len(segs) > 1 {
+		return parseSitesPath(in, strings.Join(segs[1:], "/"))
+	}
 	if !explicitRoots[root] {
-		return Resource{}, fmt.Errorf("%w %q: unknown resource; use me, user:ID, a mail address, sharepoint:ID, site:ID, group:ID or a path such as users/ID", ErrInvalidResource, in)
+		return Resource{}, fmt.Errorf("%w %q: unknown resource; use me, user:ID, a mail address, sharepoint:SITE, site:SITE, group:ID or a path such as users/ID", ErrInvalidResource, in)
 	}
 	if len(segs) < 2 && root != "planner" && root != "admin" && root != "directory" && root != "solutions" && root != "communications" {
 		return Resource{}, fmt.Errorf("%w %q: %s/ needs an id", ErrInvalidResource, in, root)
@@ -135,11 +148,7 @@ func ParseResource(s string) (Resource, error) {
 		if strings.TrimSpace(seg) == "" {
 			return Resource{}, fmt.Errorf("%w %q: empty path segment", ErrInvalidResource, in)
 		}
-		if root == "sites" {
-			out[i+1] = escapeSiteID(seg)
-		} else {
-			out[i+1] = escapeSegment(seg)
-		}
+		out[i+1] = escapeSegment(seg)
 	}
 	kind := KindPath
 	switch root {
@@ -181,53 +190,129 @@ func checkAddress(in, addr string) error {
 	return nil
 }
 
-// checkSiteID accepts the forms Graph documents for a site: an id,
-// hostname,siteId,webId, and hostname:/server-relative/path[:].
-func checkSiteID(in, id string) error {
-	host, path, pathForm := strings.Cut(id, ":/")
-	if !pathForm {
-		if strings.ContainsAny(id, "/:") && !strings.Contains(id, ",") || strings.Contains(id, "/") {
-			return fmt.Errorf("%w %q: a site id is ID, hostname,siteId,webId or hostname:/path", ErrInvalidResource, in)
+// siteForms is what every error about a site reference offers instead.
+const siteForms = "a site is root, a host name (contoso.sharepoint.com), host:/server-relative/path (contoso.sharepoint.com:/sites/team) or host,siteId,webId"
+
+// parseSite checks a SharePoint site reference and returns it as the
+// escaped segment(s) after "sites/", in one canonical form per site:
+//
+//	root                                  root
+//	contoso.sharepoint.com                contoso.sharepoint.com (the host's root site)
+//	contoso.sharepoint.com:/              contoso.sharepoint.com
+//	contoso.sharepoint.com:/sites/team[:] contoso.sharepoint.com:/sites/team:
+//	host,siteGuid,webGuid                 host,siteguid,webguid
+//
+// The host is lower-cased (host names and GUIDs ignore case); the path
+// keeps its case and is closed with ':' so that later segments (/lists)
+// are not read as part of it.
+func parseSite(in, ref string) (string, error) {
+	ref = strings.TrimSpace(ref)
+	if strings.EqualFold(ref, "root") {
+		return "root", nil
+	}
+	if host, path, ok := strings.Cut(ref, ":"); ok {
+		if !validHost(host) {
+			return "", fmt.Errorf("%w %q: %q is not a host name; %s", ErrInvalidResource, in, host, siteForms)
 		}
-		for _, p := range strings.Split(id, ",") {
-			if strings.TrimSpace(p) == "" {
-				return fmt.Errorf("%w %q: empty part in site id", ErrInvalidResource, in)
+		if !strings.HasPrefix(path, "/") {
+			return "", fmt.Errorf("%w %q: after %q comes a server-relative path such as /sites/team; %s", ErrInvalidResource, in, host+":", siteForms)
+		}
+		path = strings.TrimSuffix(strings.TrimSuffix(path, ":"), "/")
+		if path == "" {
+			return strings.ToLower(host), nil
+		}
+		segs := strings.Split(path[1:], "/")
+		for i, seg := range segs {
+			if strings.TrimSpace(seg) == "" || strings.Contains(seg, ":") {
+				return "", fmt.Errorf("%w %q: empty or malformed segment %q in the site path; %s", ErrInvalidResource, in, seg, siteForms)
+			}
+			segs[i] = escapeSegment(seg)
+		}
+		return strings.ToLower(host) + ":/" + strings.Join(segs, "/") + ":", nil
+	}
+	if parts := strings.Split(ref, ","); len(parts) > 1 {
+		if len(parts) != 3 || !validHost(parts[0]) || !validGUID(parts[1]) || !validGUID(parts[2]) {
+			return "", fmt.Errorf("%w %q: a site id is host,siteId,webId with two GUIDs; %s", ErrInvalidResource, in, siteForms)
+		}
+		return strings.ToLower(ref), nil
+	}
+	if validHost(ref) {
+		return strings.ToLower(ref), nil
+	}
+	return "", fmt.Errorf("%w %q: %s", ErrInvalidResource, in, siteForms)
+}
+
+// parseSitesPath reads an explicit "sites/..." resource: a site reference
+// (see parseSite), then optional segments below the site.
+func parseSitesPath(in, rest string) (Resource, error) {
+	ref, tail := rest, ""
+	if i := strings.Index(rest, ":/"); i >= 0 {
+		// The path form runs to the next ':' (or the end).
+		if j := strings.IndexByte(rest[i+2:], ':'); j >= 0 {
+			ref, tail = rest[:i+2+j+1], rest[i+2+j+1:]
+		}
+	} else if j := strings.IndexByte(rest, '/'); j >= 0 {
+		ref, tail = rest[:j], rest[j:]
+	}
+	site, err := parseSite(in, ref)
+	if err != nil {
+		return Resource{}, err
+	}
+	path := "sites/" + site
+	if tail = strings.Trim(tail, "/"); tail != "" {
+		if !strings.HasPrefix(rest[len(ref):], "/") {
+			return Resource{}, fmt.Errorf("%w %q: the site path must end with ':' before what follows it", ErrInvalidResource, in)
+		}
+		for _, seg := range strings.Split(tail, "/") {
+			if strings.TrimSpace(seg) == "" {
+				return Resource{}, fmt.Errorf("%w %q: empty path segment", ErrInvalidResource, in)
+			}
+			path += "/" + escapeSegment(seg)
+		}
+	}
+	return Resource{kind: KindSite, path: path}, nil
+}
+
+// validHost reports whether s is a DNS host name with at least two labels.
+func validHost(s string) bool {
+	if len(s) > 253 || !strings.Contains(s, ".") {
+		return false
+	}
+	for _, label := range strings.Split(s, ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for _, r := range label {
+			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-') {
+				return false
 			}
 		}
-		return nil
 	}
-	if host == "" || strings.ContainsAny(host, "/:") {
-		return fmt.Errorf("%w %q: the hostname:/path form needs a hostname", ErrInvalidResource, in)
+	return true
+}
+
+// validGUID reports whether s is a GUID in its 8-4-4-4-12 hex form.
+func validGUID(s string) bool {
+	if len(s) != 36 {
+		return false
 	}
-	path = strings.TrimSuffix(path, ":")
-	for _, seg := range strings.Split(path, "/") {
-		if strings.TrimSpace(seg) == "" || strings.Contains(seg, ":") {
-			return fmt.Errorf("%w %q: empty or malformed segment in the site path", ErrInvalidResource, in)
+	for i, r := range s {
+		switch i {
+		case 8, 13, 18, 23:
+			if r != '-' {
+				return false
+			}
+		default:
+			if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'f' || r >= 'A' && r <= 'F') {
+				return false
+			}
 		}
 	}
-	return nil
+	return true
 }
 
 // escapeSegment escapes one path segment; '@' stays literal as Graph expects it.
 func escapeSegment(s string) string { return url.PathEscape(s) }
-
-// escapeSiteID escapes a SharePoint site id but keeps ',' and ':' which separate
-// the host, site and web ids and the server-relative path form.
-func escapeSiteID(s string) string {
-	parts := strings.Split(s, ",")
-	for i, p := range parts {
-		sub := strings.Split(p, ":")
-		for j, q := range sub {
-			segs := strings.Split(q, "/")
-			for k, seg := range segs {
-				segs[k] = url.PathEscape(seg)
-			}
-			sub[j] = strings.Join(segs, "/")
-		}
-		parts[i] = strings.Join(sub, ":")
-	}
-	return strings.Join(parts, ",")
-}
 
 // String returns the resource's path as used in URLs: "me",
 // "users/alice@contoso.com"; for a group named by address and not looked up

@@ -17,9 +17,21 @@ func TestParseResource(t *testing.T) {
 		{" user: alice@contoso.com ", "users/alice@contoso.com"},
 		{"alice@contoso.com", "users/alice@contoso.com"},
 		{"  bob@contoso.com\t", "users/bob@contoso.com"},
-		{"sharepoint:abc", "sites/abc"},
-		{"Site:contoso.sharepoint.com,1234,5678", "sites/contoso.sharepoint.com,1234,5678"},
+		{"sharepoint:contoso.sharepoint.com", "sites/contoso.sharepoint.com"},
+		{"sharepoint:Contoso.SharePoint.com:/", "sites/contoso.sharepoint.com"},
+		{"sharepoint:root", "sites/root"},
+		{"site:ROOT", "sites/root"},
+		{"sharepoint:contoso.sharepoint.com:/sites/team", "sites/contoso.sharepoint.com:/sites/team:"},
+		{"sharepoint:contoso.sharepoint.com:/sites/team:", "sites/contoso.sharepoint.com:/sites/team:"},
+		{"sharepoint:contoso.sharepoint.com:/sites/team/", "sites/contoso.sharepoint.com:/sites/team:"},
+		{"sharepoint:contoso.sharepoint.com:/sites/My Team", "sites/contoso.sharepoint.com:/sites/My%20Team:"},
+		{"Site:contoso.sharepoint.com,2C712604-1370-44E7-A1F5-426573FDA80A,2d2244c3-251a-49ea-93a8-39e1c3a060fe",
+			"sites/contoso.sharepoint.com,2c712604-1370-44e7-a1f5-426573fda80a,2d2244c3-251a-49ea-93a8-39e1c3a060fe"},
 		{"site:contoso.sharepoint.com:/sites/marketing:", "sites/contoso.sharepoint.com:/sites/marketing:"},
+		{"sites/contoso.sharepoint.com:/sites/marketing", "sites/contoso.sharepoint.com:/sites/marketing:"},
+		{"sites/contoso.sharepoint.com:/sites/marketing:/sites/sub", "sites/contoso.sharepoint.com:/sites/marketing:/sites/sub"},
+		{"sites/contoso.sharepoint.com", "sites/contoso.sharepoint.com"},
+		{"sites/root/sites/x", "sites/root/sites/x"},
 		{"group:0a1b", "groups/0a1b"},
 		{"users/alice@contoso.com", "users/alice@contoso.com"},
 		{"Users/42", "users/42"},
@@ -53,6 +65,21 @@ func TestParseResource(t *testing.T) {
 		{"group:@contoso.com", "is not a mail address"},
 		{"group:a@b@c", "is not a mail address"},
 		{"sharepoint:", "empty id"},
+		{"sharepoint:abc", "a site is root"},
+		{"sharepoint:contoso", "a site is root"},
+		{"sharepoint:-contoso.com", "a site is root"},
+		{"sharepoint:contoso..com", "a site is root"},
+		{"sharepoint:conto so.com", "a site is root"},
+		{"sharepoint:contoso.sharepoint.com:sites/team", "server-relative path"},
+		{"sharepoint:contoso.sharepoint.com:", "server-relative path"},
+		{"sharepoint::/sites/team", "is not a host name"},
+		{"sharepoint:contoso.sharepoint.com:/sites//team", "malformed segment"},
+		{"sharepoint:contoso.sharepoint.com:/sites/a:b", "malformed segment"},
+		{"site:contoso.sharepoint.com,1234,5678", "two GUIDs"},
+		{"site:contoso.sharepoint.com,2c712604-1370-44e7-a1f5-426573fda80a", "two GUIDs"},
+		{"site:h,2c712604-1370-44e7-a1f5-426573fda80a,2c712604-1370-44e7-a1f5-426573fda80a", "two GUIDs"},
+		{"sites/abc", "a site is root"},
+		{"sites/contoso.sharepoint.com:/a:b", "must end with ':'"},
 		{"foo:bar", "unknown prefix"},
 		{"mailbox:bob", "unknown prefix"},
 		{"bogus", "unknown resource"},
@@ -90,7 +117,7 @@ func TestParseResource(t *testing.T) {
 
 func TestResourceKinds(t *testing.T) {
 	for in, want := range map[string]ResourceKind{
-		"me": KindMe, "user:x": KindUser, "a@b.c": KindUser, "site:x": KindSite,
+		"me": KindMe, "user:x": KindUser, "a@b.c": KindUser, "site:root": KindSite, "sites/root": KindSite,
 		"group:x": KindGroup, "teams/x": KindPath, "users/x": KindUser,
 	} {
 		r, err := ParseResource(in)
@@ -120,7 +147,7 @@ func TestResourceText(t *testing.T) {
 // FuzzParseResource checks that a parsed resource never yields a path that
 // escapes its root or carries characters that would change the URL's meaning.
 func FuzzParseResource(f *testing.F) {
-	for _, s := range []string{"me", "user:alice@contoso.com", "a@b.c", "site:h,1,2", "sharepoint:x", "group:g",
+	for _, s := range []string{"me", "user:alice@contoso.com", "a@b.c", "site:h.c,2c712604-1370-44e7-a1f5-426573fda80a,2d2244c3-251a-49ea-93a8-39e1c3a060fe", "sharepoint:x.y:/a b/c", "sites/x.y:/a:/b", "group:g",
 		"users/x/../y", "teams/t/channels/c", "user:..", "\x00", "users/%2e%2e", "site:host:/sites/a:"} {
 		f.Add(s)
 	}

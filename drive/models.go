@@ -53,30 +53,12 @@ type Quota struct {
 }
 
 // ItemReference is Graph's itemReference: where an item is (its drive, its
-// parent's id and path).
-type ItemReference struct {
-	DriveID   string `json:"driveId,omitzero"`
-	DriveType string `json:"driveType,omitzero"`
-	ID        string `json:"id,omitzero"`
-	Name      string `json:"name,omitzero"`
-	// Path is the parent's path, "/drive/root:/Documents" or
-	// "/drives/{id}/root:/Documents"; delta answers leave it out.
-	Path          string         `json:"path,omitzero"`
-	ShareID       string         `json:"shareId,omitzero"`
-	SiteID        string         `json:"siteId,omitzero"`
-	SharePointIDs *SharePointIDs `json:"sharepointIds,omitzero"`
-}
+// parent's id and path). It is the root package's, shared with sharepoint.
+type ItemReference = o365.ItemReference
 
-// SharePointIDs are the SharePoint identifiers of an item or a drive.
-type SharePointIDs struct {
-	ListID           string `json:"listId,omitzero"`
-	ListItemID       string `json:"listItemId,omitzero"`
-	ListItemUniqueID string `json:"listItemUniqueId,omitzero"`
-	SiteID           string `json:"siteId,omitzero"`
-	SiteURL          string `json:"siteUrl,omitzero"`
-	TenantID         string `json:"tenantId,omitzero"`
-	WebID            string `json:"webId,omitzero"`
-}
+// SharePointIDs are the SharePoint identifiers of an item or a drive (the
+// root package's).
+type SharePointIDs = o365.SharePointIDs
 
 // File is the file facet: its MIME type and hashes.
 type File struct {

@@ -31,7 +31,7 @@ func TestResourcePaths(t *testing.T) {
 	acct, err := o365.New(o365.WithProtocol(p), o365.WithTokenSource(o365.StaticToken("t")))
 	must(t, err)
 	ctx := ctxT(t)
-	for _, res := range []string{"me", "user:bob@contoso.com", "group:g1", "sharepoint:contoso.sharepoint.com,s1,w1"} {
+	for _, res := range []string{"me", "user:bob@contoso.com", "group:g1", "sharepoint:contoso.sharepoint.com,6e1f7e2c-5a4b-4c3d-9e8f-0a1b2c3d4e5f,7f2a8b3c-6d5e-4f40-a1b2-c3d4e5f60718"} {
 		d := drive.New(acct, o365.WithResource(res))
 		_, err := d.Get(ctx)
 		must(t, err)
@@ -45,7 +45,7 @@ func TestResourcePaths(t *testing.T) {
 		"/v1.0/me/drive", "/v1.0/me/drives", "/v1.0/me/drive/root:/a%20b/c%23d%3Ae%25f.txt:",
 		"/v1.0/users/bob@contoso.com/drive", "/v1.0/users/bob@contoso.com/drives", "/v1.0/users/bob@contoso.com/drive/root:/a%20b/c%23d%3Ae%25f.txt:",
 		"/v1.0/groups/g1/drive", "/v1.0/groups/g1/drives", "/v1.0/groups/g1/drive/root:/a%20b/c%23d%3Ae%25f.txt:",
-		"/v1.0/sites/contoso.sharepoint.com,s1,w1/drive", "/v1.0/sites/contoso.sharepoint.com,s1,w1/drives", "/v1.0/sites/contoso.sharepoint.com,s1,w1/drive/root:/a%20b/c%23d%3Ae%25f.txt:",
+		"/v1.0/sites/contoso.sharepoint.com,6e1f7e2c-5a4b-4c3d-9e8f-0a1b2c3d4e5f,7f2a8b3c-6d5e-4f40-a1b2-c3d4e5f60718/drive", "/v1.0/sites/contoso.sharepoint.com,6e1f7e2c-5a4b-4c3d-9e8f-0a1b2c3d4e5f,7f2a8b3c-6d5e-4f40-a1b2-c3d4e5f60718/drives", "/v1.0/sites/contoso.sharepoint.com,6e1f7e2c-5a4b-4c3d-9e8f-0a1b2c3d4e5f,7f2a8b3c-6d5e-4f40-a1b2-c3d4e5f60718/drive/root:/a%20b/c%23d%3Ae%25f.txt:",
 		"/v1.0/drives/b%21x%20y/items/01ID",
 	}
 	if !slices.Equal(seen, want) {

@@ -2,6 +2,7 @@ package o365test
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"strings"
 	"sync"
@@ -132,4 +133,34 @@ func (s *tokenSource) fetch(ctx context.Context) (o365.Token, error) {
 	}
 	s.tok = tok
 	return tok, nil
+}
+
+// DemoAccount starts a seeded in-process sandbox and returns an Account
+// signed in to it as login (a demo user such as sandbox.DemoUser), with
+// opts applied, and a function that stops the sandbox. It is for examples
+// and programs, which have no testing.TB: tests use NewSandbox and
+// NewAccount.
+func DemoAccount(login string, opts ...o365.Option) (*o365.Account, func(), error) {
+	srv, err := sandbox.New(sandbox.Options{Seed: "demo", DBPath: ":memory:"})
+	if err != nil {
+		return nil, nil, fmt.Errorf("o365test: start sandbox: %w", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	stop := func() { cancel(); _ = srv.Close() }
+	if err := srv.Start(ctx); err != nil {
+		stop()
+		return nil, nil, fmt.Errorf("o365test: start sandbox: %w", err)
+	}
+	ts := &tokenSource{srv: srv, form: userForm(sandbox.DemoPublicClientID, login, graphDefaultScope)}
+	if _, err := ts.Token(ctx); err != nil {
+		stop()
+		return nil, nil, fmt.Errorf("o365test: signing in: %w", err)
+	}
+	all := append([]o365.Option{o365.WithProtocol(GraphProtocol(srv)), o365.WithTokenSource(ts), o365.WithHTTPClient(srv.Client())}, opts...)
+	acct, err := o365.New(all...)
+	if err != nil {
+		stop()
+		return nil, nil, fmt.Errorf("o365test: %w", err)
+	}
+	return acct, stop, nil
 }

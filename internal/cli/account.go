@@ -19,7 +19,7 @@ import (
 func defaultScopes() []string {
 	return []string{
 		"User.Read", "User.ReadBasic.All", "Mail.ReadWrite", "Mail.Send", "MailboxSettings.ReadWrite",
-		"Calendars.ReadWrite", "Contacts.ReadWrite", "Files.ReadWrite.All", "Tasks.ReadWrite",
+		"Calendars.ReadWrite", "Contacts.ReadWrite", "Files.ReadWrite.All", "Sites.ReadWrite.All", "Tasks.ReadWrite",
 	}
 }
 

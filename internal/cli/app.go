@@ -274,7 +274,7 @@ Environment:
 `)
 
 	pf := root.PersistentFlags()
-	pf.StringVar(&s.flags.resource, "resource", "", `whose data: me, user:ADDRESS, group:ID, sharepoint:SITE-ID (default "me")`)
+	pf.StringVar(&s.flags.resource, "resource", "", `whose data: me, user:ADDRESS, group:ID, sharepoint:HOST[:/sites/NAME] or site:HOST,SITE-ID,WEB-ID (default "me")`)
 	pf.StringVar(&s.flags.protocol, "protocol", "", "API: "+strings.Join(protocolNames(), ", ")+` (default "graph")`)
 	pf.StringVar(&s.flags.profile, "profile", "", "config profile (a [section] of the config file)")
 	pf.BoolVar(&s.flags.json, "json", false, "machine output: one JSON document (JSON lines for streamed lists)")

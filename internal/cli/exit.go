@@ -160,7 +160,7 @@ func hint(err error, where sandboxTarget) string {
 		case errors.Is(err, o365.ErrAppOnlyMe):
 			return `app-only sign-ins have no "me": name a user with --resource user:NAME@DOMAIN`
 		case errors.Is(err, o365.ErrInvalidResource):
-			return `--resource takes me, user:NAME@DOMAIN (or just the address), group:ID, site:ID or sharepoint:ID`
+			return `--resource takes me, user:NAME@DOMAIN (or just the address), group:ID, sharepoint:HOST, sharepoint:HOST:/sites/NAME or site:HOST,SITE-ID,WEB-ID`
 		case errors.As(err, &u) && u.help, isCobraUsage(err):
 			return helpHint
 		}

@@ -15,5 +15,8 @@ func services() []func(*Session) *cobra.Command {
 		newGroupsCommand,
 		newCategoriesCommand,
 		newDriveCommand,
+		newSitesCommand,
+		newListsCommand,
+		newExcelCommand,
 	}
 }

@@ -159,8 +159,8 @@ func (c *schemaCheck) fits(g reflect.Type, s, where string) {
 	for g.Kind() == reflect.Pointer {
 		g = g.Elem()
 	}
-	if g == reflect.TypeFor[jsontext.Value]() {
-		return // raw JSON holds anything
+	if g == reflect.TypeFor[jsontext.Value]() || s == "microsoft.graph.Json" {
+		return // raw JSON holds anything; Graph's Json is any JSON (a cell grid, a value)
 	}
 	if inner, ok := strings.CutPrefix(s, "Collection("); ok {
 		if g.Kind() != reflect.Slice || g.Elem().Kind() == reflect.Uint8 {
@@ -191,6 +191,8 @@ func (c *schemaCheck) fits(g reflect.Type, s, where string) {
 			c.t.Errorf("%s: unknown schema type %s", where, s)
 		case t.Kind == csdl.Enum:
 			ok = g.Kind() == reflect.String
+		case t.Open && g.Kind() == reflect.Map && g.Key().Kind() == reflect.String:
+			// An open type (fieldValueSet) is a map of its dynamic properties.
 		case t.Kind == csdl.Entity:
 			// Another model: its own Check covers it.
 			ok = g.Kind() == reflect.Struct

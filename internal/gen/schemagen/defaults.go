@@ -74,5 +74,11 @@ var selectOnly = map[string]map[string]string{
 // sparse types omit unset properties instead of sending null: OneDrive and
 // SharePoint's items send only the facets that apply (a file has "file", a
 // folder "folder", neither sends the other as null).
+// dynamic are the types whose instances hold properties the schema does
+// not name, which Graph sends and lets queries name: a list item's
+// fieldValueSet (its columns). The schema marks many more types open (for
+// extensions), whose unknown properties Graph refuses all the same.
+var dynamic = []string{"fieldValueSet"}
+
 var sparse = []string{"baseItem", "drive", "driveItem", "site", "list", "listItem", "columnDefinition",
 	"contentType", "fieldValueSet", "baseItemVersion", "driveItemVersion", "permission", "thumbnailSet", "sharedDriveItem"}

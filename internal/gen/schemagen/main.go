@@ -107,6 +107,9 @@ func generate(s *csdl.Schema) ([]byte, error) {
 		if isSparse(s, n) {
 			b.WriteString(", Sparse: true")
 		}
+		if slices.Contains(dynamic, short(n)) {
+			b.WriteString(", Dynamic: true")
+		}
 		switch t.Kind {
 		case csdl.Enum:
 			fmt.Fprintf(b, ", Members: %#v", t.Members)

@@ -9,7 +9,9 @@ import (
 	"github.com/o365go/o365/sandbox/internal/area/conversations"
 	"github.com/o365go/o365/sandbox/internal/area/directory"
 	"github.com/o365go/o365/sandbox/internal/area/drive"
+	"github.com/o365go/o365/sandbox/internal/area/excel"
 	"github.com/o365go/o365/sandbox/internal/area/mail"
+	"github.com/o365go/o365/sandbox/internal/area/sharepoint"
 	"github.com/o365go/o365/sandbox/internal/core"
 )
 
@@ -22,5 +24,7 @@ func All() []core.Area {
 		contacts.Area(),
 		conversations.Area(),
 		drive.Area(),
+		sharepoint.Area(),
+		excel.Area(),
 	}
 }

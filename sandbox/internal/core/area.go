@@ -56,7 +56,9 @@ type Route struct {
 	// literal segments match case-insensitively; {name} matches one segment
 	// (Call.Param("name")); {user}, first only, matches "me" or
 	// "users/{id-or-upn}" and fills Call.User; a final {name...} matches the
-	// rest of the path. Literal segments win over parameters.
+	// rest of the path; {name:} matches one segment or Graph's path form
+	// ("host:/sites/team:", "root:/a/b.txt:"; read it with PathParam).
+	// Literal segments win over parameters.
 	Pattern string
 	// Scopes are the delegated permissions that allow the call (any of).
 	Scopes []string

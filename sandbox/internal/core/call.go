@@ -182,7 +182,7 @@ func (c *Call) contextURL(entity bool) string {
 			if i == len(segs)-1 {
 				continue // the addressed entity: $entity below
 			}
-			b.WriteString("('" + c.params[strings.Trim(seg, "{}.")] + "')")
+			b.WriteString("('" + c.params[strings.Trim(seg, "{}.:")] + "')")
 		default:
 			emit(seg)
 		}

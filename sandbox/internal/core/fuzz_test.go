@@ -172,6 +172,23 @@ func camelOnly(v any) bool {
 	return true
 }
 
+// FuzzPathParam checks that a {name:} value splits without panicking and
+// that a path form's path is rooted and free of empty segments and ':'.
+func FuzzPathParam(f *testing.F) {
+	for _, s := range []string{"root", "h:/sites/team:", "root:/a/b.txt:", ":/a", "h:/a//b", "h:", "h,1,2"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		base, path, ok := PathParam(s)
+		if !ok || base == "" || path == "" {
+			return
+		}
+		if path[0] != '/' || strings.Contains(path, "//") || strings.Contains(path, ":") || strings.HasSuffix(path, "/") {
+			t.Fatalf("PathParam(%q) = %q, %q", s, base, path)
+		}
+	})
+}
+
 func FuzzURLToken(f *testing.F) {
 	for _, s := range []string{"AAAA0", "AAA1", "AA2", "3", "", "-_-_0", "a+b/1"} {
 		f.Add(s)

@@ -163,6 +163,24 @@ func cutGraphAlias(seg string) (string, bool) {
 	return seg[len(graphAlias):], true
 }
 
+// SplitKeys splits OData key syntax off segments as written (those of
+// Call.Segments): "worksheets('Sheet 1')" becomes "worksheets", "Sheet 1";
+// every other segment, function calls such as range(address='A1:B2')
+// included, is left as written. Areas whose grammar below a {name...}
+// parameter is OData (a workbook's) use it; those whose segments are names
+// (a drive path) do not.
+func SplitKeys(segs []string) []string {
+	out := make([]string, 0, len(segs))
+	for _, seg := range segs {
+		if name, key, ok := splitKeySegment(seg); ok && isIdentifier(name) {
+			out = append(out, name, key)
+			continue
+		}
+		out = append(out, seg)
+	}
+	return out
+}
+
 // splitKeySegment splits "name('key')" (quotes doubled inside the key).
 func splitKeySegment(seg string) (name, key string, ok bool) {
 	open := strings.Index(seg, "('")
@@ -236,6 +254,23 @@ func validSegment(seg string) bool {
 		}
 	}
 	return true
+}
+
+// PathParam splits the value of a {name:} route parameter: "root:/a/b.txt:"
+// is base "root" and path "/a/b.txt" (ok true, the closing ':' optional);
+// a plain segment such as "root" or an id is base only (ok false). A path
+// form with an empty base (":/a") or an empty segment ("host:/a//b") is
+// malformed: base "" and ok true.
+func PathParam(v string) (base, path string, ok bool) {
+	base, path, ok = strings.Cut(v, ":")
+	if !ok {
+		return v, "", false
+	}
+	path = strings.TrimSuffix(path, ":")
+	if base == "" || path != "" && !strings.HasPrefix(path, "/") || strings.Contains(path, "//") || strings.Contains(path, ":") {
+		return "", "", true
+	}
+	return base, strings.TrimSuffix(path, "/"), true
 }
 
 // match is the outcome of matching one route.
@@ -336,6 +371,26 @@ func matchRoute(r *Route, segs []string) (*match, bool) {
 			rest = segs[i:]
 			score = append(score, 0)
 			i = len(segs)
+		case strings.HasSuffix(p, ":}"):
+			// Graph's path addressing: one segment (an id, "root"), or a
+			// segment ending in ':' and the segments after it up to the one
+			// closing with ':' (or the end): "host:/sites/team:",
+			// "root:/a/b.txt:". See PathParam.
+			if i >= len(segs) {
+				return nil, false
+			}
+			j := i + 1
+			if strings.HasSuffix(segs[i], ":") {
+				for j < len(segs) {
+					j++
+					if strings.HasSuffix(segs[j-1], ":") {
+						break
+					}
+				}
+			}
+			param(p[1:len(p)-2], strings.Join(segs[i:j], "/"))
+			score = append(score, 1)
+			i = j
 		case strings.HasPrefix(p, "{"):
 			if i >= len(segs) {
 				return nil, false

@@ -58,7 +58,7 @@ func (c *Call) shaperFor(typeName string, sel []string) (*shaper, error) {
 			break
 		}
 		name := selectName(s)
-		if _, _, ok := t.FindProperty(name); !ok {
+		if _, _, ok := t.FindProperty(name); !ok && !t.Dynamic {
 			return nil, unknownProperty(t, t, name)
 		}
 		sh.sel = append(sh.sel, name)
@@ -209,6 +209,9 @@ func checkSegments(t *schema.Type, segs []string) (*schema.Type, string, bool) {
 			continue
 		}
 		p, _, ok := cur.FindProperty(seg)
+		if !ok && cur.Dynamic { // any name, holding any value
+			return nil, "", true
+		}
 		if !ok {
 			return cur, seg, false
 		}
@@ -324,6 +327,20 @@ func (sh *shaper) shape(doc map[string]any) map[string]any {
 			out["@odata.etag"] = `W/"` + ck + `"`
 		}
 	}
+	if t.Dynamic {
+		// Every property is the instance's own, the selected ones or all:
+		// their names are data (SharePoint's _UIVersionString), so even
+		// those starting with "_" are kept.
+		for k, v := range doc {
+			if strings.HasPrefix(k, "@") {
+				continue
+			}
+			base, _, _ := strings.Cut(k, "@") // "Tags@odata.type" goes with Tags
+			if sh.sel == nil || strings.EqualFold(base, "id") || slices.ContainsFunc(sh.sel, func(s string) bool { return strings.EqualFold(s, base) }) {
+				out[k] = v
+			}
+		}
+	}
 	for _, i := range idx {
 		p := &t.Props[i]
 		v, ok := doc[p.Name]
@@ -366,6 +383,9 @@ func (sh *shaper) appendRaw(dst, raw []byte) ([]byte, bool) {
 		return dst, false
 	}
 	t := sh.t
+	if t.Dynamic {
+		return dst, false // its properties are its own: shaped decoded
+	}
 	var id, folder, changeKey string
 	for _, m := range members {
 		switch string(m.key) {

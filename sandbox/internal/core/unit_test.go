@@ -344,6 +344,72 @@ func TestRouteTableChecks(t *testing.T) {
 	}
 }
 
+func TestPathParamRoutes(t *testing.T) {
+	h := func(context.Context, *Call) error { return nil }
+	rt, err := newRouter([]Area{{Name: "t", Routes: []Route{
+		{Method: "GET", Pattern: "sites/{site:}", Scopes: []string{"S"}, Handle: h},
+		{Method: "GET", Pattern: "sites/{site:}/lists/{list}", Scopes: []string{"S"}, Handle: h},
+		{Method: "GET", Pattern: "sites/{site:}/sites", Scopes: []string{"S"}, Handle: h},
+		{Method: "GET", Pattern: "sites/root/extra", Scopes: []string{"S"}, Handle: h},
+		{Method: "GET", Pattern: "drive/{item:}/content", Scopes: []string{"S"}, Handle: h},
+	}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		path, pattern string
+		params        map[string]string
+	}{
+		{"sites/root", "sites/{site:}", map[string]string{"site": "root"}},
+		{"sites/h,1,2", "sites/{site:}", map[string]string{"site": "h,1,2"}},
+		{"sites/h:/sites/team", "sites/{site:}", map[string]string{"site": "h:/sites/team"}},
+		{"sites/h:/sites/team:", "sites/{site:}", map[string]string{"site": "h:/sites/team:"}},
+		{"sites/h:/sites/team:/lists/L", "sites/{site:}/lists/{list}", map[string]string{"site": "h:/sites/team:", "list": "L"}},
+		{"sites/h:/sites/team/sub:/sites", "sites/{site:}/sites", map[string]string{"site": "h:/sites/team/sub:"}},
+		{"sites/h:/sites", "sites/{site:}", map[string]string{"site": "h:/sites"}},                           // "sites" is the path here
+		{"sites/root/extra", "sites/root/extra", map[string]string{}},                                        // literals win
+		{"sites/h:/sites/team/lists/L", "sites/{site:}", map[string]string{"site": "h:/sites/team/lists/L"}}, // unclosed: the rest
+		{"drive/root:/a/b.txt:/content", "drive/{item:}/content", map[string]string{"item": "root:/a/b.txt:"}},
+		{"drive/root:/content", "", nil}, // the path is "/content"; nothing follows it
+	}
+	for _, c := range cases {
+		m, _ := rt.find("GET", strings.Split(c.path, "/"))
+		switch {
+		case c.pattern == "" && m != nil:
+			t.Errorf("%s matched %s", c.path, m.route.Pattern)
+		case c.pattern == "":
+		case m == nil:
+			t.Errorf("%s: no match", c.path)
+		case m.route.Pattern != c.pattern || !reflect.DeepEqual(m.params, c.params):
+			t.Errorf("%s: %s %v, want %s %v", c.path, m.route.Pattern, m.params, c.pattern, c.params)
+		}
+	}
+}
+
+func TestPathParam(t *testing.T) {
+	cases := []struct {
+		in, base, path string
+		ok             bool
+	}{
+		{"root", "root", "", false},
+		{"h,1,2", "h,1,2", "", false},
+		{"root:/a/b.txt:", "root", "/a/b.txt", true},
+		{"h:/sites/team", "h", "/sites/team", true},
+		{"h:/sites/team/", "h", "/sites/team", true},
+		{"h:", "h", "", true},
+		{":/a", "", "", true},
+		{"h:/a//b", "", "", true},
+		{"h:a", "", "", true},
+		{"h:/a:/b", "", "", true},
+	}
+	for _, c := range cases {
+		base, path, ok := PathParam(c.in)
+		if base != c.base || path != c.path || ok != c.ok {
+			t.Errorf("PathParam(%q) = %q, %q, %v; want %q, %q, %v", c.in, base, path, ok, c.base, c.path, c.ok)
+		}
+	}
+}
+
 func TestFolderRoles(t *testing.T) {
 	inbox := &Object{ID: "f1", Data: map[string]any{"_wellKnown": "inbox"}}
 	other := &Object{ID: "f2", Data: map[string]any{}}
@@ -498,5 +564,38 @@ func TestRouteDenied(t *testing.T) {
 	}
 	if err := authorize(&Claims{Scopes: []string{"User.ReadWrite.All"}}, &directory, false); err != nil {
 		t.Errorf("granted: %v", err)
+	}
+}
+
+// TestSplitKeys: an area reading OData below a {name...} parameter gets its
+// keys split off and its function calls as the client wrote them.
+func TestSplitKeys(t *testing.T) {
+	cases := []struct {
+		path string
+		want []string
+	}{
+		{"drives/d/items/X/workbook/worksheets('Sheet%201')/range(address='A1:B2')",
+			[]string{"worksheets", "Sheet 1", "range(address='A1:B2')"}},
+		{"drives/d/items/X/workbook/tables('T')/rows/itemAt(index=2)",
+			[]string{"tables", "T", "rows", "itemAt(index=2)"}},
+		{"drives/d/items/X/workbook/names('it''s')", []string{"names", "it's"}},
+		{"drives/d/items/X/workbook/worksheets/Sheet1/usedRange(valuesOnly=true)",
+			[]string{"worksheets", "Sheet1", "usedRange(valuesOnly=true)"}},
+		{"drives/d/items/X/workbook/functions/sum", []string{"functions", "sum"}},
+	}
+	for _, c := range cases {
+		p, err := parsePath(c.path)
+		if err != nil {
+			t.Fatalf("%s: %v", c.path, err)
+		}
+		// The route drives/{drive}/items/{item}/workbook/{rest...} matches
+		// from the fifth segment split as the router splits.
+		got := SplitKeys(p.tail(5))
+		if !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%s: %q, want %q", c.path, got, c.want)
+		}
+	}
+	if got := SplitKeys([]string{"('x')", "report('a').xlsx"}); !reflect.DeepEqual(got, []string{"('x')", "report('a').xlsx"}) {
+		t.Errorf("non-keys were split: %q", got)
 	}
 }

@@ -80,7 +80,7 @@ func DelegatedScopes() []string {
 		"Calendars.Read", "Calendars.ReadWrite", "Calendars.Read.Shared", "Calendars.ReadWrite.Shared",
 		"Contacts.Read", "Contacts.ReadWrite", "Contacts.Read.Shared", "Contacts.ReadWrite.Shared",
 		"Files.Read", "Files.ReadWrite", "Files.Read.All", "Files.ReadWrite.All",
-		"Sites.Read.All", "Sites.ReadWrite.All",
+		"Sites.Read.All", "Sites.ReadWrite.All", "Sites.Manage.All",
 		"Tasks.Read", "Tasks.ReadWrite", "Notes.ReadWrite.All",
 		"Team.ReadBasic.All", "Channel.ReadBasic.All", "ChannelMessage.Read.All", "ChannelMessage.Send",
 		"Chat.ReadWrite", "People.Read",

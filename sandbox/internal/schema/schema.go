@@ -38,6 +38,10 @@ type Type struct {
 	// Sparse types leave unset properties out instead of sending null, as
 	// OneDrive and SharePoint do with their facets.
 	Sparse bool
+	// Dynamic types (a list item's fieldValueSet) hold properties the
+	// schema does not name: every one is sent, and queries may select,
+	// filter and order on any.
+	Dynamic bool
 	// Props are every property, inherited ones first, in schema order.
 	// (The generated table holds a type's own; init adds its base's.)
 	Props []Property

@@ -468,7 +468,7 @@ var generated = []Type{
 	{Name: "eventType", Kind: Enum, Members: []string{"singleInstance", "occurrence", "exception", "seriesMaster"}},
 	{Name: "extension", Base: "entity", Kind: Entity, Abstract: true, Props: []Property{}},
 	{Name: "externalAudienceScope", Kind: Enum, Members: []string{"none", "contactsOnly", "all"}},
-	{Name: "fieldValueSet", Base: "entity", Kind: Entity, Sparse: true, Props: []Property{}},
+	{Name: "fieldValueSet", Base: "entity", Kind: Entity, Sparse: true, Dynamic: true, Props: []Property{}},
 	{Name: "file", Kind: Complex, Props: []Property{
 		{"hashes", "hashes", false, false, ""},
 		{"mimeType", "Edm.String", false, false, ""},

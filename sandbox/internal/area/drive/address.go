@@ -238,9 +238,10 @@ func (r *req) resolve(ctx context.Context, segs []string) error {
 
 // forward sends a request the drive area does not serve to the canonical
 // drives/{id}/items/{id}/... path, where another area (Excel's workbook)
-// may serve it.
+// may serve it. Only that path itself is not forwarded again (it would
+// loop): drives/{id}/root:/a.xlsx:/workbook/... is.
 func (r *req) forward(ctx context.Context, action []string) error {
-	if r.canonical || r.item == nil {
+	if r.canonical && !r.pathForm || r.item == nil {
 		last := action[len(action)-1]
 		return core.BadRequest("Resource not found for the segment '%s'.", last)
 	}

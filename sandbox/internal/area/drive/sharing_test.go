@@ -162,23 +162,23 @@ func TestScopesLimitSharing(t *testing.T) {
 // drives/{id}/items/{id}/..., and a site's alias forwards to the drive.
 func TestForwardToOtherAreas(t *testing.T) {
 	var hits []string
-	workbook := core.Route{Scopes: []string{"Files.Read"}, Roles: []string{"Files.Read.All"}}
+	notebook := core.Route{Scopes: []string{"Files.Read"}, Roles: []string{"Files.Read.All"}}
 	siteRead := core.Route{Scopes: []string{"Sites.Read.All"}, Roles: []string{"Sites.Read.All"}}
 	var siteDrive string
 	other := core.Area{Name: "other", Routes: []core.Route{
-		workbook.On(http.MethodGet, "drives/{drive}/items/{item}/workbook/{rest...}", func(_ context.Context, c *core.Call) error {
+		notebook.On(http.MethodGet, "drives/{drive}/items/{item}/notebook/{rest...}", func(_ context.Context, c *core.Call) error {
 			hits = append(hits, c.Param("drive")+"|"+c.Param("item")+"|"+c.Param("rest"))
 			return c.WriteJSON(200, map[string]any{"ok": true})
 		}),
-		siteRead.On(http.MethodGet, "sites/{site}/drive/{rest...}", func(ctx context.Context, c *core.Call) error {
+		siteRead.On(http.MethodGet, "aliases/{site}/drive/{rest...}", func(ctx context.Context, c *core.Call) error {
 			return c.Forward(ctx, append([]string{"drives", siteDrive}, c.Segments()...)...)
 		}),
 	}}
 	ts := sandboxtest.New(t, sandboxtest.Options{}, other)
 	alice := ts.AliceToken(t)
 	budget := send(t, ts, alice, "GET", "/v1.0/me/drive/root:/Documents/Budget.csv", nil).JSON(t)
-	send(t, ts, alice, "GET", "/v1.0/me/drive/root:/Documents/Budget.csv:/workbook/worksheets", nil).want(t, 200)
-	send(t, ts, alice, "GET", "/v1.0/me/drive/items/"+str(budget, "id")+"/workbook/tables/t1", nil).want(t, 200)
+	send(t, ts, alice, "GET", "/v1.0/me/drive/root:/Documents/Budget.csv:/notebook/worksheets", nil).want(t, 200)
+	send(t, ts, alice, "GET", "/v1.0/me/drive/items/"+str(budget, "id")+"/notebook/tables/t1", nil).want(t, 200)
 	want := str(budget, "parentReference", "driveId") + "|" + str(budget, "id") + "|"
 	if len(hits) != 2 || hits[0] != want+"worksheets" || hits[1] != want+"tables/t1" {
 		t.Fatalf("forwarded: %v", hits)
@@ -201,7 +201,7 @@ func TestForwardToOtherAreas(t *testing.T) {
 	if str(up, "parentReference", "siteId") != "site1" || !strings.HasSuffix(str(up, "webUrl"), "/sites/site1/Shared%20Documents/shared%20plan.txt") {
 		t.Fatalf("site item: %v", up)
 	}
-	kids := send(t, ts, bob, "GET", "/v1.0/sites/site1/drive/root/children", nil).want(t, 200).JSON(t)
+	kids := send(t, ts, bob, "GET", "/v1.0/aliases/site1/drive/root/children", nil).want(t, 200).JSON(t)
 	if got := names(t, kids); !slices.Equal(got, []string{"shared plan.txt"}) {
 		t.Fatalf("site children via forward: %v", got)
 	}
