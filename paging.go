@@ -133,3 +133,10 @@ func Collect[T any](seq iter.Seq2[*T, error]) ([]*T, error) {
 	}
 	return out, nil
 }
+
+// Fail returns an iterator that yields err once and ends: what a method
+// returning a List gives back when it cannot start (an unbound model, bad
+// input), so its callers meet the error where they range over the items.
+func Fail[T any](err error) iter.Seq2[*T, error] {
+	return func(yield func(*T, error) bool) { yield(nil, err) }
+}

@@ -152,3 +152,18 @@ func TestGet(t *testing.T) {
 		t.Fatalf("uri %s", srv.requests()[0].URI)
 	}
 }
+
+// Fail yields its error once, with no item, and stops.
+func TestFail(t *testing.T) {
+	boom := errors.New("boom")
+	n := 0
+	for item, err := range Fail[Group](boom) {
+		n++
+		if item != nil || err != boom {
+			t.Fatalf("got %v, %v", item, err)
+		}
+	}
+	if n != 1 {
+		t.Fatalf("%d elements", n)
+	}
+}

@@ -311,7 +311,7 @@ func (s *Schedule) CreateCalendarGroup(ctx context.Context, name string) (*Calen
 // (https://learn.microsoft.com/graph/api/calendargroup-list-calendars).
 func (g *CalendarGroup) ListCalendars(ctx context.Context, q *o365.Query) iter.Seq2[*Calendar, error] {
 	if err := o365.Ready(g); err != nil {
-		return func(yield func(*Calendar, error) bool) { yield(nil, err) }
+		return o365.Fail[Calendar](err)
 	}
 	return o365.List[Calendar](ctx, g.Account(), &o365.Request{Path: g.Path() + "/calendars", Query: q, Collection: "calendars"})
 }
@@ -368,7 +368,7 @@ func (p Permission) MarshalJSON() ([]byte, error) {
 // (https://learn.microsoft.com/graph/api/calendar-list-calendarpermissions).
 func (c *Calendar) ListPermissions(ctx context.Context) iter.Seq2[*Permission, error] {
 	if err := o365.Ready(c); err != nil {
-		return func(yield func(*Permission, error) bool) { yield(nil, err) }
+		return o365.Fail[Permission](err)
 	}
 	return o365.List[Permission](ctx, c.Account(), &o365.Request{Path: c.Path() + "/calendarPermissions"})
 }

@@ -151,13 +151,9 @@ func (s *Schedule) ListEvents(ctx context.Context, q *o365.Query) iter.Seq2[*Eve
 // Graph: GET /me/calendars/{id}/events (https://learn.microsoft.com/graph/api/calendar-list-events).
 func (c *Calendar) ListEvents(ctx context.Context, q *o365.Query) iter.Seq2[*Event, error] {
 	if err := o365.Ready(c); err != nil {
-		return failed[Event](err)
+		return o365.Fail[Event](err)
 	}
 	return o365.List[Event](ctx, c.Account(), &o365.Request{Path: c.Path() + "/events", Query: q, Collection: "events"})
-}
-
-func failed[T any](err error) iter.Seq2[*T, error] {
-	return func(yield func(*T, error) bool) { yield(nil, err) }
 }
 
 // window adds the calendarView parameters to q (a copy).
@@ -184,7 +180,7 @@ func (s *Schedule) CalendarView(ctx context.Context, from, to time.Time, q *o365
 // Graph: GET /me/calendars/{id}/calendarView (https://learn.microsoft.com/graph/api/calendar-list-calendarview).
 func (c *Calendar) CalendarView(ctx context.Context, from, to time.Time, q *o365.Query) iter.Seq2[*Event, error] {
 	if err := o365.Ready(c); err != nil {
-		return failed[Event](err)
+		return o365.Fail[Event](err)
 	}
 	return o365.List[Event](ctx, c.Account(), &o365.Request{Path: c.Path() + "/calendarView", Query: window(q, from, to), Collection: "events"})
 }
@@ -204,7 +200,7 @@ func (s *Schedule) SyncEvents(from, to time.Time, deltaLink string) *o365.DeltaQ
 // Graph: GET /me/events/{id}/instances (https://learn.microsoft.com/graph/api/event-list-instances).
 func (ev *Event) ListInstances(ctx context.Context, from, to time.Time, q *o365.Query) iter.Seq2[*Event, error] {
 	if err := o365.Ready(ev); err != nil {
-		return failed[Event](err)
+		return o365.Fail[Event](err)
 	}
 	return o365.List[Event](ctx, ev.Account(), &o365.Request{Path: ev.Path() + "/instances", Query: window(q, from, to), Collection: "events"})
 }

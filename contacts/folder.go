@@ -207,7 +207,7 @@ func (f *Folder) Delete(ctx context.Context) error {
 // (https://learn.microsoft.com/graph/api/contactfolder-list-childfolders).
 func (f *Folder) ListChildFolders(ctx context.Context, q *o365.Query, opts *FolderOptions) iter.Seq2[*Folder, error] {
 	if err := o365.Ready(f); err != nil {
-		return func(yield func(*Folder, error) bool) { yield(nil, err) }
+		return o365.Fail[Folder](err)
 	}
 	return listFolders(ctx, f.Account(), folderPath(f.ID, "childFolders"), q, opts)
 }
@@ -230,7 +230,7 @@ func (f *Folder) CreateChildFolder(ctx context.Context, name string) (*Folder, e
 // (https://learn.microsoft.com/graph/api/contactfolder-list-contacts).
 func (f *Folder) ListContacts(ctx context.Context, q *o365.Query) iter.Seq2[*Contact, error] {
 	if err := o365.Ready(f); err != nil {
-		return func(yield func(*Contact, error) bool) { yield(nil, err) }
+		return o365.Fail[Contact](err)
 	}
 	return listContacts(ctx, f.Account(), folderPath(f.ID, "contacts"), q)
 }

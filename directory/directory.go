@@ -78,7 +78,7 @@ func (d *Directory) ListUsers(ctx context.Context, q *o365.Query) iter.Seq2[*o36
 func (d *Directory) SearchUsers(ctx context.Context, text string, q *o365.Query) iter.Seq2[*o365.User, error] {
 	expr, err := searchExpr(text, "displayName", "mail", "userPrincipalName")
 	if err != nil {
-		return func(yield func(*o365.User, error) bool) { yield(nil, fmt.Errorf("directory: search users: %w", err)) }
+		return o365.Fail[o365.User](fmt.Errorf("directory: search users: %w", err))
 	}
 	q = q.Clone()
 	if q == nil {

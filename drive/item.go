@@ -326,7 +326,7 @@ type ChildrenOptions struct {
 func (it *Item) ListChildren(ctx context.Context, q *o365.Query, opts *ChildrenOptions) iter.Seq2[*Item, error] {
 	d, err := it.drive()
 	if err != nil {
-		return func(yield func(*Item, error) bool) { yield(nil, err) }
+		return o365.Fail[Item](err)
 	}
 	return d.listChildren(ctx, it.Path()+"/children", q, opts)
 }
@@ -339,7 +339,7 @@ func (it *Item) ListChildren(ctx context.Context, q *o365.Query, opts *ChildrenO
 func (d *Drive) ListChildren(ctx context.Context, p string, q *o365.Query, opts *ChildrenOptions) iter.Seq2[*Item, error] {
 	rp, err := d.rootPath(p)
 	if err != nil {
-		return func(yield func(*Item, error) bool) { yield(nil, err) }
+		return o365.Fail[Item](err)
 	}
 	return d.listChildren(ctx, rp+"/children", q, opts)
 }
@@ -481,7 +481,7 @@ func (d *Drive) createFolder(ctx context.Context, parent, name string, opts *Fol
 func (it *Item) Search(ctx context.Context, text string, q *o365.Query) iter.Seq2[*Item, error] {
 	d, err := it.drive()
 	if err != nil {
-		return func(yield func(*Item, error) bool) { yield(nil, err) }
+		return o365.Fail[Item](err)
 	}
 	return d.search(ctx, it.Path(), text, q)
 }

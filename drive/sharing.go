@@ -227,7 +227,7 @@ func (it *Item) Invite(ctx context.Context, people []string, opts *InviteOptions
 // (https://learn.microsoft.com/graph/api/driveitem-list-permissions).
 func (it *Item) ListPermissions(ctx context.Context) iter.Seq2[*Permission, error] {
 	if err := o365.Ready(it); err != nil {
-		return func(yield func(*Permission, error) bool) { yield(nil, err) }
+		return o365.Fail[Permission](err)
 	}
 	p := it.Path() + "/permissions"
 	return func(yield func(*Permission, error) bool) {

@@ -42,7 +42,7 @@ func (v Version) MarshalJSON() ([]byte, error) {
 // (https://learn.microsoft.com/graph/api/driveitem-list-versions).
 func (it *Item) ListVersions(ctx context.Context) iter.Seq2[*Version, error] {
 	if err := o365.Ready(it); err != nil {
-		return func(yield func(*Version, error) bool) { yield(nil, err) }
+		return o365.Fail[Version](err)
 	}
 	p := it.Path() + "/versions"
 	return func(yield func(*Version, error) bool) {

@@ -326,7 +326,7 @@ func (ws *Worksheet) SortRange(ctx context.Context, address string, fields []Sor
 // (https://learn.microsoft.com/graph/api/worksheet-list-tables).
 func (ws *Worksheet) ListTables(ctx context.Context) iter.Seq2[*Table, error] {
 	if err := ws.ready(); err != nil {
-		return func(yield func(*Table, error) bool) { yield(nil, err) }
+		return o365.Fail[Table](err)
 	}
 	return ws.wb.listTables(ctx, ws.path("tables"))
 }

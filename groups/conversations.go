@@ -112,7 +112,7 @@ func (p Post) MarshalJSON() ([]byte, error) {
 func (g *Groups) ListConversations(ctx context.Context, groupID string, q *o365.Query) iter.Seq2[*Conversation, error] {
 	p, err := g.at(groupID, "conversations")
 	if err != nil {
-		return fail[Conversation](err)
+		return o365.Fail[Conversation](err)
 	}
 	return o365.List[Conversation](ctx, g.acct, &o365.Request{Path: p, Query: q})
 }
@@ -123,7 +123,7 @@ func (g *Groups) ListConversations(ctx context.Context, groupID string, q *o365.
 func (g *Groups) ListThreads(ctx context.Context, groupID string, q *o365.Query) iter.Seq2[*Thread, error] {
 	p, err := g.at(groupID, "threads")
 	if err != nil {
-		return fail[Thread](err)
+		return o365.Fail[Thread](err)
 	}
 	return o365.List[Thread](ctx, g.acct, &o365.Request{Path: p, Query: q})
 }
@@ -133,7 +133,7 @@ func (g *Groups) ListThreads(ctx context.Context, groupID string, q *o365.Query)
 // Graph: GET /groups/{id}/conversations/{id}/threads (https://learn.microsoft.com/graph/api/conversation-list-threads).
 func (c *Conversation) ListThreads(ctx context.Context, q *o365.Query) iter.Seq2[*Thread, error] {
 	if err := o365.Ready(c); err != nil {
-		return fail[Thread](err)
+		return o365.Fail[Thread](err)
 	}
 	req := c.Request(http.MethodGet, "threads", nil)
 	req.Query = q
@@ -225,7 +225,7 @@ func postedIn(ctx context.Context, t *Thread, clientID string) (bool, error) {
 // Graph: GET /groups/{id}/threads/{id}/posts (https://learn.microsoft.com/graph/api/conversationthread-list-posts).
 func (t *Thread) ListPosts(ctx context.Context, q *o365.Query) iter.Seq2[*Post, error] {
 	if err := o365.Ready(t); err != nil {
-		return fail[Post](err)
+		return o365.Fail[Post](err)
 	}
 	req := t.Request(http.MethodGet, "posts", nil)
 	req.Query = q

@@ -47,7 +47,7 @@ func (g *Groups) List(ctx context.Context, q *o365.Query) iter.Seq2[*o365.Group,
 func (g *Groups) Search(ctx context.Context, text string, q *o365.Query) iter.Seq2[*o365.Group, error] {
 	text = strings.TrimSpace(text)
 	if text == "" {
-		return fail[o365.Group](errors.New("groups: search: empty text; give a name or an address"))
+		return o365.Fail[o365.Group](errors.New("groups: search: empty text; give a name or an address"))
 	}
 	esc := strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(text)
 	var clauses []string

@@ -57,8 +57,3 @@ func (g *Groups) at(id string, rest ...string) (string, error) {
 	}
 	return o365.Path(rest...), nil
 }
-
-// fail is an iterator that yields err.
-func fail[T any](err error) func(func(*T, error) bool) {
-	return func(yield func(*T, error) bool) { yield(nil, err) }
-}

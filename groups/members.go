@@ -39,7 +39,7 @@ func (g *Groups) ListOwners(ctx context.Context, groupID string, q *o365.Query) 
 func (g *Groups) listLinks(ctx context.Context, groupID, kind string, q *o365.Query) iter.Seq2[*o365.DirectoryObject, error] {
 	p, err := g.at(groupID, kind)
 	if err != nil {
-		return fail[o365.DirectoryObject](err)
+		return o365.Fail[o365.DirectoryObject](err)
 	}
 	return o365.List[o365.DirectoryObject](ctx, g.acct, &o365.Request{Path: p, Query: advanced(q), Collection: "/directoryObjects"})
 }

@@ -215,7 +215,7 @@ func (f *Folder) Refresh(ctx context.Context) error {
 // (https://learn.microsoft.com/graph/api/mailfolder-list-childfolders).
 func (f *Folder) ListChildFolders(ctx context.Context, q *o365.Query, opts *FolderOptions) iter.Seq2[*Folder, error] {
 	if f.Account() == nil {
-		return func(yield func(*Folder, error) bool) { yield(nil, ErrUnbound) }
+		return o365.Fail[Folder](ErrUnbound)
 	}
 	return listFolders(ctx, f.Account(), folderPath(f.ID, "childFolders"), q, opts)
 }
@@ -339,7 +339,7 @@ func (f *Folder) Delete(ctx context.Context) error {
 // (https://learn.microsoft.com/graph/api/mailfolder-list-messages).
 func (f *Folder) ListMessages(ctx context.Context, q *o365.Query) iter.Seq2[*Message, error] {
 	if f.Account() == nil {
-		return func(yield func(*Message, error) bool) { yield(nil, ErrUnbound) }
+		return o365.Fail[Message](ErrUnbound)
 	}
 	return listMessages(ctx, f.Account(), folderPath(f.ID, "messages"), q)
 }

@@ -615,7 +615,7 @@ var metadata = []string{"id", "name", "contentType", "size", "isInline", "lastMo
 func List(ctx context.Context, item any, q *o365.Query) iter.Seq2[*Attachment, error] {
 	parent, err := parentOf(item)
 	if err != nil {
-		return func(yield func(*Attachment, error) bool) { yield(nil, err) }
+		return o365.Fail[Attachment](err)
 	}
 	if q == nil {
 		q = o365.NewQuery().Select(metadata...)

@@ -130,7 +130,7 @@ func (l *List) Delete(ctx context.Context) error {
 // (https://learn.microsoft.com/graph/api/list-list-columns).
 func (l *List) ListColumns(ctx context.Context, q *o365.Query) iter.Seq2[*Column, error] {
 	if err := l.ready(); err != nil {
-		return fail[Column](err)
+		return o365.Fail[Column](err)
 	}
 	return o365.List[Column](ctx, l.Account(), &o365.Request{Path: l.sub("columns"), Query: q})
 }
@@ -153,7 +153,7 @@ func (l *List) CreateColumn(ctx context.Context, col *Column) (*Column, error) {
 // (https://learn.microsoft.com/graph/api/list-list-contenttypes).
 func (l *List) ListContentTypes(ctx context.Context, q *o365.Query) iter.Seq2[*ContentType, error] {
 	if err := l.ready(); err != nil {
-		return fail[ContentType](err)
+		return o365.Fail[ContentType](err)
 	}
 	return o365.List[ContentType](ctx, l.Account(), &o365.Request{Path: l.sub("contentTypes"), Query: q})
 }
@@ -204,7 +204,7 @@ func itemRequest(path, collection string, q *o365.Query, opts *ItemOptions) *o36
 // (https://learn.microsoft.com/graph/api/listitem-list).
 func (l *List) ListItems(ctx context.Context, q *o365.Query, opts *ItemOptions) iter.Seq2[*ListItem, error] {
 	if err := l.ready(); err != nil {
-		return fail[ListItem](err)
+		return o365.Fail[ListItem](err)
 	}
 	return o365.List[ListItem](ctx, l.Account(), itemRequest(l.sub("items"), "", q, opts))
 }

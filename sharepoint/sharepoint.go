@@ -139,7 +139,7 @@ func (sp *Sites) GetGroupSite(ctx context.Context, groupID string, q *o365.Query
 // (https://learn.microsoft.com/graph/api/site-search).
 func (sp *Sites) SearchSites(ctx context.Context, keyword string, q *o365.Query) iter.Seq2[*Site, error] {
 	if strings.TrimSpace(keyword) == "" {
-		return fail[Site](errors.New("sharepoint: search sites: empty keyword; use \"*\" for every site"))
+		return o365.Fail[Site](errors.New("sharepoint: search sites: empty keyword; use \"*\" for every site"))
 	}
 	return listSites(ctx, sp.acct, &o365.Request{Path: "/sites", Query: q.Clone().Param("search", keyword)})
 }
@@ -219,9 +219,4 @@ func (sp *Sites) follow(ctx context.Context, action string, ids []string) error 
 type followFailure struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
-}
-
-// fail is an iterator that yields err.
-func fail[T any](err error) iter.Seq2[*T, error] {
-	return func(yield func(*T, error) bool) { yield(nil, err) }
 }

@@ -123,7 +123,7 @@ func (s *Site) Refresh(ctx context.Context, q *o365.Query) error {
 // (https://learn.microsoft.com/graph/api/site-list-subsites).
 func (s *Site) ListSubsites(ctx context.Context, q *o365.Query) iter.Seq2[*Site, error] {
 	if err := s.ready(); err != nil {
-		return fail[Site](err)
+		return o365.Fail[Site](err)
 	}
 	return listSites(ctx, s.Account(), &o365.Request{Path: s.sub("sites"), Query: q})
 }
@@ -135,7 +135,7 @@ func (s *Site) ListSubsites(ctx context.Context, q *o365.Query) iter.Seq2[*Site,
 // (https://learn.microsoft.com/graph/api/list-list).
 func (s *Site) ListLists(ctx context.Context, q *o365.Query) iter.Seq2[*List, error] {
 	if err := s.ready(); err != nil {
-		return fail[List](err)
+		return o365.Fail[List](err)
 	}
 	return o365.List[List](ctx, s.Account(), &o365.Request{Path: s.sub("lists"), Query: q})
 }
@@ -226,7 +226,7 @@ func (s *Site) CreateList(ctx context.Context, title string, opts *ListOptions) 
 // (https://learn.microsoft.com/graph/api/site-list-columns).
 func (s *Site) ListColumns(ctx context.Context, q *o365.Query) iter.Seq2[*Column, error] {
 	if err := s.ready(); err != nil {
-		return fail[Column](err)
+		return o365.Fail[Column](err)
 	}
 	return o365.List[Column](ctx, s.Account(), &o365.Request{Path: s.sub("columns"), Query: q})
 }
@@ -249,7 +249,7 @@ func (s *Site) CreateColumn(ctx context.Context, col *Column) (*Column, error) {
 // (https://learn.microsoft.com/graph/api/site-list-contenttypes).
 func (s *Site) ListContentTypes(ctx context.Context, q *o365.Query) iter.Seq2[*ContentType, error] {
 	if err := s.ready(); err != nil {
-		return fail[ContentType](err)
+		return o365.Fail[ContentType](err)
 	}
 	return o365.List[ContentType](ctx, s.Account(), &o365.Request{Path: s.sub("contentTypes"), Query: q})
 }
