@@ -280,7 +280,7 @@ Environment:
 	pf.BoolVar(&s.flags.json, "json", false, "machine output: one JSON document (JSON lines for streamed lists)")
 	pf.BoolVarP(&s.flags.verbose, "verbose", "v", false, "log requests to stderr (tokens and secrets redacted)")
 	pf.BoolVar(&s.flags.sandbox, "sandbox", false, "work against the embedded sandbox (no tenant needed; also O365_SANDBOX=1)")
-	pf.StringVar(&s.flags.sandboxURL, "sandbox-url", "", "work against the sandbox `o365 sandbox serve --tls` serves at `URL` (also O365_SANDBOX=URL)")
+	pf.StringVar(&s.flags.sandboxURL, "sandbox-url", "", "work against the sandbox that \"o365 sandbox serve --tls\" serves at `URL` (also O365_SANDBOX=URL)")
 
 	for _, newCmd := range commands() {
 		root.AddCommand(newCmd(s))
