@@ -45,6 +45,9 @@ type Call struct {
 	localizer *localizer
 	// access is the caller's access to User's mailbox, once known.
 	access *Access
+	// countOnly is set for a /$count segment served by its collection's
+	// route: List answers the number alone (see countRoute).
+	countOnly bool
 }
 
 // Param returns a path parameter of the route, e.g. c.Param("id"): already
@@ -118,6 +121,10 @@ func (c *Call) RootURL() string { return c.BaseURL() + "/" + c.root.Path + "/" }
 // WriteJSON sends v with Graph's JSON content type, converted to the
 // request's dialect.
 func (c *Call) WriteJSON(status int, v any) error {
+	if c.countOnly {
+		// The collection's handler answered without List: it has no count.
+		return BadRequest("Resource not found for the segment '$count'.")
+	}
 	return writeJSON(c.W, c.root.Dialect, status, v)
 }
 
@@ -143,7 +150,12 @@ func (c *Call) NoContent() error {
 // contextURL builds @odata.context from the route pattern and the request:
 // "{root}$metadata#users('ID')/messages" for a collection, with "/$entity"
 // for a single entity. Parameters in the middle of the path become keys.
+// A collection of entity references (a route ending in $ref) is OData's
+// "{root}$metadata#Collection($ref)".
 func (c *Call) contextURL(entity bool) string {
+	if segs := c.route.segs; !entity && len(segs) > 0 && segs[len(segs)-1] == "$ref" {
+		return c.RootURL() + "$metadata#Collection($ref)"
+	}
 	var b strings.Builder
 	b.WriteString(c.RootURL())
 	b.WriteString("$metadata#")

@@ -297,6 +297,10 @@ func (s *Engine) serveAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m, allowed := s.router.find(r.Method, segs)
+	countOnly := false
+	if cm := s.router.countRoute(r.Method, segs, m); cm != nil {
+		m, allowed, countOnly = cm, nil, true
+	}
 	var claims *identity.Claims
 	if m == nil || !m.route.Public {
 		var aerr *Error
@@ -313,7 +317,7 @@ func (s *Engine) serveAPI(w http.ResponseWriter, r *http.Request) {
 	if m.rest != nil {
 		tail = path.tail(len(segs) - len(m.rest))
 	}
-	c := &Call{W: w, R: r, s: s, root: root, route: m.route, params: m.params, rest: tail, args: path.args, Claims: claims}
+	c := &Call{W: w, R: r, s: s, root: root, route: m.route, params: m.params, rest: tail, args: path.args, Claims: claims, countOnly: countOnly}
 	if err := s.dispatch(ctx, c, m); err != nil {
 		ae := asError(err)
 		if ae.Status >= 500 {

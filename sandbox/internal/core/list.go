@@ -157,6 +157,11 @@ func (c *Call) List(ctx context.Context, spec ListSpec) error {
 	if err != nil {
 		return err
 	}
+	if c.countOnly {
+		// The collection's /$count: the number of what the query matches,
+		// counted as $count=true counts it.
+		opts.Count, opts.SkipToken = true, ""
+	}
 	if spec.Directory {
 		if err := c.checkDirectoryQuery(opts); err != nil {
 			return err
@@ -324,6 +329,9 @@ func (c *Call) List(ctx context.Context, spec ListSpec) error {
 	if !opts.Count || !first {
 		total = -1
 	}
+	if c.countOnly {
+		return c.writeCount(total)
+	}
 	if raw {
 		// Every entry is raw but those a Load or a whole decode produced.
 		n := 0
@@ -373,6 +381,17 @@ func (c *Call) List(ctx context.Context, spec ListSpec) error {
 		value = append(value, out)
 	}
 	return c.writeCollection(spec.Context, value, total, more, offset+size)
+}
+
+// Values answers a collection a handler computed itself, whole (no
+// paging): {"@odata.context": context, "value": values}, or, under the
+// collection's /$count segment, the number of values. Lists of stored
+// documents use List.
+func (c *Call) Values(context string, values []any) error {
+	if c.countOnly {
+		return c.writeCount(len(values))
+	}
+	return c.WriteJSON(http.StatusOK, map[string]any{"@odata.context": context, "value": values})
 }
 
 // writeCollection sends one page: @odata.count when total >= 0, and a
@@ -745,11 +764,16 @@ func (c *Call) CountOnly(ctx context.Context, spec ListSpec) error {
 	if err != nil {
 		return err
 	}
+	return c.writeCount(n)
+}
+
+// writeCount answers a /$count segment: the number as text/plain.
+func (c *Call) writeCount(n int) error {
 	body := strconv.Itoa(n)
 	c.W.Header().Set("Content-Type", "text/plain;charset=utf-8")
 	c.W.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	c.W.WriteHeader(http.StatusOK)
-	_, err = c.W.Write([]byte(body))
+	_, err := c.W.Write([]byte(body))
 	return err
 }
 

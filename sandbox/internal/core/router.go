@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/o365go/o365/sandbox/internal/identity"
+	"github.com/o365go/o365/sandbox/internal/schema"
 )
 
 // principalUser in a route pattern matches "me" or "users/{id-or-upn}" and
@@ -121,6 +122,9 @@ func parseSegments(raw []string) (parsedPath, error) {
 			if !validSegment(name) {
 				return p, fmt.Errorf("segment %q is not allowed", seg)
 			}
+			if rest, ok := cutGraphAlias(name); ok {
+				name = graphNamespace + rest
+			}
 			for k, v := range args {
 				if p.args == nil {
 					p.args = map[string]string{}
@@ -133,9 +137,30 @@ func parseSegments(raw []string) (parsedPath, error) {
 		if !validSegment(seg) {
 			return p, fmt.Errorf("segment %q is not allowed", seg)
 		}
+		if rest, ok := cutGraphAlias(seg); ok && schema.Lookup(rest) != nil {
+			seg = graphNamespace + rest
+		}
 		add(i, seg)
 	}
 	return p, nil
+}
+
+// graphAlias is the alias Graph's schema gives its namespace
+// (<Schema Namespace="microsoft.graph" Alias="graph">). OData takes it
+// wherever the namespace may be written, and msgraph-sdk-go writes every
+// type cast with it: members/graph.user.
+const graphAlias = "graph."
+
+// cutGraphAlias returns what follows the alias in a qualified name
+// ("graph.user" gives "user"). parsePath writes such a segment with the
+// namespace when it names a function call or a type Graph has, so that
+// routes and areas see one spelling; any other segment ("graph.txt", an
+// id) is left as it is.
+func cutGraphAlias(seg string) (string, bool) {
+	if len(seg) <= len(graphAlias) || !strings.EqualFold(seg[:len(graphAlias)], graphAlias) || !isIdentifier(seg[len(graphAlias):]) {
+		return "", false
+	}
+	return seg[len(graphAlias):], true
 }
 
 // SplitKeys splits OData key syntax off segments as written (those of
@@ -277,6 +302,34 @@ func (rt *router) find(method string, segs []string) (m *match, allowed []string
 		}
 	}
 	return best, allowed
+}
+
+// countRoute serves the /$count segment of every collection, as Graph
+// does (GET /me/messages/$count, /me/mailFolders/inbox/messages/$count):
+// when a GET path ends in $count that no route spells (users/$count does)
+// and the path before it has a GET route, that route answers with
+// Call.countOnly set, and List counts (a handler that does not list
+// answers 400). m is the best route for the whole path: one that took
+// $count for the id of an item ("messages/{id}") gives way, any other
+// keeps it. nil when the path is no such count.
+func (rt *router) countRoute(method string, segs []string, m *match) *match {
+	if method != http.MethodGet || len(segs) < 2 || segs[len(segs)-1] != "$count" {
+		return nil
+	}
+	if m != nil {
+		last := m.route.segs[len(m.route.segs)-1]
+		if !strings.HasPrefix(last, "{") || strings.HasSuffix(last, "...}") {
+			return nil
+		}
+	}
+	list, _ := rt.find(method, segs[:len(segs)-1])
+	if list == nil {
+		return nil
+	}
+	if last := list.route.segs[len(list.route.segs)-1]; m == nil && strings.HasPrefix(last, "$") {
+		return nil // no $count after $value or $ref
+	}
+	return list
 }
 
 // matchRoute matches segs against r; literal segments score higher than

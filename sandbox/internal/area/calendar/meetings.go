@@ -435,8 +435,11 @@ func cancelForAttendees(ctx context.Context, c *core.Call, tx *core.Tx, pl *plac
 	return cancelFor(ctx, c, tx, pl, org, doc, list, key, comment)
 }
 
-// cancelFor sends a cancellation to attendees and removes their copies (or
-// the occurrence from them).
+// cancelFor sends a cancellation to attendees and marks their copies
+// cancelled (or removes the occurrence from them). As Exchange's calendar
+// attendant does, a cancelled meeting stays in the attendee's calendar,
+// isCancelled, named "Canceled: ..." and free, until the attendee deletes
+// it (EWS's RemoveItem).
 func cancelFor(ctx context.Context, c *core.Call, tx *core.Tx, pl *place, org *core.Object, doc map[string]any, attendees []any, key, comment string) error {
 	users, err := tenantUsers(ctx, tx, attendees, pl.owner)
 	if err != nil || len(users) == 0 {
@@ -462,7 +465,8 @@ func cancelFor(ctx context.Context, c *core.Call, tx *core.Tx, pl *place, org *c
 			}
 			continue
 		}
-		if err := deleteEventTx(ctx, tx, cp); err != nil {
+		markCancelled(cp.Data, c.Now())
+		if err := tx.Put(ctx, cp); err != nil {
 			return err
 		}
 		delete(copies(org.Data), u.ID)
@@ -473,7 +477,7 @@ func cancelFor(ctx context.Context, c *core.Call, tx *core.Tx, pl *place, org *c
 		}
 	}
 	body := map[string]any{"contentType": "text", "content": comment}
-	msg := eventMessage(doc, "#microsoft.graph.eventMessage", "meetingCancelled", "Canceled: "+core.Str(doc, "subject"), body, recipients(users))
+	msg := eventMessage(doc, "#microsoft.graph.eventMessage", "meetingCancelled", cancelledPrefix+core.Str(doc, "subject"), body, recipients(users))
 	msg["importance"] = "high"
 	return send(ctx, c, tx, from, msg, nil)
 }
@@ -538,6 +542,11 @@ func respond(kind string) core.HandlerFunc {
 			if isOrganizer(cp.Data) {
 				return core.Errorf(http.StatusBadRequest, "ErrorInvalidRequest",
 					"Your request can't be completed. You can't respond to a meeting you organized.")
+			}
+			if cancelled, _ := cp.Data["isCancelled"].(bool); cancelled {
+				code := map[string]string{responseAccepted: "ErrorCalendarIsCancelledForAccept",
+					responseTentative: "ErrorCalendarIsCancelledForTentative", responseDeclined: "ErrorCalendarIsCancelledForDecline"}[kind]
+				return core.Errorf(http.StatusBadRequest, code, "Your request can't be completed. The organizer has cancelled the meeting.")
 			}
 			link, _ := cp.Data["_organizer"].(map[string]any)
 			if link == nil {
@@ -672,6 +681,20 @@ func answer(ctx context.Context, c *core.Call, tx *core.Tx, pl *place, cp *core.
 		}
 	})
 }
+
+// markCancelled turns an attendee's copy into a cancelled meeting.
+func markCancelled(doc map[string]any, now time.Time) {
+	doc["isCancelled"] = true
+	doc["showAs"] = "free"
+	if subject := core.Str(doc, "subject"); !strings.HasPrefix(subject, cancelledPrefix) {
+		doc["subject"] = cancelledPrefix + subject
+	}
+	touch(doc, now)
+}
+
+// cancelledPrefix starts the subject of cancellations and of the
+// cancelled meetings they leave in attendees' calendars.
+const cancelledPrefix = "Canceled: "
 
 // cancelEvent is the organizer's cancel action: a cancellation with a
 // comment to every attendee, then the event (or occurrence) is removed.

@@ -232,6 +232,8 @@ func Area() core.Area {
 		{Method: http.MethodGet, Pattern: "groups/{id}/members", Scopes: readGroupScopes, Roles: readGroupRoles, Handle: listMembers},
 		{Method: http.MethodGet, Pattern: "groups/{id}/members/$count", Scopes: readGroupScopes, Roles: readGroupRoles, Handle: countMembers},
 		{Method: http.MethodGet, Pattern: "groups/{id}/owners", Scopes: readGroupScopes, Roles: readGroupRoles, Handle: listOwners},
+		{Method: http.MethodGet, Pattern: "groups/{id}/members/$ref", Scopes: readGroupScopes, Roles: readGroupRoles, Handle: listGroupRefs(linkMember)},
+		{Method: http.MethodGet, Pattern: "groups/{id}/owners/$ref", Scopes: readGroupScopes, Roles: readGroupRoles, Handle: listGroupRefs(linkOwner)},
 		{Method: http.MethodGet, Pattern: "organization", Scopes: readOrgScopes, Roles: readOrgRoles, Handle: listOrganization},
 	}, slices.Concat(directoryWriteRoutes(), membershipRoutes(), deletedRoutes())...)
 	// A token without the permission gets Entra ID's 403, not Exchange's;
@@ -419,6 +421,24 @@ func listOwners(ctx context.Context, c *core.Call) error {
 		return err
 	}
 	return c.List(ctx, linkSpec(linkOwner, c.Param("id")))
+}
+
+// listGroupRefs answers GET groups/{id}/members/$ref (or owners/$ref):
+// the links themselves, {"@odata.id": ".../directoryObjects/{id}"} each,
+// as OData writes a collection of entity references, paged and counted
+// like the objects.
+func listGroupRefs(kind string) core.HandlerFunc {
+	return func(ctx context.Context, c *core.Call) error {
+		if err := groupExists(ctx, c); err != nil {
+			return err
+		}
+		spec := linkSpec(kind, c.Param("id"))
+		spec.Type = "" // a reference has no properties to shape or select
+		spec.Present = func(c *core.Call, doc map[string]any) map[string]any {
+			return map[string]any{"@odata.id": c.RootURL() + "directoryObjects/" + core.Str(doc, "id")}
+		}
+		return c.List(ctx, spec)
+	}
 }
 
 func listDirectReports(ctx context.Context, c *core.Call) error {

@@ -27,7 +27,9 @@ func directoryWriteRoutes() []core.Route {
 		{Method: http.MethodDelete, Pattern: "groups/{id}", Scopes: writeGroupScopes, Roles: writeGroupScopes, Handle: deleteGroup},
 		{Method: http.MethodPost, Pattern: "groups/{id}/members/$ref", Scopes: writeMemberScopes, Roles: writeMemberScopes, Handle: addGroupLink(linkMember)},
 		{Method: http.MethodDelete, Pattern: "groups/{id}/members/{member}/$ref", Scopes: writeMemberScopes, Roles: writeMemberScopes, Handle: removeGroupLink(linkMember)},
+		{Method: http.MethodDelete, Pattern: "groups/{id}/members/$ref", Scopes: writeMemberScopes, Roles: writeMemberScopes, Handle: removeGroupLink(linkMember)},
 		{Method: http.MethodPost, Pattern: "groups/{id}/owners/$ref", Scopes: writeGroupScopes, Roles: writeGroupScopes, Handle: addGroupLink(linkOwner)},
+		{Method: http.MethodDelete, Pattern: "groups/{id}/owners/$ref", Scopes: writeGroupScopes, Roles: writeGroupScopes, Handle: removeGroupLink(linkOwner)},
 		{Method: http.MethodDelete, Pattern: "groups/{id}/owners/{member}/$ref", Scopes: writeGroupScopes, Roles: writeGroupScopes, Handle: removeGroupLink(linkOwner)},
 	}
 }
@@ -270,12 +272,28 @@ func addGroupLink(kind string) func(context.Context, *core.Call) error {
 	}
 }
 
+// removeGroupLink removes a member or owner named in the path
+// (members/{member}/$ref) or, on the collection's $ref, by the reference
+// in the query: members/$ref?$id={url} as OData writes it, or ?@id={url}
+// as msgraph-sdk-go's Members().Ref().Delete (Graph's OpenAPI) sends it.
 func removeGroupLink(kind string) func(context.Context, *core.Call) error {
 	return func(ctx context.Context, c *core.Call) error {
+		member := c.Param("member")
+		if member == "" {
+			q := c.R.URL.Query()
+			ref := q.Get("$id")
+			if ref == "" {
+				ref = q.Get("@id")
+			}
+			var err error
+			if member, err = refID(ref); err != nil {
+				return err
+			}
+		}
 		err := c.Store().Write(ctx, func(tx *core.Tx) error {
-			err := removeLink(ctx, tx, kind, c.Param("id"), c.Param("member"))
+			err := removeLink(ctx, tx, kind, c.Param("id"), member)
 			if core.IsNotFound(err) {
-				return core.ResourceNotFound(c.Param("member"))
+				return core.ResourceNotFound(member)
 			}
 			return err
 		})

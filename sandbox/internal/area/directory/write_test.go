@@ -54,6 +54,26 @@ func TestDirectoryWrites(t *testing.T) {
 	if got := members(); !reflect.DeepEqual(got, []string{demo.BobID, erin}) {
 		t.Fatalf("members %v", got)
 	}
+	// The links themselves: OData's collection of entity references, paged.
+	r = ts.Do(t, app, "GET", "/v1.0/groups/"+gid+"/members/$ref?$top=1", nil).WantStatus(t, 200)
+	refs, _ := r.JSON["value"].([]any)
+	if len(refs) != 1 || r.JSON["@odata.nextLink"] == nil || r.JSON["@odata.context"] != ts.URL+"/v1.0/$metadata#Collection($ref)" ||
+		!reflect.DeepEqual(refs[0], map[string]any{"@odata.id": ts.URL + "/v1.0/directoryObjects/" + demo.BobID}) {
+		t.Fatalf("members/$ref %s", r.Raw)
+	}
+	r = ts.Do(t, app, "GET", "/v1.0/groups/"+gid+"/owners/$ref", nil).WantStatus(t, 200)
+	if refs, _ := r.JSON["value"].([]any); len(refs) != 0 {
+		t.Fatalf("owners/$ref %s", r.Raw)
+	}
+	ts.Do(t, app, "GET", "/v1.0/groups/nosuchgroup/members/$ref", nil).WantError(t, 404, "Request_ResourceNotFound")
+	// Removal by the reference in the query: $id, or @id as msgraph-sdk-go writes it.
+	erinRef := url.QueryEscape("https://graph.microsoft.com/v1.0/directoryObjects/" + erin)
+	ts.Do(t, app, "DELETE", "/v1.0/groups/"+gid+"/members/$ref?$id="+erinRef, nil).WantStatus(t, 204)
+	ts.Do(t, app, "DELETE", "/v1.0/groups/"+gid+"/members/$ref?@id="+erinRef, nil).WantError(t, 404, "Request_ResourceNotFound")
+	ts.Do(t, app, "DELETE", "/v1.0/groups/"+gid+"/members/$ref", nil).WantError(t, 400, "Request_BadRequest")
+	ts.Do(t, app, "POST", "/v1.0/groups/"+gid+"/members/$ref", map[string]any{"@odata.id": "https://graph.microsoft.com/v1.0/directoryObjects/" + erin}).WantStatus(t, 204)
+	ts.Do(t, app, "DELETE", "/v1.0/groups/"+gid+"/members/$ref?@id="+erinRef, nil).WantStatus(t, 204)
+	ts.Do(t, app, "POST", "/v1.0/groups/"+gid+"/members/$ref", map[string]any{"@odata.id": "https://graph.microsoft.com/v1.0/directoryObjects/" + erin}).WantStatus(t, 204)
 	ts.Do(t, app, "DELETE", "/v1.0/groups/"+gid+"/members/"+demo.BobID+"/$ref", nil).WantStatus(t, 204)
 	ts.Do(t, app, "DELETE", "/v1.0/groups/"+gid+"/members/"+demo.BobID+"/$ref", nil).WantError(t, 404, "Request_ResourceNotFound")
 	// Deleting Erin removes her from the group too.

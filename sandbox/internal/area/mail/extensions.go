@@ -103,10 +103,7 @@ func listExtensions(ctx context.Context, c *core.Call) error {
 		return err
 	}
 	out := filterExtensions(messageExtensions(m.Data), odata.ExpandItem{Options: opts})
-	return c.WriteJSON(http.StatusOK, map[string]any{
-		"@odata.context": c.RootURL() + "$metadata#users('" + c.User.ID + "')/messages('" + m.ID + "')/extensions",
-		"value":          out,
-	})
+	return c.Values(c.RootURL()+"$metadata#users('"+c.User.ID+"')/messages('"+m.ID+"')/extensions", out)
 }
 
 func getExtension(ctx context.Context, c *core.Call) error {
