@@ -83,10 +83,10 @@ func Area() core.Area {
 	} {
 		routes = append(routes,
 			read.On(http.MethodGet, prefix.pattern, getDrive(prefix.find)),
-			read.On(http.MethodGet, prefix.pattern+"/{rest...}", serve(prefix.find)),
+			read.On(http.MethodGet, prefix.pattern+"/{rest...}", serve(prefix.find, prefix.pattern == "drives/{drive}")),
 		)
 		for _, m := range []string{http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
-			routes = append(routes, write.On(m, prefix.pattern+"/{rest...}", serve(prefix.find)))
+			routes = append(routes, write.On(m, prefix.pattern+"/{rest...}", serve(prefix.find, prefix.pattern == "drives/{drive}")))
 		}
 	}
 	routes = append(routes,
