@@ -71,6 +71,18 @@ func TestCalendarRecurringEventAndView(t *testing.T) {
 		t.Fatalf("occurrences in the view:\n got %s\nwant %s", got, want)
 	}
 
+	// get_events(include_recurring=False, query=...) with the legacy
+	// Query's quoted datetimes: the events collection, masters only.
+	events := graph("me/calendar/events", "$top", "25", "$filter",
+		"start/dateTime ge '2026-12-07T00:00:00+01:00' and start/dateTime lt '2026-12-08T00:00:00+01:00'")
+	var subjects []string
+	for _, e := range valuesOf(t, c.do("GET", events, nil).WantStatus(t, 200)) {
+		subjects = append(subjects, str(e, "subject")+"/"+str(e, "type"))
+	}
+	if got := strings.Join(subjects, ","); got != "Standup/seriesMaster" {
+		t.Fatalf("events with $filter on start/dateTime: %s", got)
+	}
+
 	inst := graph("me/events/"+id+"/instances", "$top", "999", "startDateTime", "2026-12-01T00:00:00+01:00", "endDateTime", "2026-12-31T00:00:00+01:00")
 	if n := len(valuesOf(t, c.do("GET", inst, nil).WantStatus(t, 200))); n != 6 {
 		t.Fatalf("get_occurrences: %d instances, want 6 (Mon/Wed 7..23 Dec)", n)

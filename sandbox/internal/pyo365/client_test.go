@@ -107,5 +107,5 @@ func wantKeys(t *testing.T, what string, m map[string]any, keys ...string) {
 	}
 }
 
-// sandboxtestValues is the value array of a collection answer.
-var sandboxtestValues = sandboxtest.Values
+// valuesOf is the value array of a collection answer (sandboxtest.Values).
+var valuesOf = sandboxtest.Values

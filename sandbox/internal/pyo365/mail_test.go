@@ -134,7 +134,7 @@ func TestMailSendMailNew(t *testing.T) {
 }
 
 // Replays message.py Message.reply (createReplyAll with the Prefer
-// outlook.timezone header and no body), Message.forward (createForward, no
+// outlook.timezone header, joined to a default_headers Prefer, and no body), Message.forward (createForward, no
 // body), then on the returned draft: body/to changes saved with
 // save_draft (PATCH of the tracked keys) and send; then mark_as_read /
 // mark_as_unread (PATCH {"isRead": ...}), mailbox.py
@@ -148,8 +148,14 @@ func TestMailReplyForwardMarkMove(t *testing.T) {
 	}
 	id := str(inbox[0], "id")
 
-	reply := c.do("POST", graph("me/messages/"+id+"/createReplyAll"), nil, "Prefer", `outlook.timezone="`+westEurope+`"`).WantStatus(t, 201).JSON
+	// Connection(default_headers={"Prefer": 'outlook.body-content-type="text"'})
+	// joins its Prefer with the request's: "a, b" (_internal_request).
+	reply := c.do("POST", graph("me/messages/"+id+"/createReplyAll"), nil,
+		"Prefer", `outlook.body-content-type="text", outlook.timezone="`+westEurope+`"`).WantStatus(t, 201).JSON
 	wantKeys(t, "reply draft", reply, messageKeys...)
+	if ct := str(obj(reply, "body"), "contentType"); ct != "text" {
+		t.Fatalf("Prefer outlook.body-content-type=\"text\" ignored: body contentType %q", ct)
+	}
 	if reply["isDraft"] != true || !strings.HasPrefix(str(reply, "subject"), "RE:") {
 		t.Fatalf("reply draft: %v %v", reply["isDraft"], reply["subject"])
 	}
@@ -188,6 +194,3 @@ func TestMailReplyForwardMarkMove(t *testing.T) {
 	}
 	c.do("GET", graph("me/messages/"+id), nil).WantError(t, 404, "ErrorItemNotFound")
 }
-
-// valuesOf is sandboxtest.Values.
-var valuesOf = sandboxtestValues
