@@ -232,8 +232,9 @@ func TestDrivePutResumesAfterKill(t *testing.T) {
 	killed := make(chan struct{})
 	counter.mu.Lock()
 	counter.at = func() {
-		cmd.Process.Signal(syscall.SIGKILL)
+		// Closed first: Wait may return as soon as the signal lands.
 		close(killed)
+		cmd.Process.Signal(syscall.SIGKILL)
 	}
 	counter.mu.Unlock()
 	err = cmd.Wait()
