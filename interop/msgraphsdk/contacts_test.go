@@ -25,8 +25,8 @@ func newContact(given, surname, email string) models.Contactable {
 }
 
 // TestContacts covers contact folders and contacts: create, list with
-// $filter/$orderby/$count, get, PATCH, photo, move between folders by
-// delete, in the delegated and app-only mailboxes.
+// $filter/$orderby/$count, get, PATCH, photo and delete, in the delegated
+// and app-only mailboxes.
 func TestContacts(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()

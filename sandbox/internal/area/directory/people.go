@@ -80,43 +80,42 @@ func listPeople(ctx context.Context, c *core.Call) error {
 // in order of relevance, then name.
 func people(ctx context.Context, tx *core.Tx, user string) ([]map[string]any, error) {
 	score := map[string]float64{}
-	mark := func(docs []map[string]any, s float64) {
-		for _, d := range docs {
-			if id, _ := d["id"].(string); id != "" && score[id] < s {
-				score[id] = s
+	// follow scores the targets of the kind links from each of froms at
+	// least s, and returns their ids.
+	follow := func(kind string, froms []string, s float64) ([]string, error) {
+		var ids []string
+		for _, from := range froms {
+			docs, err := linkedDocs(ctx, tx, kind, from)
+			if err != nil {
+				return nil, err
+			}
+			for _, d := range docs {
+				if id, _ := d["id"].(string); id != "" {
+					ids = append(ids, id)
+					score[id] = max(score[id], s)
+				}
 			}
 		}
+		return ids, nil
 	}
-	managers, err := linkedDocs(ctx, tx, linkManager, user)
+	me := []string{user}
+	groups, err := follow(linkMemberOf, me, 0)
 	if err != nil {
 		return nil, err
 	}
-	reports, err := linkedDocs(ctx, tx, linkDirectReprt, user)
+	managers, err := follow(linkManager, me, relevanceClose)
 	if err != nil {
 		return nil, err
 	}
-	groups, err := linkedDocs(ctx, tx, linkMemberOf, user)
-	if err != nil {
-		return nil, err
-	}
-	for _, g := range groups {
-		id, _ := g["id"].(string)
-		members, err := linkedDocs(ctx, tx, linkMember, id)
-		if err != nil {
+	for _, step := range []struct {
+		kind  string
+		froms []string
+		score float64
+	}{{linkDirectReprt, me, relevanceClose}, {linkDirectReprt, managers, relevanceClose}, {linkMember, groups, relevanceGroup}} {
+		if _, err := follow(step.kind, step.froms, step.score); err != nil {
 			return nil, err
 		}
-		mark(members, relevanceGroup)
 	}
-	for _, m := range managers {
-		id, _ := m["id"].(string)
-		peers, err := linkedDocs(ctx, tx, linkDirectReprt, id)
-		if err != nil {
-			return nil, err
-		}
-		mark(peers, relevanceClose)
-	}
-	mark(managers, relevanceClose)
-	mark(reports, relevanceClose)
 
 	users, err := tx.List(ctx, activeScope(collUsers), false, 0, 0)
 	if err != nil {
