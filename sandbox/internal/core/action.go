@@ -3,6 +3,7 @@ package core
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"math"
 	"net/http"
 	"strconv"
@@ -202,6 +203,23 @@ func nodeKind(v any) string {
 	}
 	return "PrimitiveValue"
 }
+
+// PrimitiveValue converts a property's JSON value to the primitive type t
+// ("Edm.Boolean", "Edm.Int32" ...) as Graph's OData reader does for entity
+// bodies too: a JSON string holding the type's literal is accepted
+// (python-o365 sends "isOnlineMeeting": "false"). ok is false when Graph
+// would refuse the value ("Cannot convert the literal ...").
+func PrimitiveValue(t string, v any) (converted any, ok bool) {
+	if f, isFloat := v.(float64); isFloat {
+		// Decode gives float64; the reader sees a JSON number.
+		v = json.Number(strconv.FormatFloat(f, 'f', -1, 64))
+	}
+	out, err := convertPrimitive(t, false, v, func(string, ...any) error { return errRefused })
+	return out, err == nil
+}
+
+// errRefused is PrimitiveValue's internal refusal.
+var errRefused = errors.New("refused")
 
 // convertPrimitive converts a JSON value to the primitive (or enum) type t
 // as the OData reader does: JSON strings are parsed as the type's literal,

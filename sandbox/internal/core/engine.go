@@ -278,6 +278,10 @@ func (s *Engine) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("OData-Version", "4.0")
 	ctx := r.Context()
+	// Graph serves "/v1.0//sites/{id}/drive" as "/v1.0/sites/{id}/drive":
+	// python-o365 builds such URLs (a resource with a leading '/' after
+	// its service URL's '/').
+	rest = strings.TrimLeft(rest, "/")
 	path, err := parsePath(rest)
 	if err != nil {
 		writeError(w, s.now(), BadRequest("Invalid request path: %v.", err))

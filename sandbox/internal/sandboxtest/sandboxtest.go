@@ -5,6 +5,7 @@ package sandboxtest
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"io"
@@ -297,7 +298,17 @@ func (s *Server) Do(t testing.TB, token, method, path string, body any, headers 
 		t.Fatalf("%s %s: %v", method, path, err)
 	}
 	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
+	var src io.Reader = resp.Body
+	if resp.Header.Get("Content-Encoding") == "gzip" {
+		// headers set Accept-Encoding themselves (as python-requests'
+		// "gzip, deflate"), so the transport left the body compressed.
+		zr, err := gzip.NewReader(resp.Body)
+		if err != nil {
+			t.Fatalf("%s %s: gzip: %v", method, path, err)
+		}
+		src = zr
+	}
+	raw, err := io.ReadAll(src)
 	if err != nil {
 		t.Fatal(err)
 	}

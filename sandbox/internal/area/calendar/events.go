@@ -69,7 +69,8 @@ func invalidValue(k string, v any) *core.Error {
 }
 
 // checkEventInput checks the shape of an event body: known properties,
-// JSON types, enum values, recipients. Times and recurrence are checked
+// JSON types, enum values, recipients; primitives sent as their literal in
+// a string are replaced by their value. Times and recurrence are checked
 // when the event is built.
 func checkEventInput(in map[string]any, allowed []string) error {
 	for k, v := range in {
@@ -92,13 +93,19 @@ func checkEventInput(in map[string]any, allowed []string) error {
 				return invalidValue(k, v)
 			}
 		case "isAllDay", "isReminderOn", "isOnlineMeeting", "responseRequested", "allowNewTimeProposals", "hideAttendees":
-			if _, ok := v.(bool); !ok {
+			// Graph's reader takes a Boolean's literal in a string too:
+			// python-o365 sends "isOnlineMeeting": "false".
+			b, ok := core.PrimitiveValue("Edm.Boolean", v)
+			if !ok {
 				return invalidValue(k, v)
 			}
+			in[k] = b
 		case "reminderMinutesBeforeStart":
-			if f, ok := v.(float64); !ok || f != float64(int32(f)) {
+			n, ok := core.PrimitiveValue("Edm.Int32", v)
+			if !ok {
 				return invalidValue(k, v)
 			}
+			in[k] = n
 		case "importance", "sensitivity", "showAs", "onlineMeetingProvider":
 			s, _ := v.(string)
 			if !core.ContainsFold(enums[k], s) {

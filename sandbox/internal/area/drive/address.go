@@ -35,14 +35,15 @@ type req struct {
 	paths map[string]string // folder id -> path, for parentReference
 }
 
-// serve answers every request below a drive.
-func serve(find driveFinder) core.HandlerFunc {
+// serve answers every request below a drive; canonical is true for the
+// drives/{drive} route.
+func serve(find driveFinder, canonical bool) core.HandlerFunc {
 	return func(ctx context.Context, c *core.Call) error {
 		d, err := find(ctx, c)
 		if err != nil {
 			return err
 		}
-		r := &req{c: c, drive: d, canonical: c.Param("drive") != ""}
+		r := &req{c: c, drive: d, canonical: canonical}
 		return r.serve(ctx, c.Segments())
 	}
 }

@@ -136,7 +136,10 @@ func (r *req) copy(ctx context.Context) error {
 	}
 	store, now := r.c.Store(), r.c.Now
 	r.c.Go(func(ctx context.Context) { runCopy(ctx, store, now, dst.ID, opID) })
-	monitorURL := preauthBase(r.c) + versionRoot(r.c) + "drives/" + url.PathEscape(dst.ID) + "/operations/" + opID +
+	// Graph's monitor URLs have a /monitor/ segment
+	// (.../_api/v2.0/monitor/{id}), which python-o365 tests the Location
+	// for to tell an async copy from a finished one.
+	monitorURL := preauthBase(r.c) + versionRoot(r.c) + "drives/" + url.PathEscape(dst.ID) + "/monitor/" + opID +
 		"?tempauth=" + url.QueryEscape(r.c.SignToken("drive.monitor", []byte(dst.ID+"/"+opID)))
 	r.c.W.Header().Set("Location", monitorURL)
 	r.c.W.WriteHeader(http.StatusAccepted)

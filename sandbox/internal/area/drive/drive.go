@@ -78,13 +78,15 @@ func Area() core.Area {
 		{"{user}/drive", userDrive},
 		{"drives/{drive}", driveByID},
 		{"groups/{group}/drive", groupDrive},
+		{"{user}/drives/{drive}", inDrives(userDrive)},
+		{"groups/{group}/drives/{drive}", inDrives(groupDrive)},
 	} {
 		routes = append(routes,
 			read.On(http.MethodGet, prefix.pattern, getDrive(prefix.find)),
-			read.On(http.MethodGet, prefix.pattern+"/{rest...}", serve(prefix.find)),
+			read.On(http.MethodGet, prefix.pattern+"/{rest...}", serve(prefix.find, prefix.pattern == "drives/{drive}")),
 		)
 		for _, m := range []string{http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
-			routes = append(routes, write.On(m, prefix.pattern+"/{rest...}", serve(prefix.find)))
+			routes = append(routes, write.On(m, prefix.pattern+"/{rest...}", serve(prefix.find, prefix.pattern == "drives/{drive}")))
 		}
 	}
 	routes = append(routes,
@@ -104,7 +106,7 @@ func Area() core.Area {
 	routes = append(routes,
 		public.On(http.MethodGet, "drives/{drive}/downloads/{item}", download),
 		public.On(http.MethodHead, "drives/{drive}/downloads/{item}", download),
-		public.On(http.MethodGet, "drives/{drive}/operations/{operation}", monitor),
+		public.On(http.MethodGet, "drives/{drive}/monitor/{operation}", monitor),
 	)
 	return core.Area{
 		Name:   "drive",
@@ -142,6 +144,23 @@ func groupDrive(ctx context.Context, c *core.Call) (*core.Drive, error) {
 		return nil, core.Errorf(http.StatusNotFound, "itemNotFound", "The group '%s' does not exist or has no drive.", g)
 	}
 	return d, err
+}
+
+// inDrives finds the drive of a {owner}/drives/{drive} path: the owner's
+// drive named through its drives collection, the way python-o365 addresses
+// every item once it knows the drive's id (me/drives/{id}/items/...; Graph
+// serves the containment path). An owner has one drive here.
+func inDrives(owned driveFinder) driveFinder {
+	return func(ctx context.Context, c *core.Call) (*core.Drive, error) {
+		d, err := owned(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		if d.ID != c.Param("drive") {
+			return nil, core.Errorf(http.StatusNotFound, "itemNotFound", "The drive '%s' was not found.", c.Param("drive"))
+		}
+		return d, nil
+	}
 }
 
 // driveByID is drives/{drive}.

@@ -322,7 +322,7 @@ func TestCopyWithMonitor(t *testing.T) {
 	body := fmt.Sprintf(`{"parentReference":{"driveId":%q,"id":%q},"name":"Documents copy"}`, str(root, "parentReference", "driveId"), str(root, "id"))
 	resp := send(t, ts, alice, "POST", "/v1.0/me/drive/items/"+str(docs, "id")+"/copy", []byte(body), "Content-Type", "application/json").want(t, 202)
 	mon := resp.Header.Get("Location")
-	if !strings.Contains(mon, "/operations/") || !strings.HasPrefix(mon, "http://localhost:") {
+	if !strings.Contains(mon, "/monitor/") || !strings.HasPrefix(mon, "http://localhost:") {
 		t.Fatalf("monitor %s", mon)
 	}
 	var last map[string]any
