@@ -15,7 +15,7 @@ var roots = []string{
 	"inferenceClassificationOverride", "singleValueLegacyExtendedProperty", "multiValueLegacyExtendedProperty",
 	"openTypeExtension",
 	// directory
-	"directoryObject", "user", "group", "organization", "profilePhoto",
+	"directoryObject", "user", "group", "organization", "profilePhoto", "person",
 	// the core
 	"subscription", "uploadSession",
 	// calendar and contacts

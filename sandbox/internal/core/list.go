@@ -728,6 +728,13 @@ func (c *Call) GetEntity(ctx context.Context, spec ListSpec, id string) error {
 	return c.Entity(http.StatusOK, out)
 }
 
+// ServeAsCount makes the call its collection's /$count segment, for a
+// handler that resolves its own path below a {rest...} route (the router
+// leaves $count to it, as in drive/{item}/children/$count): the List or
+// Values it calls next answers the number of what the query matches, as
+// text/plain, and anything else it writes is answered 400.
+func (c *Call) ServeAsCount() { c.countOnly = true }
+
 // CountOnly answers a /$count segment with the number as text/plain.
 func (c *Call) CountOnly(ctx context.Context, spec ListSpec) error {
 	if spec.Directory && !c.eventual() {

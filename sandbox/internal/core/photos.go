@@ -61,12 +61,14 @@ func ErrImageNotFound() *Error {
 }
 
 // ReadPhoto reads the image a client sends to .../photo/$value: an image/*
-// Content-Type (415 otherwise), at most MaxPhotoBytes (413), a JPEG, PNG or
-// GIF the sandbox can decode (400).
+// Content-Type, or application/octet-stream (what msgraph-sdk-go and the
+// other Kiota SDKs send for Photo().Content().Put, as in Graph's own
+// snippets; the bytes say what the image is), 415 for anything else; at most
+// MaxPhotoBytes (413), a JPEG, PNG or GIF the sandbox can decode (400).
 func (c *Call) ReadPhoto() ([]byte, error) {
 	ct := c.R.Header.Get("Content-Type")
 	mt, _, err := mime.ParseMediaType(ct)
-	if err != nil || !strings.HasPrefix(mt, "image/") {
+	if err != nil || !strings.HasPrefix(mt, "image/") && mt != "application/octet-stream" {
 		return nil, Errorf(http.StatusUnsupportedMediaType, "UnsupportedMediaType",
 			"Content-Type %q is not an image; send the photo as image/jpeg or image/png.", ct)
 	}

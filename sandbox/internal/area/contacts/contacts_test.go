@@ -237,7 +237,14 @@ func TestContactPhoto(t *testing.T) {
 	ts.Do(t, tok, "GET", "/v1.0/me/contacts/"+id+"/photo", nil).WantError(t, 404, "ImageNotFound")
 	ts.Do(t, tok, "PUT", "/v1.0/me/contacts/"+id+"/photo/$value", "not an image", "Content-Type", "text/plain").WantError(t, 415, "UnsupportedMediaType")
 	ts.Do(t, tok, "PUT", "/v1.0/me/contacts/"+id+"/photo/$value", "not an image", "Content-Type", "image/jpeg").WantError(t, 400, "ErrorInvalidImage")
+	ts.Do(t, tok, "PUT", "/v1.0/me/contacts/"+id+"/photo/$value", "not an image", "Content-Type", "application/octet-stream").WantError(t, 400, "ErrorInvalidImage")
 	img := testPNG(t, 200, 150)
+	// msgraph-sdk-go's Photo().Content().Put sends application/octet-stream:
+	// the bytes say it is a PNG.
+	ts.Do(t, tok, "PUT", "/v1.0/me/contacts/"+id+"/photo/$value", img, "Content-Type", "application/octet-stream").WantStatus(t, 200)
+	if r := ts.Do(t, tok, "GET", "/v1.0/me/contacts/"+id+"/photo/$value", nil).WantStatus(t, 200); r.Header.Get("Content-Type") != "image/png" {
+		t.Fatalf("an octet-stream PNG is served as %q", r.Header.Get("Content-Type"))
+	}
 	ts.Do(t, tok, "PUT", "/v1.0/me/contacts/"+id+"/photo/$value", img, "Content-Type", "image/png").WantStatus(t, 200)
 	meta := ts.Do(t, tok, "GET", "/v1.0/me/contacts/"+id+"/photo", nil).WantStatus(t, 200)
 	if meta.JSON["width"] != float64(200) || meta.JSON["height"] != float64(150) || meta.JSON["@odata.mediaContentType"] != "image/png" || meta.JSON["id"] != "200X150" {

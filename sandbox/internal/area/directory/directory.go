@@ -1,6 +1,7 @@
 // Package directory is the sandbox's directory area: users, groups and
 // their links (members, owners, manager, direct reports), the
-// organization, profile photos, and the demo tenant's people, groups and
+// organization, profile photos, the people relevant to a user (/people),
+// and the demo tenant's people, groups and
 // registered apps.
 //
 // Storage: users are core.UsersCollection objects (tenant-wide, owner ""),
@@ -242,6 +243,7 @@ func Area() core.Area {
 		routes[i].Denied = core.InsufficientPrivileges
 	}
 	routes = append(routes, photoRoutes()...)
+	routes = append(routes, peopleRoutes()...)
 	return core.Area{
 		Name:   "directory",
 		Routes: routes,

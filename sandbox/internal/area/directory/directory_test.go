@@ -139,6 +139,9 @@ func TestPhoto(t *testing.T) {
 	img := jpegImage(t, 300, 200)
 	ts.Do(t, tok, "PUT", "/v1.0/me/photo/$value", img, "Content-Type", "text/plain").WantError(t, 415, "UnsupportedMediaType")
 	ts.Do(t, tok, "PUT", "/v1.0/me/photo/$value", []byte("not an image"), "Content-Type", "image/jpeg").WantError(t, 400, "ErrorInvalidImage")
+	ts.Do(t, tok, "PUT", "/v1.0/me/photo/$value", img, "Content-Type", "application/json").WantError(t, 415, "UnsupportedMediaType")
+	// msgraph-sdk-go's Photo().Content().Put sends application/octet-stream.
+	ts.Do(t, tok, "PUT", "/v1.0/me/photo/$value", img, "Content-Type", "application/octet-stream").WantStatus(t, 200)
 	ts.Do(t, tok, "PUT", "/v1.0/me/photo/$value", img, "Content-Type", "image/jpeg").WantStatus(t, 200)
 	r := ts.Do(t, tok, "GET", "/v1.0/me/photo/$value", nil).WantStatus(t, 200)
 	if !bytes.Equal(r.Raw, img) || r.Header.Get("Content-Type") != "image/jpeg" {

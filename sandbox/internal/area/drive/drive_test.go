@@ -567,6 +567,50 @@ func TestSDKItemForms(t *testing.T) {
 	}
 }
 
+// Every collection below an item answers its /$count segment with the
+// number as text/plain ($filter applies), by id and by path, as msgraph-sdk-go's
+// Children().Count() asks for it; what is no collection stays 400.
+func TestCountSegments(t *testing.T) {
+	ts := sandboxtest.New(t, sandboxtest.Options{})
+	alice := ts.AliceToken(t)
+	d := send(t, ts, alice, "GET", "/v1.0/me/drive", nil).want(t, 200).JSON(t)
+	docs := send(t, ts, alice, "GET", "/v1.0/me/drive/root:/Documents:", nil).want(t, 200).JSON(t)
+	want := len(names(t, send(t, ts, alice, "GET", "/v1.0/me/drive/root:/Documents:/children", nil).want(t, 200).JSON(t)))
+	if want < 2 {
+		t.Fatalf("Documents has %d children", want)
+	}
+	for _, target := range []string{
+		"/v1.0/me/drive/root:/Documents:/children/$count",
+		"/v1.0/me/drive/items/" + str(docs, "id") + "/children/$count",
+		"/v1.0/drives/" + url.PathEscape(str(d, "id")) + "/items/root:%2FDocuments:/children/$count",
+		"/v1.0/drives/" + url.PathEscape(str(d, "id")) + "/items/" + str(docs, "id") + "/children/$count",
+	} {
+		a := send(t, ts, alice, "GET", target, nil).want(t, 200)
+		if ct := a.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/plain") || string(a.Body) != strconv.Itoa(want) {
+			t.Errorf("%s: %s %q, want text/plain %d", target, ct, a.Body, want)
+		}
+	}
+	root := len(names(t, send(t, ts, alice, "GET", "/v1.0/me/drive/root/children", nil).want(t, 200).JSON(t)))
+	if a := send(t, ts, alice, "GET", "/v1.0/me/drive/root/children/$count", nil).want(t, 200); string(a.Body) != strconv.Itoa(root) {
+		t.Errorf("root/children/$count %q, want %d", a.Body, root)
+	}
+	filtered := "/v1.0/me/drive/root:/Documents:/children/$count?$filter=" + url.QueryEscape("name eq 'Budget.csv'")
+	if a := send(t, ts, alice, "GET", filtered, nil).want(t, 200); string(a.Body) != "1" {
+		t.Errorf("children/$count with $filter: %q", a.Body)
+	}
+	budget := "/v1.0/me/drive/root:/Documents/Budget.csv:"
+	send(t, ts, alice, "PUT", budget+"/content", []byte("item,amount\n")).want(t, 200)
+	if a := send(t, ts, alice, "GET", budget+"/versions/$count", nil).want(t, 200); string(a.Body) != "2" {
+		t.Errorf("versions/$count %q, want 2", a.Body)
+	}
+	if a := send(t, ts, alice, "GET", budget+"/permissions/$count", nil).want(t, 200); !strings.HasPrefix(a.Header.Get("Content-Type"), "text/plain") {
+		t.Errorf("permissions/$count: %s %q", a.Header.Get("Content-Type"), a.Body)
+	}
+	// Not collections: an item and its content have no $count.
+	send(t, ts, alice, "GET", budget+"/content/$count", nil).want(t, 400)
+	send(t, ts, alice, "GET", "/v1.0/me/drive/root:/Missing:/children/$count", nil).want(t, 404)
+}
+
 // A subscription to a drive's root hears of changes in the drive.
 func TestSubscription(t *testing.T) {
 	ts := sandboxtest.New(t, sandboxtest.Options{})

@@ -22,6 +22,12 @@ func (r *req) dispatch(ctx context.Context) error {
 		}
 		return core.DriveItemNotFound()
 	}
+	if len(a) == 2 && a[1] == "$count" && m == http.MethodGet && isCollection(a[0]) {
+		// A collection's /$count (children/$count, permissions/$count ...):
+		// its list answers the number.
+		r.c.ServeAsCount()
+		return r.actions(a[:1])[m](ctx)
+	}
 	handlers := r.actions(a)
 	if handlers == nil {
 		return r.forward(ctx, a)
@@ -37,6 +43,17 @@ func (r *req) dispatch(ctx context.Context) error {
 	}
 	return core.Errorf(http.StatusMethodNotAllowed, "BadRequest", "The HTTP method '%s' is not supported for this resource; use %s.",
 		m, strings.Join(allowed, " or ")).WithHeader("Allow", strings.Join(allowed, ", "))
+}
+
+// isCollection reports whether an item's segment names one of its
+// collections, which answer their /$count segment.
+func isCollection(seg string) bool {
+	for _, c := range []string{"children", "permissions", "versions", "thumbnails"} {
+		if strings.EqualFold(unqualified(seg), c) {
+			return true
+		}
+	}
+	return false
 }
 
 // actions are the handlers, by method, of what the segments after an item

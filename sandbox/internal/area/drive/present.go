@@ -3,7 +3,6 @@ package drive
 import (
 	"context"
 	"encoding/json"
-	"net/http"
 	"net/url"
 
 	"github.com/o365go/o365/sandbox/internal/core"
@@ -107,7 +106,7 @@ func writeShapedList(c *core.Call, typ, context string, docs []map[string]any) e
 		}
 		value = append(value, out)
 	}
-	return c.WriteJSON(http.StatusOK, map[string]any{"@odata.context": context, "value": value})
+	return c.Values(context, value) // or, under /$count, their number
 }
 
 // sharedFacet is Graph's shared facet of an item with sharing permissions
