@@ -101,6 +101,9 @@ func checkQueryProperties(t *schema.Type, opts *odata.Options) error {
 		if owner, name, ok := badPath(t, opts.Filter, nil); !ok {
 			return unknownProperty(t, owner, name)
 		}
+		if err := mismatchedOperands(t, opts.Filter, nil); err != nil {
+			return err
+		}
 	}
 	for _, o := range opts.OrderBy {
 		if owner, name, ok := checkSegments(t, strings.Split(o.Path, "/")); !ok {
@@ -221,6 +224,89 @@ func checkSegments(t *schema.Type, segs []string) (*schema.Type, string, bool) {
 		}
 	}
 	return nil, "", true
+}
+
+// operatorKinds are the OData library's names of the comparison operators,
+// as Graph's errors spell them.
+var operatorKinds = map[odata.BinaryOp]string{
+	odata.OpEq: "Equal", odata.OpNe: "NotEqual", odata.OpGt: "GreaterThan",
+	odata.OpGe: "GreaterThanOrEqual", odata.OpLt: "LessThan", odata.OpLe: "LessThanOrEqual",
+}
+
+// mismatchedOperands answers Graph's 400 for a comparison of a property
+// with a literal of a type Graph will not convert between: a
+// DateTimeOffset property with a quoted string (receivedDateTime ge
+// '2026-01-05T00:00:00Z') and a string property with an unquoted date-time
+// (start/dateTime ge 2026-01-05T00:00:00Z, where dateTimeTimeZone.dateTime
+// is a string). Graph refuses both, so a client that writes either must
+// fail here too. vars are the lambda variables in scope, as for badPath.
+func mismatchedOperands(t *schema.Type, e odata.Expr, vars map[string]*schema.Type) error {
+	switch e := e.(type) {
+	case *odata.BinaryExpr:
+		if kind, ok := operatorKinds[e.Op]; ok {
+			if err := compareTypes(t, e.Left, e.Right, kind, vars); err != nil {
+				return err
+			}
+			return compareTypes(t, e.Right, e.Left, kind, vars)
+		}
+		if err := mismatchedOperands(t, e.Left, vars); err != nil {
+			return err
+		}
+		return mismatchedOperands(t, e.Right, vars)
+	case *odata.NotExpr:
+		return mismatchedOperands(t, e.Operand, vars)
+	case *odata.LambdaExpr:
+		if e.Predicate == nil {
+			return nil
+		}
+		start := t
+		if e.Collection.Var != "" {
+			start = vars[e.Collection.Var]
+		}
+		inner := make(map[string]*schema.Type, len(vars)+1)
+		for k, v := range vars {
+			inner[k] = v
+		}
+		inner[e.Var] = segmentsType(start, e.Collection.Segments)
+		return mismatchedOperands(t, e.Predicate, inner)
+	}
+	return nil
+}
+
+// compareTypes checks one side of a comparison: a property path against a
+// literal on the other side.
+func compareTypes(t *schema.Type, side, other odata.Expr, kind string, vars map[string]*schema.Type) error {
+	path, ok := side.(*odata.PathExpr)
+	lit, isLit := other.(*odata.Literal)
+	if !ok || !isLit || len(path.Segments) == 0 {
+		return nil
+	}
+	start := t
+	if path.Var != "" {
+		start = vars[path.Var]
+	}
+	owner := segmentsType(start, path.Segments[:len(path.Segments)-1])
+	if owner == nil {
+		return nil
+	}
+	p, _, found := owner.FindProperty(path.Segments[len(path.Segments)-1])
+	if !found {
+		return nil
+	}
+	var literal string
+	switch {
+	case p.Type == "Edm.DateTimeOffset" && lit.Kind == odata.LitString:
+		literal = "Edm.String"
+	case p.Type == "Edm.String" && lit.Kind == odata.LitDateTimeOffset:
+		literal = "Edm.DateTimeOffset"
+	case p.Type == "Edm.String" && lit.Kind == odata.LitDate:
+		literal = "Edm.Date"
+	default:
+		return nil
+	}
+	return Errorf(http.StatusBadRequest, "BadRequest",
+		"Invalid filter clause: A binary operator with incompatible types was detected. Found operand types '%s' and '%s' for operator kind '%s'.",
+		p.Type, literal, kind)
 }
 
 // segmentsType is the type a member path from t leads to (its items' type

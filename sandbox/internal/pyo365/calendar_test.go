@@ -82,6 +82,15 @@ func TestCalendarRecurringEventAndView(t *testing.T) {
 	if got := strings.Join(subjects, ","); got != "Standup/seriesMaster" {
 		t.Fatalf("events with $filter on start/dateTime: %s", got)
 	}
+	// The current query builder (O365/utils/query.py) writes the datetimes
+	// unquoted; start/dateTime is a string, and Graph refuses the
+	// comparison (microsoft-graph-docs-contrib#2890, python-o365#149).
+	unquoted := graph("me/calendar/events", "$top", "25", "$filter", "start/dateTime ge 2026-12-07T00:00:00+01:00")
+	bad := c.do("GET", unquoted, nil)
+	bad.WantError(t, 400, "BadRequest")
+	if msg := str(obj(bad.JSON, "error"), "message"); !strings.Contains(msg, "incompatible types") {
+		t.Fatalf("unquoted start/dateTime: %s", msg)
+	}
 
 	inst := graph("me/events/"+id+"/instances", "$top", "999", "startDateTime", "2026-12-01T00:00:00+01:00", "endDateTime", "2026-12-31T00:00:00+01:00")
 	if n := len(valuesOf(t, c.do("GET", inst, nil).WantStatus(t, 200))); n != 6 {

@@ -242,3 +242,41 @@ func TestMailMoveNotifiesWithExchangeIDs(t *testing.T) {
 		t.Fatalf("notified %v, want created %s, deleted %s", got, moved, old)
 	}
 }
+
+// A property compared with a literal of a type Graph does not convert is
+// 400, as Graph answers: a quoted string against a DateTimeOffset
+// (receivedDateTime) and an unquoted date-time against a string (an
+// event's start/dateTime, which dateTimeTimeZone holds as text). The forms
+// Graph documents pass.
+func TestFilterOperandTypes(t *testing.T) {
+	ts := sandboxtest.New(t, sandboxtest.Options{})
+	tok := ts.AliceToken(t)
+	for _, tc := range []struct{ path, msg string }{
+		{"/v1.0/me/messages?$filter=receivedDateTime ge '2026-01-01T00:00:00Z'",
+			"Found operand types 'Edm.DateTimeOffset' and 'Edm.String' for operator kind 'GreaterThanOrEqual'."},
+		{"/v1.0/me/messages?$filter=isRead eq false and '2026-01-01T00:00:00Z' lt sentDateTime",
+			"Found operand types 'Edm.DateTimeOffset' and 'Edm.String' for operator kind 'LessThan'."},
+		{"/v1.0/me/events?$filter=start/dateTime ge 2026-01-01T00:00:00%2B00:00",
+			"Found operand types 'Edm.String' and 'Edm.DateTimeOffset' for operator kind 'GreaterThanOrEqual'."},
+		{"/v1.0/me/events?$filter=end/dateTime le 2026-01-31",
+			"Found operand types 'Edm.String' and 'Edm.Date' for operator kind 'LessThanOrEqual'."},
+	} {
+		r := ts.Do(t, tok, "GET", tc.path, nil)
+		r.WantError(t, 400, "BadRequest")
+		want := "Invalid filter clause: A binary operator with incompatible types was detected. " + tc.msg
+		if msg := r.JSON["error"].(map[string]any)["message"]; msg != want {
+			t.Errorf("%s: %q, want %q", tc.path, msg, want)
+		}
+	}
+	for _, p := range []string{
+		"/v1.0/me/messages?$filter=receivedDateTime ge 2026-01-01T00:00:00Z",
+		"/v1.0/me/messages?$filter=toRecipients/any(r: r/emailAddress/address eq 'bob@contoso.onmicrosoft.com')",
+		"/v1.0/me/events?$filter=start/dateTime ge '2026-01-01T00:00'",
+		"/v1.0/me/events?$filter=createdDateTime ge 2025-01-01T00:00:00Z",
+	} {
+		ts.Do(t, tok, "GET", p, nil).WantStatus(t, 200)
+	}
+	outlook := ts.AliceOutlookToken(t)
+	ts.Do(t, outlook, "GET", "/api/v2.0/me/messages?$filter=ReceivedDateTime ge '2026-01-01T00:00:00Z'", nil).WantError(t, 400, "BadRequest")
+	ts.Do(t, outlook, "GET", "/api/v2.0/me/events?$filter=Start/DateTime ge '2026-01-01T00:00'", nil).WantStatus(t, 200)
+}
