@@ -1,31 +1,19 @@
 package o365
 
-//go:generate go run ./internal/gen/tzgen -in ../shared/data -links /usr/share/zoneinfo/tzdata.zi -extra internal/gen/tzgen/extra.tsv -out zones_gen.go
-
 import (
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
+
+	"github.com/o365go/o365/internal/zones"
 )
 
 // ErrUnknownTimeZone is wrapped by the errors of the time-zone conversions when a
 // zone has no counterpart in the Windows <-> IANA table.
 var ErrUnknownTimeZone = errors.New("o365: unknown time zone")
-
-// zonePair is one row of the generated tables in zones_gen.go.
-type zonePair struct{ key, value string }
-
-func lookupZone(table []zonePair, key string) (string, bool) {
-	i := sort.Search(len(table), func(i int) bool { return table[i].key >= key })
-	if i < len(table) && table[i].key == key {
-		return table[i].value, true
-	}
-	return "", false
-}
 
 // WindowsZone returns the Windows time-zone name of loc ("Pacific Standard Time"
 // for America/Los_Angeles), as Graph's Prefer: outlook.timezone header and
@@ -45,7 +33,7 @@ func WindowsZone(loc *time.Location) (string, error) {
 			return "", err
 		}
 	}
-	if w, ok := lookupZone(ianaToWindows, name); ok {
+	if w, ok := zones.Windows(name); ok {
 		return w, nil
 	}
 	return "", fmt.Errorf("%w: no Windows name for %q", ErrUnknownTimeZone, name)
@@ -94,9 +82,9 @@ func zoneFromPath(p string) string {
 // time/tzdata package; programs for systems without one should import it.
 func IANAZone(windows string) (*time.Location, error) {
 	windows = strings.TrimSpace(windows)
-	name, ok := lookupZone(windowsToIANA, windows)
+	name, ok := zones.IANA(windows)
 	if !ok {
-		name, ok = lookupZone(windowsToIANA, windows+" Standard Time")
+		name, ok = zones.IANA(windows + " Standard Time")
 	}
 	if !ok {
 		return nil, fmt.Errorf("%w: no IANA zone for Windows name %q", ErrUnknownTimeZone, windows)
@@ -185,7 +173,7 @@ func zoneByName(name string) (*time.Location, error) {
 		return nil, err
 	}
 	// IANA names: those of the table, and newer ones the system database knows.
-	if _, ok := lookupZone(ianaToWindows, name); ok || (strings.Contains(name, "/") && name != "Local") {
+	if _, ok := zones.Windows(name); ok || (strings.Contains(name, "/") && name != "Local") {
 		if loc, err := time.LoadLocation(name); err == nil {
 			return loc, nil
 		}

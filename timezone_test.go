@@ -3,7 +3,6 @@ package o365
 import (
 	"errors"
 	"os"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -17,23 +16,6 @@ func mustLoad(t *testing.T, name string) *time.Location {
 		t.Fatalf("loading %s: %v", name, err)
 	}
 	return loc
-}
-
-func TestZoneTablesSorted(t *testing.T) {
-	for name, table := range map[string][]zonePair{"ianaToWindows": ianaToWindows, "windowsToIANA": windowsToIANA} {
-		if len(table) < 100 {
-			t.Errorf("%s has only %d rows", name, len(table))
-		}
-		if !slices.IsSortedFunc(table, func(a, b zonePair) int { return strings.Compare(a.key, b.key) }) {
-			t.Errorf("%s is not sorted", name)
-		}
-	}
-	// Every Windows name's primary zone maps back to the same Windows name.
-	for _, row := range windowsToIANA {
-		if w, ok := lookupZone(ianaToWindows, row.value); !ok || w != row.key {
-			t.Errorf("%s -> %s -> %q", row.key, row.value, w)
-		}
-	}
 }
 
 func TestWindowsZone(t *testing.T) {

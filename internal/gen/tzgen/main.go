@@ -1,9 +1,9 @@
-// Command tzgen generates the Windows <-> IANA time-zone tables of package o365
+// Command tzgen generates the Windows <-> IANA time-zone tables of package internal/zones
 // (zones_gen.go) from CLDR's windowsZones data exported as TSV files.
 //
 // Usage:
 //
-//	go run ./internal/gen/tzgen -in ../shared/data -links /usr/share/zoneinfo/tzdata.zi -out zones_gen.go
+//	go generate ./internal/zones
 //
 // -in holds iana-to-windows.tsv and windows-to-iana.tsv (tab separated, "#"
 // comments). CLDR names zones by their oldest IANA identifier (Asia/Calcutta,
@@ -32,7 +32,7 @@ func main() {
 	links := flag.String("links", "", "optional tzdata.zi whose link lines add alias names")
 	extra := flag.String("extra", "", "optional TSV of extra IANA -> Windows pairs")
 	out := flag.String("out", "zones_gen.go", "output Go file")
-	pkg := flag.String("pkg", "o365", "package name of the output")
+	pkg := flag.String("pkg", "zones", "package name of the output")
 	flag.Parse()
 	if *in == "" {
 		log.Fatal("tzgen: -in is required")

@@ -3,10 +3,11 @@ package core
 import (
 	"html"
 	"regexp"
-	"sort"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/o365go/o365/internal/zones"
 	_ "time/tzdata" // zones for Prefer: outlook.timezone on hosts without zoneinfo
 )
 
@@ -72,26 +73,6 @@ func HTMLToText(s string) string {
 	return strings.TrimSpace(blankLines.ReplaceAllString(s, "\n\n"))
 }
 
-//go:generate go run ../../../internal/gen/tzgen -in ../../../../shared/data -links /usr/share/zoneinfo/tzdata.zi -extra ../../../internal/gen/tzgen/extra.tsv -out zones_gen.go -pkg core
-
-// zonePair is one row of the generated tables in zones_gen.go (CLDR's
-// windowsZones, the same tables the client's root package uses).
-type zonePair struct{ key, value string }
-
-// lookupZone finds key in a sorted table, exactly, then ignoring case.
-func lookupZone(table []zonePair, key string) (string, bool) {
-	i := sort.Search(len(table), func(i int) bool { return table[i].key >= key })
-	if i < len(table) && table[i].key == key {
-		return table[i].value, true
-	}
-	for _, p := range table {
-		if strings.EqualFold(p.key, key) {
-			return p.value, true
-		}
-	}
-	return "", false
-}
-
 // LoadZone loads a time zone by its Windows name ("Pacific Standard Time",
 // any of CLDR's) or IANA name ("Europe/Paris", "UTC").
 func LoadZone(name string) (*time.Location, bool) {
@@ -105,7 +86,7 @@ func LoadZone(name string) (*time.Location, bool) {
 		return loc.(*time.Location), true
 	}
 	iana := name
-	if z, known := lookupZone(windowsToIANA, name); known {
+	if z, _, known := zones.IANAFold(name); known {
 		iana = z
 	}
 	if iana == "Etc/UTC" {
@@ -132,14 +113,10 @@ func WindowsZoneName(name string) (string, bool) {
 	case "UTC", "Etc/UTC", "tzone://Microsoft/Utc", "Coordinated Universal Time":
 		return "UTC", true
 	}
-	if _, isWindows := lookupZone(windowsToIANA, name); isWindows {
-		for _, p := range windowsToIANA {
-			if strings.EqualFold(p.key, name) {
-				return p.key, true
-			}
-		}
+	if _, windows, isWindows := zones.IANAFold(name); isWindows {
+		return windows, true
 	}
-	return lookupZone(ianaToWindows, name)
+	return zones.WindowsFold(name)
 }
 
 // preferredTimeZone returns the zone of Prefer: outlook.timezone (a

@@ -1,8 +1,10 @@
 package core
 
+import "github.com/o365go/o365/internal/zones"
+
 // Windows time zones, as Outlook and Exchange name them: their ids and the
 // display names Windows shows (tzutil /l), in Windows' display order, with
-// their primary IANA zones from the CLDR table (zones_gen.go).
+// their primary IANA zones from the CLDR table (internal/zones).
 // supportedTimeZones lists them.
 
 // WindowsZone is one of Windows' time zones.
@@ -19,7 +21,7 @@ type WindowsZone struct {
 func WindowsZones() []WindowsZone {
 	out := make([]WindowsZone, len(windowsZoneNames))
 	for i, z := range windowsZoneNames {
-		iana, _ := lookupZone(windowsToIANA, z[0])
+		iana, _, _ := zones.IANAFold(z[0])
 		out[i] = WindowsZone{Name: z[0], Display: z[1], IANA: iana}
 	}
 	return out
