@@ -1,6 +1,7 @@
 package calendar_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -299,5 +300,30 @@ func TestTranslateEventIDs(t *testing.T) {
 	r = ts.Do(t, alice, "POST", "/v1.0/me/translateExchangeIds", map[string]any{"inputIds": []any{imm}, "sourceIdType": "restImmutableEntryId", "targetIdType": "restId"}).WantStatus(t, 200)
 	if got := sandboxtest.Values(t, r)[0]["targetId"]; got != id {
 		t.Fatalf("back to restId: %v, want %s", got, id)
+	}
+}
+
+// A calendar group created or renamed comes back as a calendarGroup (name,
+// classId, changeKey, id), not with a calendar's properties.
+func TestCalendarGroupAnswers(t *testing.T) {
+	ts := sandboxtest.New(t, sandboxtest.Options{})
+	alice := ts.AliceToken(t)
+	keys := func(doc map[string]any) string {
+		var ks []string
+		for k := range doc {
+			if !strings.HasPrefix(k, "@") {
+				ks = append(ks, k)
+			}
+		}
+		slices.Sort(ks)
+		return strings.Join(ks, ",")
+	}
+	created := ts.Do(t, alice, "POST", "/v1.0/me/calendarGroups", map[string]any{"name": "Projects"}).WantStatus(t, 201).JSON
+	if got := keys(created); got != "changeKey,classId,id,name" {
+		t.Fatalf("created group: %s", got)
+	}
+	renamed := ts.Do(t, alice, "PATCH", "/v1.0/me/calendarGroups/"+created["id"].(string), map[string]any{"name": "Old projects"}).WantStatus(t, 200).JSON
+	if got := keys(renamed); got != "changeKey,classId,id,name" || renamed["name"] != "Old projects" {
+		t.Fatalf("renamed group: %s %v", got, renamed["name"])
 	}
 }

@@ -368,7 +368,7 @@ func createCalendarGroup(ctx context.Context, c *core.Call) error {
 	if err != nil {
 		return err
 	}
-	return c.EntityOf(http.StatusCreated, typeCalendar, core.PublicDoc(o.Data))
+	return c.EntityOf(http.StatusCreated, typeGroup, core.PublicDoc(o.Data))
 }
 
 func patchCalendarGroup(ctx context.Context, c *core.Call) error {
@@ -403,7 +403,7 @@ func patchCalendarGroup(ctx context.Context, c *core.Call) error {
 	if err != nil {
 		return err
 	}
-	return c.EntityOf(http.StatusOK, typeCalendar, core.PublicDoc(out))
+	return c.EntityOf(http.StatusOK, typeGroup, core.PublicDoc(out))
 }
 
 func deleteCalendarGroup(ctx context.Context, c *core.Call) error {
