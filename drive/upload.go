@@ -300,7 +300,7 @@ func (t uploadTarget) session(ctx context.Context, src source, size int64, c Con
 		out, err := t.resume(ctx, s, src, size, uo)
 		switch {
 		case err == nil:
-			return t.d.bind(out), nil
+			return out, nil
 		case errors.Is(err, o365.ErrNotFound), errors.Is(err, errSessionDone):
 			// Gone (expired, cancelled, or completed by the run that saved
 			// it): start again.
@@ -334,17 +334,29 @@ func (t uploadTarget) session(ctx context.Context, src source, size int64, c Con
 			return nil, fmt.Errorf("drive: upload %s: saving the session: %w", t.key, err)
 		}
 	}
-	out := new(Item)
-	if err := src.send(ctx, t.d.acct, &us, size, uo, out); err != nil {
-		if errors.Is(err, o365.ErrUploadMayHaveCompleted) {
-			if it := t.created(ctx, src, size); it != nil {
-				if o.Progress != nil {
-					o.Progress(size, size)
-				}
-				return it, nil
-			}
-		}
+	out, err := t.send(ctx, src, &us, size, uo)
+	if err != nil {
 		return nil, fmt.Errorf("drive: upload %s: %w", t.key, err)
+	}
+	return out, nil
+}
+
+// send uploads src through session us. When the last fragment's answer is
+// lost and the session is then gone, the file the upload created is looked
+// for (see created) and reported as the upload's result.
+func (t uploadTarget) send(ctx context.Context, src source, us *o365.UploadSession, size int64, uo o365.UploadOptions) (*Item, error) {
+	out := new(Item)
+	err := src.send(ctx, t.d.acct, us, size, uo, out)
+	if errors.Is(err, o365.ErrUploadMayHaveCompleted) {
+		if it := t.created(ctx, src, size); it != nil {
+			if uo.Progress != nil {
+				uo.Progress(size, size)
+			}
+			return it, nil
+		}
+	}
+	if err != nil {
+		return nil, err
 	}
 	return t.d.bind(out), nil
 }
@@ -378,8 +390,8 @@ func (t uploadTarget) resume(ctx context.Context, s *Session, src source, size i
 		return nil, errSessionDone
 	}
 	st.UploadURL = s.UploadURL
-	out := new(Item)
-	if err := src.send(ctx, t.d.acct, st, size, uo, out); err != nil {
+	out, err := t.send(ctx, src, st, size, uo)
+	if err != nil {
 		return nil, fmt.Errorf("drive: upload %s: resuming: %w", t.key, err)
 	}
 	return out, nil
